@@ -1,0 +1,74 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Copyright (c) 2026 The svmgpu authors
+ */
+
+#include <linux/platform_device.h>
+
+#include <drm/drm_drv.h>
+#include <drm/drm_managed.h>
+#include <drm/drm_print.h>
+
+#include "svmgpu_device.h"
+
+/**
+ * DOC: device lifetime
+ *
+ * Each emulated GPU is a platform device named "svmgpu", created by the
+ * module for every device that the num_devices parameter asks for, in the
+ * way vgem does for its one device. Probing the platform device creates a
+ * &struct svmgpu_device and registers its DRM device; removing it unplugs
+ * the DRM device.
+ *
+ * The &struct svmgpu_device is a managed allocation (devm_drm_dev_alloc()),
+ * and everything hanging off it is released by drmm actions, in reverse
+ * order of creation, when the last reference on the DRM device is dropped.
+ * An open file therefore keeps the device memory alive after the platform
+ * device is gone, so code that touches the emulated hardware on behalf of
+ * an ioctl must hold drm_dev_enter(). The device query needs no such guard:
+ * it reads only the identification block, which lives as long as the
+ * &struct svmgpu_device.
+ */
+
+static void svmgpu_device_fini_hw(struct drm_device *drm, void *arg)
+{
+	svmgpu_hw_fini(arg);
+}
+
+/**
+ * svmgpu_device_create() - Create the DRM device of one emulated GPU.
+ * @pdev: The GPU's platform device.
+ * @driver: The DRM driver.
+ * @cfg: The configuration of the emulated hardware.
+ *
+ * The DRM device is not registered; the caller does that once the device is
+ * fully set up.
+ *
+ * Return: The new device, or an ERR_PTR().
+ */
+struct svmgpu_device *svmgpu_device_create(struct platform_device *pdev,
+					   const struct drm_driver *driver,
+					   const struct svmgpu_hw_config *cfg)
+{
+	struct svmgpu_device *sdev;
+	int ret;
+
+	sdev = devm_drm_dev_alloc(&pdev->dev, driver, struct svmgpu_device,
+				  drm);
+	if (IS_ERR(sdev))
+		return sdev;
+
+	ret = svmgpu_hw_init(&sdev->hw, &pdev->dev, cfg);
+	if (ret) {
+		drm_err(&sdev->drm, "invalid hardware configuration: %d\n",
+			ret);
+		return ERR_PTR(ret);
+	}
+
+	ret = drmm_add_action_or_reset(&sdev->drm, svmgpu_device_fini_hw,
+				       &sdev->hw);
+	if (ret)
+		return ERR_PTR(ret);
+
+	return sdev;
+}

@@ -1,0 +1,235 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Copyright (c) 2026 The svmgpu authors
+ */
+
+#include <linux/dma-mapping.h>
+#include <linux/module.h>
+#include <linux/moduleparam.h>
+#include <linux/platform_device.h>
+
+#include <drm/drm_drv.h>
+#include <drm/drm_file.h>
+#include <drm/drm_gem.h>
+#include <drm/drm_ioctl.h>
+#include <drm/svmgpu_drm.h>
+
+#include "svmgpu_device.h"
+#include "svmgpu_drv.h"
+#include "svmgpu_query.h"
+
+/**
+ * DOC: overview
+ *
+ * svmgpu is a DRM driver for a GPU that is emulated inside the module, so
+ * that memory-management code (TTM, HMM, device-private migration) can be
+ * exercised on any machine. The driver is split one concept per file:
+ *
+ * - svmgpu_drv.c: module parameters, the &struct drm_driver, the ioctl
+ *   table and the platform driver (this file);
+ * - svmgpu_device.c: lifetime of one &struct svmgpu_device;
+ * - svmgpu_query.c: DRM_IOCTL_SVMGPU_DEVICE_QUERY;
+ * - hw/: the emulated hardware, behind a narrow interface.
+ *
+ * The uAPI is documented in include/uapi/drm/svmgpu_drm.h.
+ */
+
+/**
+ * DOC: locking
+ *
+ * svmgpu has no lock of its own yet, because it has no mutable state: the
+ * module parameters are read-only once the module is loaded (0444), and a
+ * &struct svmgpu_device is constant from the end of probe until it is
+ * freed. The set of platform devices, svmgpu_pdevs[], is written only by
+ * module init and exit, which the module loader serialises against each
+ * other and against every other use of the module.
+ *
+ * Every lock added later is documented here and next to the data it
+ * protects, with lockdep assertions in the functions that rely on it.
+ */
+
+#define SVMGPU_MAX_DEVICES	16
+
+static unsigned int num_devices = 1;
+module_param(num_devices, uint, 0444);
+MODULE_PARM_DESC(num_devices,
+		 "Number of emulated GPUs (1-" __stringify(SVMGPU_MAX_DEVICES) ", default 1)");
+
+static unsigned int num_engines = 2;
+module_param(num_engines, uint, 0444);
+MODULE_PARM_DESC(num_engines,
+		 "Engines per GPU (1-" __stringify(SVMGPU_HW_ENGINES_MAX) ", default 2)");
+
+static u64 vram_size = SZ_256M;
+
+static int svmgpu_param_set_size(const char *val,
+				 const struct kernel_param *kp)
+{
+	char *end;
+	u64 size;
+
+	size = memparse(val, &end);
+	if (end == val || (*end && *end != '\n'))
+		return -EINVAL;
+
+	*(u64 *)kp->arg = size;
+	return 0;
+}
+
+static int svmgpu_param_get_size(char *buffer, const struct kernel_param *kp)
+{
+	return sysfs_emit(buffer, "%llu\n", *(u64 *)kp->arg);
+}
+
+static const struct kernel_param_ops svmgpu_param_size_ops = {
+	.set = svmgpu_param_set_size,
+	.get = svmgpu_param_get_size,
+};
+
+module_param_cb(vram_size, &svmgpu_param_size_ops, &vram_size, 0444);
+MODULE_PARM_DESC(vram_size,
+		 "VRAM per GPU in bytes; K, M and G suffixes accepted (16M-64G, multiple of 2M, default 256M)");
+
+static struct platform_device *svmgpu_pdevs[SVMGPU_MAX_DEVICES];
+
+static const struct drm_ioctl_desc svmgpu_ioctls[] = {
+	DRM_IOCTL_DEF_DRV(SVMGPU_DEVICE_QUERY, svmgpu_query_ioctl,
+			  DRM_RENDER_ALLOW),
+};
+
+DEFINE_DRM_GEM_FOPS(svmgpu_fops);
+
+static const struct drm_driver svmgpu_drm_driver = {
+	.driver_features = DRIVER_GEM | DRIVER_RENDER | DRIVER_SYNCOBJ |
+			   DRIVER_SYNCOBJ_TIMELINE,
+	.ioctls = svmgpu_ioctls,
+	.num_ioctls = ARRAY_SIZE(svmgpu_ioctls),
+	.fops = &svmgpu_fops,
+	.name = DRIVER_NAME,
+	.desc = DRIVER_DESC,
+	.date = DRIVER_DATE,
+	.major = DRIVER_MAJOR,
+	.minor = DRIVER_MINOR,
+};
+
+static struct svmgpu_hw_config svmgpu_hw_config_from_params(void)
+{
+	return (struct svmgpu_hw_config) {
+		.vram_size = vram_size,
+		.num_engines = num_engines,
+	};
+}
+
+static int svmgpu_probe(struct platform_device *pdev)
+{
+	struct svmgpu_hw_config cfg = svmgpu_hw_config_from_params();
+	struct svmgpu_device *sdev;
+	int ret;
+
+	sdev = svmgpu_device_create(pdev, &svmgpu_drm_driver, &cfg);
+	if (IS_ERR(sdev))
+		return PTR_ERR(sdev);
+
+	ret = drm_dev_register(&sdev->drm, 0);
+	if (ret)
+		return ret;
+
+	platform_set_drvdata(pdev, sdev);
+	drm_info(&sdev->drm, "%llu MiB VRAM, %u engines\n",
+		 cfg.vram_size >> 20, cfg.num_engines);
+	return 0;
+}
+
+static void svmgpu_remove(struct platform_device *pdev)
+{
+	struct svmgpu_device *sdev = platform_get_drvdata(pdev);
+
+	drm_dev_unplug(&sdev->drm);
+}
+
+static struct platform_driver svmgpu_platform_driver = {
+	.probe = svmgpu_probe,
+	.remove = svmgpu_remove,
+	.driver = {
+		.name = DRIVER_NAME,
+	},
+};
+
+static void svmgpu_unregister_devices(unsigned int count)
+{
+	while (count--) {
+		platform_device_unregister(svmgpu_pdevs[count]);
+		svmgpu_pdevs[count] = NULL;
+	}
+}
+
+static int svmgpu_register_device(unsigned int index)
+{
+	struct platform_device_info info = {
+		.name = DRIVER_NAME,
+		.id = index,
+		.dma_mask = DMA_BIT_MASK(64),
+	};
+	struct platform_device *pdev;
+
+	pdev = platform_device_register_full(&info);
+	if (IS_ERR(pdev))
+		return PTR_ERR(pdev);
+	svmgpu_pdevs[index] = pdev;
+
+	/* Probing is synchronous: a device that is not bound failed probe. */
+	if (!device_is_bound(&pdev->dev))
+		return -ENODEV;
+
+	return 0;
+}
+
+static int __init svmgpu_init(void)
+{
+	struct svmgpu_hw_config cfg = svmgpu_hw_config_from_params();
+	unsigned int i;
+	int ret;
+
+	if (num_devices < 1 || num_devices > SVMGPU_MAX_DEVICES) {
+		pr_err("svmgpu: num_devices=%u is outside 1-%u\n",
+		       num_devices, SVMGPU_MAX_DEVICES);
+		return -EINVAL;
+	}
+
+	if (svmgpu_hw_config_check(&cfg)) {
+		pr_err("svmgpu: invalid vram_size=%llu or num_engines=%u\n",
+		       vram_size, num_engines);
+		return -EINVAL;
+	}
+
+	ret = platform_driver_register(&svmgpu_platform_driver);
+	if (ret)
+		return ret;
+
+	for (i = 0; i < num_devices; i++) {
+		ret = svmgpu_register_device(i);
+		if (ret)
+			goto err_unregister_devices;
+	}
+
+	return 0;
+
+err_unregister_devices:
+	/* svmgpu_pdevs[i] is set if its registration got that far. */
+	svmgpu_unregister_devices(svmgpu_pdevs[i] ? i + 1 : i);
+	platform_driver_unregister(&svmgpu_platform_driver);
+	return ret;
+}
+
+static void __exit svmgpu_exit(void)
+{
+	svmgpu_unregister_devices(num_devices);
+	platform_driver_unregister(&svmgpu_platform_driver);
+}
+
+module_init(svmgpu_init);
+module_exit(svmgpu_exit);
+
+MODULE_AUTHOR("The svmgpu authors");
+MODULE_DESCRIPTION(DRIVER_DESC);
+MODULE_LICENSE("GPL");
