@@ -1,0 +1,124 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# PID 1 of the svmgpu test VM (see scripts/vm.sh).
+#
+# The guest's root is the host's root, shared read-only over 9p, so every
+# host binary and library (libdrm, libigt, coreutils) is available at its
+# usual path. A second, writable 9p share ("svmgpuio", mounted on /mnt)
+# carries the job in and the results out:
+#
+#   /mnt/job.env     variables: SVMGPU_MODE, SVMGPU_REPO, SVMGPU_MODROOT,
+#                    SVMGPU_MODPARAMS
+#   /mnt/jobs        one job a line: NAME TIMEOUT COMMAND...
+#   /mnt/out/NAME.log, NAME.rc    each job's output and exit code
+#   /mnt/dmesg.txt   the kernel log at the end
+#   /mnt/done        written last: the run completed
+#
+# Every job is bracketed in the kernel log by "svmgpu-harness: begin NAME"
+# and "svmgpu-harness: end NAME" so the host can name the job that was
+# running when the kernel complained.
+
+export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
+export HOME=/root TERM=${TERM:-linux}
+# libigt colours its result lines on a terminal; the harness parses them.
+export IGT_PLAIN_OUTPUT=1
+
+kmsg() { echo "svmgpu-harness: $*" >/dev/kmsg; }
+
+poweroff_now() {
+	sync
+	echo o >/proc/sysrq-trigger
+	sleep 5
+	echo b >/proc/sysrq-trigger
+}
+
+mount -t proc proc /proc
+mount -t sysfs sysfs /sys
+mountpoint -q /dev || mount -t devtmpfs devtmpfs /dev
+mkdir -p /dev/pts /dev/shm 2>/dev/null
+mount -t devpts devpts /dev/pts 2>/dev/null
+mount -t tmpfs tmpfs /dev/shm
+mount -t tmpfs tmpfs /tmp
+mount -t tmpfs tmpfs /run
+mount -t tmpfs tmpfs /var/tmp
+mount -t debugfs debugfs /sys/kernel/debug
+mount -t hugetlbfs hugetlbfs /dev/hugepages 2>/dev/null
+mount -t 9p -o trans=virtio,version=9p2000.L,msize=512000 svmgpuio /mnt ||
+	{ echo "svmgpu-harness: cannot mount the io share" >/dev/console; poweroff_now; }
+
+# shellcheck source=/dev/null
+. /mnt/job.env
+mkdir -p /mnt/out
+
+# Modules built for this kernel are installed by the host under
+# SVMGPU_MODROOT, not in the (read-only, host-owned) /lib/modules. The
+# modprobe in guest-bin/ points the real one there, so tests can simply run
+# "modprobe svmgpu".
+export SVMGPU_MODROOT
+export PATH=$SVMGPU_REPO/scripts/guest-bin:$PATH
+
+echo 1 >/proc/sys/kernel/sysrq
+hostname svmgpu-vm 2>/dev/null || true
+
+load_svmgpu() {
+	# shellcheck disable=SC2086
+	modprobe svmgpu $SVMGPU_MODPARAMS
+}
+
+# Run one job with a time limit, recording its output and exit code.
+run_job() {
+	local name=$1 limit=$2 rc
+	shift 2
+
+	echo "svmgpu-harness: running $name" >/dev/console
+	kmsg "begin $name"
+	timeout -k 10 "$limit" "$@" >"/mnt/out/$name.log" 2>&1 </dev/null
+	rc=$?
+	echo "$rc" >"/mnt/out/$name.rc"
+	kmsg "end $name rc=$rc"
+	echo "svmgpu-harness: $name exited $rc" >/dev/console
+}
+
+if [[ $SVMGPU_MODE == shell ]]; then
+	load_svmgpu
+	echo "svmgpu VM: svmgpu is loaded. 'exit' or Ctrl-D powers off." \
+		>/dev/console
+	setsid -c bash -l </dev/ttyS0 >/dev/ttyS0 2>&1
+	poweroff_now
+fi
+
+if load_svmgpu; then
+	kmsg "svmgpu loaded"
+else
+	echo "svmgpu-harness: modprobe svmgpu failed" >/dev/console
+	echo "modprobe svmgpu $SVMGPU_MODPARAMS failed" >/mnt/load-failed
+fi
+
+while read -r name limit cmd; do
+	[[ -z $name || $name == \#* ]] && continue
+	# shellcheck disable=SC2086
+	run_job "$name" "$limit" $cmd
+done </mnt/jobs
+
+# A clean unload is part of every run: it must leave no leak and no splat.
+kmsg "begin module-unload"
+if modprobe -r svmgpu; then
+	echo 0 >/mnt/out/module-unload.rc
+else
+	echo 1 >/mnt/out/module-unload.rc
+fi
+lsmod >/mnt/out/module-unload.log 2>&1
+if [[ -e /sys/kernel/debug/kmemleak ]]; then
+	# Two scans: kmemleak reports an object only once it has been seen
+	# unreferenced by consecutive scans.
+	echo scan >/sys/kernel/debug/kmemleak
+	sleep 1
+	echo scan >/sys/kernel/debug/kmemleak
+	cat /sys/kernel/debug/kmemleak >/mnt/kmemleak.txt 2>&1
+fi
+kmsg "end module-unload"
+
+dmesg >/mnt/dmesg.txt
+echo done >/mnt/done
+poweroff_now

@@ -1,0 +1,314 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-only
+"""Collect svmgpu's test results into an IGT-runner-style results.json.
+
+Inputs:
+  --host FILE        host-side checks, one "KEY<TAB>pass|fail|skip<TAB>LOG" a line
+  --run DIR          a VM run directory (see scripts/vm.sh, guest-init.sh)
+  --xfail FILE       tests/expected-failures.txt
+  --out FILE         results.json to write
+
+Every VM job produces result keys according to its kind, the prefix of its
+name ("igt:", "kunit:", "peer:" or "demo:"):
+
+  igt@BINARY@SUBTEST        from IGT's "Subtest NAME: RESULT" lines
+  kunit@SUITE@CASE          from the suites' KTAP
+  peer@hmm-tests@TEST       from the kselftest harness's TAP
+  demo@NAME                 from the exit code
+
+and one dmesg@JOB key, which fails if the kernel logged a warning, BUG,
+oops, lockdep report, KASAN report, hung task or stall while that job ran.
+A job that timed out, crashed the guest or never ran fails every result it
+was expected to produce.
+
+Expected failures apply to the peer's tests only ("peer@" keys); an entry for
+any other key is an error, so svmgpu's own failures can never be hidden.
+The last line printed is "N passed, N failed, N skipped".
+"""
+
+import argparse
+import json
+import os
+import re
+import sys
+
+DMESG_BAD = re.compile(
+    r"WARNING:|BUG:|\bOops\b|general protection fault|kernel BUG at|"
+    r"Kernel panic|possible circular locking|possible recursive locking|"
+    r"inconsistent lock state|suspicious RCU usage|DEBUG_LOCKS_WARN_ON|"
+    r"lockdep is turned off|bad unlock balance|held lock freed|"
+    r"lock held when returning to user space|"
+    r"KASAN:|UBSAN:|blocked for more than|soft lockup|hard LOCKUP|"
+    r"rcu_sched self-detected stall|rcu: INFO:|Call Trace:|"
+    r"refcount_t:|list_add corruption|list_del corruption|"
+    r"unreferenced object|Unable to handle kernel")
+
+HARNESS_MARK = re.compile(r"svmgpu-harness: (begin|end) (\S+)")
+IGT_SUBTEST_START = re.compile(r"\[IGT\] (\S+): (?:starting|executing) subtest (\S+)")
+IGT_RESULT = re.compile(
+    r"^(?:Dynamic )?[Ss]ubtest (\S+): (SUCCESS|FAIL|SKIP|CRASH|TIMEOUT)")
+TAP_LINE = re.compile(r"^\s*(not ok|ok) \d+ (?:- )?(\S+)(.*)$")
+KTAP_SUITE = re.compile(r"^\s*# Subtest: (\S+)")
+
+
+class Results:
+    def __init__(self):
+        self.tests = {}
+
+    def add(self, key, result, out="", **extra):
+        entry = {"result": result, "out": out[-4000:]}
+        entry.update(extra)
+        self.tests[key] = entry
+
+    def fail(self, key, why):
+        entry = self.tests.setdefault(key, {"result": "fail", "out": ""})
+        if entry["result"] in ("pass", "skip"):
+            entry["result"] = "fail"
+        entry["out"] = (entry["out"] + "\n" + why).strip()[-4000:]
+
+
+def read(path):
+    try:
+        with open(path, errors="replace") as f:
+            return f.read()
+    except FileNotFoundError:
+        return None
+
+
+def load_jobs(run_dir):
+    jobs = []
+    for line in (read(os.path.join(run_dir, "jobs")) or "").splitlines():
+        parts = line.split(None, 2)
+        if len(parts) == 3 and not parts[0].startswith("#"):
+            jobs.append(parts[0])
+    return jobs
+
+
+def parse_igt(res, job, binary, log, run_dir):
+    expected = (read(os.path.join(run_dir, job + ".subtests")) or "").split()
+    seen = set()
+    for line in log.splitlines():
+        m = IGT_RESULT.match(line)
+        if not m:
+            continue
+        name, verdict = m.groups()
+        key = "igt@%s@%s" % (binary, name)
+        seen.add(name)
+        result = {"SUCCESS": "pass", "SKIP": "skip"}.get(verdict, "fail")
+        res.add(key, result, log if result == "fail" else "")
+    for name in expected:
+        if name not in seen:
+            res.add("igt@%s@%s" % (binary, name), "fail",
+                    "no result: the program crashed, hung or was killed\n" +
+                    log, incomplete=True)
+
+
+def parse_ktap(res, prefix, log):
+    suite = None
+    depth_suite = {}
+    for line in log.splitlines():
+        m = KTAP_SUITE.match(line)
+        if m:
+            indent = len(line) - len(line.lstrip())
+            depth_suite[indent] = m.group(1)
+            suite = m.group(1)
+            continue
+        m = TAP_LINE.match(line)
+        if not m or suite is None:
+            continue
+        verdict, name, rest = m.groups()
+        indent = len(line) - len(line.lstrip())
+        # A suite's own summary line sits one level above its cases.
+        if name in depth_suite.values() and name == depth_suite.get(indent):
+            continue
+        owner = depth_suite.get(indent - 4, suite)
+        if "# SKIP" in rest:
+            result = "skip"
+        else:
+            result = "pass" if verdict == "ok" else "fail"
+        res.add("%s@%s@%s" % (prefix, owner, name), result,
+                log if result == "fail" else "")
+
+
+def parse_tap(res, prefix, log):
+    count = 0
+    plan = None
+    for line in log.splitlines():
+        m = re.match(r"^1\.\.(\d+)", line)
+        if m:
+            plan = int(m.group(1))
+        m = TAP_LINE.match(line)
+        if not m or line.startswith(" "):
+            continue
+        verdict, name, rest = m.groups()
+        count += 1
+        if "# SKIP" in rest:
+            result = "skip"
+        else:
+            result = "pass" if verdict == "ok" else "fail"
+        res.add("%s@%s" % (prefix, name), result, rest.strip())
+    if plan is not None and count < plan:
+        res.add("%s@incomplete" % prefix, "fail",
+                "%d of %d tests reported\n%s" % (count, plan, log))
+
+
+def scan_kernel_log(res, run_dir, jobs):
+    """Attribute every bad kernel line to the job (and subtest) running."""
+    text = read(os.path.join(run_dir, "dmesg.txt"))
+    source = "dmesg"
+    if text is None:
+        text = read(os.path.join(run_dir, "serial.log")) or ""
+        source = "serial log"
+    current = "boot"
+    subtest = {}
+    bad = {}
+    for line in text.splitlines():
+        m = HARNESS_MARK.search(line)
+        if m:
+            current = m.group(2) if m.group(1) == "begin" else "between-jobs"
+            continue
+        m = IGT_SUBTEST_START.search(line)
+        if m:
+            subtest[current] = (m.group(1), m.group(2))
+            continue
+        if DMESG_BAD.search(line):
+            bad.setdefault(current, []).append(line.strip())
+            if current in subtest:
+                binary, name = subtest[current]
+                res.fail("igt@%s@%s" % (binary, name),
+                         "dmesg: " + line.strip())
+
+    for job in ["boot"] + jobs + ["module-unload", "between-jobs"]:
+        key = "dmesg@" + job
+        if job in bad:
+            res.add(key, "fail", "%s while %s ran:\n%s" % (
+                source, job, "\n".join(bad[job][:40])))
+        elif job in jobs or job == "module-unload":
+            res.add(key, "pass")
+
+
+def collect_vm(res, run_dir):
+    jobs = load_jobs(run_dir)
+    timed_out = os.path.exists(os.path.join(run_dir, "timeout"))
+    done = os.path.exists(os.path.join(run_dir, "done"))
+
+    load_failed = read(os.path.join(run_dir, "load-failed"))
+    res.add("harness@module-load", "fail" if load_failed else "pass",
+            load_failed or "")
+
+    for job in jobs:
+        kind, _, name = job.partition(":")
+        log = read(os.path.join(run_dir, "out", job + ".log")) or ""
+        rc = read(os.path.join(run_dir, "out", job + ".rc"))
+        if kind == "igt":
+            parse_igt(res, job, name, log, run_dir)
+            # IGT exits 0, 77 (all skipped) or 98 (a failure); anything
+            # else means the program itself broke.
+            if rc is not None and int(rc) not in (0, 77, 98):
+                res.add("igt@%s@exit" % name, "fail",
+                        "exit code %s\n%s" % (rc.strip(), log))
+        elif kind == "kunit":
+            parse_ktap(res, "kunit", log)
+            if rc is None or int(rc) != 0:
+                res.add("kunit@%s@load" % name, "fail", log)
+        elif kind == "peer":
+            parse_tap(res, "peer@" + name, log)
+        else:
+            res.add("%s@%s" % (kind, name),
+                    "pass" if rc is not None and int(rc) == 0 else "fail",
+                    log)
+        if rc is None:
+            why = "timed out (guest killed)" if timed_out else \
+                "never finished: the guest crashed or hung"
+            res.add("harness@job@" + job, "fail", why + "\n" + log)
+
+    unload_rc = read(os.path.join(run_dir, "out", "module-unload.rc"))
+    res.add("harness@module-unload",
+            "pass" if unload_rc is not None and int(unload_rc) == 0 else "fail",
+            read(os.path.join(run_dir, "out", "module-unload.log")) or "")
+
+    leaks = read(os.path.join(run_dir, "kmemleak.txt")) or ""
+    ours = [blk for blk in leaks.split("unreferenced object")
+            if "svmgpu" in blk or "drm_" in blk]
+    res.add("harness@kmemleak", "fail" if ours else "pass",
+            "unreferenced object".join([""] + ours))
+
+    res.add("harness@guest-completed", "pass" if done else "fail",
+            "" if done else "guest %s; see %s" % (
+                "timed out" if timed_out else "did not finish",
+                os.path.join(run_dir, "serial.log")))
+    scan_kernel_log(res, run_dir, jobs)
+
+
+def load_xfail(path):
+    xfail = {}
+    for line in (read(path) or "").splitlines():
+        line = line.strip()
+        if not line or line.startswith("#"):
+            continue
+        key, _, reason = line.partition(" ")
+        if not key.startswith("peer@"):
+            sys.exit("%s: %s: only the peer's tests may be expected to "
+                     "fail" % (path, key))
+        xfail[key] = reason.strip()
+    return xfail
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--host")
+    ap.add_argument("--run")
+    ap.add_argument("--xfail")
+    ap.add_argument("--out", required=True)
+    args = ap.parse_args()
+
+    res = Results()
+    if args.host:
+        for line in (read(args.host) or "").splitlines():
+            key, result, log = (line.split("\t") + ["", ""])[:3]
+            res.add(key, result,
+                    (read(log) or "") if result == "fail" else "", log=log)
+    if args.run:
+        collect_vm(res, args.run)
+
+    xfail = load_xfail(args.xfail) if args.xfail else {}
+    xfailed = []
+    for key, reason in xfail.items():
+        entry = res.tests.get(key)
+        if entry is None:
+            continue
+        if entry["result"] == "fail":
+            entry["expected-failure"] = reason
+            xfailed.append(key)
+        elif entry["result"] == "pass":
+            print("note: %s is listed as an expected failure but passed; "
+                  "update tests/expected-failures.txt" % key)
+
+    with open(args.out, "w") as f:
+        json.dump({"name": "svmgpu", "tests": res.tests}, f, indent=1,
+                  sort_keys=True)
+
+    passed = failed = skipped = 0
+    for key in sorted(res.tests):
+        entry = res.tests[key]
+        if entry["result"] == "pass":
+            passed += 1
+        elif entry["result"] == "skip":
+            skipped += 1
+        elif "expected-failure" in entry:
+            skipped += 1
+        else:
+            failed += 1
+            print("FAIL %s" % key)
+            out = entry.get("out", "").strip()
+            if out:
+                print("\n".join("    " + l for l in out.splitlines()[-25:]))
+    for key in xfailed:
+        print("expected failure (peer): %s: %s" % (key, xfail[key]))
+    print("results: %s" % args.out)
+    print("%d passed, %d failed, %d skipped" % (passed, failed, skipped))
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

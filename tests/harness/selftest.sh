@@ -1,0 +1,90 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# Self-test of scripts/results.py: feed it synthetic VM runs and check that
+# each way a run can go wrong is reported as a failure of the right key.
+set -uo pipefail
+REPO=$(cd "$(dirname "$0")/../.." && pwd)
+T=$(mktemp -d)
+trap 'rm -rf "$T"' EXIT
+n=0 bad=0
+
+ok() { n=$((n + 1)); echo "ok $n - $1"; }
+not_ok() { n=$((n + 1)); bad=$((bad + 1)); echo "not ok $n - $1"; }
+
+# new_run NAME: a clean run with one IGT job of two subtests.
+new_run() {
+	local d=$T/$1
+	mkdir -p "$d/out"
+	echo "igt:prog 60 /bin/prog" >"$d/jobs"
+	printf 'a\nb\n' >"$d/igt:prog.subtests"
+	printf 'Subtest a: SUCCESS (0.1s)\nSubtest b: SKIP (0.0s)\n' \
+		>"$d/out/igt:prog.log"
+	echo 0 >"$d/out/igt:prog.rc"
+	echo 0 >"$d/out/module-unload.rc"
+	printf '%s\n' "[ 1.0] svmgpu-harness: begin igt:prog" \
+		"[ 1.1] [IGT] prog: starting subtest a" \
+		"[ 1.2] svmgpu-harness: end igt:prog rc=0" >"$d/dmesg.txt"
+	touch "$d/done"
+	echo "$d"
+}
+
+# expect DIR KEY RESULT DESCRIPTION [XFAIL_FILE]
+expect() {
+	local d=$1 key=$2 want=$3 what=$4 xfail=${5:-/dev/null} got
+	python3 "$REPO/scripts/results.py" --run "$d" --xfail "$xfail" \
+		--out "$d/results.json" >"$d/summary" 2>&1
+	got=$(python3 -c 'import json,sys; t=json.load(open(sys.argv[1]))["tests"]; print(t.get(sys.argv[2],{}).get("result","missing"))' \
+		"$d/results.json" "$key" 2>/dev/null)
+	if [[ $got == "$want" ]]; then ok "$what"; else not_ok "$what ($key: $got)"; fi
+}
+
+d=$(new_run clean)
+expect "$d" igt@prog@a pass "clean run: subtest passes"
+expect "$d" igt@prog@b skip "clean run: skip is a skip"
+expect "$d" dmesg@igt:prog pass "clean run: dmesg clean"
+grep -q "^2 passed\|^[0-9]* passed, 0 failed" "$d/summary" &&
+	ok "clean run: summary has no failure" || not_ok "clean run summary"
+
+d=$(new_run warn)
+sed -i '2a [ 1.15] WARNING: CPU: 0 PID: 1 at drivers/gpu/drm/svmgpu/x.c:1' \
+	"$d/dmesg.txt"
+expect "$d" dmesg@igt:prog fail "a WARNING fails the job's dmesg check"
+expect "$d" igt@prog@a fail "a WARNING fails the subtest that ran"
+
+d=$(new_run lockdep)
+sed -i '2a [ 1.15] WARNING: possible circular locking dependency detected' \
+	"$d/dmesg.txt"
+expect "$d" dmesg@igt:prog fail "a lockdep report fails the run"
+
+d=$(new_run crash)
+printf 'Subtest a: SUCCESS (0.1s)\n' >"$d/out/igt:prog.log"
+echo 139 >"$d/out/igt:prog.rc"
+expect "$d" igt@prog@b fail "a subtest that never reported fails"
+expect "$d" igt@prog@exit fail "a crashing IGT binary fails"
+
+d=$(new_run hang)
+rm "$d/out/igt:prog.rc" "$d/done" "$d/dmesg.txt"
+echo 60 >"$d/timeout"
+printf '[ 1.0] svmgpu-harness: begin igt:prog\n[ 9.0] BUG: soft lockup\n' \
+	>"$d/serial.log"
+expect "$d" harness@job@igt:prog fail "a hung job is reported"
+expect "$d" harness@guest-completed fail "a killed guest is reported"
+expect "$d" dmesg@igt:prog fail "the serial log is scanned when dmesg is lost"
+
+d=$(new_run leak)
+printf 'unreferenced object 0xffff (size 64):\n  backtrace:\n    svmgpu_probe+0x1\n' \
+	>"$d/kmemleak.txt"
+expect "$d" harness@kmemleak fail "a kmemleak report in svmgpu fails"
+
+d=$(new_run xfail)
+echo "igt@prog@b should not be allowed" >"$T/xfail-bad"
+if python3 "$REPO/scripts/results.py" --run "$d" --xfail "$T/xfail-bad" \
+	--out "$d/r.json" >/dev/null 2>&1; then
+	not_ok "an expected failure outside the peer is refused"
+else
+	ok "an expected failure outside the peer is refused"
+fi
+
+echo "1..$n"
+((bad == 0))
