@@ -1,0 +1,364 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Copyright (c) 2026 The svmgpu authors
+ *
+ * libsvmgpu: device lifetime, discovery and queries.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdatomic.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <unistd.h>
+
+#include <xf86drm.h>
+
+#include "svmgpu_drm.h"
+#include "svmgpu.h"
+
+/* Everything is hidden (-fvisibility=hidden) unless marked with this. */
+#define SVMGPU_PUBLIC __attribute__((visibility("default")))
+
+/* The driver name is part of the uAPI and never changes. */
+#define SVMGPU_DRIVER_NAME "svmgpu"
+
+/*
+ * Render node minors that the fallback scan of svmgpu_device_open() tries:
+ * the classic DRM range of 64 render minors.
+ */
+#define SVMGPU_RENDER_MINOR_FIRST 128
+#define SVMGPU_RENDER_MINOR_LAST 191
+
+/*
+ * The shortest device-info answer the library accepts: it must cover every
+ * field the library reads. Every kernel (uAPI >= 1.0) answers at least
+ * sizeof(struct drm_svmgpu_query_device_info) bytes.
+ */
+#define SVMGPU_INFO_MIN_SIZE \
+	(offsetof(struct drm_svmgpu_query_device_info, va_bits) + \
+	 sizeof(((struct drm_svmgpu_query_device_info *)0)->va_bits))
+
+struct svmgpu_device {
+	/* References; the last svmgpu_device_del() frees the device. */
+	atomic_uint refcount;
+
+	/* Our own DRM fd, closed with the device. */
+	int fd;
+
+	/* Read once at creation; immutable afterwards. */
+	struct svmgpu_device_info info;
+};
+
+/* Whether @fd is a DRM node whose driver is exactly "svmgpu". */
+static bool fd_is_svmgpu(int fd)
+{
+	drmVersionPtr v = drmGetVersion(fd);
+	bool ret = v && v->name && !strcmp(v->name, SVMGPU_DRIVER_NAME);
+
+	drmFreeVersion(v);
+	return ret;
+}
+
+SVMGPU_PUBLIC int svmgpu_device_query(struct svmgpu_device *dev,
+				      uint32_t query, void *data,
+				      uint32_t *size)
+{
+	struct drm_svmgpu_device_query q = {
+		.query = query,
+	};
+
+	if (!dev || !size || (!data && *size))
+		return -EINVAL;
+
+	q.size = *size;
+	q.data = (uintptr_t)data;
+	/* drmIoctl() restarts on EINTR and EAGAIN. */
+	if (drmIoctl(dev->fd, DRM_IOCTL_SVMGPU_DEVICE_QUERY, &q))
+		return -errno;
+
+	*size = q.size;
+	return 0;
+}
+
+/* Size-probe-then-fetch DRM_SVMGPU_QUERY_DEVICE_INFO into dev->info. */
+static int device_read_info(struct svmgpu_device *dev)
+{
+	struct drm_svmgpu_query_device_info *k;
+	uint32_t size = 0;
+	int ret;
+
+	ret = svmgpu_device_query(dev, DRM_SVMGPU_QUERY_DEVICE_INFO, NULL,
+				  &size);
+	if (ret)
+		return ret;
+	if (size < SVMGPU_INFO_MIN_SIZE)
+		return -EPROTO;
+
+	/*
+	 * A newer kernel may answer with more than the struct we know: fetch
+	 * all of it and use the part we understand.
+	 */
+	k = calloc(1, size > sizeof(*k) ? size : sizeof(*k));
+	if (!k)
+		return -ENOMEM;
+
+	ret = svmgpu_device_query(dev, DRM_SVMGPU_QUERY_DEVICE_INFO, k, &size);
+	if (!ret && size < SVMGPU_INFO_MIN_SIZE)
+		ret = -EPROTO;
+	/* A different major means an ABI we do not speak. */
+	if (!ret && k->uapi_major != DRM_SVMGPU_UAPI_MAJOR)
+		ret = -ENOTSUP;
+	if (!ret)
+		dev->info = (struct svmgpu_device_info) {
+			.uapi_major = k->uapi_major,
+			.uapi_minor = k->uapi_minor,
+			.num_engines = k->num_engines,
+			.vram_size = k->vram_size,
+			.page_sizes = k->page_sizes,
+			.features = k->features,
+			.va_bits = k->va_bits,
+		};
+
+	free(k);
+	return ret;
+}
+
+/* Create a device on @fd, which it takes over: @fd is closed on failure. */
+static int device_create(int fd, struct svmgpu_device **out)
+{
+	struct svmgpu_device *dev;
+	int ret;
+
+	if (!fd_is_svmgpu(fd)) {
+		ret = -ENODEV;
+		goto err_close_fd;
+	}
+
+	dev = calloc(1, sizeof(*dev));
+	if (!dev) {
+		ret = -ENOMEM;
+		goto err_close_fd;
+	}
+	atomic_init(&dev->refcount, 1);
+	dev->fd = fd;
+
+	ret = device_read_info(dev);
+	if (ret)
+		goto err_free_dev;
+
+	*out = dev;
+	return 0;
+
+err_free_dev:
+	free(dev);
+err_close_fd:
+	close(fd);
+	return ret;
+}
+
+SVMGPU_PUBLIC int svmgpu_device_new(int fd, struct svmgpu_device **out)
+{
+	int dup_fd;
+
+	if (!out)
+		return -EINVAL;
+	*out = NULL;
+	if (fd < 0)
+		return -EINVAL;
+
+	/* Keep clear of stdin/stdout/stderr, as Mesa's os_dupfd_cloexec(). */
+	dup_fd = fcntl(fd, F_DUPFD_CLOEXEC, 3);
+	if (dup_fd < 0)
+		return -errno;
+
+	return device_create(dup_fd, out);
+}
+
+/* svmgpu render nodes found by svmgpu_device_open(), kept open. */
+struct node_list {
+	struct node {
+		unsigned int minor;
+		int fd;
+	} *nodes;
+	size_t count;
+};
+
+/*
+ * Add @path to @list if it is an svmgpu render node. Nodes that cannot be
+ * opened or are not svmgpu are skipped. Return 0 or -ENOMEM.
+ */
+static int node_list_add(struct node_list *list, const char *path)
+{
+	struct node *nodes;
+	struct stat st;
+	int fd;
+
+	fd = open(path, O_RDWR | O_CLOEXEC);
+	if (fd < 0)
+		return 0;
+	if (fstat(fd, &st) || !S_ISCHR(st.st_mode) || !fd_is_svmgpu(fd)) {
+		close(fd);
+		return 0;
+	}
+
+	nodes = realloc(list->nodes, (list->count + 1) * sizeof(*nodes));
+	if (!nodes) {
+		close(fd);
+		return -ENOMEM;
+	}
+	nodes[list->count++] = (struct node) {
+		.minor = minor(st.st_rdev),
+		.fd = fd,
+	};
+	list->nodes = nodes;
+	return 0;
+}
+
+/* Add the svmgpu render nodes that drmGetDevices2() knows about. */
+static int node_list_add_drm_devices(struct node_list *list)
+{
+	drmDevicePtr *devs;
+	int i, n, ret = 0;
+
+	n = drmGetDevices2(0, NULL, 0);
+	if (n <= 0)
+		return 0;	/* No devices, or no /dev/dri: nothing to add. */
+
+	devs = calloc(n, sizeof(*devs));
+	if (!devs)
+		return -ENOMEM;
+
+	n = drmGetDevices2(0, devs, n);
+	for (i = 0; i < n && !ret; i++)
+		if (devs[i]->available_nodes & (1 << DRM_NODE_RENDER))
+			ret = node_list_add(list, devs[i]->nodes[DRM_NODE_RENDER]);
+
+	if (n > 0)
+		drmFreeDevices(devs, n);
+	free(devs);
+	return ret;
+}
+
+/*
+ * Add the svmgpu nodes among /dev/dri/renderD128..191. This works around
+ * libdrm (2.4.114 at least), whose drmGetDevices2() leaves out platform
+ * devices without a device-tree node (drmParsePlatformBusInfo() wants
+ * OF_FULLNAME in the uevent): svmgpu, like vgem, is one of them.
+ */
+static int node_list_add_render_nodes(struct node_list *list)
+{
+	char path[64];
+	unsigned int m;
+	int ret = 0;
+
+	for (m = SVMGPU_RENDER_MINOR_FIRST;
+	     m <= SVMGPU_RENDER_MINOR_LAST && !ret; m++) {
+		snprintf(path, sizeof(path), DRM_RENDER_DEV_NAME, DRM_DIR_NAME,
+			 m);
+		ret = node_list_add(list, path);
+	}
+	return ret;
+}
+
+static int node_cmp(const void *a, const void *b)
+{
+	const struct node *x = a, *y = b;
+
+	return (x->minor > y->minor) - (x->minor < y->minor);
+}
+
+SVMGPU_PUBLIC int svmgpu_device_open(unsigned int index,
+				     struct svmgpu_device **out)
+{
+	struct node_list list = { 0 };
+	size_t i;
+	int ret;
+
+	if (!out)
+		return -EINVAL;
+	*out = NULL;
+
+	ret = node_list_add_drm_devices(&list);
+	if (!ret && !list.count)
+		ret = node_list_add_render_nodes(&list);
+	if (ret)
+		goto out_close;
+
+	/* Stable order whatever the enumeration order was. */
+	qsort(list.nodes, list.count, sizeof(*list.nodes), node_cmp);
+
+	if (index >= list.count) {
+		ret = -ENODEV;
+		goto out_close;
+	}
+	/* device_create() takes over the fd, also on failure. */
+	ret = device_create(list.nodes[index].fd, out);
+	list.nodes[index].fd = -1;
+
+out_close:
+	for (i = 0; i < list.count; i++)
+		if (list.nodes[i].fd >= 0)
+			close(list.nodes[i].fd);
+	free(list.nodes);
+	return ret;
+}
+
+SVMGPU_PUBLIC struct svmgpu_device *
+svmgpu_device_ref(struct svmgpu_device *dev)
+{
+	if (dev)
+		atomic_fetch_add_explicit(&dev->refcount, 1,
+					  memory_order_relaxed);
+	return dev;
+}
+
+SVMGPU_PUBLIC void svmgpu_device_del(struct svmgpu_device *dev)
+{
+	if (!dev)
+		return;
+	/* acq_rel: the last owner must see every other owner's writes. */
+	if (atomic_fetch_sub_explicit(&dev->refcount, 1,
+				      memory_order_acq_rel) != 1)
+		return;
+
+	close(dev->fd);
+	free(dev);
+}
+
+SVMGPU_PUBLIC int svmgpu_device_fd(const struct svmgpu_device *dev)
+{
+	return dev ? dev->fd : -EINVAL;
+}
+
+SVMGPU_PUBLIC int svmgpu_device_get_info(struct svmgpu_device *dev,
+					 struct svmgpu_device_info *info)
+{
+	if (!dev || !info)
+		return -EINVAL;
+
+	*info = dev->info;
+	return 0;
+}
+
+SVMGPU_PUBLIC bool svmgpu_device_has_system_svm(struct svmgpu_device *dev)
+{
+	if (!dev)
+		return false;
+
+#ifdef DRM_SVMGPU_FEATURE_SYSTEM_SVM
+	return dev->info.features & DRM_SVMGPU_FEATURE_SYSTEM_SVM;
+#else
+	/*
+	 * svmgpu_drm.h defines no system-SVM feature bit yet, so no kernel
+	 * built from it can advertise system SVM, whatever else its features
+	 * mask holds. The branch above takes over, and answers from the
+	 * queried mask, as soon as the uAPI defines
+	 * DRM_SVMGPU_FEATURE_SYSTEM_SVM.
+	 */
+	return false;
+#endif
+}
