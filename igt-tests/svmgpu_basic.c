@@ -1,0 +1,762 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Copyright (c) 2026 The svmgpu authors
+ */
+
+/*
+ * svmgpu_basic - the render node, the device query, and module reload.
+ *
+ * Every check here follows the uAPI header: an ioctl either does what the
+ * header promises or fails with the errno the header names, and never
+ * writes user memory it was not asked to write.
+ */
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdint.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <unistd.h>
+
+#include <xf86drm.h>
+
+#include "igt.h"
+#include "svmgpu_drm.h"
+#include "svmgpu_igt.h"
+
+IGT_TEST_DESCRIPTION("Basic svmgpu uAPI: render node, device query, module reload.");
+
+#define INFO_SIZE	sizeof(struct drm_svmgpu_query_device_info)
+
+/* Byte pattern for memory the kernel must leave untouched. */
+#define CANARY		0xa5
+
+/* Page sizes the uAPI header defines. */
+#define KNOWN_PAGE_SIZES \
+	(DRM_SVMGPU_PAGE_SIZE_4K | DRM_SVMGPU_PAGE_SIZE_64K | \
+	 DRM_SVMGPU_PAGE_SIZE_2M)
+
+/* Feature bits the uAPI header defines: none yet. */
+#define KNOWN_FEATURES	0ull
+
+/*
+ * The last ioctl the header defines. Ioctl numbers are append-only, so
+ * everything above it must be rejected; move this when appending one.
+ */
+#define LAST_SVMGPU_IOCTL	DRM_SVMGPU_DEVICE_QUERY
+
+/* How many times module-reload cycles the module. */
+#define RELOAD_CYCLES	5
+
+/* How long to wait for device nodes to appear or vanish. */
+#define DEVICE_TIMEOUT_MS	10000
+
+/*
+ * The fixture's fd, at file scope rather than in igt_main's frame: it is
+ * changed between a subtest's sigsetjmp and a possible siglongjmp, after
+ * which a local's value would be indeterminate.
+ */
+static int svmgpu_fd = -1;
+
+/* Set while module-reload may have left the module in a non-default state. */
+static bool module_dirty;
+
+static void fill_canary(void *buf, size_t len)
+{
+	memset(buf, CANARY, len);
+}
+
+static bool is_canary(const void *buf, size_t len)
+{
+	const uint8_t *p = buf;
+	size_t i;
+
+	for (i = 0; i < len; i++)
+		if (p[i] != CANARY)
+			return false;
+
+	return true;
+}
+
+static struct drm_svmgpu_device_query info_query(void *data, uint32_t size)
+{
+	return (struct drm_svmgpu_device_query) {
+		.query = DRM_SVMGPU_QUERY_DEVICE_INFO,
+		.size = size,
+		.data = to_user_pointer(data),
+	};
+}
+
+/* A page the process cannot touch: mapped, then unmapped. */
+static void *unmapped_page(void)
+{
+	void *ptr = mmap(NULL, 4096, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS,
+			 -1, 0);
+
+	igt_assert(ptr != MAP_FAILED);
+	igt_assert_eq(munmap(ptr, 4096), 0);
+
+	return ptr;
+}
+
+/* A zero-filled page with protection @prot. */
+static void *page_with_prot(int prot)
+{
+	void *ptr = mmap(NULL, 4096, prot, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	igt_assert(ptr != MAP_FAILED);
+
+	return ptr;
+}
+
+/*
+ * Checks a device info answer against the uAPI header and the module's
+ * parameters. Bits and fields this build of the header does not know are
+ * only allowed when the kernel reports a newer minor version, which is how
+ * they would legitimately appear.
+ */
+static void check_device_info(const struct drm_svmgpu_query_device_info *info)
+{
+	bool strict;
+	unsigned int i;
+
+	igt_info("uAPI %u.%u, %u engine(s), %llu MiB VRAM, page sizes %#llx, "
+		 "features %#llx, %u VA bits\n",
+		 info->uapi_major, info->uapi_minor, info->num_engines,
+		 (unsigned long long)info->vram_size >> 20,
+		 (unsigned long long)info->page_sizes,
+		 (unsigned long long)info->features, info->va_bits);
+
+	igt_assert_eq(info->uapi_major, DRM_SVMGPU_UAPI_MAJOR);
+	igt_assert_lte(DRM_SVMGPU_UAPI_MINOR, info->uapi_minor);
+	strict = info->uapi_minor == DRM_SVMGPU_UAPI_MINOR;
+
+	igt_assert_lte_u32(1, info->num_engines);
+	igt_assert_eq_u64(info->num_engines,
+			  svmgpu_param_get_u64("num_engines"));
+
+	igt_assert_neq_u64(info->vram_size, 0);
+	igt_assert_eq_u64(info->vram_size % 4096, 0);
+	igt_assert_eq_u64(info->vram_size, svmgpu_param_get_u64("vram_size"));
+
+	igt_assert_f(info->page_sizes & DRM_SVMGPU_PAGE_SIZE_4K,
+		     "page_sizes %#llx lacks 4K\n",
+		     (unsigned long long)info->page_sizes);
+	if (strict) {
+		igt_assert_eq_u64(info->page_sizes & ~KNOWN_PAGE_SIZES, 0);
+		igt_assert_eq_u64(info->features & ~KNOWN_FEATURES, 0);
+	}
+
+	/*
+	 * SVM hands raw CPU pointers to the GPU, so the GPU VA must cover the
+	 * whole user VA of a 4-level x86-64 page table (47 bits).
+	 */
+	igt_assert_lte_u32(47, info->va_bits);
+	igt_assert_lte_u32(info->va_bits, 64);
+
+	if (strict) {
+		igt_assert_eq_u32(info->pad, 0);
+		for (i = 0; i < ARRAY_SIZE(info->reserved); i++)
+			igt_assert_eq_u64(info->reserved[i], 0);
+	}
+}
+
+/* Opens and checks one render node, for open-close. */
+static void check_render_node(int fd)
+{
+	struct stat st;
+
+	igt_assert_eq(fstat(fd, &st), 0);
+	igt_assert(S_ISCHR(st.st_mode));
+	igt_assert_eq(major(st.st_rdev), 226);
+	igt_assert_lte(128, minor(st.st_rdev));
+	igt_assert_eq(drmGetNodeTypeFromFd(fd), DRM_NODE_RENDER);
+	igt_assert(is_svmgpu_device(fd));
+}
+
+/* Counts this process's open descriptors. */
+static int count_fds(void)
+{
+	char path[64];
+	int fd, n = 0;
+
+	for (fd = 0; fd < 1024; fd++) {
+		snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
+		if (access(path, F_OK) == 0)
+			n++;
+	}
+
+	return n;
+}
+
+/* Whether this process has any primary (card) node open. */
+static bool has_card_node_open(void)
+{
+	char link[64], target[256];
+	ssize_t len;
+	int fd;
+
+	for (fd = 0; fd < 1024; fd++) {
+		snprintf(link, sizeof(link), "/proc/self/fd/%d", fd);
+		len = readlink(link, target, sizeof(target) - 1);
+		if (len < 0)
+			continue;
+		target[len] = '\0';
+		if (strncmp(target, "/dev/dri/card", 13) == 0)
+			return true;
+	}
+
+	return false;
+}
+
+static void test_open_close(void)
+{
+	char path[256];
+	int i, fd, before;
+
+	igt_assert_eq(svmgpu_render_node_path(0, path, sizeof(path)), 0);
+	igt_info("render node: %s\n", path);
+
+	/* Only render nodes are ever opened: the card node is not needed. */
+	igt_assert(!has_card_node_open());
+
+	before = count_fds();
+	for (i = 0; i < 1000; i++) {
+		fd = open(path, O_RDWR | O_CLOEXEC);
+		igt_assert_fd(fd);
+		/* A full check is slower; sample it. */
+		if (i % 50 == 0) {
+			check_render_node(fd);
+			igt_assert(!has_card_node_open());
+		}
+		igt_assert_eq(close(fd), 0);
+	}
+	igt_assert_eq(count_fds(), before);
+
+	/* And through the helper, several at once. */
+	for (i = 0; i < 16; i++) {
+		int fds[8];
+		unsigned int j;
+
+		for (j = 0; j < ARRAY_SIZE(fds); j++) {
+			fds[j] = __drm_open_svmgpu(0);
+			igt_assert_fd(fds[j]);
+		}
+		for (j = 0; j < ARRAY_SIZE(fds); j++)
+			igt_assert_eq(close(fds[j]), 0);
+	}
+	igt_assert_eq(count_fds(), before);
+}
+
+static void test_query_info(int fd)
+{
+	struct drm_svmgpu_query_device_info info;
+	struct drm_svmgpu_device_query q;
+	uint8_t exact[INFO_SIZE];
+	uint8_t big[INFO_SIZE + 64];
+
+	/* Size probe without a buffer: only @size changes. */
+	q = info_query(NULL, 0);
+	igt_assert_eq(__svmgpu_query(fd, &q), 0);
+	igt_assert_eq_u32(q.size, INFO_SIZE);
+	igt_assert_eq_u32(q.query, DRM_SVMGPU_QUERY_DEVICE_INFO);
+	igt_assert_eq_u64(q.data, 0);
+	igt_assert_eq_u64(q.extensions, 0);
+	igt_assert_eq_u32(q.flags, 0);
+	igt_assert_eq_u32(q.pad, 0);
+
+	/* Size probe with a buffer: the buffer is not written. */
+	fill_canary(big, sizeof(big));
+	q = info_query(big, 0);
+	igt_assert_eq(__svmgpu_query(fd, &q), 0);
+	igt_assert_eq_u32(q.size, INFO_SIZE);
+	igt_assert_eq_u64(q.data, to_user_pointer(big));
+	igt_assert(is_canary(big, sizeof(big)));
+
+	/*
+	 * Fetch into a canary-filled buffer, so that fields the kernel must
+	 * write as zero are seen to be written.
+	 */
+	fill_canary(exact, sizeof(exact));
+	q = info_query(exact, sizeof(exact));
+	igt_assert_eq(__svmgpu_query(fd, &q), 0);
+	igt_assert_eq_u32(q.size, INFO_SIZE);
+	memcpy(&info, exact, sizeof(info));
+	check_device_info(&info);
+
+	/* A larger buffer: same answer, bytes beyond it untouched. */
+	fill_canary(big, sizeof(big));
+	q = info_query(big, sizeof(big));
+	igt_assert_eq(__svmgpu_query(fd, &q), 0);
+	igt_assert_eq_u32(q.size, INFO_SIZE);
+	igt_assert(memcmp(big, exact, INFO_SIZE) == 0);
+	igt_assert(is_canary(big + INFO_SIZE, sizeof(big) - INFO_SIZE));
+
+	/* The answer does not change while the device exists. */
+	svmgpu_query_device_info(fd, &info);
+	igt_assert(memcmp(&info, exact, INFO_SIZE) == 0);
+}
+
+static void test_query_short_buffer(int fd)
+{
+	uint8_t buf[INFO_SIZE];
+	uint32_t size;
+
+	/* Every size from 1 to one byte short, 1 and sizeof - 1 included. */
+	for (size = 1; size < INFO_SIZE; size++) {
+		struct drm_svmgpu_device_query q = info_query(buf, size);
+
+		fill_canary(buf, sizeof(buf));
+		igt_assert_eq(__svmgpu_query(fd, &q), -EINVAL);
+		igt_assert_f(is_canary(buf, sizeof(buf)),
+			     "size %u: buffer written\n", size);
+	}
+}
+
+/*
+ * Runs @q both as a size probe and as a fetch into a canary buffer,
+ * expecting @err each time and the buffer untouched.
+ */
+static void query_expect_err(int fd, struct drm_svmgpu_device_query q,
+			     int err)
+{
+	uint8_t buf[INFO_SIZE];
+	struct drm_svmgpu_device_query probe = q;
+
+	probe.size = 0;
+	probe.data = 0;
+	igt_assert_eq(__svmgpu_query(fd, &probe), err);
+
+	fill_canary(buf, sizeof(buf));
+	q.size = sizeof(buf);
+	q.data = to_user_pointer(buf);
+	igt_assert_eq(__svmgpu_query(fd, &q), err);
+	igt_assert(is_canary(buf, sizeof(buf)));
+}
+
+static void test_query_bad_id(int fd)
+{
+	static const uint32_t ids[] = {
+		DRM_SVMGPU_QUERY_DEVICE_INFO + 1, 2, 0x7fffffff, 0x80000000,
+		0xffffffff,
+	};
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(ids); i++) {
+		struct drm_svmgpu_device_query q = info_query(NULL, 0);
+
+		igt_debug("query id %#x\n", ids[i]);
+		q.query = ids[i];
+		query_expect_err(fd, q, -EINVAL);
+	}
+}
+
+static void test_query_bad_flags(int fd)
+{
+	struct drm_svmgpu_device_query q;
+	unsigned int bit;
+
+	for (bit = 0; bit < 32; bit++) {
+		q = info_query(NULL, 0);
+		q.flags = 1u << bit;
+		query_expect_err(fd, q, -EINVAL);
+	}
+
+	q = info_query(NULL, 0);
+	q.flags = ~0u;
+	query_expect_err(fd, q, -EINVAL);
+}
+
+static void test_query_bad_pad(int fd)
+{
+	static const uint32_t pads[] = { 1, 0x80, 0x80000000, 0xffffffff };
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(pads); i++) {
+		struct drm_svmgpu_device_query q = info_query(NULL, 0);
+
+		q.pad = pads[i];
+		query_expect_err(fd, q, -EINVAL);
+	}
+}
+
+static void test_query_bad_extensions(int fd)
+{
+	struct drm_svmgpu_user_extension zeroed = {};
+	struct drm_svmgpu_user_extension named = { .name = 1 };
+	struct drm_svmgpu_user_extension chained = {
+		.next_extension = to_user_pointer(&zeroed),
+	};
+	const uint64_t exts[] = {
+		/* Well-formed chains: still no extension is defined. */
+		to_user_pointer(&zeroed),
+		to_user_pointer(&named),
+		to_user_pointer(&chained),
+		/* Garbage: must be -EINVAL too, not -EFAULT. */
+		1,
+		4096,
+		to_user_pointer(unmapped_page()),
+		0xffffffff80000000ull,
+		0x8000000000000000ull,
+		~0ull,
+	};
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(exts); i++) {
+		struct drm_svmgpu_device_query q = info_query(NULL, 0);
+
+		igt_debug("extensions %#llx\n", (unsigned long long)exts[i]);
+		q.extensions = exts[i];
+		query_expect_err(fd, q, -EINVAL);
+	}
+
+	/* The kernel does not write into the extensions either. */
+	igt_assert_eq_u64(zeroed.next_extension, 0);
+	igt_assert_eq_u32(zeroed.name, 0);
+	igt_assert_eq_u32(zeroed.pad, 0);
+}
+
+static void test_query_bad_pointer(int fd)
+{
+	const uint64_t bad_data[] = {
+		0,				/* NULL */
+		4096,				/* below mmap_min_addr */
+		to_user_pointer(unmapped_page()),
+		0xffff888000000000ull,		/* kernel direct map */
+		0xffffffff80000000ull,		/* kernel text */
+		0x8000000000000000ull,		/* non-canonical */
+		~0ull - INFO_SIZE + 2,		/* wraps around */
+	};
+	struct drm_svmgpu_device_query q;
+	uint8_t *page, *straddle;
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(bad_data); i++) {
+		igt_debug("data %#llx\n", (unsigned long long)bad_data[i]);
+		q = info_query(NULL, INFO_SIZE);
+		q.data = bad_data[i];
+		igt_assert_eq(__svmgpu_query(fd, &q), -EFAULT);
+	}
+
+	/* Read-only and inaccessible mappings. */
+	page = page_with_prot(PROT_READ);
+	q = info_query(page, INFO_SIZE);
+	igt_assert_eq(__svmgpu_query(fd, &q), -EFAULT);
+	for (i = 0; i < 4096; i++)
+		igt_assert_eq(page[i], 0);
+	igt_assert_eq(munmap(page, 4096), 0);
+
+	page = page_with_prot(PROT_NONE);
+	q = info_query(page, INFO_SIZE);
+	igt_assert_eq(__svmgpu_query(fd, &q), -EFAULT);
+	igt_assert_eq(munmap(page, 4096), 0);
+
+	/* An answer that would run off the end of a mapping. */
+	straddle = mmap(NULL, 8192, PROT_READ | PROT_WRITE,
+			MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	igt_assert(straddle != MAP_FAILED);
+	igt_assert_eq(munmap(straddle + 4096, 4096), 0);
+	q = info_query(straddle + 4096 - INFO_SIZE / 2, INFO_SIZE);
+	igt_assert_eq(__svmgpu_query(fd, &q), -EFAULT);
+	igt_assert_eq(munmap(straddle, 4096), 0);
+
+	/* The ioctl argument itself: unreadable. */
+	igt_assert_eq(__svmgpu_ioctl(fd, DRM_IOCTL_SVMGPU_DEVICE_QUERY, NULL),
+		      -EFAULT);
+	igt_assert_eq(__svmgpu_ioctl(fd, DRM_IOCTL_SVMGPU_DEVICE_QUERY,
+				     unmapped_page()), -EFAULT);
+	igt_assert_eq(__svmgpu_ioctl(fd, DRM_IOCTL_SVMGPU_DEVICE_QUERY,
+				     from_user_pointer(0xffffffff80000000ull)),
+		      -EFAULT);
+	page = page_with_prot(PROT_NONE);
+	igt_assert_eq(__svmgpu_ioctl(fd, DRM_IOCTL_SVMGPU_DEVICE_QUERY, page),
+		      -EFAULT);
+	igt_assert_eq(munmap(page, 4096), 0);
+
+	/*
+	 * Readable but not writable: a valid size probe whose answer cannot
+	 * be copied back.
+	 */
+	page = page_with_prot(PROT_READ | PROT_WRITE);
+	q = info_query(NULL, 0);
+	memcpy(page, &q, sizeof(q));
+	igt_assert_eq(mprotect(page, 4096, PROT_READ), 0);
+	igt_assert_eq(__svmgpu_ioctl(fd, DRM_IOCTL_SVMGPU_DEVICE_QUERY, page),
+		      -EFAULT);
+	igt_assert(memcmp(page, &q, sizeof(q)) == 0);
+	igt_assert_eq(munmap(page, 4096), 0);
+}
+
+static void test_unknown_ioctl(int fd)
+{
+	unsigned int nr;
+
+	for (nr = LAST_SVMGPU_IOCTL + 1; nr <= 0x3f; nr++) {
+		uint8_t arg[64] = {};
+		int ret;
+
+		ret = __svmgpu_ioctl(fd, DRM_IOWR(DRM_COMMAND_BASE + nr, arg),
+				     arg);
+		igt_assert_f(ret == -EINVAL || ret == -ENOTTY,
+			     "DRM_IOWR(DRM_COMMAND_BASE + %#x, 64): %d (%s)\n",
+			     nr, ret, strerror(-ret));
+
+		ret = __svmgpu_ioctl(fd, DRM_IO(DRM_COMMAND_BASE + nr), NULL);
+		igt_assert_f(ret == -EINVAL || ret == -ENOTTY,
+			     "DRM_IO(DRM_COMMAND_BASE + %#x): %d (%s)\n",
+			     nr, ret, strerror(-ret));
+	}
+
+	/* The device still works. */
+	test_query_info(fd);
+}
+
+static void test_two_clients(void)
+{
+	struct drm_svmgpu_query_device_info a, b;
+	struct drm_svmgpu_device_query qa, qb;
+	int fd1, fd2;
+
+	fd1 = drm_open_svmgpu(0);
+	fd2 = drm_open_svmgpu(0);
+
+	/* Independently. */
+	svmgpu_query_device_info(fd1, &a);
+	svmgpu_query_device_info(fd2, &b);
+	igt_assert(memcmp(&a, &b, sizeof(a)) == 0);
+
+	/* Interleaved: probe 1, probe 2, fetch 2, fetch 1. */
+	qa = info_query(NULL, 0);
+	qb = info_query(NULL, 0);
+	igt_assert_eq(__svmgpu_query(fd1, &qa), 0);
+	igt_assert_eq(__svmgpu_query(fd2, &qb), 0);
+	igt_assert_eq_u32(qa.size, INFO_SIZE);
+	igt_assert_eq_u32(qb.size, INFO_SIZE);
+	fill_canary(&a, sizeof(a));
+	fill_canary(&b, sizeof(b));
+	qa.data = to_user_pointer(&a);
+	qb.data = to_user_pointer(&b);
+	igt_assert_eq(__svmgpu_query(fd2, &qb), 0);
+	igt_assert_eq(__svmgpu_query(fd1, &qa), 0);
+	igt_assert(memcmp(&a, &b, sizeof(a)) == 0);
+	check_device_info(&a);
+
+	/* An error on one client does not affect the other. */
+	qa = info_query(NULL, 0);
+	qa.flags = 1;
+	igt_assert_eq(__svmgpu_query(fd1, &qa), -EINVAL);
+	svmgpu_query_device_info(fd2, &b);
+	igt_assert(memcmp(&a, &b, sizeof(a)) == 0);
+
+	/* Closing one leaves the other working. */
+	igt_assert_eq(close(fd1), 0);
+	svmgpu_query_device_info(fd2, &b);
+	igt_assert(memcmp(&a, &b, sizeof(a)) == 0);
+	test_query_info(fd2);
+	igt_assert_eq(close(fd2), 0);
+}
+
+/* Queries and checks every one of @count svmgpu devices. */
+static void check_all_devices(int count)
+{
+	struct drm_svmgpu_query_device_info info;
+	dev_t rdev[16];
+	struct stat st;
+	int i, j, fd;
+
+	igt_assert_lte(count, (int)ARRAY_SIZE(rdev));
+	for (i = 0; i < count; i++) {
+		fd = __drm_open_svmgpu(i);
+		igt_assert_f(fd >= 0, "svmgpu device %d: %s\n", i,
+			     strerror(-fd));
+		igt_assert_eq(fstat(fd, &st), 0);
+		rdev[i] = st.st_rdev;
+		for (j = 0; j < i; j++)
+			igt_assert(rdev[j] != rdev[i]);
+
+		svmgpu_query_device_info(fd, &info);
+		check_device_info(&info);
+		igt_assert_eq(close(fd), 0);
+	}
+}
+
+static void test_two_devices(void)
+{
+	uint64_t num_devices = svmgpu_param_get_u64("num_devices");
+
+	igt_require_f(num_devices >= 2,
+		      "needs svmgpu loaded with num_devices >= 2 (has %llu)\n",
+		      (unsigned long long)num_devices);
+
+	igt_assert_eq(svmgpu_count_devices(), (int)num_devices);
+	check_all_devices(2);
+}
+
+/*
+ * Unloads svmgpu and loads it with @params, then checks that the number
+ * of devices num_devices asks for (@expect, or the parameter's value if
+ * @expect is 0) appear and answer the query.
+ */
+static void reload_and_check(const char *params, int expect)
+{
+	uint64_t num_devices;
+	int ret;
+
+	igt_debug("reloading svmgpu with \"%s\"\n", params ? params : "");
+
+	ret = svmgpu_module_unload();
+	igt_assert_f(ret == 0, "modprobe -r %s: %d\n", SVMGPU_MODULE_NAME, ret);
+	igt_assert_eq(svmgpu_module_state(), SVMGPU_MODULE_ABSENT);
+	igt_assert_f(svmgpu_wait_devices(0, DEVICE_TIMEOUT_MS),
+		     "svmgpu device nodes remain after unload\n");
+
+	ret = svmgpu_module_load(params);
+	igt_assert_f(ret == 0, "modprobe %s %s: %d\n", SVMGPU_MODULE_NAME,
+		     params ? params : "", ret);
+	igt_assert_eq(svmgpu_module_state(), SVMGPU_MODULE_LOADED);
+
+	num_devices = svmgpu_param_get_u64("num_devices");
+	if (expect)
+		igt_assert_eq_u64(num_devices, expect);
+	else
+		expect = num_devices;
+
+	igt_assert_f(svmgpu_wait_devices(expect, DEVICE_TIMEOUT_MS),
+		     "expected %d svmgpu device(s), found %d\n", expect,
+		     svmgpu_count_devices());
+	check_all_devices(expect);
+}
+
+static void test_module_reload(void)
+{
+	enum svmgpu_module_state state;
+	int i, ret, refcnt;
+
+	/* No descriptor may survive an unload: close ours, and any leak. */
+	if (svmgpu_fd >= 0) {
+		close(svmgpu_fd);
+		svmgpu_fd = -1;
+	}
+	ret = svmgpu_close_drm_fds();
+	if (ret)
+		igt_debug("closed %d leaked DRM descriptor(s)\n", ret);
+
+	state = svmgpu_module_state();
+	igt_skip_on_f(state == SVMGPU_MODULE_BUILTIN,
+		      "svmgpu is built into the kernel\n");
+	igt_require_f(state == SVMGPU_MODULE_LOADED,
+		      "svmgpu is not loaded\n");
+	refcnt = svmgpu_module_refcnt();
+	igt_skip_on_f(refcnt != 0, "svmgpu is in use (refcnt %d)\n", refcnt);
+
+	/* A first unload that fails means something else holds the module. */
+	ret = svmgpu_module_unload();
+	igt_skip_on_f(ret != 0, "cannot unload svmgpu (modprobe -r: %d)\n",
+		      ret);
+	module_dirty = true;
+	ret = svmgpu_module_load(NULL);
+	igt_assert_f(ret == 0, "modprobe %s: %d\n", SVMGPU_MODULE_NAME, ret);
+
+	for (i = 0; i < RELOAD_CYCLES; i++) {
+		igt_debug("reload cycle %d\n", i);
+		reload_and_check("num_devices=2", 2);
+		reload_and_check(NULL, 0);
+	}
+	module_dirty = false;
+
+	/* Later subtests and the closing fixture expect the fd. */
+	svmgpu_fd = drm_open_svmgpu(0);
+}
+
+/*
+ * If module-reload failed half-way, put the module back with its default
+ * parameters so that later tests find a usable device. Best effort: this
+ * runs in a fixture, where an assertion would fail every later subtest.
+ */
+static void restore_module(void)
+{
+	if (!module_dirty)
+		return;
+
+	svmgpu_close_drm_fds();
+	if (svmgpu_module_state() == SVMGPU_MODULE_LOADED &&
+	    svmgpu_module_unload() != 0)
+		igt_warn("cannot unload svmgpu to restore it\n");
+	if (svmgpu_module_load(NULL) != 0)
+		igt_warn("cannot reload svmgpu with default parameters\n");
+	module_dirty = false;
+}
+
+igt_main
+{
+	igt_fixture {
+		svmgpu_fd = drm_open_svmgpu(0);
+	}
+
+	igt_describe("Open and close the render node many times; it is an "
+		     "svmgpu render node and works without the card node.");
+	igt_subtest("open-close")
+		test_open_close();
+
+	igt_describe("Query the device info with the size-probe protocol and "
+		     "check every field against the uAPI and the module "
+		     "parameters.");
+	igt_subtest("query-info")
+		test_query_info(svmgpu_fd);
+
+	igt_describe("A buffer smaller than the answer is rejected and left "
+		     "untouched.");
+	igt_subtest("query-short-buffer")
+		test_query_short_buffer(svmgpu_fd);
+
+	igt_describe("Unknown query ids are rejected.");
+	igt_subtest("query-bad-id")
+		test_query_bad_id(svmgpu_fd);
+
+	igt_describe("Any non-zero flag is rejected.");
+	igt_subtest("query-bad-flags")
+		test_query_bad_flags(svmgpu_fd);
+
+	igt_describe("Non-zero padding is rejected.");
+	igt_subtest("query-bad-pad")
+		test_query_bad_pad(svmgpu_fd);
+
+	igt_describe("Any extension pointer is rejected, valid or not, as no "
+		     "extension is defined.");
+	igt_subtest("query-bad-extensions")
+		test_query_bad_extensions(svmgpu_fd);
+
+	igt_describe("Answer and argument pointers that cannot be written "
+		     "give -EFAULT.");
+	igt_subtest("query-bad-pointer")
+		test_query_bad_pointer(svmgpu_fd);
+
+	igt_describe("Driver ioctl numbers past the last defined one are "
+		     "rejected.");
+	igt_subtest("unknown-ioctl")
+		test_unknown_ioctl(svmgpu_fd);
+
+	igt_describe("Two clients of one device query independently and "
+		     "survive each other's errors and close.");
+	igt_subtest("two-clients")
+		test_two_clients();
+
+	igt_describe("With two devices, both answer the query.");
+	igt_subtest("two-devices")
+		test_two_devices();
+
+	igt_describe("Unload and reload the module with one and two devices, "
+		     "several times; it ends loaded with default parameters.");
+	igt_subtest("module-reload")
+		test_module_reload();
+
+	igt_fixture {
+		if (svmgpu_fd >= 0)
+			close(svmgpu_fd);
+		svmgpu_fd = -1;
+		restore_module();
+	}
+}
