@@ -85,10 +85,10 @@ typedef int (*svmgpu_node_fn)(int index, const char *path, void *data);
  * svmgpu index, until @fn returns non-zero. Returns that value, or the
  * number of svmgpu nodes seen if @fn never stopped the walk.
  *
- * Render nodes are found by scanning /dev/dri directly rather than with
- * libdrm's drmGetDevices2(), which ignores platform devices that have no
- * device-tree node, such as ours. Nodes beyond renderD191 (newer kernels
- * allocate them) are included.
+ * Render nodes are found by scanning /dev/dri directly, as IGT's own device
+ * scanning does, rather than with libdrm's drmGetDevices2(): some libdrm
+ * builds leave out platform devices without a device-tree node, such as
+ * ours. Nodes beyond renderD191 (newer kernels allocate them) are included.
  */
 static int for_each_svmgpu_node(svmgpu_node_fn fn, void *data)
 {
@@ -502,30 +502,16 @@ int svmgpu_module_refcnt(void)
 	return atoi(buf);
 }
 
-static const char *find_modprobe(void)
-{
-	static const char *const paths[] = {
-		"/sbin/modprobe",
-		"/usr/sbin/modprobe",
-		"/bin/modprobe",
-		"/usr/bin/modprobe",
-	};
-	unsigned int i;
-
-	for (i = 0; i < ARRAY_SIZE(paths); i++)
-		if (access(paths[i], X_OK) == 0)
-			return paths[i];
-
-	return NULL;
-}
-
 /**
  * svmgpu_modprobe() - Run modprobe.
  * @args: NULL-terminated arguments after "modprobe".
  *
  * Runs modprobe with fork/exec rather than a shell, and rather than
  * libigt's igt_kmod_*() so that the module configuration the system set up
- * for modprobe (/lib/modules, modprobe.d) is what is used.
+ * for modprobe (/lib/modules, modprobe.d) is what is used. modprobe is
+ * looked up in PATH (with the usual sbin directories appended), so a test
+ * environment can supply its own, as svmgpu's VM does to point modprobe at
+ * the modules of the kernel under test.
  *
  * Return: modprobe's exit status (0 on success), or a negative errno if it
  * could not be run.
@@ -533,13 +519,9 @@ static const char *find_modprobe(void)
 int svmgpu_modprobe(const char *const args[])
 {
 	const char *argv[16];
-	const char *modprobe = find_modprobe();
 	unsigned int argc = 0;
 	int status;
 	pid_t pid;
-
-	if (!modprobe)
-		return -ENOENT;
 
 	argv[argc++] = "modprobe";
 	while (*args && argc < ARRAY_SIZE(argv) - 1)
@@ -556,7 +538,13 @@ int svmgpu_modprobe(const char *const args[])
 	if (pid < 0)
 		return -errno;
 	if (pid == 0) {
-		execv(modprobe, (char *const *)argv);
+		const char *path = getenv("PATH");
+		char search[4096];
+
+		snprintf(search, sizeof(search), "%s:/usr/sbin:/sbin",
+			 path ? path : "/usr/bin:/bin");
+		setenv("PATH", search, 1);
+		execvp("modprobe", (char *const *)argv);
 		/* Not exit(): that would run the test's exit handlers. */
 		_exit(127);
 	}
