@@ -188,8 +188,8 @@ struct node_list {
 };
 
 /*
- * Add @path to @list if it is an svmgpu render node. Nodes that cannot be
- * opened or are not svmgpu are skipped. Return 0 or -ENOMEM.
+ * Add @path to @list if it is an svmgpu render node not yet in @list. Nodes
+ * that cannot be opened or are not svmgpu are skipped. Return 0 or -ENOMEM.
  */
 static int node_list_add(struct node_list *list, const char *path)
 {
@@ -203,6 +203,12 @@ static int node_list_add(struct node_list *list, const char *path)
 	if (fstat(fd, &st) || !S_ISCHR(st.st_mode) || !fd_is_svmgpu(fd)) {
 		close(fd);
 		return 0;
+	}
+	for (size_t i = 0; i < list->count; i++) {
+		if (list->nodes[i].minor == minor(st.st_rdev)) {
+			close(fd);
+			return 0;
+		}
 	}
 
 	nodes = realloc(list->nodes, (list->count + 1) * sizeof(*nodes));
@@ -244,10 +250,13 @@ static int node_list_add_drm_devices(struct node_list *list)
 }
 
 /*
- * Add the svmgpu nodes among /dev/dri/renderD128..191. This works around
- * libdrm (2.4.114 at least), whose drmGetDevices2() leaves out platform
- * devices without a device-tree node (drmParsePlatformBusInfo() wants
- * OF_FULLNAME in the uevent): svmgpu, like vgem, is one of them.
+ * Add the svmgpu nodes among /dev/dri/renderD128..191.
+ *
+ * drmGetDevices2() alone cannot be trusted with svmgpu: libdrm identifies a
+ * platform device by its device-tree name, and svmgpu's platform devices
+ * (like vgem's) have none. Debian 12's libdrm 2.4.114 therefore folds all
+ * svmgpu GPUs into one entry, listing only the first render node; other
+ * builds leave such devices out altogether. The scan finds the rest.
  */
 static int node_list_add_render_nodes(struct node_list *list)
 {
@@ -282,8 +291,9 @@ SVMGPU_PUBLIC int svmgpu_device_open(unsigned int index,
 		return -EINVAL;
 	*out = NULL;
 
+	/* Both, deduplicated by minor: see node_list_add_render_nodes(). */
 	ret = node_list_add_drm_devices(&list);
-	if (!ret && !list.count)
+	if (!ret)
 		ret = node_list_add_render_nodes(&list);
 	if (ret)
 		goto out_close;

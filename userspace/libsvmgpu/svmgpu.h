@@ -106,11 +106,12 @@ int svmgpu_device_new(int fd, struct svmgpu_device **out);
  * Devices are found with drmGetDevices2(): each device with a render node is
  * opened and kept if drmGetVersion() reports the driver name "svmgpu".
  *
- * libdrm up to at least 2.4.114 leaves out platform-bus devices that have no
- * device-tree node (its drmParsePlatformBusInfo() needs OF_FULLNAME in the
- * uevent), and svmgpu is such a platform device, like vgem. So when
- * drmGetDevices2() finds no svmgpu device, /dev/dri/renderD128 to
- * /dev/dri/renderD191 are scanned directly instead.
+ * svmgpu devices are platform devices without a device-tree node, like
+ * vgem's. libdrm identifies platform devices by that node, so
+ * drmGetDevices2() folds all svmgpu GPUs into one entry (Debian 12's
+ * libdrm 2.4.114) or leaves them out (other builds). The library therefore
+ * also scans /dev/dri/renderD128 to /dev/dri/renderD191 and takes the
+ * union of both, without duplicates.
  *
  * Either way the devices are ordered by render node minor, so @index is
  * stable for a given set of devices. Nodes that cannot be opened (for

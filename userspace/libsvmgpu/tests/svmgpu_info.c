@@ -75,11 +75,25 @@ static int describe(unsigned int index, struct svmgpu_device *dev)
 	return 0;
 }
 
+/* The svmgpu module's num_devices parameter, or -1 if it cannot be read. */
+static int module_num_devices(void)
+{
+	FILE *f = fopen("/sys/module/svmgpu/parameters/num_devices", "r");
+	int n = -1;
+
+	if (!f)
+		return -1;
+	if (fscanf(f, "%d", &n) != 1)
+		n = -1;
+	fclose(f);
+	return n;
+}
+
 int main(int argc, char **argv)
 {
 	struct svmgpu_device *dev;
 	unsigned int index;
-	int ret, status = 0;
+	int ret, expected, status = 0;
 
 	if (argc > 1) {
 		fprintf(stderr, "usage: %s\n"
@@ -107,6 +121,19 @@ int main(int argc, char **argv)
 	if (!index) {
 		fprintf(stderr, "svmgpu_info: no svmgpu device: %s\n",
 			strerror(ENODEV));
+		return 1;
+	}
+
+	/*
+	 * Where the module says how many GPUs it created, every one of them
+	 * must have been found: that is what makes this demo a test of the
+	 * library's enumeration.
+	 */
+	expected = module_num_devices();
+	if (expected >= 0 && (unsigned int)expected != index) {
+		fprintf(stderr,
+			"svmgpu_info: found %u device(s), the module has %d\n",
+			index, expected);
 		return 1;
 	}
 	return status;
