@@ -13,6 +13,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdint.h>
 #include <string.h>
 #include <sys/ioctl.h>
@@ -514,6 +515,54 @@ static void test_unknown_ioctl(int fd)
 	test_query_info(fd);
 }
 
+/*
+ * libdrm's enumeration must show svmgpu to its users (Mesa's loader,
+ * libsvmgpu) as a platform-bus device whose render node is the first
+ * svmgpu node. libdrm identifies platform devices by their device-tree
+ * name, which svmgpu's (like vgem's) do not have, so it may fold several
+ * svmgpu GPUs into that one entry; libsvmgpu scans render nodes for the
+ * others. Every svmgpu entry libdrm does list must be a real svmgpu node.
+ */
+static void test_drm_enumerate(void)
+{
+	drmDevicePtr devs[64];
+	char first[PATH_MAX], path[PATH_MAX];
+	int count = svmgpu_count_devices();
+	int n, i, j, listed = 0;
+	bool first_listed = false;
+
+	igt_require_f(count >= 1, "no svmgpu device\n");
+	igt_assert_eq(svmgpu_render_node_path(0, first, sizeof(first)), 0);
+
+	n = drmGetDevices2(0, devs, ARRAY_SIZE(devs));
+	igt_assert_f(n >= 0, "drmGetDevices2: %d\n", n);
+
+	for (j = 0; j < n; j++) {
+		const char *node = devs[j]->nodes[DRM_NODE_RENDER];
+		bool ours = false;
+
+		if (!(devs[j]->available_nodes & (1 << DRM_NODE_RENDER)))
+			continue;
+		for (i = 0; i < count; i++) {
+			igt_assert_eq(svmgpu_render_node_path(i, path,
+							      sizeof(path)), 0);
+			ours |= !strcmp(node, path);
+		}
+		if (!ours)
+			continue;
+
+		igt_assert_eq(devs[j]->bustype, DRM_BUS_PLATFORM);
+		first_listed |= !strcmp(node, first);
+		listed++;
+	}
+	drmFreeDevices(devs, n);
+
+	igt_info("drmGetDevices2 lists %d of %d svmgpu render node(s)\n",
+		 listed, count);
+	igt_assert_f(first_listed, "%s is not listed by drmGetDevices2\n",
+		     first);
+}
+
 static void test_two_clients(void)
 {
 	struct drm_svmgpu_query_device_info a, b;
@@ -738,6 +787,11 @@ igt_main
 		     "rejected.");
 	igt_subtest("unknown-ioctl")
 		test_unknown_ioctl(svmgpu_fd);
+
+	igt_describe("libdrm's drmGetDevices2() shows svmgpu as a "
+		     "platform-bus device with the first svmgpu render node.");
+	igt_subtest("drm-enumerate")
+		test_drm_enumerate();
 
 	igt_describe("Two clients of one device query independently and "
 		     "survive each other's errors and close.");
