@@ -1,0 +1,128 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# "make check": every test svmgpu has.
+#
+#   1. host checks: checkpatch --strict, W=1 and sparse builds of the driver,
+#      the uAPI header test, libsvmgpu's unit and symbol tests, and the
+#      self-check of our libigt declarations;
+#   2. one VM boot that runs the IGT programs, the KUnit suites, the demo and
+#      the peer self-check (the kernel's hmm-tests on test_hmm.ko), then
+#      unloads svmgpu, scans for leaks and scans the kernel log.
+#
+# T='<glob>' selects results by key, e.g. T='igt@svmgpu_basic@query-*',
+# T='kunit*', T='static@*'. Results go to $BUILD_DIR/results.json and the
+# last line printed is "N passed, N failed, N skipped".
+set -uo pipefail
+. "$(dirname "$0")/lib.sh"
+
+T=${T:-*}
+# Two GPUs, so that the multi-device tests run; svmgpu_basic's module-reload
+# also cycles through the defaults (one GPU).
+export SVMGPU_MODPARAMS=${SVMGPU_MODPARAMS:-num_devices=2}
+CHECK_DIR=$BUILD_DIR/check
+HOST_RESULTS=$CHECK_DIR/host-results.tsv
+RUN_DIR=$BUILD_DIR/vm/check
+KOBJ=
+
+wanted() {
+	# shellcheck disable=SC2053
+	[[ $1 == $T ]]
+}
+
+# record KEY COMMAND...: run a host check, exit 77 meaning skip.
+record() {
+	local key=$1 log result rc
+	shift
+	wanted "$key" || return 0
+	log=$CHECK_DIR/logs/${key//[@\/]/_}.log
+	log "check $key"
+	"$@" >"$log" 2>&1
+	rc=$?
+	case $rc in
+	0) result=pass ;;
+	77) result=skip ;;
+	*) result=fail ;;
+	esac
+	printf '%s\t%s\t%s\n' "$key" "$result" "$log" >>"$HOST_RESULTS"
+}
+
+# add_job KIND:NAME TIMEOUT COMMAND...
+add_job() {
+	echo "$*" >>"$RUN_DIR/jobs"
+}
+
+# A non-IGT job runs when T could select one of its keys.
+job_wanted() {
+	local prefix=$1
+	[[ $T == "*" || $T == "$prefix"* || $prefix == "${T%%\**}"* ]]
+}
+
+host_checks() {
+	record static@checkpatch "$REPO/scripts/checkpatch.sh"
+	record static@w1 "$REPO/scripts/kernel.sh" --w1
+	record static@sparse "$REPO/scripts/kernel.sh" --sparse
+	record header@c make -s -C "$REPO/tests/header" O="$CHECK_DIR/header" c
+	record header@c++ make -s -C "$REPO/tests/header" O="$CHECK_DIR/header" cxx
+	record lib@check make -s -C "$REPO/userspace/libsvmgpu" \
+		O="$BUILD_DIR/libsvmgpu" check
+	record igt@abi-check make -s -C "$REPO/igt-tests" O="$BUILD_DIR/igt" check
+	record harness@results-selftest "$REPO/tests/harness/selftest.sh"
+}
+
+vm_jobs() {
+	local bin subtests
+
+	for bin in $(make -s -C "$REPO/igt-tests" list); do
+		subtests=$("$BUILD_DIR/igt/$bin" --list-subtests 2>/dev/null |
+			while read -r s; do
+				# shellcheck disable=SC2053
+				[[ igt@$bin@$s == $T ]] && echo "$s"
+			done)
+		[[ -n $subtests ]] || continue
+		echo "$subtests" >"$RUN_DIR/igt:$bin.subtests"
+		if [[ $T == "*" ]]; then
+			add_job "igt:$bin 900 $BUILD_DIR/igt/$bin"
+		else
+			add_job "igt:$bin 900 $BUILD_DIR/igt/$bin --run-subtest" \
+				"$(echo "$subtests" | paste -sd,)"
+		fi
+	done
+	job_wanted demo@ &&
+		add_job "demo:svmgpu_info 120 $BUILD_DIR/libsvmgpu/svmgpu_info"
+	job_wanted kunit@ &&
+		add_job "kunit:svmgpu 300 $REPO/scripts/guest-kunit.sh svmgpu_kunit svmgpu_"
+	if job_wanted peer@; then
+		add_job "peer:hmm-tests 900 $REPO/scripts/guest-peer.sh always $KOBJ/hmm-tests"
+		add_job "peer:hmm-tests-thp-madvise 900 $REPO/scripts/guest-peer.sh madvise $KOBJ/hmm-tests"
+	fi
+	return 0
+}
+
+main() {
+	local start=$SECONDS rc
+
+	rm -rf "$CHECK_DIR" "$RUN_DIR"
+	mkdir -p "$CHECK_DIR/logs" "$RUN_DIR"
+	: >"$HOST_RESULTS"
+	: >"$RUN_DIR/jobs"
+
+	"$REPO/scripts/build.sh" || die "build failed"
+	KOBJ=$(kobj_dir)
+
+	host_checks
+	vm_jobs
+
+	local run_args=()
+	if [[ -s $RUN_DIR/jobs ]] || wanted harness@guest-completed; then
+		"$REPO/scripts/vm.sh" run "$RUN_DIR"
+		run_args=(--run "$RUN_DIR")
+	fi
+
+	log "make check took $((SECONDS - start)) s"
+	python3 "$REPO/scripts/results.py" --host "$HOST_RESULTS" \
+		"${run_args[@]}" --xfail "$REPO/tests/expected-failures.txt" \
+		--out "$BUILD_DIR/results.json"
+}
+
+main "$@"

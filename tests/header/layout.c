@@ -1,0 +1,44 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The uAPI's ABI rules, checked at compile time: every structure is a
+ * multiple of 8 bytes with 64-bit fields at 8-byte offsets, so 32-bit and
+ * 64-bit user space agree with the kernel. The sizes are frozen: changing
+ * one breaks the ABI.
+ */
+#include <stddef.h>
+
+#include "svmgpu_drm.h"
+
+#define CHECK_SIZE(type, size) \
+	_Static_assert(sizeof(struct type) == (size), #type " size changed"); \
+	_Static_assert(sizeof(struct type) % 8 == 0, #type " not 8-byte sized")
+
+#define CHECK_OFFSET(type, field, off) \
+	_Static_assert(offsetof(struct type, field) == (off), \
+		       #type "." #field " moved")
+
+CHECK_SIZE(drm_svmgpu_user_extension, 16);
+CHECK_OFFSET(drm_svmgpu_user_extension, next_extension, 0);
+CHECK_OFFSET(drm_svmgpu_user_extension, name, 8);
+
+CHECK_SIZE(drm_svmgpu_device_query, 32);
+CHECK_OFFSET(drm_svmgpu_device_query, extensions, 0);
+CHECK_OFFSET(drm_svmgpu_device_query, query, 8);
+CHECK_OFFSET(drm_svmgpu_device_query, size, 12);
+CHECK_OFFSET(drm_svmgpu_device_query, data, 16);
+CHECK_OFFSET(drm_svmgpu_device_query, flags, 24);
+CHECK_OFFSET(drm_svmgpu_device_query, pad, 28);
+
+CHECK_SIZE(drm_svmgpu_query_device_info, 72);
+CHECK_OFFSET(drm_svmgpu_query_device_info, uapi_major, 0);
+CHECK_OFFSET(drm_svmgpu_query_device_info, uapi_minor, 2);
+CHECK_OFFSET(drm_svmgpu_query_device_info, num_engines, 4);
+CHECK_OFFSET(drm_svmgpu_query_device_info, vram_size, 8);
+CHECK_OFFSET(drm_svmgpu_query_device_info, page_sizes, 16);
+CHECK_OFFSET(drm_svmgpu_query_device_info, features, 24);
+CHECK_OFFSET(drm_svmgpu_query_device_info, va_bits, 32);
+CHECK_OFFSET(drm_svmgpu_query_device_info, reserved, 40);
+
+_Static_assert(DRM_IOCTL_SVMGPU_DEVICE_QUERY ==
+	       DRM_IOWR(DRM_COMMAND_BASE + 0x00, struct drm_svmgpu_device_query),
+	       "ioctl numbers are append-only");
