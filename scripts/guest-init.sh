@@ -8,8 +8,8 @@
 # usual path. A second, writable 9p share ("svmgpuio", mounted on /mnt)
 # carries the job in and the results out:
 #
-#   /mnt/job.env     variables: SVMGPU_MODE, SVMGPU_REPO, SVMGPU_MODROOT,
-#                    SVMGPU_MODPARAMS
+#   /mnt/job.env     variables: SVMGPU_MODE, SVMGPU_REPO, SVMGPU_BUILD,
+#                    SVMGPU_MODROOT, SVMGPU_MODPARAMS
 #   /mnt/jobs        one job a line: NAME TIMEOUT COMMAND...
 #   /mnt/out/NAME.log, NAME.rc    each job's output and exit code
 #   /mnt/dmesg.txt   the kernel log at the end
@@ -39,9 +39,7 @@ mountpoint -q /dev || mount -t devtmpfs devtmpfs /dev
 mkdir -p /dev/pts /dev/shm 2>/dev/null
 mount -t devpts devpts /dev/pts 2>/dev/null
 mount -t tmpfs tmpfs /dev/shm
-mount -t tmpfs tmpfs /tmp
 mount -t tmpfs tmpfs /run
-mount -t tmpfs tmpfs /var/tmp
 mount -t debugfs debugfs /sys/kernel/debug
 mount -t hugetlbfs hugetlbfs /dev/hugepages 2>/dev/null
 mount -t 9p -o trans=virtio,version=9p2000.L,msize=512000 svmgpuio /mnt ||
@@ -50,6 +48,27 @@ mount -t 9p -o trans=virtio,version=9p2000.L,msize=512000 svmgpuio /mnt ||
 # shellcheck source=/dev/null
 . /mnt/job.env
 mkdir -p /mnt/out
+
+# Give the guest a writable DIR, a tmpfs over the host's, while keeping the
+# host paths the run needs (the clone, its build directory, the kernel
+# build) visible inside it: a CI clone may well live under /tmp.
+writable_dir() {
+	local dir=$1 path top
+
+	mkdir -p "/run/host$dir"
+	mount --bind "$dir" "/run/host$dir"
+	mount -t tmpfs tmpfs "$dir"
+	for path in "$SVMGPU_REPO" "$SVMGPU_BUILD" "$SVMGPU_MODROOT"; do
+		[[ $path == "$dir"/* ]] || continue
+		top=${path#"$dir"/}
+		top=${top%%/*}
+		mountpoint -q "$dir/$top" && continue
+		mkdir -p "$dir/$top"
+		mount --bind "/run/host$dir/$top" "$dir/$top"
+	done
+}
+writable_dir /tmp
+writable_dir /var/tmp
 
 # Modules built for this kernel are installed by the host under
 # SVMGPU_MODROOT, not in the (read-only, host-owned) /lib/modules. The

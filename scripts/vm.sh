@@ -95,6 +95,7 @@ write_env() {
 	cat >"$run_dir/job.env" <<-EOF
 	SVMGPU_MODE=$mode
 	SVMGPU_REPO=$REPO
+	SVMGPU_BUILD=$BUILD_DIR
 	SVMGPU_MODROOT=$KOBJ/modroot
 	SVMGPU_MODPARAMS="${SVMGPU_MODPARAMS:-}"
 	EOF
