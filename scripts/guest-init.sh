@@ -122,12 +122,13 @@ done </mnt/jobs
 
 # A clean unload is part of every run: it must leave no leak and no splat.
 kmsg "begin module-unload"
-if modprobe -r svmgpu; then
+lsmod >/mnt/out/module-unload.log 2>&1
+# svmgpu must still be loaded (no job may have unloaded it), and unload.
+if rmmod svmgpu >>/mnt/out/module-unload.log 2>&1; then
 	echo 0 >/mnt/out/module-unload.rc
 else
 	echo 1 >/mnt/out/module-unload.rc
 fi
-lsmod >/mnt/out/module-unload.log 2>&1
 if [[ -e /sys/kernel/debug/kmemleak ]]; then
 	# Two scans: kmemleak reports an object only once it has been seen
 	# unreferenced by consecutive scans.

@@ -13,5 +13,7 @@ for results in /sys/kernel/debug/kunit/"$prefix"*/results; do
 	found=1
 	cat "$results"
 done
-modprobe -r "$module" || { echo "modprobe -r $module failed"; exit 1; }
+# rmmod, not modprobe -r: that would also unload svmgpu, which the test
+# module depends on.
+rmmod "$module" || { echo "rmmod $module failed"; exit 1; }
 ((found)) || { echo "no KUnit suite named $prefix*"; exit 1; }
