@@ -39,6 +39,44 @@ CHECK_OFFSET(drm_svmgpu_query_device_info, features, 24);
 CHECK_OFFSET(drm_svmgpu_query_device_info, va_bits, 32);
 CHECK_OFFSET(drm_svmgpu_query_device_info, reserved, 40);
 
+CHECK_SIZE(drm_svmgpu_gem_create, 32);
+CHECK_OFFSET(drm_svmgpu_gem_create, size, 8);
+CHECK_OFFSET(drm_svmgpu_gem_create, placements, 16);
+CHECK_OFFSET(drm_svmgpu_gem_create, handle, 24);
+
+CHECK_SIZE(drm_svmgpu_gem_mmap_offset, 24);
+CHECK_OFFSET(drm_svmgpu_gem_mmap_offset, offset, 16);
+
+CHECK_SIZE(drm_svmgpu_vm_create, 16);
+CHECK_OFFSET(drm_svmgpu_vm_create, vm_id, 12);
+CHECK_SIZE(drm_svmgpu_vm_destroy, 16);
+
+CHECK_SIZE(drm_svmgpu_sync, 16);
+CHECK_OFFSET(drm_svmgpu_sync, point, 8);
+
+CHECK_SIZE(drm_svmgpu_vm_bind_op, 40);
+CHECK_OFFSET(drm_svmgpu_vm_bind_op, bo_offset, 16);
+CHECK_OFFSET(drm_svmgpu_vm_bind_op, addr, 24);
+CHECK_OFFSET(drm_svmgpu_vm_bind_op, range, 32);
+
+CHECK_SIZE(drm_svmgpu_vm_bind, 40);
+CHECK_OFFSET(drm_svmgpu_vm_bind, ops, 16);
+CHECK_OFFSET(drm_svmgpu_vm_bind, num_syncs, 24);
+CHECK_OFFSET(drm_svmgpu_vm_bind, syncs, 32);
+
+CHECK_SIZE(drm_svmgpu_queue_create, 32);
+CHECK_OFFSET(drm_svmgpu_queue_create, queue_id, 24);
+CHECK_SIZE(drm_svmgpu_queue_destroy, 16);
+
+CHECK_SIZE(drm_svmgpu_exec, 40);
+CHECK_OFFSET(drm_svmgpu_exec, syncs, 16);
+CHECK_OFFSET(drm_svmgpu_exec, address, 24);
+CHECK_OFFSET(drm_svmgpu_exec, length, 32);
+
+_Static_assert(DRM_IOCTL_SVMGPU_EXEC ==
+	       DRM_IOW(DRM_COMMAND_BASE + 0x08, struct drm_svmgpu_exec),
+	       "ioctl numbers are append-only");
+
 _Static_assert(DRM_IOCTL_SVMGPU_DEVICE_QUERY ==
 	       DRM_IOWR(DRM_COMMAND_BASE + 0x00, struct drm_svmgpu_device_query),
 	       "ioctl numbers are append-only");

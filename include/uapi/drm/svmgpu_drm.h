@@ -58,6 +58,14 @@ extern "C" {
  * Ioctl numbers, relative to DRM_COMMAND_BASE. Append only.
  */
 #define DRM_SVMGPU_DEVICE_QUERY		0x00
+#define DRM_SVMGPU_GEM_CREATE		0x01
+#define DRM_SVMGPU_GEM_MMAP_OFFSET	0x02
+#define DRM_SVMGPU_VM_CREATE		0x03
+#define DRM_SVMGPU_VM_DESTROY		0x04
+#define DRM_SVMGPU_VM_BIND		0x05
+#define DRM_SVMGPU_QUEUE_CREATE		0x06
+#define DRM_SVMGPU_QUEUE_DESTROY	0x07
+#define DRM_SVMGPU_EXEC			0x08
 
 /**
  * struct drm_svmgpu_user_extension - Header of a chained ioctl extension.
@@ -99,12 +107,22 @@ enum drm_svmgpu_query_id {
 /*
  * Feature bits, as bits of &drm_svmgpu_query_device_info.features.
  *
- * A bit is set only when the running driver implements the feature. No
- * feature beyond the device query exists in this version; later versions of
- * the uAPI define bits for buffer objects, VM_BIND, job submission and
- * shared virtual memory as those land. User space must ignore bits it does
- * not know.
+ * A bit is set only when the running driver implements the feature; the
+ * ioctls of a feature whose bit is clear fail with -EOPNOTSUPP. User space
+ * must ignore bits it does not know.
+ *
+ * DRM_SVMGPU_FEATURE_GEM: DRM_IOCTL_SVMGPU_GEM_CREATE and
+ * DRM_IOCTL_SVMGPU_GEM_MMAP_OFFSET.
+ *
+ * DRM_SVMGPU_FEATURE_VM: DRM_IOCTL_SVMGPU_VM_CREATE, _VM_DESTROY and
+ * _VM_BIND.
+ *
+ * DRM_SVMGPU_FEATURE_EXEC: DRM_IOCTL_SVMGPU_QUEUE_CREATE, _QUEUE_DESTROY
+ * and _EXEC.
  */
+#define DRM_SVMGPU_FEATURE_GEM		(1ull << 0)
+#define DRM_SVMGPU_FEATURE_VM		(1ull << 1)
+#define DRM_SVMGPU_FEATURE_EXEC		(1ull << 2)
 
 /**
  * struct drm_svmgpu_query_device_info - What the emulated GPU is.
@@ -189,9 +207,490 @@ struct drm_svmgpu_device_query {
 	__u32 pad;
 };
 
+/**
+ * DOC: buffer objects
+ *
+ * A buffer object (BO) is GPU-accessible memory, named by a GEM handle that
+ * is private to the DRM file. It lives in VRAM or in system memory, as its
+ * placements allow, and the driver may move it between them. Its contents
+ * read as zero when it is created.
+ *
+ * User space maps a BO into its address space with
+ * DRM_IOCTL_SVMGPU_GEM_MMAP_OFFSET and mmap() on the DRM file, and into a
+ * GPU VM with DRM_IOCTL_SVMGPU_VM_BIND. CPU mappings are cached
+ * (write-back) in either placement: the emulated GPU's memory is coherent.
+ * A BO is freed when its last handle is closed and the last mapping of it
+ * (CPU or GPU) is gone.
+ */
+
+/* Placements, as bits of &drm_svmgpu_gem_create.placements. */
+#define DRM_SVMGPU_GEM_PLACEMENT_VRAM	(1u << 0)
+#define DRM_SVMGPU_GEM_PLACEMENT_SYSTEM	(1u << 1)
+
+/*
+ * Flags of &drm_svmgpu_gem_create.
+ *
+ * DRM_SVMGPU_GEM_CREATE_PREFER_SYSTEM: when both placements are allowed,
+ * try system memory first. Without it, VRAM is preferred.
+ */
+#define DRM_SVMGPU_GEM_CREATE_PREFER_SYSTEM	(1u << 0)
+
+/**
+ * struct drm_svmgpu_gem_create - Argument of DRM_IOCTL_SVMGPU_GEM_CREATE.
+ *
+ * Errors: -EINVAL for a zero size, a size that is not a multiple of 4 KiB,
+ * no placement, unknown placements or flags, PREFER_SYSTEM without both
+ * placements, or non-zero @extensions or @pad; -E2BIG for a size larger
+ * than the memory of every allowed placement; -ENOMEM when memory runs out.
+ */
+struct drm_svmgpu_gem_create {
+	/** @extensions: Pointer to the first extension. MBZ. */
+	__u64 extensions;
+
+	/** @size: Size in bytes, a non-zero multiple of 4 KiB. */
+	__u64 size;
+
+	/** @placements: Mask of DRM_SVMGPU_GEM_PLACEMENT_*, not empty. */
+	__u32 placements;
+
+	/** @flags: Mask of DRM_SVMGPU_GEM_CREATE_*. */
+	__u32 flags;
+
+	/** @handle: Out: the new BO's handle. */
+	__u32 handle;
+
+	/** @pad: MBZ. */
+	__u32 pad;
+};
+
+/**
+ * struct drm_svmgpu_gem_mmap_offset - DRM_IOCTL_SVMGPU_GEM_MMAP_OFFSET.
+ *
+ * Returns the fake offset to pass to mmap() on the same DRM file to map the
+ * whole BO. The mapping stays valid after the handle is closed. Offsets are
+ * private to the DRM file.
+ *
+ * Errors: -ENOENT for an unknown handle; -EINVAL for non-zero @extensions
+ * or @flags.
+ */
+struct drm_svmgpu_gem_mmap_offset {
+	/** @extensions: Pointer to the first extension. MBZ. */
+	__u64 extensions;
+
+	/** @handle: The BO. */
+	__u32 handle;
+
+	/** @flags: MBZ. */
+	__u32 flags;
+
+	/** @offset: Out: the offset for mmap(). */
+	__u64 offset;
+};
+
+/**
+ * DOC: GPU virtual memory
+ *
+ * A VM is a GPU virtual address space with its own GPU page tables. VMs
+ * belong to the DRM file that created them and are named by a non-zero id.
+ * GPU virtual addresses are %va_bits wide (see
+ * &drm_svmgpu_query_device_info); the first 64 KiB are never mapped, so a
+ * null pointer always faults.
+ *
+ * DRM_IOCTL_SVMGPU_VM_BIND maps ranges of BOs into a VM and unmaps them.
+ * Mappings use the largest GPU page size (2 MiB, 64 KiB, 4 KiB) that the
+ * alignment of the address, the BO offset and the BO's memory allow.
+ *
+ * The GPU does not fault on a missing mapping in these VMs: an access to an
+ * unmapped address, or a write to a read-only mapping, fails the job (its
+ * fence signals with -EFAULT) and bans its queue.
+ */
+
+/**
+ * struct drm_svmgpu_vm_create - Argument of DRM_IOCTL_SVMGPU_VM_CREATE.
+ *
+ * Errors: -EINVAL for non-zero @extensions or @flags; -ENOMEM.
+ */
+struct drm_svmgpu_vm_create {
+	/** @extensions: Pointer to the first extension. MBZ. */
+	__u64 extensions;
+
+	/** @flags: MBZ. */
+	__u32 flags;
+
+	/** @vm_id: Out: the new VM's id, never 0. */
+	__u32 vm_id;
+};
+
+/**
+ * struct drm_svmgpu_vm_destroy - Argument of DRM_IOCTL_SVMGPU_VM_DESTROY.
+ *
+ * Destroys a VM: its id is released at once. Queues created on it keep it
+ * alive until they are destroyed; its mappings are removed when it dies.
+ *
+ * Errors: -ENOENT for an unknown @vm_id; -EINVAL for non-zero @extensions
+ * or @pad.
+ */
+struct drm_svmgpu_vm_destroy {
+	/** @extensions: Pointer to the first extension. MBZ. */
+	__u64 extensions;
+
+	/** @vm_id: The VM. */
+	__u32 vm_id;
+
+	/** @pad: MBZ. */
+	__u32 pad;
+};
+
+/* Limits of VM_BIND and EXEC. */
+#define DRM_SVMGPU_MAX_SYNCS		64
+#define DRM_SVMGPU_VM_BIND_MAX_OPS	1024
+#define DRM_SVMGPU_EXEC_MAX_LENGTH	(1u << 20)
+
+/*
+ * Flags of &drm_svmgpu_sync.
+ *
+ * DRM_SVMGPU_SYNC_SIGNAL: signal the syncobj when the operation completes;
+ * without it, wait for the syncobj before the operation starts.
+ *
+ * DRM_SVMGPU_SYNC_TIMELINE: the syncobj is a timeline and @point names the
+ * point; without it, the syncobj is binary and @point MBZ.
+ */
+#define DRM_SVMGPU_SYNC_SIGNAL		(1u << 0)
+#define DRM_SVMGPU_SYNC_TIMELINE	(1u << 1)
+
+/**
+ * struct drm_svmgpu_sync - A syncobj to wait for or to signal.
+ *
+ * A wait on a binary syncobj with no fence, or on a timeline point that has
+ * not been submitted, fails the ioctl with -EINVAL.
+ */
+struct drm_svmgpu_sync {
+	/** @handle: The syncobj. */
+	__u32 handle;
+
+	/** @flags: Mask of DRM_SVMGPU_SYNC_*. */
+	__u32 flags;
+
+	/** @point: Timeline point, with DRM_SVMGPU_SYNC_TIMELINE; else MBZ. */
+	__u64 point;
+};
+
+/* Operations of &drm_svmgpu_vm_bind_op. */
+#define DRM_SVMGPU_VM_BIND_OP_MAP	0
+#define DRM_SVMGPU_VM_BIND_OP_UNMAP	1
+
+/*
+ * Flags of &drm_svmgpu_vm_bind_op.
+ *
+ * DRM_SVMGPU_VM_BIND_READONLY: with OP_MAP, the GPU may only read.
+ */
+#define DRM_SVMGPU_VM_BIND_READONLY	(1u << 0)
+
+/**
+ * struct drm_svmgpu_vm_bind_op - One operation of a VM_BIND.
+ *
+ * @addr, @range and, for OP_MAP, @bo_offset are multiples of 4 KiB, @range
+ * is not zero, and [@addr, @addr + @range) lies inside the VM's address
+ * space and above its first 64 KiB.
+ *
+ * OP_MAP maps [@bo_offset, @bo_offset + @range) of BO @handle at @addr.
+ * The range must be free: mapping over an existing mapping is -EINVAL.
+ *
+ * OP_UNMAP removes every mapping in [@addr, @addr + @range), splitting
+ * mappings that straddle its ends. @handle and @bo_offset MBZ. Unmapping a
+ * range with no mapping is not an error.
+ */
+struct drm_svmgpu_vm_bind_op {
+	/** @op: DRM_SVMGPU_VM_BIND_OP_*. */
+	__u32 op;
+
+	/** @flags: Mask of DRM_SVMGPU_VM_BIND_*. */
+	__u32 flags;
+
+	/** @handle: OP_MAP: the BO. */
+	__u32 handle;
+
+	/** @pad: MBZ. */
+	__u32 pad;
+
+	/** @bo_offset: OP_MAP: offset in the BO. */
+	__u64 bo_offset;
+
+	/** @addr: GPU virtual address. */
+	__u64 addr;
+
+	/** @range: Size in bytes. */
+	__u64 range;
+};
+
+/**
+ * struct drm_svmgpu_vm_bind - Argument of DRM_IOCTL_SVMGPU_VM_BIND.
+ *
+ * Waits for every sync without DRM_SVMGPU_SYNC_SIGNAL, then for every job
+ * that may use the VM's current mappings, then applies @ops in order and
+ * invalidates the GPU's TLBs, and finally signals every sync with
+ * DRM_SVMGPU_SYNC_SIGNAL. The ioctl returns once the operations are
+ * complete; the wait is interruptible and the ioctl restartable.
+ *
+ * Every operation is checked before any is applied. An error that only
+ * applying can find (an OP_MAP over an existing mapping, -ENOMEM) stops at
+ * that operation: the operations before it stay applied, and none of the
+ * syncs is signalled.
+ *
+ * Errors: -ENOENT for an unknown VM, BO or syncobj; -EINVAL for malformed
+ * operations or syncs, an OP_MAP over a mapping or beyond its BO, a
+ * @num_ops of 0 or above %DRM_SVMGPU_VM_BIND_MAX_OPS, more than
+ * %DRM_SVMGPU_MAX_SYNCS syncs, a wait on a syncobj or point with no fence,
+ * or non-zero @extensions or @pad; -EFAULT for unreadable @ops or @syncs;
+ * -EINTR if a signal interrupts a wait (unless the ioctl is restarted
+ * transparently).
+ */
+struct drm_svmgpu_vm_bind {
+	/** @extensions: Pointer to the first extension. MBZ. */
+	__u64 extensions;
+
+	/** @vm_id: The VM. */
+	__u32 vm_id;
+
+	/** @num_ops: Entries at @ops, 1 to %DRM_SVMGPU_VM_BIND_MAX_OPS. */
+	__u32 num_ops;
+
+	/** @ops: User pointer to an array of &struct drm_svmgpu_vm_bind_op. */
+	__u64 ops;
+
+	/** @num_syncs: Entries at @syncs, at most %DRM_SVMGPU_MAX_SYNCS. */
+	__u32 num_syncs;
+
+	/** @pad: MBZ. */
+	__u32 pad;
+
+	/** @syncs: User pointer to an array of &struct drm_svmgpu_sync. */
+	__u64 syncs;
+};
+
+/**
+ * DOC: queues and execution
+ *
+ * A queue feeds command buffers to one engine of the GPU in one VM. Jobs on
+ * one queue run in submission order; jobs on different queues run in any
+ * order their syncs allow. A job's fence signals when the job is complete,
+ * with an error if it failed: -EFAULT for a GPU page fault, -EINVAL for a
+ * malformed command stream, -ETIME if it did not finish in time and the
+ * engine was reset. A failed job bans its queue: every later EXEC on it
+ * fails with -ECANCELED. Other queues are not affected. The time a job may
+ * run is the svmgpu module's job_timeout_ms parameter.
+ *
+ * Jobs are ordered explicitly: by their queue, and by syncs. A job does
+ * not wait for other jobs that use the same BOs; it waits only for the
+ * kernel's own work on them (moves, clears). Its fence is added to the
+ * reservation of every BO mapped in its VM, as a write, so waits on a BO's
+ * reservation (TTM moves, other drivers through dma-buf) see the job.
+ */
+
+/* Priorities of &drm_svmgpu_queue_create. */
+#define DRM_SVMGPU_QUEUE_PRIORITY_LOW		0
+#define DRM_SVMGPU_QUEUE_PRIORITY_NORMAL	1
+#define DRM_SVMGPU_QUEUE_PRIORITY_HIGH		2
+
+/**
+ * struct drm_svmgpu_queue_create - Argument of DRM_IOCTL_SVMGPU_QUEUE_CREATE.
+ *
+ * Errors: -ENOENT for an unknown VM; -EINVAL for an engine at or above
+ * &drm_svmgpu_query_device_info.num_engines, an unknown priority, or
+ * non-zero @extensions, @flags or @pad; -EACCES for
+ * DRM_SVMGPU_QUEUE_PRIORITY_HIGH without CAP_SYS_NICE.
+ */
+struct drm_svmgpu_queue_create {
+	/** @extensions: Pointer to the first extension. MBZ. */
+	__u64 extensions;
+
+	/** @vm_id: The VM the queue's jobs run in. */
+	__u32 vm_id;
+
+	/** @engine: Index of the engine. */
+	__u32 engine;
+
+	/** @priority: DRM_SVMGPU_QUEUE_PRIORITY_*. */
+	__u32 priority;
+
+	/** @flags: MBZ. */
+	__u32 flags;
+
+	/** @queue_id: Out: the new queue's id, never 0. */
+	__u32 queue_id;
+
+	/** @pad: MBZ. */
+	__u32 pad;
+};
+
+/**
+ * struct drm_svmgpu_queue_destroy - Argument of DRM_IOCTL_SVMGPU_QUEUE_DESTROY.
+ *
+ * Jobs already submitted still run and signal their fences.
+ *
+ * Errors: -ENOENT for an unknown queue; -EINVAL for non-zero @extensions
+ * or @pad.
+ */
+struct drm_svmgpu_queue_destroy {
+	/** @extensions: Pointer to the first extension. MBZ. */
+	__u64 extensions;
+
+	/** @queue_id: The queue. */
+	__u32 queue_id;
+
+	/** @pad: MBZ. */
+	__u32 pad;
+};
+
+/**
+ * struct drm_svmgpu_exec - Argument of DRM_IOCTL_SVMGPU_EXEC.
+ *
+ * Submits the command buffer at GPU virtual address @address, @length
+ * bytes long, to a queue. The job waits for the syncs without
+ * DRM_SVMGPU_SYNC_SIGNAL, and the syncs with it receive the job's fence.
+ *
+ * Errors: -ENOENT for an unknown queue or syncobj; -ECANCELED if the queue
+ * is banned; -EINVAL for an @address or @length that is not a multiple of
+ * 4, a @length of 0 or above %DRM_SVMGPU_EXEC_MAX_LENGTH, malformed syncs,
+ * more than %DRM_SVMGPU_MAX_SYNCS syncs, a wait on a syncobj or point with
+ * no fence, or non-zero @extensions or @flags; -EFAULT for unreadable
+ * @syncs.
+ */
+struct drm_svmgpu_exec {
+	/** @extensions: Pointer to the first extension. MBZ. */
+	__u64 extensions;
+
+	/** @queue_id: The queue. */
+	__u32 queue_id;
+
+	/** @num_syncs: Entries at @syncs, at most %DRM_SVMGPU_MAX_SYNCS. */
+	__u32 num_syncs;
+
+	/** @syncs: User pointer to an array of &struct drm_svmgpu_sync. */
+	__u64 syncs;
+
+	/** @address: GPU virtual address of the command buffer. */
+	__u64 address;
+
+	/** @length: Length of the command buffer in bytes. */
+	__u32 length;
+
+	/** @flags: MBZ. */
+	__u32 flags;
+};
+
+/**
+ * DOC: command stream
+ *
+ * A command buffer is a sequence of commands in little-endian 32-bit
+ * words, fetched by the engine through the GPU MMU. Each command starts
+ * with a header word:
+ *
+ * - bits 0-7: the opcode, DRM_SVMGPU_CMD_*;
+ * - bits 8-15: the opcode's flags;
+ * - bits 16-31: the command's length in words, header included.
+ *
+ * 64-bit operands are two words, low word first. The job ends at
+ * DRM_SVMGPU_CMD_END. A command with an unknown opcode, unknown flags, a
+ * length that differs from its opcode's, or that runs past the end of the
+ * buffer, or a buffer that ends without END, fails the job with -EINVAL.
+ * A misaligned operand address fails it with -EINVAL; an access the GPU
+ * MMU refuses fails it with -EFAULT.
+ *
+ * Commands, with their length in words:
+ *
+ * Operand addresses must be naturally aligned to the access: 4 bytes for
+ * 32-bit values, 8 for 64-bit ones. For 32-bit operations, the high words
+ * of 64-bit value operands are ignored.
+ *
+ * - NOP (1 or more): does nothing; any words after the header are skipped.
+ * - END (1): ends the job.
+ * - WRITE_IMM (5): address, value. Writes the low 32 bits of value to a
+ *   4-byte aligned address, or with DRM_SVMGPU_CMD_WRITE_IMM_64 all 64 bits
+ *   to an 8-byte aligned address.
+ * - COPY (7): source, destination, size. Copies size bytes; any alignment
+ *   and size, 0 included; the ranges may span several mappings.
+ *   Overlapping ranges give undefined contents.
+ * - FILL (7): destination, pattern (one word), one MBZ word, size. Fills
+ *   size bytes with the 32-bit pattern; destination and size are multiples
+ *   of 4, and size may be 0.
+ * - ATOMIC (9): address, operand, compare, result address. Performs the
+ *   operation in flags bits 0-2 (DRM_SVMGPU_ATOMIC_*) atomically on a
+ *   32-bit value, or with DRM_SVMGPU_ATOMIC_64 a 64-bit one, at a naturally
+ *   aligned address. ADD adds operand, XCHG stores operand, CMPXCHG stores
+ *   operand if the value equals compare, INC adds one; compare is ignored
+ *   but by CMPXCHG, operand by INC, and operations 4-7 are invalid. With
+ *   DRM_SVMGPU_ATOMIC_RETURN the old value is written to result address
+ *   (with the operation's width and alignment); otherwise result address
+ *   MBZ. The operation is atomic against the CPU and every engine.
+ * - WAIT_MEM (7): address, value, mask. Waits until
+ *   (*address & mask) OP value holds, OP being flags bits 0-2
+ *   (DRM_SVMGPU_WAIT_*; 6 and 7 are invalid), on 32 bits or
+ *   with DRM_SVMGPU_WAIT_64 on 64. A wait that never ends is a hang: the
+ *   job times out (-ETIME).
+ * - TIMESTAMP (3): address. Writes the GPU clock, 64 bits, to an 8-byte
+ *   aligned address: nanoseconds of the CPU's CLOCK_MONOTONIC_RAW.
+ */
+#define DRM_SVMGPU_CMD_NOP		0x00
+#define DRM_SVMGPU_CMD_END		0x01
+#define DRM_SVMGPU_CMD_WRITE_IMM	0x02
+#define DRM_SVMGPU_CMD_COPY		0x03
+#define DRM_SVMGPU_CMD_FILL		0x04
+#define DRM_SVMGPU_CMD_ATOMIC		0x05
+#define DRM_SVMGPU_CMD_WAIT_MEM		0x06
+#define DRM_SVMGPU_CMD_TIMESTAMP	0x07
+
+/* Builds a header word. */
+#define DRM_SVMGPU_CMD_HEADER(opcode, flags, len) \
+	(((__u32)(opcode) & 0xff) | (((__u32)(flags) & 0xff) << 8) | \
+	 (((__u32)(len) & 0xffff) << 16))
+
+/* Flags of WRITE_IMM. */
+#define DRM_SVMGPU_CMD_WRITE_IMM_64	(1u << 0)
+
+/* Operations and flags of ATOMIC. */
+#define DRM_SVMGPU_ATOMIC_ADD		0
+#define DRM_SVMGPU_ATOMIC_XCHG		1
+#define DRM_SVMGPU_ATOMIC_CMPXCHG	2
+#define DRM_SVMGPU_ATOMIC_INC		3
+#define DRM_SVMGPU_ATOMIC_64		(1u << 3)
+#define DRM_SVMGPU_ATOMIC_RETURN	(1u << 4)
+
+/* Comparisons and flags of WAIT_MEM. */
+#define DRM_SVMGPU_WAIT_EQ		0
+#define DRM_SVMGPU_WAIT_NE		1
+#define DRM_SVMGPU_WAIT_GT		2
+#define DRM_SVMGPU_WAIT_GTE		3
+#define DRM_SVMGPU_WAIT_LT		4
+#define DRM_SVMGPU_WAIT_LTE		5
+#define DRM_SVMGPU_WAIT_64		(1u << 3)
+
 #define DRM_IOCTL_SVMGPU_DEVICE_QUERY \
 	DRM_IOWR(DRM_COMMAND_BASE + DRM_SVMGPU_DEVICE_QUERY, \
 		 struct drm_svmgpu_device_query)
+#define DRM_IOCTL_SVMGPU_GEM_CREATE \
+	DRM_IOWR(DRM_COMMAND_BASE + DRM_SVMGPU_GEM_CREATE, \
+		 struct drm_svmgpu_gem_create)
+#define DRM_IOCTL_SVMGPU_GEM_MMAP_OFFSET \
+	DRM_IOWR(DRM_COMMAND_BASE + DRM_SVMGPU_GEM_MMAP_OFFSET, \
+		 struct drm_svmgpu_gem_mmap_offset)
+#define DRM_IOCTL_SVMGPU_VM_CREATE \
+	DRM_IOWR(DRM_COMMAND_BASE + DRM_SVMGPU_VM_CREATE, \
+		 struct drm_svmgpu_vm_create)
+#define DRM_IOCTL_SVMGPU_VM_DESTROY \
+	DRM_IOW(DRM_COMMAND_BASE + DRM_SVMGPU_VM_DESTROY, \
+		struct drm_svmgpu_vm_destroy)
+#define DRM_IOCTL_SVMGPU_VM_BIND \
+	DRM_IOW(DRM_COMMAND_BASE + DRM_SVMGPU_VM_BIND, \
+		struct drm_svmgpu_vm_bind)
+#define DRM_IOCTL_SVMGPU_QUEUE_CREATE \
+	DRM_IOWR(DRM_COMMAND_BASE + DRM_SVMGPU_QUEUE_CREATE, \
+		 struct drm_svmgpu_queue_create)
+#define DRM_IOCTL_SVMGPU_QUEUE_DESTROY \
+	DRM_IOW(DRM_COMMAND_BASE + DRM_SVMGPU_QUEUE_DESTROY, \
+		struct drm_svmgpu_queue_destroy)
+#define DRM_IOCTL_SVMGPU_EXEC \
+	DRM_IOW(DRM_COMMAND_BASE + DRM_SVMGPU_EXEC, struct drm_svmgpu_exec)
 
 #if defined(__cplusplus)
 }
