@@ -5,10 +5,19 @@
 #ifndef __SVMGPU_HW_H__
 #define __SVMGPU_HW_H__
 
+#include <linux/completion.h>
+#include <linux/list.h>
+#include <linux/mutex.h>
 #include <linux/sizes.h>
+#include <linux/spinlock.h>
 #include <linux/types.h>
+#include <linux/wait.h>
+#include <linux/workqueue.h>
 
 struct device;
+struct page;
+struct task_struct;
+struct workqueue_struct;
 
 /**
  * DOC: emulated hardware
@@ -23,8 +32,21 @@ struct device;
  * reports what it is through &struct svmgpu_hw_caps, the equivalent of a
  * real GPU's identification registers.
  *
- * At this stage the model consists of its identification block only: VRAM,
- * the MMU and the engines are described but not yet emulated.
+ * The model has:
+ *
+ * - VRAM: pages allocated when the device is probed, in 2 MiB chunks, and
+ *   mapped once, contiguously, into the kernel's address space;
+ * - an MMU that walks page tables stored in VRAM, in the format of
+ *   hw/svmgpu_hw_regs.h, with a TLB per engine that only an explicit,
+ *   asynchronous invalidation clears;
+ * - engines, each a kernel thread that executes jobs one at a time:
+ *   it fetches the command buffer through the MMU and executes the
+ *   commands of the uAPI's command stream. A translation miss fails the
+ *   job. Completion is reported by calling the job's done() callback from
+ *   the engine thread, the model's interrupt.
+ *
+ * DMA addresses in system-memory PTEs are resolved with dma_to_phys(), as
+ * a device behind dma-direct would see them.
  */
 
 /* Limits of the emulated hardware's configuration. */
@@ -69,6 +91,109 @@ struct svmgpu_hw_caps {
 	u32 va_bits;
 };
 
+struct svmgpu_hw_job;
+
+/**
+ * typedef svmgpu_hw_done_fn - Completion interrupt of a job.
+ * @job: The job, with its result fields filled in.
+ *
+ * Called from the engine's thread once the job is finished. The engine no
+ * longer touches @job once this is called.
+ */
+typedef void (*svmgpu_hw_done_fn)(struct svmgpu_hw_job *job);
+
+/**
+ * struct svmgpu_hw_job - A job as the hardware sees it.
+ *
+ * Filled in by the driver and handed to svmgpu_hw_engine_submit(). The
+ * result fields are written by the engine before @done is called.
+ */
+struct svmgpu_hw_job {
+	/** @link: In the engine's queue. Private to hw/. */
+	struct list_head link;
+
+	/** @pt_root: VRAM offset of the VM's level-3 table. */
+	u64 pt_root;
+
+	/** @asid: Address-space id of the VM, for the TLB. */
+	u32 asid;
+
+	/** @cs_length: Length of the command buffer in bytes. */
+	u32 cs_length;
+
+	/** @cs_address: GPU virtual address of the command buffer. */
+	u64 cs_address;
+
+	/** @done: Completion interrupt. */
+	svmgpu_hw_done_fn done;
+
+	/** @status: Result: 0, -EFAULT, -EINVAL or -ETIME. */
+	int status;
+
+	/** @cs_offset: Result: offset of the command that ended the job. */
+	u32 cs_offset;
+
+	/** @fault_address: Result: GPU address that faulted, if -EFAULT. */
+	u64 fault_address;
+};
+
+/* A TLB entry: one translation of an address-space id. */
+struct svmgpu_hw_tlb_entry {
+	u64 va;
+	u64 pte;
+	u32 asid;
+	u8 shift;
+	bool valid;
+};
+
+#define SVMGPU_HW_TLB_ENTRIES	32
+
+/**
+ * struct svmgpu_hw_engine - One engine. Private to hw/.
+ */
+struct svmgpu_hw_engine {
+	/** @hw: The GPU. */
+	struct svmgpu_hw *hw;
+
+	/** @index: Index among the GPU's engines. */
+	unsigned int index;
+
+	/** @thread: Executes the engine's jobs. */
+	struct task_struct *thread;
+
+	/**
+	 * @lock: Protects @queue, @current_job and @abort, which the engine
+	 * thread and the driver's submission and reset paths share.
+	 */
+	spinlock_t lock;
+
+	/** @queue: Submitted jobs, in order. */
+	struct list_head queue;
+
+	/** @current_job: The job being executed, or NULL. */
+	struct svmgpu_hw_job *current_job;
+
+	/** @abort: Reset requested: stop @current_job as soon as possible. */
+	bool abort;
+
+	/** @wq: Wakes the thread on submission; wakes resets on completion. */
+	wait_queue_head_t wq;
+
+	/**
+	 * @xlat_lock: Held by the engine across each translation and the
+	 * memory access that uses it, and by TLB invalidation while it clears
+	 * @tlb. So once an invalidation completes, no access through a stale
+	 * translation is in flight. Protects @tlb and @tlb_next.
+	 */
+	struct mutex xlat_lock;
+
+	/** @tlb: Cached translations. */
+	struct svmgpu_hw_tlb_entry tlb[SVMGPU_HW_TLB_ENTRIES];
+
+	/** @tlb_next: Next entry to replace, round robin. */
+	unsigned int tlb_next;
+};
+
 /**
  * struct svmgpu_hw - One emulated GPU.
  *
@@ -81,12 +206,53 @@ struct svmgpu_hw {
 
 	/** @caps: Identification block, constant after svmgpu_hw_init(). */
 	struct svmgpu_hw_caps caps;
+
+	/** @vram_chunks: The 2 MiB chunks of VRAM, in address order. */
+	struct page **vram_chunks;
+
+	/** @vram: Kernel mapping of all of VRAM, contiguous. */
+	void *vram;
+
+	/** @engines: The engines, caps.num_engines of them. */
+	struct svmgpu_hw_engine *engines;
+
+	/** @tlb_wq: Executes TLB invalidations. */
+	struct workqueue_struct *tlb_wq;
+
+	/** @tlb_work: The pending invalidation. */
+	struct work_struct tlb_work;
+
+	/**
+	 * @tlb_requested: Number of invalidations requested; written under
+	 * @tlb_done_wq.lock.
+	 */
+	u64 tlb_requested;
+
+	/**
+	 * @tlb_completed: Number of invalidations complete; written under
+	 * @tlb_done_wq.lock.
+	 */
+	u64 tlb_completed;
+
+	/** @tlb_done_wq: Waiters for invalidation completion. */
+	wait_queue_head_t tlb_done_wq;
 };
 
 int svmgpu_hw_config_check(const struct svmgpu_hw_config *cfg);
 int svmgpu_hw_init(struct svmgpu_hw *hw, struct device *dev,
-		   const struct svmgpu_hw_config *cfg);
+		   const struct svmgpu_hw_config *cfg, const char *name);
 void svmgpu_hw_fini(struct svmgpu_hw *hw);
 const struct svmgpu_hw_caps *svmgpu_hw_caps(const struct svmgpu_hw *hw);
+
+void *svmgpu_hw_vram_vaddr(struct svmgpu_hw *hw, u64 offset);
+unsigned long svmgpu_hw_vram_pfn(struct svmgpu_hw *hw, u64 offset);
+
+void svmgpu_hw_engine_submit(struct svmgpu_hw *hw, unsigned int engine,
+			     struct svmgpu_hw_job *job);
+void svmgpu_hw_engine_reset(struct svmgpu_hw *hw, unsigned int engine,
+			    struct svmgpu_hw_job *job);
+
+u64 svmgpu_hw_tlb_invalidate(struct svmgpu_hw *hw);
+void svmgpu_hw_tlb_wait(struct svmgpu_hw *hw, u64 seqno);
 
 #endif /* __SVMGPU_HW_H__ */

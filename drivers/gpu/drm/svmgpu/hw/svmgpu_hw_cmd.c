@@ -1,0 +1,391 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Copyright (c) 2026 The svmgpu authors
+ */
+
+#include <linux/atomic.h>
+#include <linux/delay.h>
+#include <linux/err.h>
+#include <linux/kernel.h>
+#include <linux/minmax.h>
+#include <linux/sched.h>
+#include <linux/string.h>
+#include <linux/timekeeping.h>
+
+#include <drm/svmgpu_drm.h>
+
+#include <kunit/visibility.h>
+
+#include "svmgpu_hw_cmd.h"
+
+/**
+ * DOC: command processor
+ *
+ * svmgpu_hw_cmd_execute() is the engines' command processor. It fetches the
+ * command buffer one word at a time through the MMU and executes each
+ * command as the uAPI's "command stream" documentation specifies. Bulk
+ * commands (COPY, FILL) work a page at a time with memcpy() and memset32()
+ * on the memory behind the translations, so they run at memory speed.
+ *
+ * Every access to memory is bracketed by the context's lock and unlock, so
+ * that a TLB invalidation can wait for accesses through old translations
+ * to finish.
+ */
+
+#define CMD_OPCODE(hdr)		((hdr) & 0xff)
+#define CMD_FLAGS(hdr)		(((hdr) >> 8) & 0xff)
+#define CMD_LEN(hdr)		((hdr) >> 16)
+
+/* The operands of the longest command, ATOMIC, after its header. */
+#define CMD_MAX_OPERANDS	8
+
+/* Polling interval of WAIT_MEM. */
+#define WAIT_MEM_POLL_US	50
+
+struct cmd {
+	u32 flags;
+	u32 len;
+	u32 op[CMD_MAX_OPERANDS];
+};
+
+static u64 op64(const struct cmd *cmd, unsigned int i)
+{
+	return cmd->op[i] | (u64)cmd->op[i + 1] << 32;
+}
+
+/* Map @va for @write; on failure, record the fault and return the error. */
+static void *cmd_access(struct svmgpu_hw_cmd_ctx *ctx, u64 va, bool write,
+			u64 *len)
+{
+	void *ptr = ctx->access(ctx, va, write, len);
+
+	if (IS_ERR(ptr) && PTR_ERR(ptr) == -EFAULT)
+		ctx->fault_address = va;
+	return ptr;
+}
+
+static int cmd_read_words(struct svmgpu_hw_cmd_ctx *ctx, u64 va, u32 *words,
+			  unsigned int count)
+{
+	unsigned int i;
+	int ret = 0;
+
+	ctx->lock(ctx);
+	for (i = 0; i < count && !ret; i++) {
+		u64 len;
+		u32 *p = cmd_access(ctx, va + 4 * i, false, &len);
+
+		if (IS_ERR(p))
+			ret = PTR_ERR(p);
+		else
+			words[i] = le32_to_cpu(READ_ONCE(*(__le32 *)p));
+	}
+	ctx->unlock(ctx);
+	return ret;
+}
+
+static int cmd_write_value(struct svmgpu_hw_cmd_ctx *ctx, u64 va, u64 value,
+			   bool is64)
+{
+	u64 len;
+	void *p;
+	int ret = 0;
+
+	if (!IS_ALIGNED(va, is64 ? 8 : 4))
+		return -EINVAL;
+
+	ctx->lock(ctx);
+	p = cmd_access(ctx, va, true, &len);
+	if (IS_ERR(p))
+		ret = PTR_ERR(p);
+	else if (is64)
+		WRITE_ONCE(*(u64 *)p, value);
+	else
+		WRITE_ONCE(*(u32 *)p, value);
+	ctx->unlock(ctx);
+	return ret;
+}
+
+static int cmd_write_imm(struct svmgpu_hw_cmd_ctx *ctx, const struct cmd *cmd)
+{
+	if (cmd->len != 5 || cmd->flags & ~DRM_SVMGPU_CMD_WRITE_IMM_64)
+		return -EINVAL;
+
+	return cmd_write_value(ctx, op64(cmd, 0), op64(cmd, 2),
+			       cmd->flags & DRM_SVMGPU_CMD_WRITE_IMM_64);
+}
+
+static int cmd_copy(struct svmgpu_hw_cmd_ctx *ctx, const struct cmd *cmd)
+{
+	u64 src = op64(cmd, 0), dst = op64(cmd, 2), size = op64(cmd, 4);
+
+	if (cmd->len != 7 || cmd->flags)
+		return -EINVAL;
+
+	while (size) {
+		u64 slen, dlen, n = 0;
+		void *s, *d;
+		int ret = 0;
+
+		if (ctx->aborted(ctx))
+			return -ETIME;
+
+		ctx->lock(ctx);
+		s = cmd_access(ctx, src, false, &slen);
+		d = IS_ERR(s) ? s : cmd_access(ctx, dst, true, &dlen);
+		if (IS_ERR(d)) {
+			ret = PTR_ERR(d);
+		} else {
+			n = min3(size, slen, dlen);
+			memcpy(d, s, n);
+		}
+		ctx->unlock(ctx);
+		if (ret)
+			return ret;
+
+		src += n;
+		dst += n;
+		size -= n;
+		cond_resched();
+	}
+	return 0;
+}
+
+static int cmd_fill(struct svmgpu_hw_cmd_ctx *ctx, const struct cmd *cmd)
+{
+	u64 dst = op64(cmd, 0), size = op64(cmd, 4);
+	u32 pattern = cmd->op[2];
+
+	if (cmd->len != 7 || cmd->flags || cmd->op[3] ||
+	    !IS_ALIGNED(dst, 4) || !IS_ALIGNED(size, 4))
+		return -EINVAL;
+
+	while (size) {
+		u64 len, n = 0;
+		void *d;
+		int ret = 0;
+
+		if (ctx->aborted(ctx))
+			return -ETIME;
+
+		ctx->lock(ctx);
+		d = cmd_access(ctx, dst, true, &len);
+		if (IS_ERR(d)) {
+			ret = PTR_ERR(d);
+		} else {
+			/* Translations end on page boundaries: len % 4 == 0. */
+			n = min(size, len);
+			memset32(d, pattern, n / 4);
+		}
+		ctx->unlock(ctx);
+		if (ret)
+			return ret;
+
+		dst += n;
+		size -= n;
+		cond_resched();
+	}
+	return 0;
+}
+
+static u64 atomic_op32(u32 *p, u32 op, u32 operand, u32 compare)
+{
+	switch (op) {
+	case DRM_SVMGPU_ATOMIC_ADD:
+		return (u32)atomic_fetch_add(operand, (atomic_t *)p);
+	case DRM_SVMGPU_ATOMIC_XCHG:
+		return (u32)atomic_xchg((atomic_t *)p, operand);
+	case DRM_SVMGPU_ATOMIC_CMPXCHG:
+		return (u32)atomic_cmpxchg((atomic_t *)p, compare, operand);
+	default:
+		return (u32)atomic_fetch_inc((atomic_t *)p);
+	}
+}
+
+static u64 atomic_op64(u64 *p, u32 op, u64 operand, u64 compare)
+{
+	switch (op) {
+	case DRM_SVMGPU_ATOMIC_ADD:
+		return atomic64_fetch_add(operand, (atomic64_t *)p);
+	case DRM_SVMGPU_ATOMIC_XCHG:
+		return atomic64_xchg((atomic64_t *)p, operand);
+	case DRM_SVMGPU_ATOMIC_CMPXCHG:
+		return atomic64_cmpxchg((atomic64_t *)p, compare, operand);
+	default:
+		return atomic64_fetch_inc((atomic64_t *)p);
+	}
+}
+
+static int cmd_atomic(struct svmgpu_hw_cmd_ctx *ctx, const struct cmd *cmd)
+{
+	const u32 known = 7 | DRM_SVMGPU_ATOMIC_64 | DRM_SVMGPU_ATOMIC_RETURN;
+	u64 addr = op64(cmd, 0), operand = op64(cmd, 2);
+	u64 compare = op64(cmd, 4), result = op64(cmd, 6);
+	bool is64 = cmd->flags & DRM_SVMGPU_ATOMIC_64;
+	u32 op = cmd->flags & 7;
+	u64 len, old;
+	void *p;
+	int ret = 0;
+
+	if (cmd->len != 9 || cmd->flags & ~known ||
+	    op > DRM_SVMGPU_ATOMIC_INC || !IS_ALIGNED(addr, is64 ? 8 : 4))
+		return -EINVAL;
+	if (!(cmd->flags & DRM_SVMGPU_ATOMIC_RETURN) && result)
+		return -EINVAL;
+
+	ctx->lock(ctx);
+	p = cmd_access(ctx, addr, true, &len);
+	if (IS_ERR(p))
+		ret = PTR_ERR(p);
+	else if (is64)
+		old = atomic_op64(p, op, operand, compare);
+	else
+		old = atomic_op32(p, op, operand, compare);
+	ctx->unlock(ctx);
+	if (ret || !(cmd->flags & DRM_SVMGPU_ATOMIC_RETURN))
+		return ret;
+
+	return cmd_write_value(ctx, result, old, is64);
+}
+
+static bool wait_mem_done(u32 cmp, u64 value, u64 ref)
+{
+	switch (cmp) {
+	case DRM_SVMGPU_WAIT_EQ:
+		return value == ref;
+	case DRM_SVMGPU_WAIT_NE:
+		return value != ref;
+	case DRM_SVMGPU_WAIT_GT:
+		return value > ref;
+	case DRM_SVMGPU_WAIT_GTE:
+		return value >= ref;
+	case DRM_SVMGPU_WAIT_LT:
+		return value < ref;
+	default:
+		return value <= ref;
+	}
+}
+
+static int cmd_wait_mem(struct svmgpu_hw_cmd_ctx *ctx, const struct cmd *cmd)
+{
+	u64 addr = op64(cmd, 0), ref = op64(cmd, 2), mask = op64(cmd, 4);
+	bool is64 = cmd->flags & DRM_SVMGPU_WAIT_64;
+	u32 cmp = cmd->flags & 7;
+
+	if (cmd->len != 7 || cmd->flags & ~(7 | DRM_SVMGPU_WAIT_64) ||
+	    cmp > DRM_SVMGPU_WAIT_LTE || !IS_ALIGNED(addr, is64 ? 8 : 4))
+		return -EINVAL;
+
+	for (;;) {
+		u64 len, value = 0;
+		void *p;
+		int ret = 0;
+
+		ctx->lock(ctx);
+		p = cmd_access(ctx, addr, false, &len);
+		if (IS_ERR(p))
+			ret = PTR_ERR(p);
+		else
+			value = is64 ? READ_ONCE(*(u64 *)p) : READ_ONCE(*(u32 *)p);
+		ctx->unlock(ctx);
+		if (ret)
+			return ret;
+
+		if (wait_mem_done(cmp, value & mask, ref))
+			return 0;
+		if (ctx->aborted(ctx))
+			return -ETIME;
+		usleep_range(WAIT_MEM_POLL_US, 2 * WAIT_MEM_POLL_US);
+	}
+}
+
+static int cmd_timestamp(struct svmgpu_hw_cmd_ctx *ctx, const struct cmd *cmd)
+{
+	if (cmd->len != 3 || cmd->flags)
+		return -EINVAL;
+
+	return cmd_write_value(ctx, op64(cmd, 0), ktime_get_raw_ns(), true);
+}
+
+/**
+ * svmgpu_hw_cmd_execute() - Execute a command buffer.
+ * @ctx: Memory access and reset state of the engine.
+ * @cs_address: GPU virtual address of the command buffer.
+ * @cs_length: Its length in bytes.
+ * @cs_offset: Out: offset of the command that ended execution.
+ *
+ * Return: 0 when END is reached; -EINVAL for a malformed command;
+ * -EFAULT for a translation fault (@ctx->fault_address says where);
+ * -ETIME if the engine was reset.
+ */
+int svmgpu_hw_cmd_execute(struct svmgpu_hw_cmd_ctx *ctx, u64 cs_address,
+			  u32 cs_length, u32 *cs_offset)
+{
+	u32 offset = 0;
+
+	if (!IS_ALIGNED(cs_address, 4) || !IS_ALIGNED(cs_length, 4))
+		return -EINVAL;
+
+	for (;;) {
+		struct cmd cmd;
+		u32 hdr, nops;
+		int ret;
+
+		*cs_offset = offset;
+		if (offset >= cs_length)
+			return -EINVAL;	/* no END */
+		if (ctx->aborted(ctx))
+			return -ETIME;
+
+		ret = cmd_read_words(ctx, cs_address + offset, &hdr, 1);
+		if (ret)
+			return ret;
+
+		cmd.flags = CMD_FLAGS(hdr);
+		cmd.len = CMD_LEN(hdr);
+		if (!cmd.len || cmd.len > (cs_length - offset) / 4)
+			return -EINVAL;
+
+		/* NOP's payload is skipped, never fetched. */
+		nops = CMD_OPCODE(hdr) == DRM_SVMGPU_CMD_NOP ? 0 :
+		       min_t(u32, cmd.len - 1, CMD_MAX_OPERANDS);
+		ret = cmd_read_words(ctx, cs_address + offset + 4, cmd.op,
+				     nops);
+		if (ret)
+			return ret;
+
+		switch (CMD_OPCODE(hdr)) {
+		case DRM_SVMGPU_CMD_NOP:
+			ret = cmd.flags ? -EINVAL : 0;
+			break;
+		case DRM_SVMGPU_CMD_END:
+			return cmd.len == 1 && !cmd.flags ? 0 : -EINVAL;
+		case DRM_SVMGPU_CMD_WRITE_IMM:
+			ret = cmd_write_imm(ctx, &cmd);
+			break;
+		case DRM_SVMGPU_CMD_COPY:
+			ret = cmd_copy(ctx, &cmd);
+			break;
+		case DRM_SVMGPU_CMD_FILL:
+			ret = cmd_fill(ctx, &cmd);
+			break;
+		case DRM_SVMGPU_CMD_ATOMIC:
+			ret = cmd_atomic(ctx, &cmd);
+			break;
+		case DRM_SVMGPU_CMD_WAIT_MEM:
+			ret = cmd_wait_mem(ctx, &cmd);
+			break;
+		case DRM_SVMGPU_CMD_TIMESTAMP:
+			ret = cmd_timestamp(ctx, &cmd);
+			break;
+		default:
+			ret = -EINVAL;
+			break;
+		}
+		if (ret)
+			return ret;
+
+		offset += cmd.len * 4;
+	}
+}
+EXPORT_SYMBOL_IF_KUNIT(svmgpu_hw_cmd_execute);

@@ -1,0 +1,43 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Copyright (c) 2026 The svmgpu authors
+ */
+#ifndef __SVMGPU_HW_CMD_H__
+#define __SVMGPU_HW_CMD_H__
+
+#include <linux/types.h>
+
+/**
+ * struct svmgpu_hw_cmd_ctx - What the command executor runs against.
+ *
+ * The executor is the engine's command processor without the engine: it
+ * reaches memory only through @access, so KUnit can run it on fake memory.
+ */
+struct svmgpu_hw_cmd_ctx {
+	/**
+	 * @access: Translate @va for a read or a write. Returns a kernel
+	 * pointer to @va, valid for *@len bytes (at least 1, up to the end of
+	 * the page that maps @va), or an ERR_PTR(): -EFAULT on a translation
+	 * fault, -ETIME if the engine is being reset. Called with
+	 * @lock held and the pointer used only until @unlock.
+	 */
+	void *(*access)(struct svmgpu_hw_cmd_ctx *ctx, u64 va, bool write,
+			u64 *len);
+
+	/** @lock: Start a memory access (may sleep). */
+	void (*lock)(struct svmgpu_hw_cmd_ctx *ctx);
+
+	/** @unlock: End a memory access. */
+	void (*unlock)(struct svmgpu_hw_cmd_ctx *ctx);
+
+	/** @aborted: True once the engine is being reset. */
+	bool (*aborted)(struct svmgpu_hw_cmd_ctx *ctx);
+
+	/** @fault_address: Out: the address of a fault. */
+	u64 fault_address;
+};
+
+int svmgpu_hw_cmd_execute(struct svmgpu_hw_cmd_ctx *ctx, u64 cs_address,
+			  u32 cs_length, u32 *cs_offset);
+
+#endif /* __SVMGPU_HW_CMD_H__ */

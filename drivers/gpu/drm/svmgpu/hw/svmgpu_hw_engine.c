@@ -1,0 +1,250 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Copyright (c) 2026 The svmgpu authors
+ */
+
+#include <linux/err.h>
+#include <linux/kthread.h>
+#include <linux/slab.h>
+
+#include "svmgpu_hw.h"
+#include "svmgpu_hw_cmd.h"
+#include "svmgpu_hw_mmu.h"
+
+/**
+ * DOC: engines
+ *
+ * Each engine is a kernel thread that takes jobs from its queue in
+ * submission order and executes them one at a time with the command
+ * processor. When a job ends, the engine fills in its result and calls its
+ * done() callback from the thread: the model's completion interrupt.
+ *
+ * svmgpu_hw_engine_reset() is the engine reset a driver issues when a job
+ * hangs: it stops the job (it completes with -ETIME) and waits until the
+ * engine has let go of it. Other jobs in the queue are not affected.
+ */
+
+struct svmgpu_hw_exec {
+	struct svmgpu_hw_cmd_ctx ctx;
+	struct svmgpu_hw_engine *engine;
+	struct svmgpu_hw_job *job;
+};
+
+static struct svmgpu_hw_exec *to_exec(struct svmgpu_hw_cmd_ctx *ctx)
+{
+	return container_of(ctx, struct svmgpu_hw_exec, ctx);
+}
+
+static void *svmgpu_hw_exec_access(struct svmgpu_hw_cmd_ctx *ctx, u64 va,
+				   bool write, u64 *len)
+{
+	struct svmgpu_hw_exec *x = to_exec(ctx);
+
+	return svmgpu_hw_mmu_access(x->engine, x->job, va, write, len);
+}
+
+static void svmgpu_hw_exec_lock(struct svmgpu_hw_cmd_ctx *ctx)
+{
+	mutex_lock(&to_exec(ctx)->engine->xlat_lock);
+}
+
+static void svmgpu_hw_exec_unlock(struct svmgpu_hw_cmd_ctx *ctx)
+{
+	mutex_unlock(&to_exec(ctx)->engine->xlat_lock);
+}
+
+static bool svmgpu_hw_exec_aborted(struct svmgpu_hw_cmd_ctx *ctx)
+{
+	return READ_ONCE(to_exec(ctx)->engine->abort) ||
+	       kthread_should_stop();
+}
+
+static void svmgpu_hw_engine_run(struct svmgpu_hw_engine *engine,
+				 struct svmgpu_hw_job *job)
+{
+	struct svmgpu_hw_exec x = {
+		.ctx = {
+			.access = svmgpu_hw_exec_access,
+			.lock = svmgpu_hw_exec_lock,
+			.unlock = svmgpu_hw_exec_unlock,
+			.aborted = svmgpu_hw_exec_aborted,
+		},
+		.engine = engine,
+		.job = job,
+	};
+
+	job->status = svmgpu_hw_cmd_execute(&x.ctx, job->cs_address,
+					    job->cs_length, &job->cs_offset);
+	job->fault_address = job->status == -EFAULT ? x.ctx.fault_address : 0;
+}
+
+static struct svmgpu_hw_job *
+svmgpu_hw_engine_next(struct svmgpu_hw_engine *engine)
+{
+	struct svmgpu_hw_job *job;
+
+	spin_lock(&engine->lock);
+	job = list_first_entry_or_null(&engine->queue, struct svmgpu_hw_job,
+				       link);
+	if (job) {
+		list_del_init(&job->link);
+		engine->current_job = job;
+		engine->abort = false;
+	}
+	spin_unlock(&engine->lock);
+	return job;
+}
+
+static int svmgpu_hw_engine_thread(void *arg)
+{
+	struct svmgpu_hw_engine *engine = arg;
+
+	while (!kthread_should_stop()) {
+		struct svmgpu_hw_job *job;
+
+		wait_event_interruptible(engine->wq,
+					 !list_empty_careful(&engine->queue) ||
+					 kthread_should_stop());
+		job = svmgpu_hw_engine_next(engine);
+		if (!job)
+			continue;
+
+		svmgpu_hw_engine_run(engine, job);
+
+		spin_lock(&engine->lock);
+		engine->current_job = NULL;
+		engine->abort = false;
+		spin_unlock(&engine->lock);
+		wake_up_all(&engine->wq);
+
+		job->done(job);
+	}
+	return 0;
+}
+
+/**
+ * svmgpu_hw_engine_submit() - Queue a job on an engine.
+ * @hw: The GPU.
+ * @engine: Index of the engine.
+ * @job: The job. It belongs to the engine until its done() is called.
+ */
+void svmgpu_hw_engine_submit(struct svmgpu_hw *hw, unsigned int engine,
+			     struct svmgpu_hw_job *job)
+{
+	struct svmgpu_hw_engine *e = &hw->engines[engine];
+
+	spin_lock(&e->lock);
+	list_add_tail(&job->link, &e->queue);
+	spin_unlock(&e->lock);
+	wake_up_all(&e->wq);
+}
+
+/**
+ * svmgpu_hw_engine_reset() - Stop a job that hangs.
+ * @hw: The GPU.
+ * @engine: Index of the engine.
+ * @job: The job, submitted to that engine.
+ *
+ * If @job is running, it is stopped and completes with -ETIME; if it is
+ * still queued, it is removed and completes with -ETIME. Either way its
+ * done() has been called when this returns, unless it had already
+ * completed. May sleep.
+ */
+void svmgpu_hw_engine_reset(struct svmgpu_hw *hw, unsigned int engine,
+			    struct svmgpu_hw_job *job)
+{
+	struct svmgpu_hw_engine *e = &hw->engines[engine];
+	struct svmgpu_hw_job *pos;
+	bool queued = false;
+
+	spin_lock(&e->lock);
+	if (e->current_job == job) {
+		e->abort = true;
+		spin_unlock(&e->lock);
+		/* The thread clears current_job before it calls done(). */
+		wait_event(e->wq, READ_ONCE(e->current_job) != job);
+		return;
+	}
+	list_for_each_entry(pos, &e->queue, link) {
+		if (pos == job) {
+			list_del_init(&job->link);
+			queued = true;
+			break;
+		}
+	}
+	spin_unlock(&e->lock);
+
+	if (queued) {
+		job->status = -ETIME;
+		job->cs_offset = 0;
+		job->fault_address = 0;
+		job->done(job);
+	}
+}
+
+/**
+ * svmgpu_hw_engines_init() - Start the engines.
+ * @hw: The GPU, with caps.num_engines set.
+ * @name: Base name of the engine threads.
+ *
+ * Return: 0, or a negative error code.
+ */
+int svmgpu_hw_engines_init(struct svmgpu_hw *hw, const char *name)
+{
+	unsigned int i;
+	int ret;
+
+	hw->engines = kcalloc(hw->caps.num_engines, sizeof(*hw->engines),
+			      GFP_KERNEL);
+	if (!hw->engines)
+		return -ENOMEM;
+
+	for (i = 0; i < hw->caps.num_engines; i++) {
+		struct svmgpu_hw_engine *e = &hw->engines[i];
+
+		e->hw = hw;
+		e->index = i;
+		spin_lock_init(&e->lock);
+		mutex_init(&e->xlat_lock);
+		INIT_LIST_HEAD(&e->queue);
+		init_waitqueue_head(&e->wq);
+	}
+
+	for (i = 0; i < hw->caps.num_engines; i++) {
+		struct svmgpu_hw_engine *e = &hw->engines[i];
+
+		e->thread = kthread_run(svmgpu_hw_engine_thread, e, "%s-e%u",
+					name, i);
+		if (IS_ERR(e->thread)) {
+			ret = PTR_ERR(e->thread);
+			e->thread = NULL;
+			goto err_stop;
+		}
+	}
+	return 0;
+
+err_stop:
+	svmgpu_hw_engines_fini(hw);
+	return ret;
+}
+
+/**
+ * svmgpu_hw_engines_fini() - Stop the engines.
+ * @hw: The GPU. Its engines must be idle: the driver has waited for all
+ * its jobs.
+ */
+void svmgpu_hw_engines_fini(struct svmgpu_hw *hw)
+{
+	unsigned int i;
+
+	for (i = 0; i < hw->caps.num_engines; i++) {
+		struct svmgpu_hw_engine *e = &hw->engines[i];
+
+		if (e->thread)
+			kthread_stop(e->thread);
+		WARN_ON(!list_empty(&e->queue));
+		mutex_destroy(&e->xlat_lock);
+	}
+	kfree(hw->engines);
+	hw->engines = NULL;
+}

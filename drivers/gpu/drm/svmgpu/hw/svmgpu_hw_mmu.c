@@ -1,0 +1,232 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Copyright (c) 2026 The svmgpu authors
+ */
+
+#include <linux/dma-direct.h>
+#include <linux/err.h>
+#include <linux/lockdep.h>
+#include <linux/mm.h>
+
+#include <kunit/visibility.h>
+
+#include "svmgpu_hw.h"
+#include "svmgpu_hw_mmu.h"
+#include "svmgpu_hw_regs.h"
+
+/**
+ * DOC: GPU MMU
+ *
+ * Each engine translates through its own TLB of %SVMGPU_HW_TLB_ENTRIES
+ * entries, tagged by address-space id. A miss walks the page tables in
+ * VRAM; a walk that meets an invalid entry, or a write through a read-only
+ * leaf, is a translation fault.
+ *
+ * TLBs are cleared only by svmgpu_hw_tlb_invalidate(), which is
+ * asynchronous: it returns a sequence number, and svmgpu_hw_tlb_wait()
+ * waits until that invalidation is complete. Completion means every TLB
+ * is clear and no access through an older translation is in flight,
+ * because the invalidation takes each engine's xlat_lock, which the
+ * engine holds from translation to the end of the access.
+ */
+
+static __le64 *svmgpu_hw_pt(struct svmgpu_hw *hw, u64 table)
+{
+	if (!IS_ALIGNED(table, SVMGPU_PT_SIZE) ||
+	    table > hw->caps.vram_size - SVMGPU_PT_SIZE)
+		return NULL;
+	return svmgpu_hw_vram_vaddr(hw, table);
+}
+
+/**
+ * svmgpu_hw_mmu_walk() - Walk the page tables, as the MMU does on a miss.
+ * @hw: The GPU.
+ * @root: VRAM offset of the level-3 table.
+ * @va: The address to translate.
+ * @out: Out: the leaf that maps @va, as a TLB entry (no asid).
+ *
+ * Return: 0, or -EFAULT if nothing valid maps @va.
+ */
+int svmgpu_hw_mmu_walk(struct svmgpu_hw *hw, u64 root, u64 va,
+		       struct svmgpu_hw_tlb_entry *out)
+{
+	u64 table = root;
+	int level;
+
+	for (level = SVMGPU_PT_LEVELS - 1; level >= 0; level--) {
+		__le64 *pt = svmgpu_hw_pt(hw, table);
+		u64 pte;
+
+		if (!pt)
+			return -EFAULT;
+		pte = le64_to_cpu(READ_ONCE(pt[SVMGPU_PT_INDEX(va, level)]));
+		if (!(pte & SVMGPU_PTE_VALID))
+			return -EFAULT;
+
+		if (level == 0 || (level == 1 && pte & SVMGPU_PTE_LEAF)) {
+			u8 shift = SVMGPU_PT_SHIFT(level);
+
+			if (level == 0 && pte & SVMGPU_PTE_64K)
+				shift = 16;
+			out->shift = shift;
+			out->va = va & ~(BIT_ULL(shift) - 1);
+			/* A 64K entry's address is that of its own 4K page. */
+			out->pte = (pte & ~SVMGPU_PTE_ADDR_MASK) |
+				   ((pte & SVMGPU_PTE_ADDR_MASK) &
+				    ~(BIT_ULL(shift) - 1));
+			out->valid = true;
+			return 0;
+		}
+		table = pte & SVMGPU_PTE_ADDR_MASK;
+	}
+	return -EFAULT;
+}
+EXPORT_SYMBOL_IF_KUNIT(svmgpu_hw_mmu_walk);
+
+static struct svmgpu_hw_tlb_entry *
+svmgpu_hw_tlb_lookup(struct svmgpu_hw_engine *engine, u32 asid, u64 va)
+{
+	unsigned int i;
+
+	for (i = 0; i < SVMGPU_HW_TLB_ENTRIES; i++) {
+		struct svmgpu_hw_tlb_entry *e = &engine->tlb[i];
+
+		if (e->valid && e->asid == asid &&
+		    (va >> e->shift) == (e->va >> e->shift))
+			return e;
+	}
+	return NULL;
+}
+
+/**
+ * svmgpu_hw_mmu_access() - Translate a GPU address for an engine.
+ * @engine: The engine.
+ * @job: The job, for its page tables and address-space id.
+ * @va: GPU virtual address.
+ * @write: The access is a write.
+ * @len: Out: bytes from @va to the end of the page that maps it.
+ *
+ * Must be called with @engine->xlat_lock held; the pointer is valid until
+ * it is released.
+ *
+ * Return: a kernel pointer to the memory at @va, or ERR_PTR(-EFAULT).
+ */
+void *svmgpu_hw_mmu_access(struct svmgpu_hw_engine *engine,
+			   struct svmgpu_hw_job *job, u64 va, bool write,
+			   u64 *len)
+{
+	struct svmgpu_hw *hw = engine->hw;
+	struct svmgpu_hw_tlb_entry *e, walk;
+	u64 addr, size;
+
+	lockdep_assert_held(&engine->xlat_lock);
+
+	if (va >= BIT_ULL(hw->caps.va_bits))
+		return ERR_PTR(-EFAULT);
+
+	e = svmgpu_hw_tlb_lookup(engine, job->asid, va);
+	if (!e) {
+		if (svmgpu_hw_mmu_walk(hw, job->pt_root, va, &walk))
+			return ERR_PTR(-EFAULT);
+		walk.asid = job->asid;
+		e = &engine->tlb[engine->tlb_next];
+		engine->tlb_next = (engine->tlb_next + 1) % SVMGPU_HW_TLB_ENTRIES;
+		*e = walk;
+	}
+
+	if (write && !(e->pte & SVMGPU_PTE_WRITE))
+		return ERR_PTR(-EFAULT);
+
+	size = BIT_ULL(e->shift);
+	addr = (e->pte & SVMGPU_PTE_ADDR_MASK) + (va & (size - 1));
+	*len = size - (va & (size - 1));
+
+	if (e->pte & SVMGPU_PTE_SYSTEM) {
+		phys_addr_t phys = dma_to_phys(hw->dev, addr);
+
+		/* Only RAM is reachable; x86-64 maps all of it. */
+		if (!pfn_valid(PHYS_PFN(phys)))
+			return ERR_PTR(-EFAULT);
+		return phys_to_virt(phys);
+	}
+
+	if (addr >= hw->caps.vram_size || *len > hw->caps.vram_size - addr)
+		return ERR_PTR(-EFAULT);
+	return svmgpu_hw_vram_vaddr(hw, addr);
+}
+
+static void svmgpu_hw_tlb_work(struct work_struct *work)
+{
+	struct svmgpu_hw *hw = container_of(work, struct svmgpu_hw, tlb_work);
+	unsigned int i;
+	u64 target;
+
+	spin_lock(&hw->tlb_done_wq.lock);
+	target = hw->tlb_requested;
+	spin_unlock(&hw->tlb_done_wq.lock);
+
+	for (i = 0; i < hw->caps.num_engines; i++) {
+		struct svmgpu_hw_engine *engine = &hw->engines[i];
+
+		mutex_lock(&engine->xlat_lock);
+		memset(engine->tlb, 0, sizeof(engine->tlb));
+		mutex_unlock(&engine->xlat_lock);
+	}
+
+	spin_lock(&hw->tlb_done_wq.lock);
+	hw->tlb_completed = max(hw->tlb_completed, target);
+	wake_up_locked(&hw->tlb_done_wq);
+	spin_unlock(&hw->tlb_done_wq.lock);
+}
+
+/**
+ * svmgpu_hw_tlb_invalidate() - Start invalidating every engine's TLB.
+ * @hw: The GPU.
+ *
+ * Return: A sequence number for svmgpu_hw_tlb_wait().
+ */
+u64 svmgpu_hw_tlb_invalidate(struct svmgpu_hw *hw)
+{
+	u64 seqno;
+
+	spin_lock(&hw->tlb_done_wq.lock);
+	seqno = ++hw->tlb_requested;
+	spin_unlock(&hw->tlb_done_wq.lock);
+
+	queue_work(hw->tlb_wq, &hw->tlb_work);
+	return seqno;
+}
+
+/**
+ * svmgpu_hw_tlb_wait() - Wait for a TLB invalidation to complete.
+ * @hw: The GPU.
+ * @seqno: Returned by svmgpu_hw_tlb_invalidate().
+ */
+void svmgpu_hw_tlb_wait(struct svmgpu_hw *hw, u64 seqno)
+{
+	wait_event(hw->tlb_done_wq, READ_ONCE(hw->tlb_completed) >= seqno);
+}
+
+/**
+ * svmgpu_hw_mmu_init() - Set up TLB invalidation.
+ * @hw: The GPU.
+ * @name: Name for the invalidation workqueue.
+ *
+ * Return: 0 or -ENOMEM.
+ */
+int svmgpu_hw_mmu_init(struct svmgpu_hw *hw, const char *name)
+{
+	init_waitqueue_head(&hw->tlb_done_wq);
+	INIT_WORK(&hw->tlb_work, svmgpu_hw_tlb_work);
+	hw->tlb_wq = alloc_ordered_workqueue("%s-tlb", 0, name);
+	return hw->tlb_wq ? 0 : -ENOMEM;
+}
+
+/**
+ * svmgpu_hw_mmu_fini() - Tear down TLB invalidation.
+ * @hw: The GPU.
+ */
+void svmgpu_hw_mmu_fini(struct svmgpu_hw *hw)
+{
+	destroy_workqueue(hw->tlb_wq);
+}

@@ -1,0 +1,28 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Copyright (c) 2026 The svmgpu authors
+ */
+#ifndef __SVMGPU_HW_MMU_H__
+#define __SVMGPU_HW_MMU_H__
+
+#include <linux/types.h>
+
+struct svmgpu_hw;
+struct svmgpu_hw_engine;
+struct svmgpu_hw_job;
+struct svmgpu_hw_tlb_entry;
+
+/* Internal to hw/: the engines' view of the MMU. */
+int svmgpu_hw_mmu_init(struct svmgpu_hw *hw, const char *name);
+void svmgpu_hw_mmu_fini(struct svmgpu_hw *hw);
+int svmgpu_hw_mmu_walk(struct svmgpu_hw *hw, u64 root, u64 va,
+		       struct svmgpu_hw_tlb_entry *out);
+void *svmgpu_hw_mmu_access(struct svmgpu_hw_engine *engine,
+			   struct svmgpu_hw_job *job, u64 va, bool write,
+			   u64 *len);
+
+/* Internal to hw/: engine threads. */
+int svmgpu_hw_engines_init(struct svmgpu_hw *hw, const char *name);
+void svmgpu_hw_engines_fini(struct svmgpu_hw *hw);
+
+#endif /* __SVMGPU_HW_MMU_H__ */
