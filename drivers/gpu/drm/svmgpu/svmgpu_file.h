@@ -1,0 +1,36 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Copyright (c) 2026 The svmgpu authors
+ */
+#ifndef __SVMGPU_FILE_H__
+#define __SVMGPU_FILE_H__
+
+#include <linux/xarray.h>
+
+#include <drm/drm_file.h>
+
+struct svmgpu_device;
+
+/**
+ * struct svmgpu_file - What one DRM file owns.
+ *
+ * The xarrays' own locks protect the id tables; the objects are
+ * refcounted, so a lookup takes a reference under the xarray lock.
+ */
+struct svmgpu_file {
+	/** @sdev: The device. */
+	struct svmgpu_device *sdev;
+
+	/** @vms: VM id to &struct svmgpu_vm, holding a user reference. */
+	struct xarray vms;
+
+	/** @queues: Queue id to &struct svmgpu_queue. */
+	struct xarray queues;
+};
+
+static inline struct svmgpu_file *to_svmgpu_file(struct drm_file *file)
+{
+	return file->driver_priv;
+}
+
+#endif /* __SVMGPU_FILE_H__ */

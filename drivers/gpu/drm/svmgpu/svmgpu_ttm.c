@@ -1,0 +1,242 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Copyright (c) 2026 The svmgpu authors
+ */
+
+#include <linux/mm.h>
+#include <linux/slab.h>
+
+#include <drm/drm_managed.h>
+#include <drm/ttm/ttm_bo.h>
+#include <drm/ttm/ttm_device.h>
+#include <drm/ttm/ttm_placement.h>
+#include <drm/ttm/ttm_range_manager.h>
+#include <drm/ttm/ttm_resource.h>
+#include <drm/ttm/ttm_tt.h>
+
+#include "svmgpu_bo.h"
+#include "svmgpu_device.h"
+#include "svmgpu_pt.h"
+#include "svmgpu_ttm.h"
+#include "svmgpu_vm.h"
+
+/**
+ * DOC: TTM
+ *
+ * Memory types:
+ *
+ * - %TTM_PL_VRAM: the part of VRAM not reserved for page tables, managed
+ *   by a TTM range manager. A VRAM resource is contiguous.
+ * - %TTM_PL_TT: system pages, allocated zeroed from TTM's pool and
+ *   DMA-mapped for the GPU. Its range manager only accounts for them;
+ *   there is no aperture.
+ * - %TTM_PL_SYSTEM: system pages the GPU cannot use; only where TTM
+ *   itself puts BOs (swap-out).
+ *
+ * Moves between VRAM and TT are CPU copies after the BO is idle. Every
+ * move of a BO that is mapped in a GPU VM rewrites those mappings to the
+ * new memory before it completes (svmgpu_vm_bo_moved()), so the GPU always
+ * follows the BO. Evicted BOs go to TT.
+ */
+
+static struct svmgpu_device *bdev_to_svmgpu(struct ttm_device *bdev)
+{
+	return container_of(bdev, struct svmgpu_device, ttm);
+}
+
+static struct ttm_tt *svmgpu_ttm_tt_create(struct ttm_buffer_object *tbo,
+					   u32 page_flags)
+{
+	struct ttm_tt *tt;
+
+	tt = kzalloc(sizeof(*tt), GFP_KERNEL);
+	if (!tt)
+		return NULL;
+
+	/* DMA addresses for the GPU; zeroed pages so new BOs read as 0. */
+	if (ttm_sg_tt_init(tt, tbo, page_flags | TTM_TT_FLAG_ZERO_ALLOC,
+			   ttm_cached)) {
+		kfree(tt);
+		return NULL;
+	}
+	return tt;
+}
+
+static int svmgpu_ttm_tt_populate(struct ttm_device *bdev, struct ttm_tt *tt,
+				  struct ttm_operation_ctx *ctx)
+{
+	return ttm_pool_alloc(&bdev->pool, tt, ctx);
+}
+
+static void svmgpu_ttm_tt_unpopulate(struct ttm_device *bdev,
+				     struct ttm_tt *tt)
+{
+	ttm_pool_free(&bdev->pool, tt);
+}
+
+static void svmgpu_ttm_tt_destroy(struct ttm_device *bdev, struct ttm_tt *tt)
+{
+	ttm_tt_fini(tt);
+	kfree(tt);
+}
+
+static const struct ttm_place svmgpu_evict_place = {
+	.mem_type = TTM_PL_TT,
+};
+
+static void svmgpu_ttm_evict_flags(struct ttm_buffer_object *tbo,
+				   struct ttm_placement *placement)
+{
+	static const struct ttm_place system = { .mem_type = TTM_PL_SYSTEM };
+
+	placement->num_placement = 1;
+	placement->placement = tbo->resource->mem_type == TTM_PL_VRAM ?
+			       &svmgpu_evict_place : &system;
+}
+
+static int svmgpu_ttm_move(struct ttm_buffer_object *tbo, bool evict,
+			   struct ttm_operation_ctx *ctx,
+			   struct ttm_resource *new_mem,
+			   struct ttm_place *hop)
+{
+	struct svmgpu_device *sdev = bdev_to_svmgpu(tbo->bdev);
+	struct ttm_resource *old = tbo->resource;
+	int ret;
+
+	if (!old || (old->mem_type == TTM_PL_SYSTEM && !tbo->ttm)) {
+		/* A new BO: TT pages come zeroed; clear VRAM ourselves. */
+		if (new_mem->mem_type == TTM_PL_VRAM)
+			memset(svmgpu_hw_vram_vaddr(&sdev->hw,
+						    new_mem->start << PAGE_SHIFT),
+			       0, tbo->base.size);
+		ttm_bo_move_null(tbo, new_mem);
+		goto moved;
+	}
+
+	ret = ttm_bo_wait_ctx(tbo, ctx);
+	if (ret)
+		return ret;
+
+	if (old->mem_type != TTM_PL_VRAM && new_mem->mem_type != TTM_PL_VRAM) {
+		/* Between TT and SYSTEM only the binding changes. */
+		ttm_bo_move_null(tbo, new_mem);
+	} else {
+		ret = ttm_bo_move_memcpy(tbo, ctx, new_mem);
+		if (ret)
+			return ret;
+	}
+
+moved:
+	if (svmgpu_is_svmgpu_bo(tbo))
+		svmgpu_vm_bo_moved(to_svmgpu_bo(tbo));
+	return 0;
+}
+
+static int svmgpu_ttm_io_mem_reserve(struct ttm_device *bdev,
+				     struct ttm_resource *mem)
+{
+	struct svmgpu_device *sdev = bdev_to_svmgpu(bdev);
+	u64 offset;
+
+	switch (mem->mem_type) {
+	case TTM_PL_SYSTEM:
+	case TTM_PL_TT:
+		return 0;
+	case TTM_PL_VRAM:
+		/* VRAM is ordinary memory, mapped contiguously by hw/. */
+		offset = (u64)mem->start << PAGE_SHIFT;
+		mem->bus.offset = offset;
+		mem->bus.addr = svmgpu_hw_vram_vaddr(&sdev->hw, offset);
+		mem->bus.is_iomem = true;
+		mem->bus.caching = ttm_cached;
+		return 0;
+	default:
+		return -EINVAL;
+	}
+}
+
+static unsigned long svmgpu_ttm_io_mem_pfn(struct ttm_buffer_object *tbo,
+					   unsigned long page_offset)
+{
+	struct svmgpu_device *sdev = bdev_to_svmgpu(tbo->bdev);
+
+	return svmgpu_hw_vram_pfn(&sdev->hw,
+				  (tbo->resource->start + page_offset) <<
+				  PAGE_SHIFT);
+}
+
+static const struct ttm_device_funcs svmgpu_ttm_funcs = {
+	.ttm_tt_create = svmgpu_ttm_tt_create,
+	.ttm_tt_populate = svmgpu_ttm_tt_populate,
+	.ttm_tt_unpopulate = svmgpu_ttm_tt_unpopulate,
+	.ttm_tt_destroy = svmgpu_ttm_tt_destroy,
+	.eviction_valuable = ttm_bo_eviction_valuable,
+	.evict_flags = svmgpu_ttm_evict_flags,
+	.move = svmgpu_ttm_move,
+	.io_mem_reserve = svmgpu_ttm_io_mem_reserve,
+	.io_mem_pfn = svmgpu_ttm_io_mem_pfn,
+};
+
+/**
+ * svmgpu_ttm_size() - Capacity of a memory type.
+ * @sdev: The device.
+ * @mem_type: %TTM_PL_VRAM or %TTM_PL_TT.
+ *
+ * Return: The size in bytes of the memory that type can hand out.
+ */
+u64 svmgpu_ttm_size(struct svmgpu_device *sdev, u32 mem_type)
+{
+	struct ttm_resource_manager *man =
+		ttm_manager_type(&sdev->ttm, mem_type);
+
+	return man ? (u64)man->size << PAGE_SHIFT : 0;
+}
+
+static void svmgpu_ttm_fini(struct drm_device *drm, void *arg)
+{
+	struct svmgpu_device *sdev = arg;
+
+	ttm_range_man_fini(&sdev->ttm, TTM_PL_TT);
+	ttm_range_man_fini(&sdev->ttm, TTM_PL_VRAM);
+	ttm_device_fini(&sdev->ttm);
+}
+
+/**
+ * svmgpu_ttm_init() - Set up TTM for a device.
+ * @sdev: The device, with its hardware and page-table pool initialised.
+ *
+ * Torn down by a drmm action.
+ *
+ * Return: 0 or a negative error code.
+ */
+int svmgpu_ttm_init(struct svmgpu_device *sdev)
+{
+	struct drm_device *drm = &sdev->drm;
+	u64 vram = svmgpu_pt_pool_base(sdev);
+	int ret;
+
+	ret = ttm_device_init(&sdev->ttm, &svmgpu_ttm_funcs, drm->dev,
+			      drm->anon_inode->i_mapping,
+			      drm->vma_offset_manager, false, false);
+	if (ret)
+		return ret;
+
+	ret = ttm_range_man_init(&sdev->ttm, TTM_PL_VRAM, false,
+				 vram >> PAGE_SHIFT);
+	if (ret)
+		goto err_device;
+
+	/* As much system memory as the machine has: accounting only. */
+	ret = ttm_range_man_init(&sdev->ttm, TTM_PL_TT, true,
+				 totalram_pages());
+	if (ret)
+		goto err_vram;
+
+	return drmm_add_action_or_reset(drm, svmgpu_ttm_fini, sdev);
+
+err_vram:
+	ttm_range_man_fini(&sdev->ttm, TTM_PL_VRAM);
+err_device:
+	ttm_device_fini(&sdev->ttm);
+	return ret;
+}

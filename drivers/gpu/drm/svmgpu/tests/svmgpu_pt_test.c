@@ -1,0 +1,228 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Copyright (c) 2026 The svmgpu authors
+ *
+ * KUnit tests for the GPU page tables: the driver writes them with
+ * svmgpu_pt_map() and the hardware's own walker, svmgpu_hw_mmu_walk(),
+ * reads them back, so both sides must agree on the format.
+ *
+ * The device is a stub: 8 MiB of "VRAM" from vzalloc(), all of it the
+ * page-table pool.
+ */
+
+#include <linux/sizes.h>
+#include <linux/slab.h>
+#include <linux/vmalloc.h>
+
+#include <kunit/test.h>
+
+#include "../hw/svmgpu_hw_mmu.h"
+#include "../hw/svmgpu_hw_regs.h"
+#include "../svmgpu_device.h"
+#include "../svmgpu_pt.h"
+
+#define STUB_VRAM	SZ_8M
+
+struct pt_stub {
+	struct svmgpu_device *sdev;
+	struct svmgpu_pt *root;
+};
+
+static void pt_stub_exit(void *data)
+{
+	struct pt_stub *stub = data;
+
+	svmgpu_pt_destroy(stub->sdev, stub->root);
+	vfree(stub->sdev->hw.vram);
+}
+
+static struct pt_stub *pt_stub_new(struct kunit *test, unsigned long pages)
+{
+	struct pt_stub *stub = kunit_kzalloc(test, sizeof(*stub), GFP_KERNEL);
+	struct svmgpu_device *sdev;
+
+	KUNIT_ASSERT_NOT_NULL(test, stub);
+	sdev = kunit_kzalloc(test, sizeof(*sdev), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, sdev);
+	stub->sdev = sdev;
+
+	sdev->hw.vram = vzalloc(STUB_VRAM);
+	KUNIT_ASSERT_NOT_NULL(test, sdev->hw.vram);
+	sdev->hw.caps.vram_size = STUB_VRAM;
+	sdev->hw.caps.va_bits = 48;
+	sdev->pt_pool_base = 0;
+	sdev->pt_pool_pages = pages;
+	spin_lock_init(&sdev->pt_pool_lock);
+	sdev->pt_pool = kunit_kcalloc(test, BITS_TO_LONGS(pages),
+				      sizeof(long), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, sdev->pt_pool);
+
+	stub->root = svmgpu_pt_create_root(sdev);
+	KUNIT_ASSERT_NOT_NULL(test, stub->root);
+	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, pt_stub_exit,
+							stub), 0);
+	return stub;
+}
+
+/* Translate @va; returns the leaf size shift, or 0 on a fault. */
+static unsigned int walk(struct pt_stub *stub, u64 va, u64 *addr, u64 *pte)
+{
+	struct svmgpu_hw_tlb_entry e;
+
+	if (svmgpu_hw_mmu_walk(&stub->sdev->hw, stub->root->addr, va, &e))
+		return 0;
+	*pte = e.pte;
+	*addr = (e.pte & SVMGPU_PTE_ADDR_MASK) + (va & (BIT_ULL(e.shift) - 1));
+	return e.shift;
+}
+
+static void pt_vram_leaf_sizes(struct kunit *test)
+{
+	struct pt_stub *stub = pt_stub_new(test, 64);
+	struct svmgpu_pt_backing vram = { .vram = 64 * SZ_2M };
+	u64 addr, pte;
+
+	/* 2 MiB-aligned on both sides: 2 MiB leaves. */
+	KUNIT_ASSERT_EQ(test, svmgpu_pt_map(stub->sdev, stub->root, SZ_1G,
+					    SZ_4M, &vram, true), 0);
+	KUNIT_EXPECT_EQ(test, walk(stub, SZ_1G + SZ_2M + 12, &addr, &pte), 21);
+	KUNIT_EXPECT_EQ(test, addr, 64 * SZ_2M + SZ_2M + 12);
+	KUNIT_EXPECT_TRUE(test, pte & SVMGPU_PTE_WRITE);
+	KUNIT_EXPECT_FALSE(test, pte & SVMGPU_PTE_SYSTEM);
+
+	/* 64 KiB-aligned: 64 KiB leaves, then 4 KiB for the tail. */
+	vram.vram = 64 * SZ_2M + SZ_64K;
+	KUNIT_ASSERT_EQ(test, svmgpu_pt_map(stub->sdev, stub->root,
+					    SZ_2G + SZ_64K, SZ_128K + SZ_4K,
+					    &vram, false), 0);
+	KUNIT_EXPECT_EQ(test, walk(stub, SZ_2G + SZ_64K + 5 * SZ_4K + 1,
+				   &addr, &pte), 16);
+	KUNIT_EXPECT_EQ(test, addr, 64 * SZ_2M + SZ_64K + 5 * SZ_4K + 1);
+	KUNIT_EXPECT_FALSE(test, pte & SVMGPU_PTE_WRITE);
+	KUNIT_EXPECT_EQ(test, walk(stub, SZ_2G + SZ_64K + SZ_128K, &addr,
+				   &pte), 12);
+
+	/* GPU address and memory disagree on alignment: 4 KiB leaves. */
+	vram.vram = 64 * SZ_2M + SZ_4K;
+	KUNIT_ASSERT_EQ(test, svmgpu_pt_map(stub->sdev, stub->root,
+					    SZ_4G, SZ_2M, &vram, true), 0);
+	KUNIT_EXPECT_EQ(test, walk(stub, SZ_4G + SZ_1M, &addr, &pte), 12);
+	KUNIT_EXPECT_EQ(test, addr, 64 * SZ_2M + SZ_4K + SZ_1M);
+
+	/* Nothing around the mappings. */
+	KUNIT_EXPECT_EQ(test, walk(stub, SZ_1G - SZ_4K, &addr, &pte), 0);
+	KUNIT_EXPECT_EQ(test, walk(stub, SZ_1G + SZ_4M, &addr, &pte), 0);
+	KUNIT_EXPECT_EQ(test, walk(stub, 0, &addr, &pte), 0);
+}
+
+static void pt_system_pages(struct kunit *test)
+{
+	struct pt_stub *stub = pt_stub_new(test, 64);
+	dma_addr_t dma[32];
+	struct svmgpu_pt_backing sys = { .dma = dma };
+	unsigned int i;
+	u64 addr, pte;
+
+	/* 16 contiguous, 64K-aligned pages, then 16 scattered ones. */
+	for (i = 0; i < 16; i++)
+		dma[i] = 0x40000000 + i * SZ_4K;
+	for (i = 16; i < 32; i++)
+		dma[i] = 0x80000000 + (31 - i) * SZ_64K;
+
+	KUNIT_ASSERT_EQ(test, svmgpu_pt_map(stub->sdev, stub->root, SZ_1G,
+					    32 * SZ_4K, &sys, true), 0);
+	KUNIT_EXPECT_EQ(test, walk(stub, SZ_1G + 3 * SZ_4K + 8, &addr, &pte),
+			16);
+	KUNIT_EXPECT_EQ(test, addr, 0x40000000 + 3 * SZ_4K + 8);
+	KUNIT_EXPECT_TRUE(test, pte & SVMGPU_PTE_SYSTEM);
+	for (i = 16; i < 32; i++) {
+		KUNIT_EXPECT_EQ(test, walk(stub, SZ_1G + i * SZ_4K + 4, &addr,
+					   &pte), 12);
+		KUNIT_EXPECT_EQ(test, addr, dma[i] + 4);
+	}
+}
+
+static void pt_unmap_keeps_neighbours(struct kunit *test)
+{
+	struct pt_stub *stub = pt_stub_new(test, 64);
+	struct svmgpu_pt_backing a = { .vram = SZ_4M }, b = { .vram = SZ_8M };
+	u64 addr, pte;
+
+	/* Two 4K mappings in one 64K block, next to a 64K leaf. */
+	KUNIT_ASSERT_EQ(test, svmgpu_pt_map(stub->sdev, stub->root, SZ_1G,
+					    SZ_4K, &a, true), 0);
+	KUNIT_ASSERT_EQ(test, svmgpu_pt_map(stub->sdev, stub->root,
+					    SZ_1G + SZ_4K, SZ_4K, &b, true), 0);
+	KUNIT_ASSERT_EQ(test, svmgpu_pt_map(stub->sdev, stub->root,
+					    SZ_1G + SZ_64K, SZ_64K, &a, true),
+			0);
+
+	svmgpu_pt_unmap(stub->sdev, stub->root, SZ_1G, SZ_4K);
+	KUNIT_EXPECT_EQ(test, walk(stub, SZ_1G, &addr, &pte), 0);
+	KUNIT_EXPECT_EQ(test, walk(stub, SZ_1G + SZ_4K, &addr, &pte), 12);
+	KUNIT_EXPECT_EQ(test, addr, (u64)SZ_8M);
+	KUNIT_EXPECT_EQ(test, walk(stub, SZ_1G + SZ_64K, &addr, &pte), 16);
+
+	/* Unmapping a 64K leaf clears all 16 entries. */
+	svmgpu_pt_unmap(stub->sdev, stub->root, SZ_1G + SZ_64K, SZ_64K);
+	KUNIT_EXPECT_EQ(test, walk(stub, SZ_1G + SZ_64K + 15 * SZ_4K, &addr,
+				   &pte), 0);
+	KUNIT_EXPECT_EQ(test, walk(stub, SZ_1G + SZ_4K, &addr, &pte), 12);
+}
+
+static void pt_remap_2m_with_smaller_leaves(struct kunit *test)
+{
+	struct pt_stub *stub = pt_stub_new(test, 64);
+	struct svmgpu_pt_backing vram = { .vram = SZ_2M };
+	u64 addr, pte;
+
+	KUNIT_ASSERT_EQ(test, svmgpu_pt_map(stub->sdev, stub->root, SZ_1G,
+					    SZ_2M, &vram, true), 0);
+	KUNIT_EXPECT_EQ(test, walk(stub, SZ_1G, &addr, &pte), 21);
+
+	/* As VM_BIND splits it: unmap whole, map the two remaining parts. */
+	svmgpu_pt_unmap(stub->sdev, stub->root, SZ_1G, SZ_2M);
+	KUNIT_ASSERT_EQ(test, svmgpu_pt_map(stub->sdev, stub->root, SZ_1G,
+					    SZ_1M, &vram, true), 0);
+	vram.vram = SZ_2M + SZ_1M + SZ_4K;
+	KUNIT_ASSERT_EQ(test, svmgpu_pt_map(stub->sdev, stub->root,
+					    SZ_1G + SZ_1M + SZ_4K,
+					    SZ_1M - SZ_4K, &vram, true), 0);
+	KUNIT_EXPECT_EQ(test, walk(stub, SZ_1G, &addr, &pte), 16);
+	KUNIT_EXPECT_EQ(test, walk(stub, SZ_1G + SZ_1M, &addr, &pte), 0);
+	KUNIT_EXPECT_EQ(test, walk(stub, SZ_1G + SZ_2M - 1, &addr, &pte), 16);
+	KUNIT_EXPECT_EQ(test, addr, (u64)SZ_4M - 1);
+	KUNIT_EXPECT_EQ(test, walk(stub, SZ_1G + SZ_1M + SZ_4K, &addr, &pte),
+			12);
+	KUNIT_EXPECT_EQ(test, addr, (u64)SZ_2M + SZ_1M + SZ_4K);
+}
+
+static void pt_pool_exhaustion(struct kunit *test)
+{
+	/* Root plus two tables: not enough for a level-0 table. */
+	struct pt_stub *stub = pt_stub_new(test, 3);
+	struct svmgpu_pt_backing vram = { .vram = SZ_4K };
+
+	KUNIT_EXPECT_EQ(test, svmgpu_pt_map(stub->sdev, stub->root, SZ_1G,
+					    SZ_4K, &vram, true), -ENOMEM);
+	/* A 2 MiB leaf needs no level-0 table. */
+	vram.vram = SZ_2M;
+	KUNIT_EXPECT_EQ(test, svmgpu_pt_map(stub->sdev, stub->root, SZ_1G,
+					    SZ_2M, &vram, true), 0);
+}
+
+static struct kunit_case svmgpu_pt_cases[] = {
+	KUNIT_CASE(pt_vram_leaf_sizes),
+	KUNIT_CASE(pt_system_pages),
+	KUNIT_CASE(pt_unmap_keeps_neighbours),
+	KUNIT_CASE(pt_remap_2m_with_smaller_leaves),
+	KUNIT_CASE(pt_pool_exhaustion),
+	{}
+};
+
+static struct kunit_suite svmgpu_pt_suite = {
+	.name = "svmgpu_pt",
+	.test_cases = svmgpu_pt_cases,
+};
+
+kunit_test_suites(&svmgpu_pt_suite);
