@@ -10,6 +10,9 @@
 #include <drm/drm_print.h>
 
 #include "svmgpu_device.h"
+#include "svmgpu_pt.h"
+#include "svmgpu_sched.h"
+#include "svmgpu_ttm.h"
 
 /**
  * DOC: device lifetime
@@ -35,20 +38,31 @@ static void svmgpu_device_fini_hw(struct drm_device *drm, void *arg)
 	svmgpu_hw_fini(arg);
 }
 
+static void svmgpu_device_fini_misc(struct drm_device *drm, void *arg)
+{
+	struct svmgpu_device *sdev = arg;
+
+	ida_destroy(&sdev->asid_ida);
+	mutex_destroy(&sdev->vms_lock);
+}
+
 /**
  * svmgpu_device_create() - Create the DRM device of one emulated GPU.
  * @pdev: The GPU's platform device.
  * @driver: The DRM driver.
- * @cfg: The configuration of the emulated hardware.
+ * @cfg: The configuration of the device.
  *
- * The DRM device is not registered; the caller does that once the device is
+ * Brings up, in order, the emulated hardware, the page-table pool, TTM
+ * and the schedulers; drmm actions tear them down in reverse order. The
+ * DRM device is not registered; the caller does that once the device is
  * fully set up.
  *
  * Return: The new device, or an ERR_PTR().
  */
-struct svmgpu_device *svmgpu_device_create(struct platform_device *pdev,
-					   const struct drm_driver *driver,
-					   const struct svmgpu_hw_config *cfg)
+struct svmgpu_device *
+svmgpu_device_create(struct platform_device *pdev,
+		     const struct drm_driver *driver,
+		     const struct svmgpu_device_config *cfg)
 {
 	struct svmgpu_device *sdev;
 	int ret;
@@ -58,15 +72,35 @@ struct svmgpu_device *svmgpu_device_create(struct platform_device *pdev,
 	if (IS_ERR(sdev))
 		return sdev;
 
-	ret = svmgpu_hw_init(&sdev->hw, &pdev->dev, cfg);
+	ida_init(&sdev->asid_ida);
+	mutex_init(&sdev->vms_lock);
+	INIT_LIST_HEAD(&sdev->vms);
+	ret = drmm_add_action_or_reset(&sdev->drm, svmgpu_device_fini_misc,
+				       sdev);
+	if (ret)
+		return ERR_PTR(ret);
+
+	ret = svmgpu_hw_init(&sdev->hw, &pdev->dev, &cfg->hw,
+			     dev_name(&pdev->dev));
 	if (ret) {
-		drm_err(&sdev->drm, "invalid hardware configuration: %d\n",
-			ret);
+		drm_err(&sdev->drm, "cannot bring up the hardware: %d\n", ret);
 		return ERR_PTR(ret);
 	}
 
 	ret = drmm_add_action_or_reset(&sdev->drm, svmgpu_device_fini_hw,
 				       &sdev->hw);
+	if (ret)
+		return ERR_PTR(ret);
+
+	ret = svmgpu_pt_pool_init(sdev);
+	if (ret)
+		return ERR_PTR(ret);
+
+	ret = svmgpu_ttm_init(sdev);
+	if (ret)
+		return ERR_PTR(ret);
+
+	ret = svmgpu_sched_init(sdev, cfg->job_timeout_ms);
 	if (ret)
 		return ERR_PTR(ret);
 

@@ -5,12 +5,30 @@
 #ifndef __SVMGPU_DEVICE_H__
 #define __SVMGPU_DEVICE_H__
 
+#include <linux/idr.h>
+#include <linux/list.h>
+#include <linux/mutex.h>
+#include <linux/spinlock.h>
+
 #include <drm/drm_device.h>
+#include <drm/ttm/ttm_device.h>
 
 #include "hw/svmgpu_hw.h"
 
 struct drm_driver;
 struct platform_device;
+struct svmgpu_sched;
+
+/**
+ * struct svmgpu_device_config - How to build a device.
+ */
+struct svmgpu_device_config {
+	/** @hw: The emulated hardware. */
+	struct svmgpu_hw_config hw;
+
+	/** @job_timeout_ms: How long a job may run before it is a hang. */
+	unsigned int job_timeout_ms;
+};
 
 /**
  * struct svmgpu_device - One svmgpu GPU.
@@ -25,6 +43,33 @@ struct svmgpu_device {
 
 	/** @hw: The emulated hardware. Constant after probe. */
 	struct svmgpu_hw hw;
+
+	/** @ttm: The TTM device. */
+	struct ttm_device ttm;
+
+	/** @scheds: One scheduler per engine. */
+	struct svmgpu_sched *scheds;
+
+	/** @asid_ida: Address-space ids of the VMs. */
+	struct ida asid_ida;
+
+	/** @pt_pool_lock: Protects @pt_pool. */
+	spinlock_t pt_pool_lock;
+
+	/** @pt_pool: Allocation bitmap of the page-table pool. */
+	unsigned long *pt_pool;
+
+	/** @pt_pool_base: VRAM offset of the page-table pool. */
+	u64 pt_pool_base;
+
+	/** @pt_pool_pages: Size of the page-table pool in pages. */
+	unsigned long pt_pool_pages;
+
+	/** @vms_lock: Protects @vms. */
+	struct mutex vms_lock;
+
+	/** @vms: Every live VM, for debugfs. */
+	struct list_head vms;
 };
 
 /**
@@ -38,8 +83,9 @@ static inline struct svmgpu_device *to_svmgpu_device(struct drm_device *drm)
 	return container_of(drm, struct svmgpu_device, drm);
 }
 
-struct svmgpu_device *svmgpu_device_create(struct platform_device *pdev,
-					   const struct drm_driver *driver,
-					   const struct svmgpu_hw_config *cfg);
+struct svmgpu_device *
+svmgpu_device_create(struct platform_device *pdev,
+		     const struct drm_driver *driver,
+		     const struct svmgpu_device_config *cfg);
 
 #endif /* __SVMGPU_DEVICE_H__ */

@@ -14,9 +14,15 @@
 #include <drm/drm_ioctl.h>
 #include <drm/svmgpu_drm.h>
 
+#include "svmgpu_bo.h"
+#include "svmgpu_debugfs.h"
 #include "svmgpu_device.h"
 #include "svmgpu_drv.h"
+#include "svmgpu_file.h"
+#include "svmgpu_job.h"
 #include "svmgpu_query.h"
+#include "svmgpu_queue.h"
+#include "svmgpu_vm.h"
 
 /**
  * DOC: overview
@@ -26,9 +32,15 @@
  * exercised on any machine. The driver is split one concept per file:
  *
  * - svmgpu_drv.c: module parameters, the &struct drm_driver, the ioctl
- *   table and the platform driver (this file);
+ *   table, DRM files and the platform driver (this file);
  * - svmgpu_device.c: lifetime of one &struct svmgpu_device;
  * - svmgpu_query.c: DRM_IOCTL_SVMGPU_DEVICE_QUERY;
+ * - svmgpu_bo.c, svmgpu_ttm.c: buffer objects and their memory;
+ * - svmgpu_vm.c, svmgpu_pt.c: VMs, VM_BIND and GPU page tables;
+ * - svmgpu_queue.c, svmgpu_job.c, svmgpu_sched.c: queues, EXEC and the
+ *   engines' schedulers; svmgpu_sync.c: syncobjs;
+ * - svmgpu_coredump.c, svmgpu_debugfs.c: what a failure or a developer
+ *   can look at;
  * - hw/: the emulated hardware, behind a narrow interface.
  *
  * The uAPI is documented in include/uapi/drm/svmgpu_drm.h.
@@ -37,15 +49,31 @@
 /**
  * DOC: locking
  *
- * svmgpu has no lock of its own yet, because it has no mutable state: the
- * module parameters are read-only once the module is loaded (0444), and a
- * &struct svmgpu_device is constant from the end of probe until it is
- * freed. The set of platform devices, svmgpu_pdevs[], is written only by
- * module init and exit, which the module loader serialises against each
- * other and against every other use of the module.
+ * Module parameters are read-only once the module is loaded (0444), and
+ * svmgpu_pdevs[] is written only by module init and exit, which the
+ * module loader serialises.
  *
- * Every lock added later is documented here and next to the data it
- * protects, with lockdep assertions in the functions that rely on it.
+ * Locks, outermost first; a lock may only be taken with locks above it
+ * held:
+ *
+ * 1. &svmgpu_vm.lock: serialises VM_BIND and VM teardown on one VM and
+ *    protects its gpuva tree.
+ * 2. BO reservations (dma_resv), taken together through drm_exec with a
+ *    ww ticket: a BO's placement, its GEM gpuva list (drm_gpuvm's
+ *    default), and TTM moves. A BO move holds its reservation.
+ * 3. &svmgpu_vm.pt_lock: the VM's page tables. Taken by VM_BIND and by
+ *    BO moves (svmgpu_vm_bo_moved()), so it nests inside reservations.
+ * 4. &svmgpu_device.vms_lock: the device's list of VMs, for debugfs; it
+ *    nests pt_lock inside it only in the dump, which takes no other lock.
+ *
+ * Spinlocks and leaf locks: &svmgpu_device.pt_pool_lock (page-table pool
+ * bitmap), the xarray locks of &svmgpu_file (id tables; lookups take a
+ * reference under them), the schedulers' fence locks, and hw/'s engine
+ * locks. None is held across a sleep.
+ *
+ * Nothing in the fence-signalling path (run_job(), the completion
+ * interrupt, timeout handling) takes a reservation or pt_lock, or
+ * allocates with GFP_KERNEL; TLB invalidation waits only for hw/.
  */
 
 #define SVMGPU_MAX_DEVICES	16
@@ -59,6 +87,11 @@ static unsigned int num_engines = 2;
 module_param(num_engines, uint, 0444);
 MODULE_PARM_DESC(num_engines,
 		 "Engines per GPU (1-" __stringify(SVMGPU_HW_ENGINES_MAX) ", default 2)");
+
+static unsigned int job_timeout_ms = 5000;
+module_param(job_timeout_ms, uint, 0444);
+MODULE_PARM_DESC(job_timeout_ms,
+		 "Time a job may run before it is a hang and its engine is reset (100-600000, default 5000)");
 
 static u64 vram_size = SZ_256M;
 
@@ -95,13 +128,56 @@ static struct platform_device *svmgpu_pdevs[SVMGPU_MAX_DEVICES];
 static const struct drm_ioctl_desc svmgpu_ioctls[] = {
 	DRM_IOCTL_DEF_DRV(SVMGPU_DEVICE_QUERY, svmgpu_query_ioctl,
 			  DRM_RENDER_ALLOW),
+	DRM_IOCTL_DEF_DRV(SVMGPU_GEM_CREATE, svmgpu_gem_create_ioctl,
+			  DRM_RENDER_ALLOW),
+	DRM_IOCTL_DEF_DRV(SVMGPU_GEM_MMAP_OFFSET, svmgpu_gem_mmap_offset_ioctl,
+			  DRM_RENDER_ALLOW),
+	DRM_IOCTL_DEF_DRV(SVMGPU_VM_CREATE, svmgpu_vm_create_ioctl,
+			  DRM_RENDER_ALLOW),
+	DRM_IOCTL_DEF_DRV(SVMGPU_VM_DESTROY, svmgpu_vm_destroy_ioctl,
+			  DRM_RENDER_ALLOW),
+	DRM_IOCTL_DEF_DRV(SVMGPU_VM_BIND, svmgpu_vm_bind_ioctl,
+			  DRM_RENDER_ALLOW),
+	DRM_IOCTL_DEF_DRV(SVMGPU_QUEUE_CREATE, svmgpu_queue_create_ioctl,
+			  DRM_RENDER_ALLOW),
+	DRM_IOCTL_DEF_DRV(SVMGPU_QUEUE_DESTROY, svmgpu_queue_destroy_ioctl,
+			  DRM_RENDER_ALLOW),
+	DRM_IOCTL_DEF_DRV(SVMGPU_EXEC, svmgpu_exec_ioctl, DRM_RENDER_ALLOW),
 };
+
+static int svmgpu_open(struct drm_device *drm, struct drm_file *file)
+{
+	struct svmgpu_file *sfile;
+
+	sfile = kzalloc(sizeof(*sfile), GFP_KERNEL);
+	if (!sfile)
+		return -ENOMEM;
+
+	sfile->sdev = to_svmgpu_device(drm);
+	xa_init_flags(&sfile->vms, XA_FLAGS_ALLOC1);
+	xa_init_flags(&sfile->queues, XA_FLAGS_ALLOC1);
+	file->driver_priv = sfile;
+	return 0;
+}
+
+static void svmgpu_postclose(struct drm_device *drm, struct drm_file *file)
+{
+	struct svmgpu_file *sfile = to_svmgpu_file(file);
+
+	/* Queues first: they hold user references on VMs. */
+	svmgpu_queue_file_close(sfile);
+	svmgpu_vm_file_close(sfile);
+	kfree(sfile);
+}
 
 DEFINE_DRM_GEM_FOPS(svmgpu_fops);
 
 static const struct drm_driver svmgpu_drm_driver = {
 	.driver_features = DRIVER_GEM | DRIVER_RENDER | DRIVER_SYNCOBJ |
 			   DRIVER_SYNCOBJ_TIMELINE,
+	.open = svmgpu_open,
+	.postclose = svmgpu_postclose,
+	.debugfs_init = svmgpu_debugfs_init,
 	.ioctls = svmgpu_ioctls,
 	.num_ioctls = ARRAY_SIZE(svmgpu_ioctls),
 	.fops = &svmgpu_fops,
@@ -112,17 +188,20 @@ static const struct drm_driver svmgpu_drm_driver = {
 	.minor = DRIVER_MINOR,
 };
 
-static struct svmgpu_hw_config svmgpu_hw_config_from_params(void)
+static struct svmgpu_device_config svmgpu_config_from_params(void)
 {
-	return (struct svmgpu_hw_config) {
-		.vram_size = vram_size,
-		.num_engines = num_engines,
+	return (struct svmgpu_device_config) {
+		.hw = {
+			.vram_size = vram_size,
+			.num_engines = num_engines,
+		},
+		.job_timeout_ms = job_timeout_ms,
 	};
 }
 
 static int svmgpu_probe(struct platform_device *pdev)
 {
-	struct svmgpu_hw_config cfg = svmgpu_hw_config_from_params();
+	struct svmgpu_device_config cfg = svmgpu_config_from_params();
 	struct svmgpu_device *sdev;
 	int ret;
 
@@ -136,7 +215,7 @@ static int svmgpu_probe(struct platform_device *pdev)
 
 	platform_set_drvdata(pdev, sdev);
 	drm_info(&sdev->drm, "%llu MiB VRAM, %u engines\n",
-		 cfg.vram_size >> 20, cfg.num_engines);
+		 cfg.hw.vram_size >> 20, cfg.hw.num_engines);
 	return 0;
 }
 
@@ -186,7 +265,7 @@ static int svmgpu_register_device(unsigned int index)
 
 static int __init svmgpu_init(void)
 {
-	struct svmgpu_hw_config cfg = svmgpu_hw_config_from_params();
+	struct svmgpu_device_config cfg = svmgpu_config_from_params();
 	unsigned int i;
 	int ret;
 
@@ -196,7 +275,13 @@ static int __init svmgpu_init(void)
 		return -EINVAL;
 	}
 
-	if (svmgpu_hw_config_check(&cfg)) {
+	if (job_timeout_ms < 100 || job_timeout_ms > 600000) {
+		pr_err("svmgpu: job_timeout_ms=%u is outside 100-600000\n",
+		       job_timeout_ms);
+		return -EINVAL;
+	}
+
+	if (svmgpu_hw_config_check(&cfg.hw)) {
 		pr_err("svmgpu: invalid vram_size=%llu or num_engines=%u\n",
 		       vram_size, num_engines);
 		return -EINVAL;

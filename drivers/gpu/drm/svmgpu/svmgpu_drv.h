@@ -5,6 +5,7 @@
 #ifndef __SVMGPU_DRV_H__
 #define __SVMGPU_DRV_H__
 
+#include <drm/drm_device.h>
 #include <drm/drm_print.h>
 
 #define DRIVER_NAME		"svmgpu"

@@ -69,8 +69,8 @@ void svmgpu_query_fill_device_info(const struct svmgpu_hw_caps *caps,
 	info->num_engines = caps->num_engines;
 	info->vram_size = caps->vram_size;
 	info->va_bits = caps->va_bits;
-	/* No feature bit is defined yet: see the uAPI header. */
-	info->features = 0;
+	info->features = DRM_SVMGPU_FEATURE_GEM | DRM_SVMGPU_FEATURE_VM |
+			 DRM_SVMGPU_FEATURE_EXEC;
 
 	/* The uAPI's page-size bits are the page sizes themselves. */
 	info->page_sizes = caps->page_sizes &

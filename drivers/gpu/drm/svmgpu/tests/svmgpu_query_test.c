@@ -126,7 +126,9 @@ static void query_device_info_from_caps(struct kunit *test)
 			DRM_SVMGPU_PAGE_SIZE_4K | DRM_SVMGPU_PAGE_SIZE_64K |
 			DRM_SVMGPU_PAGE_SIZE_2M);
 	KUNIT_EXPECT_EQ(test, info.va_bits, 48);
-	KUNIT_EXPECT_EQ(test, info.features, 0);
+	KUNIT_EXPECT_EQ(test, info.features,
+			DRM_SVMGPU_FEATURE_GEM | DRM_SVMGPU_FEATURE_VM |
+			DRM_SVMGPU_FEATURE_EXEC);
 	KUNIT_EXPECT_EQ(test, info.pad, 0);
 	for (i = 0; i < ARRAY_SIZE(info.reserved); i++)
 		KUNIT_EXPECT_EQ(test, info.reserved[i], 0);

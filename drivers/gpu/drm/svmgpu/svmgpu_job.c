@@ -1,0 +1,183 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Copyright (c) 2026 The svmgpu authors
+ */
+
+#include <linux/slab.h>
+
+#include <drm/drm_exec.h>
+#include <drm/drm_file.h>
+#include <drm/drm_gpuvm.h>
+#include <drm/svmgpu_drm.h>
+
+#include "svmgpu_bo.h"
+#include "svmgpu_device.h"
+#include "svmgpu_drv.h"
+#include "svmgpu_file.h"
+#include "svmgpu_job.h"
+#include "svmgpu_queue.h"
+#include "svmgpu_sched.h"
+#include "svmgpu_sync.h"
+#include "svmgpu_vm.h"
+
+/**
+ * DOC: EXEC
+ *
+ * EXEC builds a job, makes it depend on its wait syncs and on the kernel's
+ * own pending operations on the VM's BOs (moves, clears), then locks the
+ * VM and every BO mapped in it with drm_gpuvm_exec_lock(), brings back any
+ * BO that was swapped out, arms the job and adds its fence to every
+ * reservation: as a write for the BOs, so that waits on them see the
+ * job, and for bookkeeping on the VM, so that VM_BIND and teardown can
+ * wait for the VM to idle. Jobs do not wait for each other implicitly:
+ * user space orders them with syncs, or by submitting to one queue.
+ */
+
+/* At most this many bytes of commands per job. */
+#define SVMGPU_MAX_CS_LENGTH	DRM_SVMGPU_EXEC_MAX_LENGTH
+
+static int svmgpu_job_prepare_bos(struct svmgpu_job *job,
+				  struct drm_exec *exec)
+{
+	struct ttm_operation_ctx ctx = { .interruptible = true };
+	struct drm_gem_object *obj;
+	int ret;
+
+	drm_exec_for_each_locked_object(exec, obj) {
+		ret = drm_sched_job_add_resv_dependencies(&job->base, obj->resv,
+							  DMA_RESV_USAGE_KERNEL);
+		if (ret)
+			return ret;
+
+		/* The VM's own resv object is not a BO. */
+		if (obj == drm_gpuvm_resv_obj(&job->vm->gpuvm))
+			continue;
+
+		if (container_of(obj, struct ttm_buffer_object,
+				 base)->resource->mem_type == TTM_PL_SYSTEM) {
+			struct svmgpu_bo *bo = gem_to_svmgpu_bo(obj);
+
+			ret = ttm_bo_validate(&bo->tbo, &bo->placement, &ctx);
+			if (ret)
+				return ret;
+		}
+	}
+	return 0;
+}
+
+static int svmgpu_job_push(struct svmgpu_job *job, struct svmgpu_syncs *syncs)
+{
+	struct drm_gpuvm_exec vm_exec = {
+		.vm = &job->vm->gpuvm,
+		.flags = DRM_EXEC_INTERRUPTIBLE_WAIT,
+		.num_fences = 1,
+	};
+	struct dma_fence *fence;
+	int ret;
+
+	ret = drm_gpuvm_exec_lock(&vm_exec);
+	if (ret)
+		goto out_unlock;
+
+	ret = svmgpu_job_prepare_bos(job, &vm_exec.exec);
+	if (ret)
+		goto out_unlock;
+
+	drm_sched_job_arm(&job->base);
+	fence = dma_fence_get(&job->base.s_fence->finished);
+	drm_gpuvm_resv_add_fence(&job->vm->gpuvm, &vm_exec.exec, fence,
+				 DMA_RESV_USAGE_BOOKKEEP,
+				 DMA_RESV_USAGE_WRITE);
+	drm_sched_entity_push_job(&job->base);
+	drm_exec_fini(&vm_exec.exec);
+
+	svmgpu_syncs_signal(syncs, fence);
+	dma_fence_put(fence);
+	return 0;
+
+out_unlock:
+	drm_exec_fini(&vm_exec.exec);
+	return ret;
+}
+
+/**
+ * svmgpu_exec_ioctl() - DRM_IOCTL_SVMGPU_EXEC.
+ * @drm: The DRM device.
+ * @data: A &struct drm_svmgpu_exec.
+ * @file: The DRM file.
+ *
+ * Return: 0 or a negative error code, as the uAPI documents.
+ */
+int svmgpu_exec_ioctl(struct drm_device *drm, void *data,
+		      struct drm_file *file)
+{
+	struct drm_svmgpu_exec *args = data;
+	struct svmgpu_queue *queue;
+	struct svmgpu_syncs syncs;
+	struct svmgpu_job *job;
+	int ret;
+
+	if (SVMGPU_IOCTL_DBG(drm, args->extensions || args->flags) ||
+	    SVMGPU_IOCTL_DBG(drm, !IS_ALIGNED(args->address | args->length,
+					      4)) ||
+	    SVMGPU_IOCTL_DBG(drm, !args->length ||
+			     args->length > SVMGPU_MAX_CS_LENGTH))
+		return -EINVAL;
+
+	queue = svmgpu_queue_lookup(to_svmgpu_file(file), args->queue_id);
+	if (!queue)
+		return -ENOENT;
+	if (READ_ONCE(queue->banned)) {
+		ret = -ECANCELED;
+		goto err_queue;
+	}
+
+	ret = svmgpu_syncs_parse(file, args->syncs, args->num_syncs, &syncs);
+	if (ret)
+		goto err_queue;
+
+	job = kzalloc(sizeof(*job), GFP_KERNEL);
+	if (!job) {
+		ret = -ENOMEM;
+		goto err_syncs;
+	}
+	job->hw_fence = svmgpu_sched_fence_alloc();
+	if (!job->hw_fence) {
+		ret = -ENOMEM;
+		goto err_job;
+	}
+	job->hw.cs_address = args->address;
+	job->hw.cs_length = args->length;
+
+	ret = drm_sched_job_init(&job->base, &queue->entity, 1, queue,
+				 file->client_id);
+	if (ret)
+		goto err_fence;
+
+	/* From here on, free_job() releases the job's references. */
+	job->queue = queue;
+	job->vm = queue->vm;
+	drm_gpuvm_get(&job->vm->gpuvm);
+
+	ret = svmgpu_syncs_add_deps(file, &syncs, &job->base);
+	if (!ret)
+		ret = svmgpu_job_push(job, &syncs);
+	if (ret) {
+		drm_sched_job_cleanup(&job->base);
+		drm_gpuvm_put(&job->vm->gpuvm);
+		goto err_fence;
+	}
+
+	svmgpu_syncs_fini(&syncs);
+	return 0;
+
+err_fence:
+	kfree(job->hw_fence);
+err_job:
+	kfree(job);
+err_syncs:
+	svmgpu_syncs_fini(&syncs);
+err_queue:
+	svmgpu_queue_put(queue);
+	return ret;
+}

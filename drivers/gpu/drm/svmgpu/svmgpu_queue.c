@@ -1,0 +1,192 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Copyright (c) 2026 The svmgpu authors
+ */
+
+#include <linux/capability.h>
+#include <linux/slab.h>
+
+#include <drm/drm_file.h>
+#include <drm/svmgpu_drm.h>
+
+#include "svmgpu_device.h"
+#include "svmgpu_drv.h"
+#include "svmgpu_file.h"
+#include "svmgpu_queue.h"
+#include "svmgpu_sched.h"
+#include "svmgpu_vm.h"
+
+/**
+ * DOC: queues
+ *
+ * A queue is a drm_sched entity on its engine's scheduler, bound to a VM.
+ * Destroying it (or closing its file) flushes the entity, so jobs already
+ * submitted still run, then drops its user reference on the VM; its jobs
+ * keep the queue structure alive until they are freed.
+ *
+ * @banned is set by the completion interrupt of a failed job and read by
+ * EXEC without a lock: a job submitted while the ban lands may still run,
+ * as it would on hardware.
+ */
+
+static const enum drm_sched_priority svmgpu_priorities[] = {
+	[DRM_SVMGPU_QUEUE_PRIORITY_LOW] = DRM_SCHED_PRIORITY_LOW,
+	[DRM_SVMGPU_QUEUE_PRIORITY_NORMAL] = DRM_SCHED_PRIORITY_NORMAL,
+	[DRM_SVMGPU_QUEUE_PRIORITY_HIGH] = DRM_SCHED_PRIORITY_HIGH,
+};
+
+/**
+ * svmgpu_queue_ban() - Refuse further jobs on a queue.
+ * @queue: The queue.
+ */
+void svmgpu_queue_ban(struct svmgpu_queue *queue)
+{
+	WRITE_ONCE(queue->banned, true);
+}
+
+static void svmgpu_queue_free(struct kref *kref)
+{
+	kfree(container_of(kref, struct svmgpu_queue, refcount));
+}
+
+/**
+ * svmgpu_queue_put() - Drop a reference.
+ * @queue: The queue.
+ */
+void svmgpu_queue_put(struct svmgpu_queue *queue)
+{
+	kref_put(&queue->refcount, svmgpu_queue_free);
+}
+
+/**
+ * svmgpu_queue_lookup() - Find a queue of a file and take a reference.
+ * @sfile: The file.
+ * @id: The queue's id.
+ *
+ * Return: The queue, or NULL.
+ */
+struct svmgpu_queue *svmgpu_queue_lookup(struct svmgpu_file *sfile, u32 id)
+{
+	struct svmgpu_queue *queue;
+
+	xa_lock(&sfile->queues);
+	queue = xa_load(&sfile->queues, id);
+	if (queue)
+		kref_get(&queue->refcount);
+	xa_unlock(&sfile->queues);
+	return queue;
+}
+
+/* Take a queue out of service; its file no longer knows it. */
+static void svmgpu_queue_destroy(struct svmgpu_queue *queue)
+{
+	drm_sched_entity_destroy(&queue->entity);
+	svmgpu_vm_user_put(queue->vm);
+	svmgpu_queue_put(queue);
+}
+
+/**
+ * svmgpu_queue_file_close() - Destroy the queues of a closing file.
+ * @sfile: The file.
+ */
+void svmgpu_queue_file_close(struct svmgpu_file *sfile)
+{
+	struct svmgpu_queue *queue;
+	unsigned long id;
+
+	xa_for_each(&sfile->queues, id, queue)
+		svmgpu_queue_destroy(queue);
+	xa_destroy(&sfile->queues);
+}
+
+/**
+ * svmgpu_queue_create_ioctl() - DRM_IOCTL_SVMGPU_QUEUE_CREATE.
+ * @drm: The DRM device.
+ * @data: A &struct drm_svmgpu_queue_create.
+ * @file: The DRM file.
+ *
+ * Return: 0 or a negative error code, as the uAPI documents.
+ */
+int svmgpu_queue_create_ioctl(struct drm_device *drm, void *data,
+			      struct drm_file *file)
+{
+	struct svmgpu_device *sdev = to_svmgpu_device(drm);
+	struct svmgpu_file *sfile = to_svmgpu_file(file);
+	struct drm_svmgpu_queue_create *args = data;
+	struct drm_gpu_scheduler *sched;
+	struct svmgpu_queue *queue;
+	int ret;
+
+	if (SVMGPU_IOCTL_DBG(drm, args->extensions || args->flags ||
+			     args->pad) ||
+	    SVMGPU_IOCTL_DBG(drm, args->engine >=
+			     svmgpu_hw_caps(&sdev->hw)->num_engines) ||
+	    SVMGPU_IOCTL_DBG(drm, args->priority >=
+			     ARRAY_SIZE(svmgpu_priorities)))
+		return -EINVAL;
+	if (args->priority == DRM_SVMGPU_QUEUE_PRIORITY_HIGH &&
+	    !capable(CAP_SYS_NICE))
+		return -EACCES;
+
+	queue = kzalloc(sizeof(*queue), GFP_KERNEL);
+	if (!queue)
+		return -ENOMEM;
+
+	queue->vm = svmgpu_vm_lookup(sfile, args->vm_id);
+	if (!queue->vm) {
+		ret = -ENOENT;
+		goto err_free;
+	}
+
+	kref_init(&queue->refcount);
+	queue->sdev = sdev;
+	queue->engine = args->engine;
+	sched = &sdev->scheds[args->engine].base;
+	ret = drm_sched_entity_init(&queue->entity,
+				    svmgpu_priorities[args->priority],
+				    &sched, 1, NULL);
+	if (ret)
+		goto err_vm;
+
+	ret = xa_alloc(&sfile->queues, &queue->id, queue, xa_limit_32b,
+		       GFP_KERNEL);
+	if (ret)
+		goto err_entity;
+
+	args->queue_id = queue->id;
+	return 0;
+
+err_entity:
+	drm_sched_entity_destroy(&queue->entity);
+err_vm:
+	if (queue->vm)
+		svmgpu_vm_user_put(queue->vm);
+err_free:
+	kfree(queue);
+	return ret;
+}
+
+/**
+ * svmgpu_queue_destroy_ioctl() - DRM_IOCTL_SVMGPU_QUEUE_DESTROY.
+ * @drm: The DRM device.
+ * @data: A &struct drm_svmgpu_queue_destroy.
+ * @file: The DRM file.
+ *
+ * Return: 0 or a negative error code, as the uAPI documents.
+ */
+int svmgpu_queue_destroy_ioctl(struct drm_device *drm, void *data,
+			       struct drm_file *file)
+{
+	struct drm_svmgpu_queue_destroy *args = data;
+	struct svmgpu_queue *queue;
+
+	if (SVMGPU_IOCTL_DBG(drm, args->extensions || args->pad))
+		return -EINVAL;
+
+	queue = xa_erase(&to_svmgpu_file(file)->queues, args->queue_id);
+	if (!queue)
+		return -ENOENT;
+
+	svmgpu_queue_destroy(queue);
+	return 0;
+}

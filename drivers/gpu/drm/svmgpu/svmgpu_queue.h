@@ -1,0 +1,56 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Copyright (c) 2026 The svmgpu authors
+ */
+#ifndef __SVMGPU_QUEUE_H__
+#define __SVMGPU_QUEUE_H__
+
+#include <linux/kref.h>
+
+#include <drm/gpu_scheduler.h>
+
+struct drm_device;
+struct drm_file;
+struct svmgpu_device;
+struct svmgpu_file;
+struct svmgpu_vm;
+
+/**
+ * struct svmgpu_queue - A queue of jobs for one engine in one VM.
+ *
+ * Referenced by its file's id table and by each of its jobs.
+ */
+struct svmgpu_queue {
+	/** @refcount: References. */
+	struct kref refcount;
+
+	/** @sdev: The device. */
+	struct svmgpu_device *sdev;
+
+	/** @vm: The VM, with a user reference until the queue is destroyed. */
+	struct svmgpu_vm *vm;
+
+	/** @id: The id its file knows it by. */
+	u32 id;
+
+	/** @engine: Index of its engine. */
+	u32 engine;
+
+	/** @banned: A job failed: EXEC refuses new jobs. */
+	bool banned;
+
+	/** @entity: The scheduler entity. */
+	struct drm_sched_entity entity;
+};
+
+void svmgpu_queue_ban(struct svmgpu_queue *queue);
+void svmgpu_queue_put(struct svmgpu_queue *queue);
+struct svmgpu_queue *svmgpu_queue_lookup(struct svmgpu_file *sfile, u32 id);
+void svmgpu_queue_file_close(struct svmgpu_file *sfile);
+
+int svmgpu_queue_create_ioctl(struct drm_device *drm, void *data,
+			      struct drm_file *file);
+int svmgpu_queue_destroy_ioctl(struct drm_device *drm, void *data,
+			       struct drm_file *file);
+
+#endif /* __SVMGPU_QUEUE_H__ */

@@ -1,0 +1,194 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Copyright (c) 2026 The svmgpu authors
+ */
+
+#include <linux/slab.h>
+
+#include <drm/drm_gpuvm.h>
+#include <drm/drm_managed.h>
+
+#include "svmgpu_coredump.h"
+#include "svmgpu_device.h"
+#include "svmgpu_pt.h"
+#include "svmgpu_queue.h"
+#include "svmgpu_sched.h"
+#include "svmgpu_vm.h"
+
+/**
+ * DOC: scheduling
+ *
+ * Each engine has a drm_gpu_scheduler; each queue is an entity of its
+ * engine's scheduler. run_job() hands the job to the engine with a
+ * hardware fence that the engine's completion interrupt,
+ * svmgpu_sched_job_done(), signals, with the job's error if it failed.
+ *
+ * A failed job bans its queue and leaves a devcoredump. A job that runs
+ * longer than the job_timeout_ms module parameter is a hang:
+ * svmgpu_sched_timedout_job() stops the scheduler, resets the engine,
+ * which completes the job with -ETIME, and restarts the scheduler. The
+ * other jobs on the engine carry on.
+ *
+ * The completion interrupt runs in the fence-signalling path, so it does
+ * not allocate with GFP_KERNEL.
+ */
+
+static const char *svmgpu_fence_driver_name(struct dma_fence *fence)
+{
+	return "svmgpu";
+}
+
+static const char *svmgpu_fence_timeline_name(struct dma_fence *fence)
+{
+	return "svmgpu-engine";
+}
+
+static const struct dma_fence_ops svmgpu_fence_ops = {
+	.get_driver_name = svmgpu_fence_driver_name,
+	.get_timeline_name = svmgpu_fence_timeline_name,
+};
+
+/**
+ * svmgpu_sched_fence_alloc() - Allocate a hardware fence for a job.
+ *
+ * Return: The uninitialised fence, freed with kfree() until run_job()
+ * initialises it, or NULL.
+ */
+struct dma_fence *svmgpu_sched_fence_alloc(void)
+{
+	return kzalloc(sizeof(struct dma_fence), GFP_KERNEL);
+}
+
+static struct svmgpu_job *to_svmgpu_job(struct drm_sched_job *sched_job)
+{
+	return container_of(sched_job, struct svmgpu_job, base);
+}
+
+static struct svmgpu_sched *to_svmgpu_sched(struct drm_gpu_scheduler *sched)
+{
+	return container_of(sched, struct svmgpu_sched, base);
+}
+
+static void svmgpu_sched_job_done(struct svmgpu_hw_job *hw_job)
+{
+	struct svmgpu_job *job = container_of(hw_job, struct svmgpu_job, hw);
+	struct dma_fence *fence = job->hw_fence;
+
+	if (hw_job->status) {
+		svmgpu_queue_ban(job->queue);
+		svmgpu_coredump_capture(job);
+		dma_fence_set_error(fence, hw_job->status);
+	}
+	/* The scheduler may free the job as soon as the fence signals. */
+	dma_fence_signal(fence);
+}
+
+static struct dma_fence *svmgpu_sched_run_job(struct drm_sched_job *sched_job)
+{
+	struct svmgpu_job *job = to_svmgpu_job(sched_job);
+	struct svmgpu_sched *sched = to_svmgpu_sched(sched_job->sched);
+
+	/* Cancelled before it ran (its entity was killed). */
+	if (sched_job->s_fence->finished.error)
+		return NULL;
+
+	dma_fence_init(job->hw_fence, &svmgpu_fence_ops, &sched->fence_lock,
+		       sched->fence_context, ++sched->seqno);
+	job->hw_fence_init = true;
+	job->hw.pt_root = job->vm->root->addr;
+	job->hw.asid = job->vm->asid;
+	job->hw.done = svmgpu_sched_job_done;
+
+	/* One reference for the scheduler, one stays with the job. */
+	dma_fence_get(job->hw_fence);
+	svmgpu_hw_engine_submit(&sched->sdev->hw, sched->engine, &job->hw);
+	return job->hw_fence;
+}
+
+static enum drm_gpu_sched_stat
+svmgpu_sched_timedout_job(struct drm_sched_job *sched_job)
+{
+	struct svmgpu_job *job = to_svmgpu_job(sched_job);
+	struct svmgpu_sched *sched = to_svmgpu_sched(sched_job->sched);
+
+	drm_sched_stop(&sched->base, sched_job);
+	/* Completes the job with -ETIME, through svmgpu_sched_job_done(). */
+	if (job->hw_fence_init)
+		svmgpu_hw_engine_reset(&sched->sdev->hw, sched->engine,
+				       &job->hw);
+	drm_sched_start(&sched->base);
+	return DRM_GPU_SCHED_STAT_NOMINAL;
+}
+
+static void svmgpu_sched_free_job(struct drm_sched_job *sched_job)
+{
+	struct svmgpu_job *job = to_svmgpu_job(sched_job);
+
+	drm_sched_job_cleanup(sched_job);
+	if (job->hw_fence_init)
+		dma_fence_put(job->hw_fence);
+	else
+		kfree(job->hw_fence);
+	drm_gpuvm_put(&job->vm->gpuvm);
+	svmgpu_queue_put(job->queue);
+	kfree(job);
+}
+
+static const struct drm_sched_backend_ops svmgpu_sched_ops = {
+	.run_job = svmgpu_sched_run_job,
+	.timedout_job = svmgpu_sched_timedout_job,
+	.free_job = svmgpu_sched_free_job,
+};
+
+static void svmgpu_sched_fini(struct drm_device *drm, void *arg)
+{
+	struct svmgpu_device *sdev = arg;
+	unsigned int i;
+
+	for (i = 0; i < svmgpu_hw_caps(&sdev->hw)->num_engines; i++)
+		drm_sched_fini(&sdev->scheds[i].base);
+}
+
+/**
+ * svmgpu_sched_init() - Create the engines' schedulers.
+ * @sdev: The device, with its hardware initialised.
+ * @timeout_ms: Job timeout.
+ *
+ * Torn down by a drmm action.
+ *
+ * Return: 0 or a negative error code.
+ */
+int svmgpu_sched_init(struct svmgpu_device *sdev, unsigned int timeout_ms)
+{
+	unsigned int i, n = svmgpu_hw_caps(&sdev->hw)->num_engines;
+	int ret;
+
+	sdev->scheds = drmm_kcalloc(&sdev->drm, n, sizeof(*sdev->scheds),
+				    GFP_KERNEL);
+	if (!sdev->scheds)
+		return -ENOMEM;
+
+	for (i = 0; i < n; i++) {
+		struct svmgpu_sched *sched = &sdev->scheds[i];
+		const struct drm_sched_init_args args = {
+			.ops = &svmgpu_sched_ops,
+			.num_rqs = DRM_SCHED_PRIORITY_COUNT,
+			.credit_limit = 64,
+			.timeout = msecs_to_jiffies(timeout_ms),
+			.name = "svmgpu",
+			.dev = sdev->drm.dev,
+		};
+
+		sched->sdev = sdev;
+		sched->engine = i;
+		sched->fence_context = dma_fence_context_alloc(1);
+		spin_lock_init(&sched->fence_lock);
+		ret = drm_sched_init(&sched->base, &args);
+		if (ret) {
+			while (i--)
+				drm_sched_fini(&sdev->scheds[i].base);
+			return ret;
+		}
+	}
+	return drmm_add_action_or_reset(&sdev->drm, svmgpu_sched_fini, sdev);
+}
