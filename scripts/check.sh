@@ -88,8 +88,10 @@ vm_jobs() {
 				"$(echo "$subtests" | paste -sd,)"
 		fi
 	done
-	job_wanted demo@ &&
+	if job_wanted demo@; then
 		add_job "demo:svmgpu_info 120 $BUILD_DIR/libsvmgpu/svmgpu_info"
+		add_job "demo:svmgpu_fill_copy 300 $BUILD_DIR/libsvmgpu/svmgpu_fill_copy"
+	fi
 	job_wanted kunit@ &&
 		add_job "kunit:svmgpu 300 $REPO/scripts/guest-kunit.sh svmgpu_kunit svmgpu_"
 	if job_wanted peer@; then

@@ -1,8 +1,10 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0-only
 #
-# "make demo": build everything, boot the VM with two emulated GPUs, and run
-# svmgpu_info, which prints what each device reports through libsvmgpu.
+# "make demo": build everything, boot the VM with two emulated GPUs, run
+# svmgpu_info, which prints what each device reports through libsvmgpu, and
+# svmgpu_fill_copy, which has the GPU fill one BO and copy it to another
+# and the CPU verify the result.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -12,7 +14,10 @@ export SVMGPU_MODPARAMS=${SVMGPU_MODPARAMS:-num_devices=2}
 "$REPO/scripts/build.sh"
 rm -rf "$RUN_DIR"
 mkdir -p "$RUN_DIR"
-echo "demo:svmgpu_info 120 $BUILD_DIR/libsvmgpu/svmgpu_info" >"$RUN_DIR/jobs"
+cat >"$RUN_DIR/jobs" <<EOF
+demo:svmgpu_info 120 $BUILD_DIR/libsvmgpu/svmgpu_info
+demo:svmgpu_fill_copy 300 $BUILD_DIR/libsvmgpu/svmgpu_fill_copy
+EOF
 
 "$REPO/scripts/vm.sh" run "$RUN_DIR" || true
 
@@ -21,6 +26,8 @@ echo "=== guest: modprobe svmgpu $SVMGPU_MODPARAMS"
 grep -a "svmgpu" "$RUN_DIR/dmesg.txt" 2>/dev/null | grep -v harness || true
 echo "=== guest: svmgpu_info"
 cat "$RUN_DIR/out/demo:svmgpu_info.log" 2>/dev/null || true
+echo "=== guest: svmgpu_fill_copy"
+cat "$RUN_DIR/out/demo:svmgpu_fill_copy.log" 2>/dev/null || true
 echo "==="
 python3 "$REPO/scripts/results.py" --run "$RUN_DIR" \
 	--out "$RUN_DIR/results.json" | tail -1

@@ -6,6 +6,7 @@
 #define SVMGPU_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #if defined(__cplusplus)
@@ -20,20 +21,35 @@ extern "C" {
  * follows the shape of libdrm's etnaviv and amdgpu libraries:
  *
  * - Objects are opaque and reference counted: _new/_open create them, _ref
- *   takes a reference and _del drops one.
+ *   takes a reference and _del drops one. Command streams, plain buffers
+ *   owned by one caller, have _new and _del only.
  * - Every function that can fail returns 0 on success or a negative errno
  *   value. errno is never the only channel for an error.
  * - A NULL pointer where an object or an output is required gives -EINVAL.
  * - Only the symbols listed in libsvmgpu.sym are exported (ABI node
  *   LIBSVMGPU_1).
  *
- * A &struct svmgpu_device is immutable once created, apart from its reference
- * count, which is atomic; all functions may be called from several threads
- * on the same device.
+ * Threads: devices, buffer objects, VMs and queues are immutable once
+ * created, apart from their reference counts, which are atomic, and a BO's
+ * CPU mapping, which a mutex guards. All their functions may be called from
+ * several threads on the same object. A command stream (&struct svmgpu_cs)
+ * is a plain growable buffer: one thread at a time.
  *
- * The raw uAPI lives in svmgpu_drm.h, which is installed next to this header.
- * Only svmgpu_device_query() needs it.
+ * Lifetimes: a BO and a VM hold a reference on their device, and a queue
+ * holds one on its VM, so objects may be dropped in any order; the kernel
+ * object goes away with the last reference on the library object.
+ *
+ * The raw uAPI lives in svmgpu_drm.h, which is installed next to this
+ * header. This header compiles without it, but the flag, placement and
+ * opcode values that the functions below take, and the two structures that
+ * svmgpu_vm_bind() and the submission functions pass through (&struct
+ * drm_svmgpu_vm_bind_op, &struct drm_svmgpu_sync), come from there: include
+ * it too when you use them.
  */
+
+/* From svmgpu_drm.h; only pointers to them appear here. */
+struct drm_svmgpu_vm_bind_op;
+struct drm_svmgpu_sync;
 
 /**
  * struct svmgpu_device - An open svmgpu DRM device (opaque).
@@ -198,6 +214,602 @@ int svmgpu_device_get_info(struct svmgpu_device *dev,
  * @dev is NULL.
  */
 bool svmgpu_device_has_system_svm(struct svmgpu_device *dev);
+
+/**
+ * DOC: buffer objects
+ *
+ * A &struct svmgpu_bo is a GEM buffer object of an svmgpu device: memory the
+ * GPU can reach once it is mapped in a VM (svmgpu_vm_map()), and that the CPU
+ * can reach through svmgpu_bo_map(). The kernel may move it between VRAM and
+ * system memory as its placements allow; the CPU mapping follows it.
+ */
+
+/**
+ * struct svmgpu_bo - A buffer object (opaque).
+ *
+ * Holds a reference on its device, and owns its GEM handle, which is closed
+ * when the last reference is dropped with svmgpu_bo_del().
+ */
+struct svmgpu_bo;
+
+/**
+ * svmgpu_bo_new() - Create a buffer object.
+ * @dev: The device.
+ * @size: Size in bytes, a non-zero multiple of 4 KiB.
+ * @placements: Where the BO may live: a non-empty mask of
+ *              DRM_SVMGPU_GEM_PLACEMENT_VRAM and _SYSTEM.
+ * @flags: Mask of DRM_SVMGPU_GEM_CREATE_* flags, such as
+ *         DRM_SVMGPU_GEM_CREATE_PREFER_SYSTEM.
+ * @out: Where to store the new BO. Set to NULL on failure.
+ *
+ * Issues DRM_IOCTL_SVMGPU_GEM_CREATE. @size, @placements and @flags go to
+ * the kernel as they are, and the kernel checks them, so that flags of a
+ * later uAPI need no new library. The new BO reads as zero and holds a
+ * reference on @dev.
+ *
+ * Return: 0 on success; -EINVAL if @dev or @out is NULL; -ENOMEM; otherwise
+ * the ioctl's error: -EINVAL for a bad size, placement or flag, -E2BIG for
+ * a size no allowed placement can hold, -ENOMEM, or -EOPNOTSUPP if the
+ * driver lacks DRM_SVMGPU_FEATURE_GEM.
+ */
+int svmgpu_bo_new(struct svmgpu_device *dev, uint64_t size,
+		  uint32_t placements, uint32_t flags, struct svmgpu_bo **out);
+
+/**
+ * svmgpu_bo_ref() - Take a reference on a buffer object.
+ * @bo: The BO, or NULL.
+ *
+ * Return: @bo (NULL if @bo is NULL).
+ */
+struct svmgpu_bo *svmgpu_bo_ref(struct svmgpu_bo *bo);
+
+/**
+ * svmgpu_bo_del() - Drop a reference on a buffer object.
+ * @bo: The BO, or NULL (then nothing happens).
+ *
+ * Dropping the last reference unmaps the CPU mapping of svmgpu_bo_map(), if
+ * there is one, closes the GEM handle with DRM_IOCTL_GEM_CLOSE and drops the
+ * BO's reference on its device. GPU mappings of the BO in VMs keep the
+ * memory alive in the kernel until they are unmapped or their VM dies.
+ */
+void svmgpu_bo_del(struct svmgpu_bo *bo);
+
+/**
+ * svmgpu_bo_handle() - The GEM handle of a buffer object.
+ * @bo: The BO.
+ *
+ * The handle belongs to @bo, on the DRM file of svmgpu_bo_device(): use it
+ * in ioctls such as &struct drm_svmgpu_vm_bind_op, never close it.
+ *
+ * Return: The handle, or 0 (never a valid handle) if @bo is NULL.
+ */
+uint32_t svmgpu_bo_handle(const struct svmgpu_bo *bo);
+
+/**
+ * svmgpu_bo_size() - The size of a buffer object.
+ * @bo: The BO.
+ *
+ * Return: The size in bytes given to svmgpu_bo_new(), or 0 if @bo is NULL.
+ */
+uint64_t svmgpu_bo_size(const struct svmgpu_bo *bo);
+
+/**
+ * svmgpu_bo_device() - The device of a buffer object.
+ * @bo: The BO.
+ *
+ * No reference is taken: the device lives at least as long as @bo. Call
+ * svmgpu_device_ref() to keep it longer.
+ *
+ * Return: The device, or NULL if @bo is NULL.
+ */
+struct svmgpu_device *svmgpu_bo_device(const struct svmgpu_bo *bo);
+
+/**
+ * svmgpu_bo_map() - Map a whole buffer object for the CPU.
+ * @bo: The BO.
+ * @ptr: Where to store the address of the mapping. Set to NULL on failure.
+ *
+ * The first call gets the BO's fake offset with
+ * DRM_IOCTL_SVMGPU_GEM_MMAP_OFFSET and maps the whole BO with
+ * mmap(PROT_READ | PROT_WRITE, MAP_SHARED) on the device's file. Later calls,
+ * from any thread, return the same address. The mapping stays valid until
+ * the last reference on @bo is dropped, whatever the kernel does with the
+ * BO's memory meanwhile.
+ *
+ * The CPU and the GPU share the memory without any implicit ordering on the
+ * library's side: wait for the jobs that write the BO (for instance with
+ * svmgpu_queue_exec_wait()) before reading their results.
+ *
+ * Return: 0 on success; -EINVAL if @bo or @ptr is NULL; -ENOMEM if the BO is
+ * larger than this process's address space can map; -EOVERFLOW if the
+ * kernel's offset does not fit in an off_t; otherwise the error of the ioctl
+ * or of mmap().
+ */
+int svmgpu_bo_map(struct svmgpu_bo *bo, void **ptr);
+
+/**
+ * DOC: GPU virtual memory
+ *
+ * A &struct svmgpu_vm is a GPU virtual address space. Buffer objects are
+ * mapped into it with svmgpu_vm_map() (or svmgpu_vm_bind() for several
+ * operations and explicit syncs), and jobs run in it through the queues
+ * created on it.
+ */
+
+/**
+ * struct svmgpu_vm - A GPU virtual address space (opaque).
+ *
+ * Holds a reference on its device. The kernel VM is destroyed when the last
+ * reference is dropped with svmgpu_vm_del().
+ */
+struct svmgpu_vm;
+
+/**
+ * svmgpu_vm_new() - Create a GPU virtual address space.
+ * @dev: The device.
+ * @out: Where to store the new VM. Set to NULL on failure.
+ *
+ * Issues DRM_IOCTL_SVMGPU_VM_CREATE. The new VM is empty and holds a
+ * reference on @dev.
+ *
+ * Return: 0 on success; -EINVAL if @dev or @out is NULL; -ENOMEM; otherwise
+ * the ioctl's error, such as -EOPNOTSUPP if the driver lacks
+ * DRM_SVMGPU_FEATURE_VM.
+ */
+int svmgpu_vm_new(struct svmgpu_device *dev, struct svmgpu_vm **out);
+
+/**
+ * svmgpu_vm_ref() - Take a reference on a VM.
+ * @vm: The VM, or NULL.
+ *
+ * Return: @vm (NULL if @vm is NULL).
+ */
+struct svmgpu_vm *svmgpu_vm_ref(struct svmgpu_vm *vm);
+
+/**
+ * svmgpu_vm_del() - Drop a reference on a VM.
+ * @vm: The VM, or NULL (then nothing happens).
+ *
+ * Dropping the last reference destroys the VM with
+ * DRM_IOCTL_SVMGPU_VM_DESTROY, which removes its mappings, and drops the
+ * VM's reference on its device. Queues hold references on their VM, so the
+ * last svmgpu_queue_del() of a VM's queues may be the call that destroys it.
+ */
+void svmgpu_vm_del(struct svmgpu_vm *vm);
+
+/**
+ * svmgpu_vm_id() - The kernel id of a VM.
+ * @vm: The VM.
+ *
+ * The id belongs to @vm, on its device's DRM file: use it in ioctls such as
+ * &struct drm_svmgpu_queue_create, never destroy it.
+ *
+ * Return: The id, or 0 (never a valid id) if @vm is NULL.
+ */
+uint32_t svmgpu_vm_id(const struct svmgpu_vm *vm);
+
+/**
+ * svmgpu_vm_bind() - Issue DRM_IOCTL_SVMGPU_VM_BIND.
+ * @vm: The VM.
+ * @ops: Array of @num_ops operations, applied in order.
+ * @num_ops: Number of entries at @ops, 1 to 1024.
+ * @syncs: Array of @num_syncs syncobjs to wait for (without
+ *         DRM_SVMGPU_SYNC_SIGNAL) or to signal (with it); may be NULL when
+ *         @num_syncs is 0.
+ * @num_syncs: Number of entries at @syncs, at most 64.
+ *
+ * A thin wrapper: @ops and @syncs go to the kernel as they are, and the
+ * kernel checks them. The call returns once the operations are applied.
+ * If an operation fails while being applied, the ones before it stay
+ * applied and no sync is signalled (see &struct drm_svmgpu_vm_bind).
+ *
+ * Return: 0 on success; -EINVAL if @vm is NULL, or @ops or @syncs is NULL
+ * while its count is not 0; otherwise the ioctl's error, such as -EINVAL
+ * for a malformed operation or a mapping over an existing one, -ENOENT for
+ * an unknown BO or syncobj.
+ */
+int svmgpu_vm_bind(struct svmgpu_vm *vm,
+		   const struct drm_svmgpu_vm_bind_op *ops, uint32_t num_ops,
+		   const struct drm_svmgpu_sync *syncs, uint32_t num_syncs);
+
+/**
+ * svmgpu_vm_map() - Map a range of a buffer object into a VM.
+ * @vm: The VM.
+ * @bo: The BO, of the same &struct svmgpu_device as @vm.
+ * @bo_offset: Offset of the range in @bo, a multiple of 4 KiB.
+ * @addr: GPU virtual address to map it at, a multiple of 4 KiB, above the
+ *        VM's first 64 KiB.
+ * @range: Size of the range in bytes, a non-zero multiple of 4 KiB.
+ * @flags: Mask of DRM_SVMGPU_VM_BIND_* flags, such as
+ *         DRM_SVMGPU_VM_BIND_READONLY.
+ *
+ * One DRM_SVMGPU_VM_BIND_OP_MAP operation, without syncs: the call returns
+ * once the mapping is in place. [@addr, @addr + @range) must be free.
+ * Alignments and bounds are the kernel's to check.
+ *
+ * GEM handles are private to a DRM file, and each &struct svmgpu_device has
+ * its own file, so @bo and @vm must come from the same device object.
+ *
+ * Return: 0 on success; -EINVAL if @vm or @bo is NULL; -EXDEV if @bo and @vm
+ * belong to different device objects; otherwise the error of
+ * svmgpu_vm_bind().
+ */
+int svmgpu_vm_map(struct svmgpu_vm *vm, struct svmgpu_bo *bo,
+		  uint64_t bo_offset, uint64_t addr, uint64_t range,
+		  uint32_t flags);
+
+/**
+ * svmgpu_vm_unmap() - Unmap a range of a VM.
+ * @vm: The VM.
+ * @addr: Start of the range, a multiple of 4 KiB.
+ * @range: Size of the range in bytes, a non-zero multiple of 4 KiB.
+ *
+ * One DRM_SVMGPU_VM_BIND_OP_UNMAP operation, without syncs: removes every
+ * mapping in [@addr, @addr + @range), splitting the ones that straddle its
+ * ends. A range without mappings is not an error. The call returns once
+ * the GPU can no longer reach the range.
+ *
+ * Return: 0 on success; -EINVAL if @vm is NULL; otherwise the error of
+ * svmgpu_vm_bind().
+ */
+int svmgpu_vm_unmap(struct svmgpu_vm *vm, uint64_t addr, uint64_t range);
+
+/**
+ * DOC: queues and submission
+ *
+ * A &struct svmgpu_queue feeds command buffers to one engine, in one VM. A
+ * command buffer is a sequence of commands (see &struct svmgpu_cs) placed in
+ * memory that the queue's VM maps; svmgpu_queue_exec() submits it by its GPU
+ * virtual address. Jobs on one queue run in submission order.
+ *
+ * A job that fails on the GPU (a page fault, a malformed command, a hang)
+ * still completes: its fence signals, with an error that syncobj waits do
+ * not report, and its queue is banned, so that every later submission on it
+ * fails with -ECANCELED. Check a job's results in memory.
+ */
+
+/**
+ * struct svmgpu_queue - A submission queue (opaque).
+ *
+ * Holds a reference on its VM. The kernel queue is destroyed when the last
+ * reference is dropped with svmgpu_queue_del().
+ */
+struct svmgpu_queue;
+
+/**
+ * svmgpu_queue_new() - Create a submission queue.
+ * @vm: The VM the queue's jobs run in.
+ * @engine: Index of the engine, below &svmgpu_device_info.num_engines.
+ * @priority: One of DRM_SVMGPU_QUEUE_PRIORITY_LOW, _NORMAL and _HIGH.
+ * @out: Where to store the new queue. Set to NULL on failure.
+ *
+ * Issues DRM_IOCTL_SVMGPU_QUEUE_CREATE; the kernel checks @engine and
+ * @priority. The new queue holds a reference on @vm.
+ *
+ * Return: 0 on success; -EINVAL if @vm or @out is NULL; -ENOMEM; otherwise
+ * the ioctl's error: -EINVAL for a bad engine or priority, -EACCES for
+ * DRM_SVMGPU_QUEUE_PRIORITY_HIGH without CAP_SYS_NICE, or -EOPNOTSUPP if
+ * the driver lacks DRM_SVMGPU_FEATURE_EXEC.
+ */
+int svmgpu_queue_new(struct svmgpu_vm *vm, uint32_t engine,
+		     uint32_t priority, struct svmgpu_queue **out);
+
+/**
+ * svmgpu_queue_ref() - Take a reference on a queue.
+ * @q: The queue, or NULL.
+ *
+ * Return: @q (NULL if @q is NULL).
+ */
+struct svmgpu_queue *svmgpu_queue_ref(struct svmgpu_queue *q);
+
+/**
+ * svmgpu_queue_del() - Drop a reference on a queue.
+ * @q: The queue, or NULL (then nothing happens).
+ *
+ * Dropping the last reference destroys the queue with
+ * DRM_IOCTL_SVMGPU_QUEUE_DESTROY, then drops the queue's reference on its
+ * VM. Jobs already submitted still run and signal their fences.
+ */
+void svmgpu_queue_del(struct svmgpu_queue *q);
+
+/**
+ * svmgpu_queue_id() - The kernel id of a queue.
+ * @q: The queue.
+ *
+ * Return: The id, or 0 (never a valid id) if @q is NULL.
+ */
+uint32_t svmgpu_queue_id(const struct svmgpu_queue *q);
+
+/**
+ * svmgpu_queue_exec() - Submit a command buffer.
+ * @q: The queue.
+ * @address: GPU virtual address of the command buffer in the queue's VM, a
+ *           multiple of 4.
+ * @length: Length of the command buffer in bytes, a multiple of 4, 1 MiB
+ *          at most.
+ * @syncs: Array of @num_syncs syncobjs: the job waits for those without
+ *         DRM_SVMGPU_SYNC_SIGNAL, and those with it receive the job's
+ *         fence; may be NULL when @num_syncs is 0.
+ * @num_syncs: Number of entries at @syncs, at most 64.
+ *
+ * A thin wrapper of DRM_IOCTL_SVMGPU_EXEC; the kernel checks the arguments.
+ * The call returns once the job is queued, not when it completes.
+ *
+ * Return: 0 on success; -EINVAL if @q is NULL, or @syncs is NULL while
+ * @num_syncs is not 0; otherwise the ioctl's error, such as -ECANCELED if
+ * an earlier job failed and the queue is banned.
+ */
+int svmgpu_queue_exec(struct svmgpu_queue *q, uint64_t address,
+		      uint32_t length, const struct drm_svmgpu_sync *syncs,
+		      uint32_t num_syncs);
+
+/**
+ * svmgpu_queue_exec_wait() - Submit a command buffer and wait for it.
+ * @q: The queue.
+ * @address: GPU virtual address of the command buffer, as for
+ *           svmgpu_queue_exec().
+ * @length: Length of the command buffer in bytes, as for
+ *          svmgpu_queue_exec().
+ * @timeout_ns: How long to wait, in nanoseconds from now; 0 only polls, and
+ *              a negative value waits for ever.
+ *
+ * Creates a binary syncobj, submits the job with it as its only sync
+ * (DRM_SVMGPU_SYNC_SIGNAL), waits for it with drmSyncobjWait() until an
+ * absolute CLOCK_MONOTONIC deadline, and destroys it. The wait is not
+ * interruptible by signals (libdrm restarts it).
+ *
+ * This reports completion, not success: a job that failed on the GPU
+ * signals its fence too, with an error that the syncobj does not expose, so
+ * 0 here does not mean the commands did what they should. Check the
+ * results in memory (a job's last command can write a marker with
+ * svmgpu_cs_write_imm32()); a failed job also bans @q, which the next
+ * submission reports as -ECANCELED.
+ *
+ * On -ETIME the job is still queued or running; it completes, or is reset,
+ * on its own.
+ *
+ * Return: 0 once the job has completed; -EINVAL as for svmgpu_queue_exec();
+ * -ETIME if it did not complete within @timeout_ns; otherwise the error of
+ * creating the syncobj, of the submission or of the wait.
+ */
+int svmgpu_queue_exec_wait(struct svmgpu_queue *q, uint64_t address,
+			   uint32_t length, int64_t timeout_ns);
+
+/**
+ * DOC: command streams
+ *
+ * A &struct svmgpu_cs builds a command buffer in the binary format of the
+ * uAPI ("DOC: command stream" in svmgpu_drm.h): little-endian 32-bit words,
+ * each command a header word (DRM_SVMGPU_CMD_HEADER()) followed by its
+ * operands, 64-bit operands low word first. The stream lives in memory that
+ * the library allocates and grows; copy it where the GPU can fetch it, for
+ * instance into a mapped BO with svmgpu_cs_write(), and submit it with
+ * svmgpu_queue_exec(). End every stream with svmgpu_cs_end().
+ *
+ * Errors latch. Every emit function returns 0 or a negative errno, and the
+ * first error is also kept in the stream: from then on every emit does
+ * nothing and returns that error, svmgpu_cs_write() refuses to copy the
+ * stream, and svmgpu_cs_error() reports it, until svmgpu_cs_reset(). A
+ * caller may therefore emit a whole stream and check once. A failed emit
+ * leaves the stream as it was before it: never half a command.
+ *
+ * The builder refuses what the engine would refuse and it can tell in
+ * advance: unknown operations and flags, misaligned operand addresses,
+ * sizes that are not multiples of 4 where the command needs them, non-zero
+ * values where a word is unused, and a stream longer than the 1 MiB that
+ * DRM_IOCTL_SVMGPU_EXEC accepts. All of these give -EINVAL, except the
+ * length, which gives -E2BIG. Whether an address is mapped is the GPU's to
+ * find out, at run time.
+ *
+ * A &struct svmgpu_cs is used by one thread at a time.
+ */
+
+/**
+ * struct svmgpu_cs - A command-stream builder (opaque).
+ */
+struct svmgpu_cs;
+
+/**
+ * svmgpu_cs_new() - Create an empty command stream.
+ * @out: Where to store the new stream. Set to NULL on failure.
+ *
+ * Return: 0 on success; -EINVAL if @out is NULL; -ENOMEM.
+ */
+int svmgpu_cs_new(struct svmgpu_cs **out);
+
+/**
+ * svmgpu_cs_del() - Free a command stream.
+ * @cs: The stream, or NULL (then nothing happens).
+ *
+ * Command streams are not reference counted: this frees @cs at once.
+ */
+void svmgpu_cs_del(struct svmgpu_cs *cs);
+
+/**
+ * svmgpu_cs_reset() - Empty a command stream.
+ * @cs: The stream, or NULL (then nothing happens).
+ *
+ * Drops every command and clears the latched error; the memory is kept for
+ * the next stream.
+ */
+void svmgpu_cs_reset(struct svmgpu_cs *cs);
+
+/**
+ * svmgpu_cs_words() - The words of a command stream.
+ * @cs: The stream.
+ *
+ * The words are little-endian, as the engine reads them. The pointer is
+ * valid until the next emit, reset or del on @cs.
+ *
+ * Return: The first of svmgpu_cs_size() / 4 words; NULL if @cs is NULL or
+ * nothing was ever emitted.
+ */
+const uint32_t *svmgpu_cs_words(const struct svmgpu_cs *cs);
+
+/**
+ * svmgpu_cs_size() - The size of a command stream.
+ * @cs: The stream.
+ *
+ * Return: The size in bytes (4 per word) of the commands emitted since the
+ * last reset, or 0 if @cs is NULL. It is at most 1 MiB, so it fits the
+ * @length of svmgpu_queue_exec().
+ */
+size_t svmgpu_cs_size(const struct svmgpu_cs *cs);
+
+/**
+ * svmgpu_cs_error() - The latched error of a command stream.
+ * @cs: The stream.
+ *
+ * Return: 0 if every emit since the last reset succeeded; otherwise the
+ * error of the first that failed (-ENOMEM, -EINVAL or -E2BIG); -EINVAL if
+ * @cs is NULL.
+ */
+int svmgpu_cs_error(const struct svmgpu_cs *cs);
+
+/**
+ * svmgpu_cs_write() - Copy a command stream to memory, such as a mapped BO.
+ * @cs: The stream.
+ * @dst: Where to copy it, for instance an address from svmgpu_bo_map()
+ *       plus an offset.
+ * @len: The room at @dst, in bytes.
+ *
+ * Copies svmgpu_cs_size() bytes; the rest of @dst is left untouched.
+ *
+ * Return: 0 on success; -EINVAL if @cs or @dst is NULL; the latched error
+ * if an emit failed (nothing is copied: the stream is incomplete);
+ * -ENOSPC if the stream does not fit in @len bytes.
+ */
+int svmgpu_cs_write(const struct svmgpu_cs *cs, void *dst, size_t len);
+
+/**
+ * svmgpu_cs_nop() - Emit NOP.
+ * @cs: The stream.
+ * @extra_words: Number of zero words after the header, which the engine
+ *               skips: 0 to 65534. Handy for padding.
+ *
+ * Return: 0 on success; -EINVAL if @cs is NULL or @extra_words is too
+ * large; otherwise a latched error (see "DOC: command streams").
+ */
+int svmgpu_cs_nop(struct svmgpu_cs *cs, uint32_t extra_words);
+
+/**
+ * svmgpu_cs_end() - Emit END, which ends the job.
+ * @cs: The stream.
+ *
+ * Return: 0 on success; -EINVAL if @cs is NULL; otherwise a latched error.
+ */
+int svmgpu_cs_end(struct svmgpu_cs *cs);
+
+/**
+ * svmgpu_cs_write_imm32() - Emit WRITE_IMM of 32 bits.
+ * @cs: The stream.
+ * @addr: GPU virtual address, 4-byte aligned.
+ * @value: The value to write.
+ *
+ * Return: 0 on success; -EINVAL if @cs is NULL or @addr is misaligned;
+ * otherwise a latched error.
+ */
+int svmgpu_cs_write_imm32(struct svmgpu_cs *cs, uint64_t addr,
+			  uint32_t value);
+
+/**
+ * svmgpu_cs_write_imm64() - Emit WRITE_IMM of 64 bits.
+ * @cs: The stream.
+ * @addr: GPU virtual address, 8-byte aligned.
+ * @value: The value to write.
+ *
+ * Emits WRITE_IMM with DRM_SVMGPU_CMD_WRITE_IMM_64.
+ *
+ * Return: 0 on success; -EINVAL if @cs is NULL or @addr is misaligned;
+ * otherwise a latched error.
+ */
+int svmgpu_cs_write_imm64(struct svmgpu_cs *cs, uint64_t addr,
+			  uint64_t value);
+
+/**
+ * svmgpu_cs_copy() - Emit COPY.
+ * @cs: The stream.
+ * @src: GPU virtual address of the source; any alignment.
+ * @dst: GPU virtual address of the destination; any alignment.
+ * @size: Number of bytes to copy; any size.
+ *
+ * Overlapping ranges give undefined contents.
+ *
+ * Return: 0 on success; -EINVAL if @cs is NULL; otherwise a latched error.
+ */
+int svmgpu_cs_copy(struct svmgpu_cs *cs, uint64_t src, uint64_t dst,
+		   uint64_t size);
+
+/**
+ * svmgpu_cs_fill() - Emit FILL.
+ * @cs: The stream.
+ * @dst: GPU virtual address of the destination, a multiple of 4.
+ * @pattern: The 32-bit pattern to repeat.
+ * @size: Number of bytes to fill, a multiple of 4.
+ *
+ * Return: 0 on success; -EINVAL if @cs is NULL, or @dst or @size is not a
+ * multiple of 4; otherwise a latched error.
+ */
+int svmgpu_cs_fill(struct svmgpu_cs *cs, uint64_t dst, uint32_t pattern,
+		   uint64_t size);
+
+/**
+ * svmgpu_cs_atomic() - Emit ATOMIC.
+ * @cs: The stream.
+ * @op: DRM_SVMGPU_ATOMIC_ADD, _XCHG, _CMPXCHG or _INC.
+ * @flags: Mask of DRM_SVMGPU_ATOMIC_64 (operate on 64 bits instead of 32)
+ *         and DRM_SVMGPU_ATOMIC_RETURN (write the old value to
+ *         @result_addr).
+ * @addr: GPU virtual address of the value, naturally aligned (4 or 8
+ *        bytes, as the width).
+ * @operand: ADD: the addend; XCHG, CMPXCHG: the value to store; INC: MBZ.
+ * @compare: CMPXCHG: the value to compare with; other operations: MBZ.
+ * @result_addr: With DRM_SVMGPU_ATOMIC_RETURN, where the old value is
+ *               written, with the operation's width and naturally aligned;
+ *               without it, MBZ.
+ *
+ * On 32 bits, only the low halves of @operand and @compare count, so that
+ * for instance (uint32_t)-1 and -1 both subtract one; the high words of the
+ * command are written as zero.
+ *
+ * Return: 0 on success; -EINVAL if @cs is NULL, @op or @flags is unknown, an
+ * address is misaligned or an unused operand is not zero; otherwise a
+ * latched error.
+ */
+int svmgpu_cs_atomic(struct svmgpu_cs *cs, uint32_t op, uint32_t flags,
+		     uint64_t addr, uint64_t operand, uint64_t compare,
+		     uint64_t result_addr);
+
+/**
+ * svmgpu_cs_wait_mem() - Emit WAIT_MEM.
+ * @cs: The stream.
+ * @cmp: DRM_SVMGPU_WAIT_EQ, _NE, _GT, _GTE, _LT or _LTE.
+ * @flags: 0, or DRM_SVMGPU_WAIT_64 to compare 64 bits instead of 32.
+ * @addr: GPU virtual address of the value, naturally aligned (4 or 8
+ *        bytes, as the width).
+ * @value: The value to compare with.
+ * @mask: The mask applied to the value in memory before comparing.
+ *
+ * The engine waits until (*@addr & @mask) @cmp @value holds. A wait that
+ * never ends is a hang: the job times out with -ETIME. On 32 bits only the
+ * low halves of @value and @mask count; the high words are written as zero.
+ *
+ * Return: 0 on success; -EINVAL if @cs is NULL, @cmp or @flags is unknown or
+ * @addr is misaligned; otherwise a latched error.
+ */
+int svmgpu_cs_wait_mem(struct svmgpu_cs *cs, uint32_t cmp, uint32_t flags,
+		       uint64_t addr, uint64_t value, uint64_t mask);
+
+/**
+ * svmgpu_cs_timestamp() - Emit TIMESTAMP.
+ * @cs: The stream.
+ * @addr: GPU virtual address, 8-byte aligned, where the GPU clock is
+ *        written, in nanoseconds, on 64 bits.
+ *
+ * Return: 0 on success; -EINVAL if @cs is NULL or @addr is misaligned;
+ * otherwise a latched error.
+ */
+int svmgpu_cs_timestamp(struct svmgpu_cs *cs, uint64_t addr);
 
 #if defined(__cplusplus)
 }

@@ -9,12 +9,21 @@
  * - Tests against the real system: argument checks, fds that are not DRM
  *   devices, and device discovery on a machine without svmgpu.
  * - Tests against a stand-in kernel. This program defines drmGetVersion(),
- *   drmIoctl(), drmGetDevices2() and drmFreeDevices(); linked with
- *   --export-dynamic they interpose libdrm's, which libsvmgpu calls through
- *   its PLT. When the mock is on, a few character devices (/dev/null,
- *   /dev/zero, ...) pose as DRM render nodes, recognised by device number,
- *   and DRM_IOCTL_SVMGPU_DEVICE_QUERY is answered as the uAPI header
- *   specifies. Everything else goes to the real libdrm.
+ *   drmIoctl(), drmGetDevices2(), drmFreeDevices(), drmSyncobjCreate(),
+ *   drmSyncobjDestroy() and drmSyncobjWait(), and libc's mmap(), mmap64()
+ *   and munmap(); linked with --export-dynamic they interpose the real ones,
+ *   which libsvmgpu calls through its PLT. When the mock is on, a few
+ *   character devices (/dev/null, /dev/zero, ...) pose as DRM render nodes,
+ *   recognised by device number. On the svmgpu ones, every svmgpu ioctl
+ *   and DRM_IOCTL_GEM_CLOSE is answered as the uAPI header specifies,
+ *   checks included (MBZ fields, unknown flags, bad ids), syncobjs are
+ *   emulated, and mmap() of a BO's fake offset maps the BO's memory. The
+ *   fake records what it was asked and, in order, what was destroyed, so
+ *   that the tests can check the library's ioctl arguments and teardown.
+ *   On request it also runs jobs: a small interpreter of NOP, END,
+ *   WRITE_IMM, COPY and FILL, written from the uAPI text, that reaches BO
+ *   memory through the VM's mappings. Everything else goes to the real
+ *   libdrm and libc.
  */
 #define _GNU_SOURCE	/* pipe2() */
 #include <dirent.h>
@@ -28,7 +37,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <xf86drm.h>
@@ -36,50 +47,9 @@
 #include "svmgpu_drm.h"
 #include "svmgpu.h"
 
-#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+#include "tap.h"
 
-/* ---- A minimal TAP harness ---------------------------------------------- */
-
-static bool t_failed;
-static const char *t_skip;
-
-static void diag(const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	printf("# ");
-	vprintf(fmt, ap);
-	printf("\n");
-	va_end(ap);
-}
-
-#define EXPECT(cond) do {						\
-	if (!(cond)) {							\
-		diag("%s:%d: expected %s", __FILE__, __LINE__, #cond);	\
-		t_failed = true;					\
-	}								\
-} while (0)
-
-#define EXPECT_EQ(a, b) do {						\
-	long long a_ = (long long)(a), b_ = (long long)(b);		\
-	if (a_ != b_) {							\
-		diag("%s:%d: %s == %lld, expected %s == %lld",		\
-		     __FILE__, __LINE__, #a, a_, #b, b_);		\
-		t_failed = true;					\
-	}								\
-} while (0)
-
-/* Give up on the current test when a precondition fails. */
-#define REQUIRE(cond) do {						\
-	if (!(cond)) {							\
-		diag("%s:%d: required %s", __FILE__, __LINE__, #cond);	\
-		t_failed = true;					\
-		return;							\
-	}								\
-} while (0)
-
-#define SKIP(why) do { t_skip = (why); return; } while (0)
+/* ---- Helpers ------------------------------------------------------------ */
 
 /* Number of open fds, to catch leaks. */
 static int count_fds(void)
@@ -130,6 +100,38 @@ static struct fake_node fake_nodes[] = {
 
 #define NUM_FAKE_NODES ARRAY_SIZE(fake_nodes)
 
+/* Objects of each kind the fake kernel holds at once. */
+#define FAKE_MAX_OBJS 16
+/* VM_BIND operations and syncs the fake records. */
+#define FAKE_MAX_RECORDED 8
+#define FAKE_MAX_EVENTS 32
+#define FAKE_MAX_MAPPINGS 32
+
+/*
+ * Ids of each kind of kernel object live in their own range, so that a
+ * library that passes one kind of id for another gets -ENOENT.
+ */
+#define FAKE_VM_ID_BASE		0x100u
+#define FAKE_QUEUE_ID_BASE	0x200u
+#define FAKE_SYNCOBJ_BASE	0x300u
+/* Fake mmap offsets above 4 GiB, as DRM's are: off_t must be 64-bit. */
+#define FAKE_MMAP_OFFSET(handle) ((0x10ull + (handle)) << 32)
+
+/* Things the fake kernel destroyed, in order. */
+enum fake_event_type {
+	EV_NONE,
+	EV_GEM_CLOSE,		/* arg: the GEM handle */
+	EV_VM_DESTROY,		/* arg: the VM id */
+	EV_QUEUE_DESTROY,	/* arg: the queue id */
+	EV_MUNMAP,		/* arg: the address of a BO mapping */
+	EV_SYNCOBJ_DESTROY,	/* arg: the syncobj handle */
+};
+
+struct fake_event {
+	enum fake_event_type type;
+	uint64_t arg;
+};
+
 static struct {
 	bool on;		/* Fake nodes answer drmGetVersion/drmIoctl. */
 	bool enumerate;		/* drmGetDevices2() lists the fake nodes. */
@@ -141,6 +143,90 @@ static struct {
 		struct drm_svmgpu_query_device_info info;
 		unsigned char bytes[256];
 	} answer;
+
+	/* Fault injection: ioctl @fail_request fails with @fail_errno. */
+	unsigned long fail_request;
+	int fail_errno;
+	bool deny_high;		/* No CAP_SYS_NICE: HIGH priority is -EACCES. */
+
+	/* Kernel objects, indexed by handle or by id minus its base. */
+	struct {
+		bool live;
+		bool offset_given;	/* GEM_MMAP_OFFSET was called. */
+		uint64_t size;
+		int memfd;		/* The BO's pages... */
+		void *mem;		/* ...as the fake GPU sees them. */
+	} bos[FAKE_MAX_OBJS];
+	bool vms[FAKE_MAX_OBJS];
+	struct fake_mapping {
+		bool used;
+		bool readonly;
+		uint32_t vm_id;
+		uint32_t handle;
+		uint64_t addr, range, bo_offset;
+	} mappings[FAKE_MAX_MAPPINGS];
+	struct {
+		bool live;
+		bool banned;
+		uint32_t vm_id;
+	} queues[FAKE_MAX_OBJS];
+	struct {
+		bool live;
+		bool fence;		/* Has a fence (was signalled). */
+	} syncobjs[FAKE_MAX_OBJS];
+
+	/* The last argument of each ioctl, as the library passed it. */
+	int fd;			/* The fd of the last object ioctl. */
+	unsigned int ioctls;	/* Object ioctls (all but the query). */
+	struct drm_svmgpu_gem_create gem_create;
+	struct drm_svmgpu_gem_mmap_offset mmap_offset;
+	unsigned int mmap_offsets;
+	struct drm_gem_close gem_close;
+	struct drm_svmgpu_vm_create vm_create;
+	struct drm_svmgpu_vm_destroy vm_destroy;
+	struct drm_svmgpu_vm_bind vm_bind;
+	struct drm_svmgpu_vm_bind_op bind_ops[FAKE_MAX_RECORDED];
+	struct drm_svmgpu_sync bind_syncs[FAKE_MAX_RECORDED];
+	unsigned int vm_binds;
+	struct drm_svmgpu_queue_create queue_create;
+	struct drm_svmgpu_queue_destroy queue_destroy;
+	struct drm_svmgpu_exec exec;
+	struct drm_svmgpu_sync exec_syncs[FAKE_MAX_RECORDED];
+	unsigned int execs;
+
+	/* Jobs run only on request; else they complete doing nothing. */
+	bool run_jobs;
+	unsigned int jobs;	/* Jobs run. */
+	int job_error;		/* The fence error of the last job run. */
+
+	/* mmap() of BOs. */
+	int mmap_errno;		/* If set, mmap() of a BO fails with it. */
+	unsigned int mmap_delay_us;	/* Widens races on the first map. */
+	unsigned int mmaps;
+	struct {
+		void *addr;
+		size_t len;
+		int prot, flags, fd;
+		uint64_t offset;
+	} last_mmap;
+	struct {
+		void *addr;
+		size_t len;
+	} maps[FAKE_MAX_OBJS];
+
+	/* Syncobjs. */
+	int syncobj_create_errno;
+	int wait_ret;		/* What drmSyncobjWait() returns. */
+	unsigned int syncobj_creates, syncobj_waits;
+	uint32_t create_flags;
+	struct {
+		uint32_t handle;
+		unsigned int count, flags;
+		int64_t timeout;
+	} last_wait;
+
+	struct fake_event events[FAKE_MAX_EVENTS];
+	unsigned int num_events;
 } mock;
 
 static const struct drm_svmgpu_query_device_info default_info = {
@@ -241,14 +327,689 @@ static int fake_device_query(struct drm_svmgpu_device_query *q)
 	return 0;
 }
 
-int drmIoctl(int fd, unsigned long request, void *arg)
+static int fake_fail(int err)
+{
+	errno = err;
+	return -1;
+}
+
+static void fake_event(enum fake_event_type type, uint64_t arg)
+{
+	if (mock.num_events < FAKE_MAX_EVENTS)
+		mock.events[mock.num_events++] = (struct fake_event) {
+			.type = type,
+			.arg = arg,
+		};
+}
+
+/* Whether GEM handle @h names a live BO. */
+static bool fake_bo_live(uint32_t h)
+{
+	return h && h < FAKE_MAX_OBJS && mock.bos[h].live;
+}
+
+/* The index of VM @id, or -1. */
+static int fake_vm(uint32_t id)
+{
+	uint32_t i = id - FAKE_VM_ID_BASE;
+
+	return id > FAKE_VM_ID_BASE && i < FAKE_MAX_OBJS && mock.vms[i] ?
+	       (int)i : -1;
+}
+
+static int fake_queue(uint32_t id)
+{
+	uint32_t i = id - FAKE_QUEUE_ID_BASE;
+
+	return id > FAKE_QUEUE_ID_BASE && i < FAKE_MAX_OBJS &&
+	       mock.queues[i].live ? (int)i : -1;
+}
+
+static int fake_syncobj(uint32_t handle)
+{
+	uint32_t i = handle - FAKE_SYNCOBJ_BASE;
+
+	return handle > FAKE_SYNCOBJ_BASE && i < FAKE_MAX_OBJS &&
+	       mock.syncobjs[i].live ? (int)i : -1;
+}
+
+static int fake_gem_create(struct drm_svmgpu_gem_create *a)
+{
+	const uint32_t both = DRM_SVMGPU_GEM_PLACEMENT_VRAM |
+			      DRM_SVMGPU_GEM_PLACEMENT_SYSTEM;
+	uint32_t h;
+
+	mock.gem_create = *a;
+	if (a->extensions || a->pad || !a->size || a->size % 4096 ||
+	    !a->placements || (a->placements & ~both) ||
+	    (a->flags & ~DRM_SVMGPU_GEM_CREATE_PREFER_SYSTEM) ||
+	    ((a->flags & DRM_SVMGPU_GEM_CREATE_PREFER_SYSTEM) &&
+	     a->placements != both))
+		return fake_fail(EINVAL);
+	if (a->placements == DRM_SVMGPU_GEM_PLACEMENT_VRAM &&
+	    a->size > mock.answer.info.vram_size)
+		return fake_fail(E2BIG);
+
+	for (h = 1; h < FAKE_MAX_OBJS && mock.bos[h].live; h++)
+		;
+	if (h == FAKE_MAX_OBJS)
+		return fake_fail(ENOMEM);
+	/* Sparse: even 256 MiB cost nothing until touched. */
+	mock.bos[h].memfd = memfd_create("fake-bo", MFD_CLOEXEC);
+	if (mock.bos[h].memfd < 0)
+		return fake_fail(ENOMEM);
+	if (ftruncate(mock.bos[h].memfd, a->size)) {
+		close(mock.bos[h].memfd);
+		return fake_fail(ENOMEM);
+	}
+	mock.bos[h].mem = REAL(mmap)(NULL, a->size, PROT_READ | PROT_WRITE,
+				     MAP_SHARED, mock.bos[h].memfd, 0);
+	if (mock.bos[h].mem == MAP_FAILED) {
+		close(mock.bos[h].memfd);
+		return fake_fail(ENOMEM);
+	}
+	mock.bos[h].live = true;
+	mock.bos[h].offset_given = false;
+	mock.bos[h].size = a->size;
+	a->handle = h;
+	return 0;
+}
+
+static int fake_gem_close(struct drm_gem_close *a)
+{
+	mock.gem_close = *a;
+	if (a->pad || !fake_bo_live(a->handle))
+		return fake_fail(EINVAL);
+	/* CPU mappings keep the pages; GPU mappings of it now fault. */
+	REAL(munmap)(mock.bos[a->handle].mem, mock.bos[a->handle].size);
+	close(mock.bos[a->handle].memfd);
+	mock.bos[a->handle].live = false;
+	fake_event(EV_GEM_CLOSE, a->handle);
+	return 0;
+}
+
+static int fake_gem_mmap_offset(struct drm_svmgpu_gem_mmap_offset *a)
+{
+	mock.mmap_offset = *a;
+	mock.mmap_offsets++;
+	if (a->extensions || a->flags)
+		return fake_fail(EINVAL);
+	if (!fake_bo_live(a->handle))
+		return fake_fail(ENOENT);
+	mock.bos[a->handle].offset_given = true;
+	a->offset = FAKE_MMAP_OFFSET(a->handle);
+	return 0;
+}
+
+static int fake_vm_create(struct drm_svmgpu_vm_create *a)
+{
+	uint32_t i;
+
+	mock.vm_create = *a;
+	if (a->extensions || a->flags)
+		return fake_fail(EINVAL);
+	for (i = 1; i < FAKE_MAX_OBJS && mock.vms[i]; i++)
+		;
+	if (i == FAKE_MAX_OBJS)
+		return fake_fail(ENOMEM);
+	mock.vms[i] = true;
+	a->vm_id = FAKE_VM_ID_BASE + i;
+	return 0;
+}
+
+static int fake_vm_destroy(struct drm_svmgpu_vm_destroy *a)
+{
+	int i;
+
+	mock.vm_destroy = *a;
+	if (a->extensions || a->pad)
+		return fake_fail(EINVAL);
+	i = fake_vm(a->vm_id);
+	if (i < 0)
+		return fake_fail(ENOENT);
+	mock.vms[i] = false;
+	for (i = 0; i < FAKE_MAX_MAPPINGS; i++)
+		if (mock.mappings[i].vm_id == a->vm_id)
+			mock.mappings[i].used = false;
+	fake_event(EV_VM_DESTROY, a->vm_id);
+	return 0;
+}
+
+/*
+ * Check @n syncs at user pointer @ptr, record the first ones at @rec, and
+ * return 0 or a negative errno. Waits need a fence, as the uAPI says.
+ */
+static int fake_check_syncs(uint64_t ptr, uint32_t n,
+			    struct drm_svmgpu_sync *rec)
+{
+	const struct drm_svmgpu_sync *syncs = (const void *)(uintptr_t)ptr;
+	uint32_t i;
+	int j;
+
+	if (n > 64)
+		return -EINVAL;
+	if (n && !syncs)
+		return -EFAULT;
+	for (i = 0; i < n; i++) {
+		if (i < FAKE_MAX_RECORDED)
+			rec[i] = syncs[i];
+		if (syncs[i].flags & ~(DRM_SVMGPU_SYNC_SIGNAL |
+				       DRM_SVMGPU_SYNC_TIMELINE))
+			return -EINVAL;
+		if (!(syncs[i].flags & DRM_SVMGPU_SYNC_TIMELINE) &&
+		    syncs[i].point)
+			return -EINVAL;
+		j = fake_syncobj(syncs[i].handle);
+		if (j < 0)
+			return -ENOENT;
+		if (!(syncs[i].flags & DRM_SVMGPU_SYNC_SIGNAL) &&
+		    !mock.syncobjs[j].fence)
+			return -EINVAL;
+	}
+	return 0;
+}
+
+/* Signal the syncs with DRM_SVMGPU_SYNC_SIGNAL: they now have a fence. */
+static void fake_signal_syncs(uint64_t ptr, uint32_t n)
+{
+	const struct drm_svmgpu_sync *syncs = (const void *)(uintptr_t)ptr;
+	uint32_t i;
+
+	for (i = 0; i < n; i++)
+		if (syncs[i].flags & DRM_SVMGPU_SYNC_SIGNAL)
+			mock.syncobjs[fake_syncobj(syncs[i].handle)].fence =
+				true;
+}
+
+static int fake_check_bind_op(const struct drm_svmgpu_vm_bind_op *op)
+{
+	uint64_t va_end = 1ull << mock.answer.info.va_bits;
+
+	if ((op->op != DRM_SVMGPU_VM_BIND_OP_MAP &&
+	     op->op != DRM_SVMGPU_VM_BIND_OP_UNMAP) ||
+	    (op->flags & ~DRM_SVMGPU_VM_BIND_READONLY) || op->pad)
+		return -EINVAL;
+	if (op->addr % 4096 || op->range % 4096 || !op->range ||
+	    op->addr < 0x10000 || op->addr > va_end ||
+	    op->range > va_end - op->addr)
+		return -EINVAL;
+	if (op->op == DRM_SVMGPU_VM_BIND_OP_UNMAP)
+		return op->handle || op->bo_offset ? -EINVAL : 0;
+	if (!fake_bo_live(op->handle))
+		return -ENOENT;
+	if (op->bo_offset % 4096 ||
+	    op->bo_offset > mock.bos[op->handle].size ||
+	    op->range > mock.bos[op->handle].size - op->bo_offset)
+		return -EINVAL;
+	return 0;
+}
+
+static struct fake_mapping *fake_mapping_alloc(void)
+{
+	int i;
+
+	for (i = 0; i < FAKE_MAX_MAPPINGS; i++)
+		if (!mock.mappings[i].used)
+			return &mock.mappings[i];
+	return NULL;
+}
+
+/* Apply a checked operation to VM @vm_id's mappings; return 0 or -errno. */
+static int fake_apply_bind_op(uint32_t vm_id,
+			      const struct drm_svmgpu_vm_bind_op *op)
+{
+	uint64_t end = op->addr + op->range;
+	struct fake_mapping *m, *right;
+	int i;
+
+	for (i = 0; i < FAKE_MAX_MAPPINGS; i++) {
+		uint64_t m_end;
+
+		m = &mock.mappings[i];
+		m_end = m->addr + m->range;
+		if (!m->used || m->vm_id != vm_id || m_end <= op->addr ||
+		    m->addr >= end)
+			continue;
+		if (op->op == DRM_SVMGPU_VM_BIND_OP_MAP)
+			return -EINVAL;	/* Over an existing mapping. */
+
+		/* UNMAP: keep what lies outside [addr, end). */
+		if (m->addr < op->addr && m_end > end) {
+			right = fake_mapping_alloc();
+			if (!right)
+				return -ENOMEM;
+			*right = *m;
+			right->addr = end;
+			right->range = m_end - end;
+			right->bo_offset += end - m->addr;
+		}
+		if (m->addr < op->addr) {
+			m->range = op->addr - m->addr;
+		} else if (m_end > end) {
+			m->bo_offset += end - m->addr;
+			m->range = m_end - end;
+			m->addr = end;
+		} else {
+			m->used = false;
+		}
+	}
+	if (op->op == DRM_SVMGPU_VM_BIND_OP_UNMAP)
+		return 0;
+
+	m = fake_mapping_alloc();
+	if (!m)
+		return -ENOMEM;
+	*m = (struct fake_mapping) {
+		.used = true,
+		.readonly = op->flags & DRM_SVMGPU_VM_BIND_READONLY,
+		.vm_id = vm_id,
+		.handle = op->handle,
+		.addr = op->addr,
+		.range = op->range,
+		.bo_offset = op->bo_offset,
+	};
+	return 0;
+}
+
+static int fake_vm_bind(struct drm_svmgpu_vm_bind *a)
+{
+	const struct drm_svmgpu_vm_bind_op *ops = (void *)(uintptr_t)a->ops;
+	uint32_t i;
+	int err;
+
+	mock.vm_bind = *a;
+	mock.vm_binds++;
+	if (a->extensions || a->pad)
+		return fake_fail(EINVAL);
+	if (fake_vm(a->vm_id) < 0)
+		return fake_fail(ENOENT);
+	if (!a->num_ops || a->num_ops > 1024)
+		return fake_fail(EINVAL);
+	if (!ops)
+		return fake_fail(EFAULT);
+	for (i = 0; i < a->num_ops; i++) {
+		if (i < FAKE_MAX_RECORDED)
+			mock.bind_ops[i] = ops[i];
+		err = fake_check_bind_op(&ops[i]);
+		if (err)
+			return fake_fail(-err);
+	}
+	err = fake_check_syncs(a->syncs, a->num_syncs, mock.bind_syncs);
+	if (err)
+		return fake_fail(-err);
+	for (i = 0; i < a->num_ops; i++) {
+		err = fake_apply_bind_op(a->vm_id, &ops[i]);
+		if (err)
+			return fake_fail(-err);
+	}
+	fake_signal_syncs(a->syncs, a->num_syncs);
+	return 0;
+}
+
+static int fake_queue_create(struct drm_svmgpu_queue_create *a)
+{
+	uint32_t i;
+
+	mock.queue_create = *a;
+	if (a->extensions || a->flags || a->pad)
+		return fake_fail(EINVAL);
+	if (fake_vm(a->vm_id) < 0)
+		return fake_fail(ENOENT);
+	if (a->engine >= mock.answer.info.num_engines ||
+	    a->priority > DRM_SVMGPU_QUEUE_PRIORITY_HIGH)
+		return fake_fail(EINVAL);
+	if (a->priority == DRM_SVMGPU_QUEUE_PRIORITY_HIGH && mock.deny_high)
+		return fake_fail(EACCES);
+	for (i = 1; i < FAKE_MAX_OBJS && mock.queues[i].live; i++)
+		;
+	if (i == FAKE_MAX_OBJS)
+		return fake_fail(ENOMEM);
+	mock.queues[i].live = true;
+	mock.queues[i].banned = false;
+	mock.queues[i].vm_id = a->vm_id;
+	a->queue_id = FAKE_QUEUE_ID_BASE + i;
+	return 0;
+}
+
+static int fake_queue_destroy(struct drm_svmgpu_queue_destroy *a)
+{
+	int i;
+
+	mock.queue_destroy = *a;
+	if (a->extensions || a->pad)
+		return fake_fail(EINVAL);
+	i = fake_queue(a->queue_id);
+	if (i < 0)
+		return fake_fail(ENOENT);
+	mock.queues[i].live = false;
+	fake_event(EV_QUEUE_DESTROY, a->queue_id);
+	return 0;
+}
+
+/*
+ * The CPU address of GPU range [@va, @va + @len) of VM @vm_id, or NULL if
+ * the MMU refuses it. The range must lie in one mapping.
+ */
+static void *fake_gpu_ptr(uint32_t vm_id, uint64_t va, uint64_t len,
+			  bool write)
+{
+	const struct fake_mapping *m;
+	int i;
+
+	for (i = 0; i < FAKE_MAX_MAPPINGS; i++) {
+		m = &mock.mappings[i];
+		if (!m->used || m->vm_id != vm_id || va < m->addr ||
+		    va - m->addr > m->range || len > m->range - (va - m->addr))
+			continue;
+		if ((write && m->readonly) || !fake_bo_live(m->handle))
+			return NULL;
+		return (char *)mock.bos[m->handle].mem + m->bo_offset +
+		       (va - m->addr);
+	}
+	return NULL;
+}
+
+static uint64_t fake_u64(const uint32_t *w)
+{
+	return w[0] | (uint64_t)w[1] << 32;
+}
+
+/*
+ * Run a job as the engine would, from the uAPI's "DOC: command stream";
+ * return its fence error. ATOMIC, WAIT_MEM and TIMESTAMP are not emulated:
+ * they fail the job with -EINVAL.
+ */
+static int fake_run_job(uint32_t vm_id, uint64_t address, uint32_t length)
+{
+	const uint32_t *cb = fake_gpu_ptr(vm_id, address, length, false);
+	uint32_t i, n = length / 4;
+
+	if (!cb)
+		return -EFAULT;
+	for (i = 0; i < n; ) {
+		const uint32_t *w = &cb[i];
+		uint32_t op = w[0] & 0xff, flags = (w[0] >> 8) & 0xff;
+		uint32_t len = w[0] >> 16;
+		uint64_t dst, src, size, width;
+		unsigned char *pd, *ps;
+
+		if (!len || len > n - i)
+			return -EINVAL;
+		switch (op) {
+		case DRM_SVMGPU_CMD_NOP:
+			if (flags)
+				return -EINVAL;
+			break;
+		case DRM_SVMGPU_CMD_END:
+			return flags || len != 1 ? -EINVAL : 0;
+		case DRM_SVMGPU_CMD_WRITE_IMM:
+			if (len != 5 || (flags & ~DRM_SVMGPU_CMD_WRITE_IMM_64))
+				return -EINVAL;
+			width = flags ? 8 : 4;
+			dst = fake_u64(&w[1]);
+			if (dst % width)
+				return -EINVAL;
+			pd = fake_gpu_ptr(vm_id, dst, width, true);
+			if (!pd)
+				return -EFAULT;
+			memcpy(pd, &w[3], width);	/* Little-endian host. */
+			break;
+		case DRM_SVMGPU_CMD_COPY:
+			if (len != 7 || flags)
+				return -EINVAL;
+			src = fake_u64(&w[1]);
+			dst = fake_u64(&w[3]);
+			size = fake_u64(&w[5]);
+			ps = fake_gpu_ptr(vm_id, src, size, false);
+			pd = fake_gpu_ptr(vm_id, dst, size, true);
+			if (!ps || !pd)
+				return -EFAULT;
+			memmove(pd, ps, size);
+			break;
+		case DRM_SVMGPU_CMD_FILL:
+			if (len != 7 || flags || w[4])
+				return -EINVAL;
+			dst = fake_u64(&w[1]);
+			size = fake_u64(&w[5]);
+			if (dst % 4 || size % 4)
+				return -EINVAL;
+			pd = fake_gpu_ptr(vm_id, dst, size, true);
+			if (!pd)
+				return -EFAULT;
+			for (src = 0; src < size; src += 4)
+				memcpy(pd + src, &w[3], 4);
+			break;
+		default:
+			return -EINVAL;
+		}
+		i += len;
+	}
+	return -EINVAL;	/* No END. */
+}
+
+static int fake_exec(struct drm_svmgpu_exec *a)
+{
+	int i, err;
+
+	mock.exec = *a;
+	mock.execs++;
+	if (a->extensions || a->flags)
+		return fake_fail(EINVAL);
+	i = fake_queue(a->queue_id);
+	if (i < 0)
+		return fake_fail(ENOENT);
+	if (mock.queues[i].banned)
+		return fake_fail(ECANCELED);
+	if (a->address % 4 || a->length % 4 || !a->length ||
+	    a->length > (1u << 20))
+		return fake_fail(EINVAL);
+	err = fake_check_syncs(a->syncs, a->num_syncs, mock.exec_syncs);
+	if (err)
+		return fake_fail(-err);
+	/* The job completes at once; a failed one bans its queue. */
+	if (mock.run_jobs) {
+		mock.jobs++;
+		mock.job_error = fake_run_job(mock.queues[i].vm_id, a->address,
+					      a->length);
+		mock.queues[i].banned = mock.job_error;
+	}
+	fake_signal_syncs(a->syncs, a->num_syncs);
+	return 0;
+}
+
+/* An ioctl on a fake svmgpu node, as the kernel would answer it. */
+static int fake_svmgpu_ioctl(int fd, unsigned long request, void *arg)
+{
+	if (request == DRM_IOCTL_SVMGPU_DEVICE_QUERY)
+		return fake_device_query(arg);
+
+	mock.fd = fd;
+	mock.ioctls++;
+	if (mock.fail_request && request == mock.fail_request)
+		return fake_fail(mock.fail_errno);
+
+	switch (request) {
+	case DRM_IOCTL_SVMGPU_GEM_CREATE:
+		return fake_gem_create(arg);
+	case DRM_IOCTL_GEM_CLOSE:
+		return fake_gem_close(arg);
+	case DRM_IOCTL_SVMGPU_GEM_MMAP_OFFSET:
+		return fake_gem_mmap_offset(arg);
+	case DRM_IOCTL_SVMGPU_VM_CREATE:
+		return fake_vm_create(arg);
+	case DRM_IOCTL_SVMGPU_VM_DESTROY:
+		return fake_vm_destroy(arg);
+	case DRM_IOCTL_SVMGPU_VM_BIND:
+		return fake_vm_bind(arg);
+	case DRM_IOCTL_SVMGPU_QUEUE_CREATE:
+		return fake_queue_create(arg);
+	case DRM_IOCTL_SVMGPU_QUEUE_DESTROY:
+		return fake_queue_destroy(arg);
+	case DRM_IOCTL_SVMGPU_EXEC:
+		return fake_exec(arg);
+	default:
+		return fake_fail(ENOTTY);
+	}
+}
+
+/* Whether @fd is a fake svmgpu node. */
+static bool fake_svmgpu(int fd)
 {
 	const struct fake_node *node = fake_node(fd);
 
-	if (node && !strcmp(node->driver, "svmgpu") &&
-	    request == DRM_IOCTL_SVMGPU_DEVICE_QUERY)
-		return fake_device_query(arg);
+	return node && !strcmp(node->driver, "svmgpu");
+}
+
+int drmIoctl(int fd, unsigned long request, void *arg)
+{
+	if (fake_svmgpu(fd))
+		return fake_svmgpu_ioctl(fd, request, arg);
 	return REAL(drmIoctl)(fd, request, arg);
+}
+
+/* libdrm's syncobj helpers return -1 with errno, except the wait. */
+int drmSyncobjCreate(int fd, uint32_t flags, uint32_t *handle)
+{
+	uint32_t i;
+
+	if (!fake_svmgpu(fd))
+		return REAL(drmSyncobjCreate)(fd, flags, handle);
+
+	mock.syncobj_creates++;
+	mock.create_flags = flags;
+	if (mock.syncobj_create_errno)
+		return fake_fail(mock.syncobj_create_errno);
+	for (i = 1; i < FAKE_MAX_OBJS && mock.syncobjs[i].live; i++)
+		;
+	if (i == FAKE_MAX_OBJS)
+		return fake_fail(ENOMEM);
+	mock.syncobjs[i].live = true;
+	mock.syncobjs[i].fence = false;
+	*handle = FAKE_SYNCOBJ_BASE + i;
+	return 0;
+}
+
+int drmSyncobjDestroy(int fd, uint32_t handle)
+{
+	int i;
+
+	if (!fake_svmgpu(fd))
+		return REAL(drmSyncobjDestroy)(fd, handle);
+
+	i = fake_syncobj(handle);
+	if (i < 0)
+		return fake_fail(EINVAL);
+	mock.syncobjs[i].live = false;
+	fake_event(EV_SYNCOBJ_DESTROY, handle);
+	return 0;
+}
+
+int drmSyncobjWait(int fd, uint32_t *handles, unsigned int num_handles,
+		   int64_t timeout_nsec, unsigned int flags,
+		   uint32_t *first_signaled)
+{
+	int i;
+
+	if (!fake_svmgpu(fd))
+		return REAL(drmSyncobjWait)(fd, handles, num_handles,
+					    timeout_nsec, flags,
+					    first_signaled);
+
+	mock.syncobj_waits++;
+	mock.last_wait.count = num_handles;
+	mock.last_wait.handle = num_handles ? handles[0] : 0;
+	mock.last_wait.flags = flags;
+	mock.last_wait.timeout = timeout_nsec;
+	if (num_handles != 1)
+		return -EINVAL;
+	i = fake_syncobj(handles[0]);
+	if (i < 0)
+		return -ENOENT;
+	/* Without WAIT_FOR_SUBMIT, no fence is -EINVAL. */
+	if (!mock.syncobjs[i].fence)
+		return -EINVAL;
+	return mock.wait_ret;
+}
+
+/* mmap() of @fd, a fake svmgpu node: a BO's fake offset gives memory. */
+static void *fake_mmap(void *addr, size_t len, int prot, int flags, int fd,
+		       uint64_t offset)
+{
+	uint32_t h;
+	void *p;
+	int i;
+
+	if (mock.mmap_delay_us)
+		usleep(mock.mmap_delay_us);
+	mock.mmaps++;
+	mock.last_mmap.addr = addr;
+	mock.last_mmap.len = len;
+	mock.last_mmap.prot = prot;
+	mock.last_mmap.flags = flags;
+	mock.last_mmap.fd = fd;
+	mock.last_mmap.offset = offset;
+	if (mock.mmap_errno) {
+		errno = mock.mmap_errno;
+		return MAP_FAILED;
+	}
+	for (h = 1; h < FAKE_MAX_OBJS; h++)
+		if (mock.bos[h].live && mock.bos[h].offset_given &&
+		    FAKE_MMAP_OFFSET(h) == offset)
+			break;
+	/* drm_gem_mmap(): an unknown offset or a too long map is -EINVAL. */
+	if (h == FAKE_MAX_OBJS || len > mock.bos[h].size) {
+		errno = EINVAL;
+		return MAP_FAILED;
+	}
+	for (i = 0; i < FAKE_MAX_OBJS && mock.maps[i].addr; i++)
+		;
+	if (i == FAKE_MAX_OBJS) {
+		errno = ENOMEM;
+		return MAP_FAILED;
+	}
+
+	p = REAL(mmap)(addr, len, prot, MAP_SHARED, mock.bos[h].memfd, 0);
+	if (p != MAP_FAILED) {
+		mock.maps[i].addr = p;
+		mock.maps[i].len = len;
+	}
+	return p;
+}
+
+void *mmap(void *addr, size_t len, int prot, int flags, int fd, off_t offset)
+{
+	if (fake_svmgpu(fd))
+		return fake_mmap(addr, len, prot, flags, fd, offset);
+	return REAL(mmap)(addr, len, prot, flags, fd, offset);
+}
+
+/* What libsvmgpu, built with _FILE_OFFSET_BITS=64, calls on 32-bit. */
+void *mmap64(void *addr, size_t len, int prot, int flags, int fd,
+	     off64_t offset)
+{
+	if (fake_svmgpu(fd))
+		return fake_mmap(addr, len, prot, flags, fd, offset);
+	return REAL(mmap64)(addr, len, prot, flags, fd, offset);
+}
+
+int munmap(void *addr, size_t len)
+{
+	int i;
+
+	for (i = 0; mock.on && i < FAKE_MAX_OBJS; i++) {
+		if (mock.maps[i].addr && mock.maps[i].addr == addr) {
+			/* A BO mapping goes away whole. */
+			if (len != mock.maps[i].len) {
+				diag("%zu bytes unmapped of a %zu-byte BO map",
+				     len, mock.maps[i].len);
+				t_failed = true;
+			}
+			mock.maps[i].addr = NULL;
+			fake_event(EV_MUNMAP, (uintptr_t)addr);
+			break;
+		}
+	}
+	return REAL(munmap)(addr, len);
 }
 
 static drmDevice fake_devices[NUM_FAKE_NODES];
@@ -304,6 +1065,53 @@ static void test_null_arguments(void)
 	EXPECT_EQ(svmgpu_device_query(NULL, 0, NULL, &size), -EINVAL);
 	EXPECT_EQ(svmgpu_device_get_info(NULL, &info), -EINVAL);
 	EXPECT(!svmgpu_device_has_system_svm(NULL));
+}
+
+/* The object functions with NULL objects, which need no device. */
+static void test_null_objects(void)
+{
+	struct drm_svmgpu_vm_bind_op op = { 0 };
+	struct drm_svmgpu_sync sync = { 0 };
+	struct svmgpu_queue *q = (void *)1;
+	struct svmgpu_bo *bo = (void *)1;
+	struct svmgpu_vm *vm = (void *)1;
+	void *ptr = (void *)1;
+
+	EXPECT_EQ(svmgpu_bo_new(NULL, 4096, DRM_SVMGPU_GEM_PLACEMENT_VRAM, 0,
+				&bo), -EINVAL);
+	EXPECT(!bo);
+	EXPECT_EQ(svmgpu_bo_new(NULL, 4096, DRM_SVMGPU_GEM_PLACEMENT_VRAM, 0,
+				NULL), -EINVAL);
+	EXPECT(!svmgpu_bo_ref(NULL));
+	svmgpu_bo_del(NULL);	/* No-ops; must not crash. */
+	EXPECT_EQ(svmgpu_bo_handle(NULL), 0);
+	EXPECT_EQ(svmgpu_bo_size(NULL), 0);
+	EXPECT(!svmgpu_bo_device(NULL));
+	EXPECT_EQ(svmgpu_bo_map(NULL, &ptr), -EINVAL);
+	EXPECT(!ptr);
+	EXPECT_EQ(svmgpu_bo_map(NULL, NULL), -EINVAL);
+
+	EXPECT_EQ(svmgpu_vm_new(NULL, &vm), -EINVAL);
+	EXPECT(!vm);
+	EXPECT_EQ(svmgpu_vm_new(NULL, NULL), -EINVAL);
+	EXPECT(!svmgpu_vm_ref(NULL));
+	svmgpu_vm_del(NULL);
+	EXPECT_EQ(svmgpu_vm_id(NULL), 0);
+	EXPECT_EQ(svmgpu_vm_bind(NULL, &op, 1, &sync, 1), -EINVAL);
+	EXPECT_EQ(svmgpu_vm_map(NULL, NULL, 0, 0x10000, 4096, 0), -EINVAL);
+	EXPECT_EQ(svmgpu_vm_unmap(NULL, 0x10000, 4096), -EINVAL);
+
+	EXPECT_EQ(svmgpu_queue_new(NULL, 0, DRM_SVMGPU_QUEUE_PRIORITY_NORMAL,
+				   &q), -EINVAL);
+	EXPECT(!q);
+	EXPECT_EQ(svmgpu_queue_new(NULL, 0, DRM_SVMGPU_QUEUE_PRIORITY_NORMAL,
+				   NULL), -EINVAL);
+	EXPECT(!svmgpu_queue_ref(NULL));
+	svmgpu_queue_del(NULL);
+	EXPECT_EQ(svmgpu_queue_id(NULL), 0);
+	EXPECT_EQ(svmgpu_queue_exec(NULL, 0x10000, 4, &sync, 1), -EINVAL);
+	EXPECT_EQ(svmgpu_queue_exec(NULL, 0x10000, 4, NULL, 0), -EINVAL);
+	EXPECT_EQ(svmgpu_queue_exec_wait(NULL, 0x10000, 4, 0), -EINVAL);
 }
 
 static void test_new_bad_fd(void)
@@ -740,13 +1548,1031 @@ static void test_mock_open_fallback(void)
 	memcpy(fake_nodes, saved, sizeof(saved));
 }
 
+/* ---- Buffer objects, VMs and queues against the stand-in kernel -------- */
+
+#define SZ_4K	0x1000ull
+#define SZ_64K	0x10000ull
+#define SZ_2M	0x200000ull
+
+/* The @i-th thing the fake kernel destroyed is @type of @arg. */
+#define EXPECT_EVENT(i, t, a) do {					\
+	EXPECT((i) < mock.num_events);					\
+	if ((i) < mock.num_events) {					\
+		EXPECT_EQ(mock.events[i].type, (t));			\
+		EXPECT_EQ_HEX(mock.events[i].arg, (a));			\
+	}								\
+} while (0)
+
+static struct svmgpu_bo *fake_bo_new(struct svmgpu_device *dev, uint64_t size)
+{
+	struct svmgpu_bo *bo = NULL;
+
+	EXPECT_EQ(svmgpu_bo_new(dev, size, DRM_SVMGPU_GEM_PLACEMENT_VRAM, 0,
+				&bo), 0);
+	return bo;
+}
+
+static struct svmgpu_vm *fake_vm_new(struct svmgpu_device *dev)
+{
+	struct svmgpu_vm *vm = NULL;
+
+	EXPECT_EQ(svmgpu_vm_new(dev, &vm), 0);
+	return vm;
+}
+
+static struct svmgpu_queue *fake_queue_new(struct svmgpu_vm *vm)
+{
+	struct svmgpu_queue *q = NULL;
+
+	EXPECT_EQ(svmgpu_queue_new(vm, 0, DRM_SVMGPU_QUEUE_PRIORITY_NORMAL,
+				   &q), 0);
+	return q;
+}
+
+static int64_t monotonic_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+static void test_mock_bo_new(void)
+{
+	const uint32_t both = DRM_SVMGPU_GEM_PLACEMENT_VRAM |
+			      DRM_SVMGPU_GEM_PLACEMENT_SYSTEM;
+	struct svmgpu_device *dev;
+	struct svmgpu_bo *bo = NULL;
+	int before = count_fds();
+	int dev_fd;
+	uint32_t handle;
+
+	mock_reset(true);
+	dev = fake_device_new();
+	REQUIRE(dev);
+	dev_fd = svmgpu_device_fd(dev);
+
+	EXPECT_EQ(svmgpu_bo_new(dev, 16 * SZ_64K, both,
+				DRM_SVMGPU_GEM_CREATE_PREFER_SYSTEM, &bo), 0);
+	REQUIRE(bo);
+	/* What the kernel was asked, MBZ fields included. */
+	EXPECT_EQ(mock.fd, dev_fd);
+	EXPECT_EQ(mock.gem_create.extensions, 0);
+	EXPECT_EQ_HEX(mock.gem_create.size, 16 * SZ_64K);
+	EXPECT_EQ(mock.gem_create.placements, both);
+	EXPECT_EQ(mock.gem_create.flags, DRM_SVMGPU_GEM_CREATE_PREFER_SYSTEM);
+	EXPECT_EQ(mock.gem_create.pad, 0);
+
+	handle = svmgpu_bo_handle(bo);
+	EXPECT(handle && fake_bo_live(handle));
+	EXPECT_EQ_HEX(svmgpu_bo_size(bo), 16 * SZ_64K);
+	EXPECT(svmgpu_bo_device(bo) == dev);
+
+	/* The BO holds the device: the fd stays open without ours. */
+	svmgpu_device_del(dev);
+	EXPECT(fd_is_open(dev_fd));
+	EXPECT_EQ(mock.num_events, 0);
+
+	/* The last reference closes the handle, then the device. */
+	svmgpu_bo_del(bo);
+	EXPECT_EQ(mock.num_events, 1);
+	EXPECT_EVENT(0, EV_GEM_CLOSE, handle);
+	EXPECT_EQ(mock.gem_close.pad, 0);
+	EXPECT(!fake_bo_live(handle));
+	EXPECT(!fd_is_open(dev_fd));
+	EXPECT_EQ(count_fds(), before);
+}
+
+/* svmgpu_bo_new() fails with @err, leaving *out NULL and nothing behind. */
+static void expect_bo_new_fails(struct svmgpu_device *dev, uint64_t size,
+				uint32_t placements, uint32_t flags, int err)
+{
+	struct svmgpu_bo *bo = (void *)1;
+
+	EXPECT_EQ(svmgpu_bo_new(dev, size, placements, flags, &bo), err);
+	EXPECT(!bo);
+}
+
+static void test_mock_bo_new_errors(void)
+{
+	const uint32_t vram = DRM_SVMGPU_GEM_PLACEMENT_VRAM;
+	struct svmgpu_device *dev;
+	int before = count_fds();
+	int dev_fd;
+
+	mock_reset(true);
+	dev = fake_device_new();
+	REQUIRE(dev);
+	dev_fd = svmgpu_device_fd(dev);
+
+	/* The kernel checks the arguments; its errors come back. */
+	expect_bo_new_fails(dev, 0, vram, 0, -EINVAL);
+	expect_bo_new_fails(dev, 4095, vram, 0, -EINVAL);
+	expect_bo_new_fails(dev, SZ_4K, 0, 0, -EINVAL);
+	expect_bo_new_fails(dev, SZ_4K, 1u << 7, 0, -EINVAL);
+	expect_bo_new_fails(dev, SZ_4K, vram, 1u << 9, -EINVAL);
+	expect_bo_new_fails(dev, SZ_4K, vram,
+			    DRM_SVMGPU_GEM_CREATE_PREFER_SYSTEM, -EINVAL);
+	expect_bo_new_fails(dev, 2 * default_info.vram_size, vram, 0, -E2BIG);
+	mock.fail_request = DRM_IOCTL_SVMGPU_GEM_CREATE;
+	mock.fail_errno = EOPNOTSUPP;
+	expect_bo_new_fails(dev, SZ_4K, vram, 0, -EOPNOTSUPP);
+	mock.fail_request = 0;
+
+	/* No handle to close, and no device reference left behind. */
+	EXPECT_EQ(mock.num_events, 0);
+	svmgpu_device_del(dev);
+	EXPECT(!fd_is_open(dev_fd));
+	EXPECT_EQ(count_fds(), before);
+}
+
+static void test_mock_bo_refcount(void)
+{
+	struct svmgpu_device *dev;
+	struct svmgpu_bo *bo;
+	uint32_t handle;
+
+	mock_reset(true);
+	dev = fake_device_new();
+	REQUIRE(dev);
+	bo = fake_bo_new(dev, SZ_4K);
+	REQUIRE(bo);
+	handle = svmgpu_bo_handle(bo);
+
+	EXPECT(svmgpu_bo_ref(bo) == bo);
+	EXPECT(svmgpu_bo_ref(bo) == bo);
+	svmgpu_bo_del(bo);
+	svmgpu_bo_del(bo);
+	EXPECT_EQ(mock.num_events, 0);
+	EXPECT(fake_bo_live(handle));
+	EXPECT_EQ(svmgpu_bo_handle(bo), handle);
+	svmgpu_bo_del(bo);
+	EXPECT_EQ(mock.num_events, 1);
+	EXPECT_EVENT(0, EV_GEM_CLOSE, handle);
+	svmgpu_device_del(dev);
+}
+
+static void test_mock_bo_map(void)
+{
+	struct svmgpu_device *dev;
+	struct svmgpu_bo *bo, *other;
+	void *ptr = NULL, *again = NULL;
+	uint32_t handle;
+
+	mock_reset(true);
+	dev = fake_device_new();
+	REQUIRE(dev);
+	bo = fake_bo_new(dev, 3 * SZ_4K);
+	other = fake_bo_new(dev, SZ_4K);
+	REQUIRE(bo && other);
+	handle = svmgpu_bo_handle(bo);
+
+	EXPECT_EQ(svmgpu_bo_map(bo, &ptr), 0);
+	REQUIRE(ptr);
+	/* MMAP_OFFSET, then mmap() of the whole BO on the device's fd. */
+	EXPECT_EQ(mock.mmap_offsets, 1);
+	EXPECT_EQ(mock.mmap_offset.handle, handle);
+	EXPECT_EQ(mock.mmap_offset.extensions, 0);
+	EXPECT_EQ(mock.mmap_offset.flags, 0);
+	EXPECT_EQ(mock.mmaps, 1);
+	EXPECT_EQ(mock.last_mmap.fd, svmgpu_device_fd(dev));
+	EXPECT_EQ_HEX(mock.last_mmap.offset, FAKE_MMAP_OFFSET(handle));
+	EXPECT(!mock.last_mmap.addr);
+	EXPECT_EQ(mock.last_mmap.len, 3 * SZ_4K);
+	EXPECT_EQ(mock.last_mmap.prot, PROT_READ | PROT_WRITE);
+	EXPECT_EQ(mock.last_mmap.flags, MAP_SHARED);
+	memset(ptr, 0x5a, 3 * SZ_4K);	/* Writable, all of it. */
+
+	/* Cached: the same address, no new ioctl or mmap(). */
+	EXPECT_EQ(svmgpu_bo_map(bo, &again), 0);
+	EXPECT(again == ptr);
+	EXPECT_EQ(mock.mmap_offsets, 1);
+	EXPECT_EQ(mock.mmaps, 1);
+
+	/* The last del unmaps, then closes the handle. */
+	svmgpu_bo_ref(bo);
+	svmgpu_bo_del(bo);
+	EXPECT_EQ(mock.num_events, 0);
+	svmgpu_bo_del(bo);
+	EXPECT_EQ(mock.num_events, 2);
+	EXPECT_EVENT(0, EV_MUNMAP, (uintptr_t)ptr);
+	EXPECT_EVENT(1, EV_GEM_CLOSE, handle);
+
+	/* A BO never mapped is only closed. */
+	handle = svmgpu_bo_handle(other);
+	svmgpu_bo_del(other);
+	EXPECT_EQ(mock.num_events, 3);
+	EXPECT_EVENT(2, EV_GEM_CLOSE, handle);
+	svmgpu_device_del(dev);
+}
+
+static void test_mock_bo_map_errors(void)
+{
+	struct svmgpu_device *dev;
+	struct svmgpu_bo *bo;
+	void *ptr = (void *)1;
+
+	mock_reset(true);
+	dev = fake_device_new();
+	REQUIRE(dev);
+	bo = fake_bo_new(dev, SZ_64K);
+	REQUIRE(bo);
+
+	mock.fail_request = DRM_IOCTL_SVMGPU_GEM_MMAP_OFFSET;
+	mock.fail_errno = ENOENT;
+	EXPECT_EQ(svmgpu_bo_map(bo, &ptr), -ENOENT);
+	EXPECT(!ptr);
+	EXPECT_EQ(mock.mmaps, 0);
+	mock.fail_request = 0;
+
+	mock.mmap_errno = ENOMEM;
+	ptr = (void *)1;
+	EXPECT_EQ(svmgpu_bo_map(bo, &ptr), -ENOMEM);
+	EXPECT(!ptr);
+	mock.mmap_errno = 0;
+
+	/* A failure is not cached: the next call maps. */
+	EXPECT_EQ(svmgpu_bo_map(bo, &ptr), 0);
+	EXPECT(ptr);
+	EXPECT_EQ(svmgpu_bo_map(bo, NULL), -EINVAL);
+
+	svmgpu_bo_del(bo);
+	EXPECT_EQ(mock.num_events, 2);
+	EXPECT_EVENT(0, EV_MUNMAP, (uintptr_t)ptr);
+	svmgpu_device_del(dev);
+}
+
+#define MAP_THREADS 8
+
+struct map_thread {
+	struct svmgpu_bo *bo;
+	pthread_barrier_t *start;
+	void *ptr;
+	int ret;
+};
+
+static void *map_thread(void *arg)
+{
+	struct map_thread *t = arg;
+
+	pthread_barrier_wait(t->start);
+	t->ret = svmgpu_bo_map(t->bo, &t->ptr);
+	return NULL;
+}
+
+/* Threads racing to map one BO all get the one mapping. */
+static void test_mock_bo_map_threads(void)
+{
+	struct map_thread threads[MAP_THREADS];
+	pthread_t ids[MAP_THREADS];
+	pthread_barrier_t start;
+	struct svmgpu_device *dev;
+	struct svmgpu_bo *bo;
+	int i, n = 0;
+
+	mock_reset(true);
+	dev = fake_device_new();
+	REQUIRE(dev);
+	bo = fake_bo_new(dev, SZ_64K);
+	REQUIRE(bo);
+	REQUIRE(!pthread_barrier_init(&start, NULL, MAP_THREADS));
+	/* A slow mmap(): without the lock, several threads would map. */
+	mock.mmap_delay_us = 20000;
+
+	for (i = 0; i < MAP_THREADS; i++) {
+		threads[i] = (struct map_thread) {
+			.bo = bo,
+			.start = &start,
+			.ret = -1,
+		};
+		n += !pthread_create(&ids[i], NULL, map_thread, &threads[i]);
+	}
+	REQUIRE(n == MAP_THREADS);	/* Else the barrier never opens. */
+	for (i = 0; i < MAP_THREADS; i++)
+		pthread_join(ids[i], NULL);
+	pthread_barrier_destroy(&start);
+
+	for (i = 0; i < MAP_THREADS; i++) {
+		EXPECT_EQ(threads[i].ret, 0);
+		EXPECT(threads[i].ptr && threads[i].ptr == threads[0].ptr);
+	}
+	EXPECT_EQ(mock.mmap_offsets, 1);
+	EXPECT_EQ(mock.mmaps, 1);
+	svmgpu_bo_del(bo);
+	svmgpu_device_del(dev);
+}
+
+static void test_mock_vm(void)
+{
+	struct svmgpu_device *dev;
+	struct svmgpu_vm *vm = (void *)1;
+	int before = count_fds();
+	int dev_fd;
+	uint32_t id;
+
+	mock_reset(true);
+	dev = fake_device_new();
+	REQUIRE(dev);
+	dev_fd = svmgpu_device_fd(dev);
+
+	mock.fail_request = DRM_IOCTL_SVMGPU_VM_CREATE;
+	mock.fail_errno = EOPNOTSUPP;
+	EXPECT_EQ(svmgpu_vm_new(dev, &vm), -EOPNOTSUPP);
+	EXPECT(!vm);
+	mock.fail_request = 0;
+	EXPECT_EQ(svmgpu_vm_new(dev, NULL), -EINVAL);
+
+	vm = fake_vm_new(dev);
+	REQUIRE(vm);
+	EXPECT_EQ(mock.fd, dev_fd);
+	EXPECT_EQ(mock.vm_create.extensions, 0);
+	EXPECT_EQ(mock.vm_create.flags, 0);
+	id = svmgpu_vm_id(vm);
+	EXPECT(fake_vm(id) >= 0);
+
+	/* The VM holds the device. */
+	svmgpu_device_del(dev);
+	EXPECT(fd_is_open(dev_fd));
+
+	EXPECT(svmgpu_vm_ref(vm) == vm);
+	svmgpu_vm_del(vm);
+	EXPECT_EQ(mock.num_events, 0);
+	EXPECT_EQ(svmgpu_vm_id(vm), id);
+
+	svmgpu_vm_del(vm);
+	EXPECT_EQ(mock.num_events, 1);
+	EXPECT_EVENT(0, EV_VM_DESTROY, id);
+	EXPECT_EQ(mock.vm_destroy.extensions, 0);
+	EXPECT_EQ(mock.vm_destroy.pad, 0);
+	EXPECT(fake_vm(id) < 0);
+	EXPECT(!fd_is_open(dev_fd));
+	EXPECT_EQ(count_fds(), before);
+}
+
+static void test_mock_vm_bind(void)
+{
+	struct drm_svmgpu_vm_bind_op ops[2];
+	struct drm_svmgpu_sync syncs[2];
+	struct svmgpu_device *dev;
+	struct svmgpu_vm *vm;
+	struct svmgpu_bo *bo;
+	unsigned int binds;
+	uint32_t s0, s1;
+	int dev_fd;
+
+	mock_reset(true);
+	dev = fake_device_new();
+	REQUIRE(dev);
+	dev_fd = svmgpu_device_fd(dev);
+	bo = fake_bo_new(dev, SZ_2M);
+	vm = fake_vm_new(dev);
+	REQUIRE(bo && vm);
+	REQUIRE(!drmSyncobjCreate(dev_fd, 0, &s0));
+	REQUIRE(!drmSyncobjCreate(dev_fd, 0, &s1));
+
+	ops[0] = (struct drm_svmgpu_vm_bind_op) {
+		.op = DRM_SVMGPU_VM_BIND_OP_MAP,
+		.flags = DRM_SVMGPU_VM_BIND_READONLY,
+		.handle = svmgpu_bo_handle(bo),
+		.bo_offset = SZ_64K,
+		.addr = 0x40000000,
+		.range = SZ_64K,
+	};
+	ops[1] = (struct drm_svmgpu_vm_bind_op) {
+		.op = DRM_SVMGPU_VM_BIND_OP_UNMAP,
+		.addr = 0x80000000,
+		.range = SZ_2M,
+	};
+	syncs[0] = (struct drm_svmgpu_sync) {
+		.handle = s0,
+		.flags = DRM_SVMGPU_SYNC_SIGNAL,
+	};
+	syncs[1] = (struct drm_svmgpu_sync) {
+		.handle = s1,
+		.flags = DRM_SVMGPU_SYNC_SIGNAL,
+	};
+
+	/* A thin wrapper: the caller's arrays go to the kernel as they are. */
+	EXPECT_EQ(svmgpu_vm_bind(vm, ops, 2, syncs, 2), 0);
+	EXPECT_EQ(mock.fd, dev_fd);
+	EXPECT_EQ(mock.vm_bind.extensions, 0);
+	EXPECT_EQ(mock.vm_bind.vm_id, svmgpu_vm_id(vm));
+	EXPECT_EQ(mock.vm_bind.num_ops, 2);
+	EXPECT_EQ_HEX(mock.vm_bind.ops, (uintptr_t)ops);
+	EXPECT_EQ(mock.vm_bind.num_syncs, 2);
+	EXPECT_EQ(mock.vm_bind.pad, 0);
+	EXPECT_EQ_HEX(mock.vm_bind.syncs, (uintptr_t)syncs);
+	EXPECT(!memcmp(mock.bind_ops, ops, sizeof(ops)));
+	EXPECT(!memcmp(mock.bind_syncs, syncs, sizeof(syncs)));
+	EXPECT(mock.syncobjs[s0 - FAKE_SYNCOBJ_BASE].fence);
+
+	/* A wait on a signalled syncobj, no syncs at all. */
+	syncs[0].flags = 0;
+	ops[0].addr += SZ_64K;
+	EXPECT_EQ(svmgpu_vm_bind(vm, ops, 1, syncs, 1), 0);
+	EXPECT_EQ(svmgpu_vm_bind(vm, &ops[1], 1, NULL, 0), 0);
+	EXPECT_EQ(mock.vm_bind.num_syncs, 0);
+	EXPECT_EQ(mock.vm_bind.syncs, 0);
+
+	/* Kernel errors come back. */
+	ops[0].handle = 0x7f;
+	EXPECT_EQ(svmgpu_vm_bind(vm, ops, 1, NULL, 0), -ENOENT);
+	ops[0].handle = svmgpu_bo_handle(bo);
+	ops[0].addr = 0x1000;	/* In the first 64 KiB. */
+	EXPECT_EQ(svmgpu_vm_bind(vm, ops, 1, NULL, 0), -EINVAL);
+	ops[0].addr = 0x40000000;
+	ops[0].pad = 1;
+	EXPECT_EQ(svmgpu_vm_bind(vm, ops, 1, NULL, 0), -EINVAL);
+	ops[0].pad = 0;
+	/* The kernel, not the library, rejects a count of 0. */
+	binds = mock.vm_binds;
+	EXPECT_EQ(svmgpu_vm_bind(vm, NULL, 0, NULL, 0), -EINVAL);
+	EXPECT_EQ(mock.vm_binds, binds + 1);
+
+	/* NULL arrays with counts are caught before the ioctl. */
+	EXPECT_EQ(svmgpu_vm_bind(vm, NULL, 1, NULL, 0), -EINVAL);
+	EXPECT_EQ(svmgpu_vm_bind(vm, ops, 1, NULL, 1), -EINVAL);
+	EXPECT_EQ(mock.vm_binds, binds + 1);
+
+	drmSyncobjDestroy(dev_fd, s0);
+	drmSyncobjDestroy(dev_fd, s1);
+	svmgpu_vm_del(vm);
+	svmgpu_bo_del(bo);
+	svmgpu_device_del(dev);
+}
+
+static void test_mock_vm_map_unmap(void)
+{
+	const struct drm_svmgpu_vm_bind_op *op = &mock.bind_ops[0];
+	struct svmgpu_device *dev, *dev2;
+	struct svmgpu_bo *bo, *bo2;
+	struct svmgpu_vm *vm;
+	unsigned int binds;
+
+	mock_reset(true);
+	dev = fake_device_new();
+	dev2 = fake_device_new();
+	REQUIRE(dev && dev2);
+	bo = fake_bo_new(dev, SZ_2M);
+	bo2 = fake_bo_new(dev2, SZ_2M);
+	vm = fake_vm_new(dev);
+	REQUIRE(bo && bo2 && vm);
+
+	EXPECT_EQ(svmgpu_vm_map(vm, bo, SZ_64K, 0x40000000, 3 * SZ_64K,
+				DRM_SVMGPU_VM_BIND_READONLY), 0);
+	EXPECT_EQ(mock.vm_bind.vm_id, svmgpu_vm_id(vm));
+	EXPECT_EQ(mock.vm_bind.num_ops, 1);
+	EXPECT_EQ(mock.vm_bind.num_syncs, 0);
+	EXPECT_EQ(mock.vm_bind.syncs, 0);
+	EXPECT_EQ(op->op, DRM_SVMGPU_VM_BIND_OP_MAP);
+	EXPECT_EQ(op->flags, DRM_SVMGPU_VM_BIND_READONLY);
+	EXPECT_EQ(op->handle, svmgpu_bo_handle(bo));
+	EXPECT_EQ(op->pad, 0);
+	EXPECT_EQ_HEX(op->bo_offset, SZ_64K);
+	EXPECT_EQ_HEX(op->addr, 0x40000000);
+	EXPECT_EQ_HEX(op->range, 3 * SZ_64K);
+
+	EXPECT_EQ(svmgpu_vm_unmap(vm, 0x40000000, SZ_64K), 0);
+	EXPECT_EQ(mock.vm_bind.num_ops, 1);
+	EXPECT_EQ(op->op, DRM_SVMGPU_VM_BIND_OP_UNMAP);
+	EXPECT_EQ(op->flags, 0);
+	EXPECT_EQ(op->handle, 0);
+	EXPECT_EQ(op->bo_offset, 0);
+	EXPECT_EQ_HEX(op->addr, 0x40000000);
+	EXPECT_EQ_HEX(op->range, SZ_64K);
+
+	/* The kernel checks bounds and alignment. */
+	EXPECT_EQ(svmgpu_vm_map(vm, bo, SZ_2M, 0x40000000, SZ_4K, 0),
+		  -EINVAL);
+	EXPECT_EQ(svmgpu_vm_map(vm, bo, 0, 0x40000800, SZ_4K, 0), -EINVAL);
+	EXPECT_EQ(svmgpu_vm_map(vm, bo, 0, 0x40000000, SZ_4K, 1u << 3),
+		  -EINVAL);
+	EXPECT_EQ(svmgpu_vm_unmap(vm, 0x40000000, 0), -EINVAL);
+
+	/* A BO of another device object: refused before the ioctl. */
+	binds = mock.vm_binds;
+	EXPECT_EQ(svmgpu_vm_map(vm, bo2, 0, 0x40000000, SZ_4K, 0), -EXDEV);
+	EXPECT_EQ(svmgpu_vm_map(vm, NULL, 0, 0x40000000, SZ_4K, 0), -EINVAL);
+	EXPECT_EQ(mock.vm_binds, binds);
+
+	svmgpu_vm_del(vm);
+	svmgpu_bo_del(bo);
+	svmgpu_bo_del(bo2);
+	svmgpu_device_del(dev);
+	svmgpu_device_del(dev2);
+}
+
+static void test_mock_queue(void)
+{
+	struct svmgpu_queue *q = (void *)1;
+	struct svmgpu_device *dev;
+	struct svmgpu_vm *vm;
+	uint32_t id;
+
+	mock_reset(true);
+	dev = fake_device_new();
+	REQUIRE(dev);
+	vm = fake_vm_new(dev);
+	REQUIRE(vm);
+
+	EXPECT_EQ(svmgpu_queue_new(vm, 2, DRM_SVMGPU_QUEUE_PRIORITY_HIGH, &q),
+		  0);
+	REQUIRE(q);
+	EXPECT_EQ(mock.fd, svmgpu_device_fd(dev));
+	EXPECT_EQ(mock.queue_create.extensions, 0);
+	EXPECT_EQ(mock.queue_create.vm_id, svmgpu_vm_id(vm));
+	EXPECT_EQ(mock.queue_create.engine, 2);
+	EXPECT_EQ(mock.queue_create.priority, DRM_SVMGPU_QUEUE_PRIORITY_HIGH);
+	EXPECT_EQ(mock.queue_create.flags, 0);
+	EXPECT_EQ(mock.queue_create.pad, 0);
+	id = svmgpu_queue_id(q);
+	EXPECT(fake_queue(id) >= 0);
+
+	EXPECT(svmgpu_queue_ref(q) == q);
+	svmgpu_queue_del(q);
+	EXPECT_EQ(mock.num_events, 0);
+	svmgpu_queue_del(q);
+	EXPECT_EQ(mock.num_events, 1);
+	EXPECT_EVENT(0, EV_QUEUE_DESTROY, id);
+	EXPECT_EQ(mock.queue_destroy.extensions, 0);
+	EXPECT_EQ(mock.queue_destroy.pad, 0);
+
+	/* The kernel checks engine and priority. */
+	q = (void *)1;
+	EXPECT_EQ(svmgpu_queue_new(vm, 3, DRM_SVMGPU_QUEUE_PRIORITY_NORMAL,
+				   &q), -EINVAL);
+	EXPECT(!q);
+	EXPECT_EQ(svmgpu_queue_new(vm, 0, 3, &q), -EINVAL);
+	mock.deny_high = true;
+	EXPECT_EQ(svmgpu_queue_new(vm, 0, DRM_SVMGPU_QUEUE_PRIORITY_HIGH, &q),
+		  -EACCES);
+	EXPECT(!q);
+	EXPECT_EQ(svmgpu_queue_new(vm, 0, DRM_SVMGPU_QUEUE_PRIORITY_LOW,
+				   NULL), -EINVAL);
+
+	/* Failed creates took no reference on the VM. */
+	svmgpu_vm_del(vm);
+	EXPECT_EQ(mock.num_events, 2);
+	EXPECT_EVENT(1, EV_VM_DESTROY, mock.queue_create.vm_id);
+	svmgpu_device_del(dev);
+}
+
+/* A queue keeps its VM, and its VM's device, until it goes away. */
+static void test_mock_queue_holds_vm(void)
+{
+	struct svmgpu_device *dev;
+	struct svmgpu_queue *q;
+	struct svmgpu_vm *vm;
+	int before = count_fds();
+	uint32_t vm_id, q_id;
+	int dev_fd;
+
+	mock_reset(true);
+	dev = fake_device_new();
+	REQUIRE(dev);
+	dev_fd = svmgpu_device_fd(dev);
+	vm = fake_vm_new(dev);
+	REQUIRE(vm);
+	q = fake_queue_new(vm);
+	REQUIRE(q);
+	vm_id = svmgpu_vm_id(vm);
+	q_id = svmgpu_queue_id(q);
+
+	svmgpu_device_del(dev);
+	svmgpu_vm_del(vm);
+	EXPECT_EQ(mock.num_events, 0);
+	EXPECT(fd_is_open(dev_fd));
+	EXPECT_EQ(svmgpu_queue_exec(q, 0x100000, 16, NULL, 0), 0);
+
+	/* The queue goes first, then its VM, then the device's fd. */
+	svmgpu_queue_del(q);
+	EXPECT_EQ(mock.num_events, 2);
+	EXPECT_EVENT(0, EV_QUEUE_DESTROY, q_id);
+	EXPECT_EVENT(1, EV_VM_DESTROY, vm_id);
+	EXPECT(!fd_is_open(dev_fd));
+	EXPECT_EQ(count_fds(), before);
+}
+
+static void test_mock_queue_exec(void)
+{
+	struct drm_svmgpu_sync syncs[2];
+	struct svmgpu_device *dev;
+	struct svmgpu_queue *q;
+	struct svmgpu_vm *vm;
+	unsigned int execs;
+	uint32_t s0, s1;
+	int dev_fd;
+
+	mock_reset(true);
+	dev = fake_device_new();
+	REQUIRE(dev);
+	dev_fd = svmgpu_device_fd(dev);
+	vm = fake_vm_new(dev);
+	REQUIRE(vm);
+	q = fake_queue_new(vm);
+	REQUIRE(q);
+	REQUIRE(!drmSyncobjCreate(dev_fd, 0, &s0));
+	REQUIRE(!drmSyncobjCreate(dev_fd, 0, &s1));
+
+	syncs[0] = (struct drm_svmgpu_sync) {
+		.handle = s0,
+		.flags = DRM_SVMGPU_SYNC_SIGNAL,
+	};
+	EXPECT_EQ(svmgpu_queue_exec(q, 0x0000000100200000ull, 4096, syncs, 1),
+		  0);
+	EXPECT_EQ(mock.fd, dev_fd);
+	EXPECT_EQ(mock.exec.extensions, 0);
+	EXPECT_EQ(mock.exec.queue_id, svmgpu_queue_id(q));
+	EXPECT_EQ(mock.exec.num_syncs, 1);
+	EXPECT_EQ_HEX(mock.exec.syncs, (uintptr_t)syncs);
+	EXPECT_EQ_HEX(mock.exec.address, 0x0000000100200000ull);
+	EXPECT_EQ(mock.exec.length, 4096);
+	EXPECT_EQ(mock.exec.flags, 0);
+
+	/* Wait for the first job, signal a second syncobj. */
+	syncs[0].flags = 0;
+	syncs[1] = (struct drm_svmgpu_sync) {
+		.handle = s1,
+		.flags = DRM_SVMGPU_SYNC_SIGNAL,
+	};
+	EXPECT_EQ(svmgpu_queue_exec(q, 0x100000, 8, syncs, 2), 0);
+	EXPECT(!memcmp(mock.exec_syncs, syncs, sizeof(syncs)));
+
+	EXPECT_EQ(svmgpu_queue_exec(q, 0x100000, 8, NULL, 0), 0);
+	EXPECT_EQ(mock.exec.num_syncs, 0);
+	EXPECT_EQ(mock.exec.syncs, 0);
+
+	/* Kernel errors come back. */
+	EXPECT_EQ(svmgpu_queue_exec(q, 0x100000, 0, NULL, 0), -EINVAL);
+	EXPECT_EQ(svmgpu_queue_exec(q, 0x100002, 8, NULL, 0), -EINVAL);
+	EXPECT_EQ(svmgpu_queue_exec(q, 0x100000, (1u << 20) + 4, NULL, 0),
+		  -EINVAL);
+	syncs[0].handle = 0x7f;
+	EXPECT_EQ(svmgpu_queue_exec(q, 0x100000, 8, syncs, 1), -ENOENT);
+	mock.queues[svmgpu_queue_id(q) - FAKE_QUEUE_ID_BASE].banned = true;
+	EXPECT_EQ(svmgpu_queue_exec(q, 0x100000, 8, NULL, 0), -ECANCELED);
+
+	/* NULL syncs with a count: caught before the ioctl. */
+	execs = mock.execs;
+	EXPECT_EQ(svmgpu_queue_exec(q, 0x100000, 8, NULL, 1), -EINVAL);
+	EXPECT_EQ(mock.execs, execs);
+
+	drmSyncobjDestroy(dev_fd, s0);
+	drmSyncobjDestroy(dev_fd, s1);
+	svmgpu_queue_del(q);
+	svmgpu_vm_del(vm);
+	svmgpu_device_del(dev);
+}
+
+/* Run svmgpu_queue_exec_wait() and check the deadline it waited for. */
+static void expect_exec_wait_deadline(struct svmgpu_queue *q,
+				      int64_t timeout, bool forever)
+{
+	int64_t before, after;
+
+	before = monotonic_ns();
+	EXPECT_EQ(svmgpu_queue_exec_wait(q, 0x100000, 8, timeout), 0);
+	after = monotonic_ns();
+	if (forever) {
+		EXPECT_EQ_HEX(mock.last_wait.timeout, INT64_MAX);
+	} else {
+		EXPECT(mock.last_wait.timeout >= before + timeout);
+		EXPECT(mock.last_wait.timeout <= after + timeout);
+	}
+}
+
+static void test_mock_exec_wait(void)
+{
+	struct svmgpu_device *dev;
+	struct svmgpu_queue *q;
+	struct svmgpu_vm *vm;
+	uint32_t handle;
+
+	mock_reset(true);
+	dev = fake_device_new();
+	REQUIRE(dev);
+	vm = fake_vm_new(dev);
+	REQUIRE(vm);
+	q = fake_queue_new(vm);
+	REQUIRE(q);
+
+	expect_exec_wait_deadline(q, 5000000000ll, false);
+	/* A binary syncobj, signalled by the job and waited for. */
+	EXPECT_EQ(mock.syncobj_creates, 1);
+	EXPECT_EQ(mock.create_flags, 0);
+	handle = mock.exec_syncs[0].handle;
+	EXPECT_EQ(mock.exec.queue_id, svmgpu_queue_id(q));
+	EXPECT_EQ_HEX(mock.exec.address, 0x100000);
+	EXPECT_EQ(mock.exec.length, 8);
+	EXPECT_EQ(mock.exec.num_syncs, 1);
+	EXPECT(fake_syncobj(handle) < 0);	/* Destroyed again. */
+	EXPECT_EQ(mock.exec_syncs[0].flags, DRM_SVMGPU_SYNC_SIGNAL);
+	EXPECT_EQ(mock.exec_syncs[0].point, 0);
+	EXPECT_EQ(mock.syncobj_waits, 1);
+	EXPECT_EQ(mock.last_wait.count, 1);
+	EXPECT_EQ(mock.last_wait.handle, handle);
+	EXPECT_EQ(mock.last_wait.flags, 0);
+	EXPECT_EQ(mock.num_events, 1);
+	EXPECT_EVENT(0, EV_SYNCOBJ_DESTROY, handle);
+
+	/* 0 polls: the deadline is now. Negative or huge: for ever. */
+	expect_exec_wait_deadline(q, 0, false);
+	expect_exec_wait_deadline(q, -1, true);
+	expect_exec_wait_deadline(q, INT64_MIN, true);
+	expect_exec_wait_deadline(q, INT64_MAX, true);
+	expect_exec_wait_deadline(q, INT64_MAX - 1000, true);
+
+	svmgpu_queue_del(q);
+	svmgpu_vm_del(vm);
+	svmgpu_device_del(dev);
+}
+
+static void test_mock_exec_wait_errors(void)
+{
+	struct svmgpu_device *dev;
+	struct svmgpu_queue *q;
+	struct svmgpu_vm *vm;
+	unsigned int i;
+
+	mock_reset(true);
+	dev = fake_device_new();
+	REQUIRE(dev);
+	vm = fake_vm_new(dev);
+	REQUIRE(vm);
+	q = fake_queue_new(vm);
+	REQUIRE(q);
+
+	/* A timeout, as upstream libdrm reports it, and as forks do. */
+	mock.wait_ret = -ETIME;
+	EXPECT_EQ(svmgpu_queue_exec_wait(q, 0x100000, 8, 1000), -ETIME);
+	mock.wait_ret = ETIME;
+	EXPECT_EQ(svmgpu_queue_exec_wait(q, 0x100000, 8, 1000), -ETIME);
+	mock.wait_ret = 0;
+	EXPECT_EQ(mock.syncobj_waits, 2);
+
+	/* The submission fails: no wait. */
+	EXPECT_EQ(svmgpu_queue_exec_wait(q, 0x100000, 0, 1000), -EINVAL);
+	mock.queues[svmgpu_queue_id(q) - FAKE_QUEUE_ID_BASE].banned = true;
+	EXPECT_EQ(svmgpu_queue_exec_wait(q, 0x100000, 8, 1000), -ECANCELED);
+	EXPECT_EQ(mock.syncobj_waits, 2);
+
+	/* Every syncobj created was destroyed. */
+	EXPECT_EQ(mock.syncobj_creates, 4);
+	EXPECT_EQ(mock.num_events, 4);
+	for (i = 0; i < mock.num_events; i++)
+		EXPECT_EQ(mock.events[i].type, EV_SYNCOBJ_DESTROY);
+	for (i = 0; i < FAKE_MAX_OBJS; i++)
+		EXPECT(!mock.syncobjs[i].live);
+
+	/* The syncobj cannot be created: nothing is submitted. */
+	mock.syncobj_create_errno = EMFILE;
+	EXPECT_EQ(svmgpu_queue_exec_wait(q, 0x100000, 8, 1000), -EMFILE);
+	EXPECT_EQ(mock.execs, 4);
+	EXPECT_EQ(mock.num_events, 4);
+
+	svmgpu_queue_del(q);
+	svmgpu_vm_del(vm);
+	svmgpu_device_del(dev);
+}
+
+/*
+ * Objects may be dropped in any order: every kernel object is destroyed on
+ * the device's fd, which closes last, and nothing leaks.
+ */
+static void test_mock_teardown_any_order(void)
+{
+	struct svmgpu_device *dev;
+	struct svmgpu_queue *q;
+	struct svmgpu_vm *vm;
+	struct svmgpu_bo *bo;
+	int before = count_fds();
+	void *ptr = NULL;
+	int dev_fd, i;
+
+	mock_reset(true);
+	dev = fake_device_new();
+	REQUIRE(dev);
+	dev_fd = svmgpu_device_fd(dev);
+	bo = fake_bo_new(dev, SZ_2M);
+	vm = fake_vm_new(dev);
+	REQUIRE(bo && vm);
+	q = fake_queue_new(vm);
+	REQUIRE(q);
+	EXPECT_EQ(svmgpu_vm_map(vm, bo, 0, SZ_2M, SZ_2M, 0), 0);
+	EXPECT_EQ(svmgpu_bo_map(bo, &ptr), 0);
+
+	svmgpu_device_del(dev);
+	svmgpu_vm_del(vm);
+	svmgpu_bo_del(bo);
+	EXPECT(fd_is_open(dev_fd));
+	svmgpu_queue_del(q);
+
+	EXPECT_EQ(mock.num_events, 4);
+	EXPECT_EVENT(0, EV_MUNMAP, (uintptr_t)ptr);
+	EXPECT_EVENT(1, EV_GEM_CLOSE, 1);
+	EXPECT_EVENT(2, EV_QUEUE_DESTROY, FAKE_QUEUE_ID_BASE + 1);
+	EXPECT_EVENT(3, EV_VM_DESTROY, FAKE_VM_ID_BASE + 1);
+	for (i = 0; i < FAKE_MAX_OBJS; i++)
+		EXPECT(!mock.bos[i].live && !mock.vms[i] &&
+		       !mock.queues[i].live && !mock.maps[i].addr);
+	EXPECT(!fd_is_open(dev_fd));
+	EXPECT_EQ(count_fds(), before);
+}
+
+/* ---- Jobs, run by the stand-in kernel ---------------------------------- */
+
+/* Map @size bytes of a new BO at @va in @vm; return the BO and its map. */
+static struct svmgpu_bo *mapped_bo(struct svmgpu_device *dev,
+				   struct svmgpu_vm *vm, uint64_t size,
+				   uint64_t va, uint32_t flags, void **ptr)
+{
+	struct svmgpu_bo *bo = fake_bo_new(dev, size);
+
+	if (!bo)
+		return NULL;
+	EXPECT_EQ(svmgpu_vm_map(vm, bo, 0, va, size, flags), 0);
+	EXPECT_EQ(svmgpu_bo_map(bo, ptr), 0);
+	return bo;
+}
+
+/*
+ * The builder's streams, run by an interpreter written from the uAPI text,
+ * do what they say, and a job that fails still completes.
+ */
+static void test_mock_jobs_run(void)
+{
+	struct svmgpu_bo *src, *dst, *cmd;
+	void *src_ptr, *dst_ptr, *cmd_ptr;
+	struct svmgpu_device *dev;
+	struct svmgpu_queue *q;
+	struct svmgpu_vm *vm;
+	struct svmgpu_cs *cs;
+	const uint32_t *d;
+	uint32_t i;
+
+	mock_reset(true);
+	mock.run_jobs = true;
+	dev = fake_device_new();
+	REQUIRE(dev);
+	vm = fake_vm_new(dev);
+	REQUIRE(vm);
+	src = mapped_bo(dev, vm, SZ_64K, 0x100000, 0, &src_ptr);
+	dst = mapped_bo(dev, vm, SZ_64K, 0x200000, 0, &dst_ptr);
+	cmd = mapped_bo(dev, vm, SZ_4K, 0x300000, DRM_SVMGPU_VM_BIND_READONLY,
+			&cmd_ptr);
+	REQUIRE(src && dst && cmd && src_ptr && dst_ptr && cmd_ptr);
+	q = fake_queue_new(vm);
+	REQUIRE(q);
+	REQUIRE(!svmgpu_cs_new(&cs));
+
+	svmgpu_cs_fill(cs, 0x100000, 0xa1b2c3d4, SZ_64K);
+	svmgpu_cs_write_imm32(cs, 0x100010, 0x11111111);
+	svmgpu_cs_write_imm64(cs, 0x100018, 0x2222222233333333ull);
+	svmgpu_cs_nop(cs, 2);
+	svmgpu_cs_copy(cs, 0x100000, 0x200004, SZ_64K - 8);
+	svmgpu_cs_end(cs);
+	EXPECT_EQ(svmgpu_cs_write(cs, cmd_ptr, SZ_4K), 0);
+	EXPECT_EQ(svmgpu_queue_exec_wait(q, 0x300000, svmgpu_cs_size(cs),
+					 1000000000), 0);
+	EXPECT_EQ(mock.jobs, 1);
+	EXPECT_EQ(mock.job_error, 0);
+
+	d = dst_ptr;
+	EXPECT_EQ_HEX(d[0], 0);
+	EXPECT_EQ_HEX(d[1], 0xa1b2c3d4);
+	EXPECT_EQ_HEX(d[5], 0x11111111);
+	EXPECT_EQ_HEX(d[7], 0x33333333);
+	EXPECT_EQ_HEX(d[8], 0x22222222);
+	for (i = 9; i < SZ_64K / 4 - 1; i++)
+		if (d[i] != 0xa1b2c3d4)
+			break;
+	EXPECT_EQ(i, SZ_64K / 4 - 1);
+	EXPECT_EQ_HEX(d[SZ_64K / 4 - 1], 0);
+
+	/*
+	 * A FILL of the read-only command BO faults: the job completes all
+	 * the same, so exec_wait succeeds, but the queue is banned.
+	 */
+	svmgpu_cs_reset(cs);
+	svmgpu_cs_fill(cs, 0x300000, 0, 4);
+	svmgpu_cs_end(cs);
+	EXPECT_EQ(svmgpu_cs_write(cs, cmd_ptr, SZ_4K), 0);
+	EXPECT_EQ(svmgpu_queue_exec_wait(q, 0x300000, svmgpu_cs_size(cs),
+					 1000000000), 0);
+	EXPECT_EQ(mock.job_error, -EFAULT);
+	EXPECT_EQ(svmgpu_queue_exec_wait(q, 0x300000, svmgpu_cs_size(cs),
+					 1000000000), -ECANCELED);
+
+	svmgpu_cs_del(cs);
+	svmgpu_queue_del(q);
+	svmgpu_vm_del(vm);
+	svmgpu_bo_del(cmd);
+	svmgpu_bo_del(dst);
+	svmgpu_bo_del(src);
+	svmgpu_device_del(dev);
+}
+
+/* examples/fill_copy.c, built with its main() renamed to this. */
+int svmgpu_fill_copy_main(int argc, char **argv);
+
+/* Run the example with its stdout in @out; return its exit status. */
+static int run_example(char *out, size_t len)
+{
+	char name[] = "svmgpu_fill_copy";
+	char *argv[] = { name, NULL };
+	int saved, status;
+	FILE *tmp;
+	size_t n;
+
+	out[0] = '\0';
+	tmp = tmpfile();
+	if (!tmp)
+		return -1;
+	fflush(stdout);
+	saved = dup(STDOUT_FILENO);
+	dup2(fileno(tmp), STDOUT_FILENO);
+	status = svmgpu_fill_copy_main(1, argv);
+	fflush(stdout);
+	dup2(saved, STDOUT_FILENO);
+	close(saved);
+
+	rewind(tmp);
+	n = fread(out, 1, len - 1, tmp);
+	out[n] = '\0';
+	fclose(tmp);
+	return status;
+}
+
+/* The example program, on the fake GPU with every feature. */
+static void test_example_fill_copy(void)
+{
+	int before = count_fds();
+	char out[256];
+	int i;
+
+	mock_reset(true);
+	mock.enumerate = true;
+	mock.run_jobs = true;
+	mock.answer.info.features = DRM_SVMGPU_FEATURE_GEM |
+				    DRM_SVMGPU_FEATURE_VM |
+				    DRM_SVMGPU_FEATURE_EXEC;
+	EXPECT_EQ(run_example(out, sizeof(out)), 0);
+	EXPECT(!strcmp(out, "fill+copy of 1048576 bytes: OK\n"));
+	if (strcmp(out, "fill+copy of 1048576 bytes: OK\n"))
+		diag("output: %s", out);
+	EXPECT_EQ(mock.jobs, 1);
+	EXPECT_EQ(mock.job_error, 0);
+
+	/* Everything it created is gone, and no fd is left open. */
+	for (i = 0; i < FAKE_MAX_OBJS; i++)
+		EXPECT(!mock.bos[i].live && !mock.vms[i] &&
+		       !mock.queues[i].live && !mock.syncobjs[i].live &&
+		       !mock.maps[i].addr);
+	EXPECT_EQ(count_fds(), before);
+}
+
+/* A GPU that does nothing: the example sees the mismatch. */
+static void test_example_fill_copy_mismatch(void)
+{
+	char out[256];
+
+	mock_reset(true);
+	mock.enumerate = true;
+	mock.answer.info.features = ~0ull;
+	EXPECT_EQ(run_example(out, sizeof(out)), 1);
+	EXPECT(strstr(out, "fill+copy of 1048576 bytes: mismatch at byte 0: "
+		      "0x00000000, expected 0x") == out);
+}
+
+/* A driver without the features: the example skips, saying which. */
+static void test_example_fill_copy_skip(void)
+{
+	char out[256];
+
+	mock_reset(true);
+	mock.enumerate = true;
+	EXPECT_EQ(run_example(out, sizeof(out)), 77);
+	EXPECT(!strcmp(out, "skipped: the driver does not implement GEM, VM, "
+		       "EXEC yet\n"));
+	EXPECT_EQ(mock.ioctls, 0);
+
+	mock.answer.info.features = DRM_SVMGPU_FEATURE_GEM | (1ull << 40);
+	EXPECT_EQ(run_example(out, sizeof(out)), 77);
+	EXPECT(!strcmp(out, "skipped: the driver does not implement VM, EXEC "
+		       "yet\n"));
+	EXPECT_EQ(mock.ioctls, 0);
+}
+
 /* ---- Runner ------------------------------------------------------------- */
 
-static const struct {
-	const char *name;
-	void (*fn)(void);
-} tests[] = {
+static void mock_off(void)
+{
+	mock_reset(false);
+}
+
+static const struct tap_test tests[] = {
 	{ "null_arguments", test_null_arguments },
+	{ "null_objects", test_null_objects },
 	{ "new_bad_fd", test_new_bad_fd },
 	{ "new_dev_null", test_new_dev_null },
 	{ "new_pipe", test_new_pipe },
@@ -764,11 +2590,29 @@ static const struct {
 	{ "mock_system_svm", test_mock_system_svm },
 	{ "mock_open_order", test_mock_open_order },
 	{ "mock_open_fallback", test_mock_open_fallback },
+	{ "mock_bo_new", test_mock_bo_new },
+	{ "mock_bo_new_errors", test_mock_bo_new_errors },
+	{ "mock_bo_refcount", test_mock_bo_refcount },
+	{ "mock_bo_map", test_mock_bo_map },
+	{ "mock_bo_map_errors", test_mock_bo_map_errors },
+	{ "mock_bo_map_threads", test_mock_bo_map_threads },
+	{ "mock_vm", test_mock_vm },
+	{ "mock_vm_bind", test_mock_vm_bind },
+	{ "mock_vm_map_unmap", test_mock_vm_map_unmap },
+	{ "mock_queue", test_mock_queue },
+	{ "mock_queue_holds_vm", test_mock_queue_holds_vm },
+	{ "mock_queue_exec", test_mock_queue_exec },
+	{ "mock_exec_wait", test_mock_exec_wait },
+	{ "mock_exec_wait_errors", test_mock_exec_wait_errors },
+	{ "mock_teardown_any_order", test_mock_teardown_any_order },
+	{ "mock_jobs_run", test_mock_jobs_run },
+	{ "example_fill_copy", test_example_fill_copy },
+	{ "example_fill_copy_mismatch", test_example_fill_copy_mismatch },
+	{ "example_fill_copy_skip", test_example_fill_copy_skip },
 };
 
 int main(void)
 {
-	unsigned int i, failed = 0;
 	size_t n;
 
 	for (n = 0; n < NUM_FAKE_NODES; n++) {
@@ -782,24 +2626,5 @@ int main(void)
 		fake_nodes[n].rdev = st.st_rdev;
 	}
 
-	for (i = 0; i < ARRAY_SIZE(tests); i++) {
-		t_failed = false;
-		t_skip = NULL;
-		mock_reset(false);
-		tests[i].fn();
-		mock_reset(false);
-		fflush(stdout);
-
-		if (t_skip && !t_failed)
-			printf("ok %u - %s # SKIP %s\n", i + 1, tests[i].name,
-			       t_skip);
-		else
-			printf("%s %u - %s\n", t_failed ? "not ok" : "ok",
-			       i + 1, tests[i].name);
-		failed += t_failed;
-	}
-	printf("1..%u\n", i);
-	if (failed)
-		printf("# %u of %u tests failed\n", failed, i);
-	return failed ? 1 : 0;
+	return tap_run(tests, ARRAY_SIZE(tests), mock_off);
 }

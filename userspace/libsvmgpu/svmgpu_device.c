@@ -6,8 +6,6 @@
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <stdatomic.h>
-#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,13 +13,7 @@
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
-#include <xf86drm.h>
-
-#include "svmgpu_drm.h"
-#include "svmgpu.h"
-
-/* Everything is hidden (-fvisibility=hidden) unless marked with this. */
-#define SVMGPU_PUBLIC __attribute__((visibility("default")))
+#include "svmgpu_priv.h"
 
 /* The driver name is part of the uAPI and never changes. */
 #define SVMGPU_DRIVER_NAME "svmgpu"
@@ -42,17 +34,6 @@
 	(offsetof(struct drm_svmgpu_query_device_info, va_bits) + \
 	 sizeof(((struct drm_svmgpu_query_device_info *)0)->va_bits))
 
-struct svmgpu_device {
-	/* References; the last svmgpu_device_del() frees the device. */
-	atomic_uint refcount;
-
-	/* Our own DRM fd, closed with the device. */
-	int fd;
-
-	/* Read once at creation; immutable afterwards. */
-	struct svmgpu_device_info info;
-};
-
 /* Whether @fd is a DRM node whose driver is exactly "svmgpu". */
 static bool fd_is_svmgpu(int fd)
 {
@@ -70,15 +51,16 @@ SVMGPU_PUBLIC int svmgpu_device_query(struct svmgpu_device *dev,
 	struct drm_svmgpu_device_query q = {
 		.query = query,
 	};
+	int ret;
 
 	if (!dev || !size || (!data && *size))
 		return -EINVAL;
 
 	q.size = *size;
 	q.data = (uintptr_t)data;
-	/* drmIoctl() restarts on EINTR and EAGAIN. */
-	if (drmIoctl(dev->fd, DRM_IOCTL_SVMGPU_DEVICE_QUERY, &q))
-		return -errno;
+	ret = svmgpu_ioctl(dev->fd, DRM_IOCTL_SVMGPU_DEVICE_QUERY, &q);
+	if (ret)
+		return ret;
 
 	*size = q.size;
 	return 0;
@@ -298,13 +280,14 @@ SVMGPU_PUBLIC int svmgpu_device_open(unsigned int index,
 	if (ret)
 		goto out_close;
 
-	/* Stable order whatever the enumeration order was. */
-	qsort(list.nodes, list.count, sizeof(*list.nodes), node_cmp);
-
+	/* With no device, list.nodes is NULL, which qsort() must not get. */
 	if (index >= list.count) {
 		ret = -ENODEV;
 		goto out_close;
 	}
+
+	/* Stable order whatever the enumeration order was. */
+	qsort(list.nodes, list.count, sizeof(*list.nodes), node_cmp);
 	/* device_create() takes over the fd, also on failure. */
 	ret = device_create(list.nodes[index].fd, out);
 	list.nodes[index].fd = -1;
@@ -321,18 +304,13 @@ SVMGPU_PUBLIC struct svmgpu_device *
 svmgpu_device_ref(struct svmgpu_device *dev)
 {
 	if (dev)
-		atomic_fetch_add_explicit(&dev->refcount, 1,
-					  memory_order_relaxed);
+		svmgpu_refcount_get(&dev->refcount);
 	return dev;
 }
 
 SVMGPU_PUBLIC void svmgpu_device_del(struct svmgpu_device *dev)
 {
-	if (!dev)
-		return;
-	/* acq_rel: the last owner must see every other owner's writes. */
-	if (atomic_fetch_sub_explicit(&dev->refcount, 1,
-				      memory_order_acq_rel) != 1)
+	if (!dev || !svmgpu_refcount_put(&dev->refcount))
 		return;
 
 	close(dev->fd);

@@ -1,0 +1,151 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Copyright (c) 2026 The svmgpu authors
+ *
+ * libsvmgpu: submission queues and job submission.
+ */
+#include <stdlib.h>
+#include <time.h>
+
+#include "svmgpu_priv.h"
+
+#define NSEC_PER_SEC 1000000000ll
+
+SVMGPU_PUBLIC int svmgpu_queue_new(struct svmgpu_vm *vm, uint32_t engine,
+				   uint32_t priority,
+				   struct svmgpu_queue **out)
+{
+	struct drm_svmgpu_queue_create req = {
+		.engine = engine,
+		.priority = priority,
+	};
+	struct svmgpu_queue *q;
+	int ret;
+
+	if (!out)
+		return -EINVAL;
+	*out = NULL;
+	if (!vm)
+		return -EINVAL;
+
+	/* Allocate first: no queue to destroy if we run out of memory. */
+	q = calloc(1, sizeof(*q));
+	if (!q)
+		return -ENOMEM;
+
+	req.vm_id = vm->id;
+	ret = svmgpu_ioctl(vm->dev->fd, DRM_IOCTL_SVMGPU_QUEUE_CREATE, &req);
+	if (ret) {
+		free(q);
+		return ret;
+	}
+
+	atomic_init(&q->refcount, 1);
+	q->vm = svmgpu_vm_ref(vm);
+	q->id = req.queue_id;
+	*out = q;
+	return 0;
+}
+
+SVMGPU_PUBLIC struct svmgpu_queue *svmgpu_queue_ref(struct svmgpu_queue *q)
+{
+	if (q)
+		svmgpu_refcount_get(&q->refcount);
+	return q;
+}
+
+SVMGPU_PUBLIC void svmgpu_queue_del(struct svmgpu_queue *q)
+{
+	struct drm_svmgpu_queue_destroy req = { 0 };
+
+	if (!q || !svmgpu_refcount_put(&q->refcount))
+		return;
+
+	/* The id is ours: an error would be a kernel bug, and nothing to do. */
+	req.queue_id = q->id;
+	svmgpu_ioctl(q->vm->dev->fd, DRM_IOCTL_SVMGPU_QUEUE_DESTROY, &req);
+
+	/* Last: the VM outlives every queue created on it. */
+	svmgpu_vm_del(q->vm);
+	free(q);
+}
+
+SVMGPU_PUBLIC uint32_t svmgpu_queue_id(const struct svmgpu_queue *q)
+{
+	return q ? q->id : 0;
+}
+
+SVMGPU_PUBLIC int svmgpu_queue_exec(struct svmgpu_queue *q, uint64_t address,
+				    uint32_t length,
+				    const struct drm_svmgpu_sync *syncs,
+				    uint32_t num_syncs)
+{
+	struct drm_svmgpu_exec req = { 0 };
+
+	if (!q || (!syncs && num_syncs))
+		return -EINVAL;
+
+	req.queue_id = q->id;
+	req.num_syncs = num_syncs;
+	req.syncs = (uintptr_t)syncs;
+	req.address = address;
+	req.length = length;
+	return svmgpu_ioctl(q->vm->dev->fd, DRM_IOCTL_SVMGPU_EXEC, &req);
+}
+
+/*
+ * The absolute CLOCK_MONOTONIC deadline, in nanoseconds, that is @timeout_ns
+ * from now, as DRM_IOCTL_SYNCOBJ_WAIT takes it. A negative @timeout_ns, or a
+ * deadline past INT64_MAX, is INT64_MAX: for ever.
+ */
+static int64_t deadline_ns(int64_t timeout_ns)
+{
+	struct timespec now;
+	int64_t now_ns;
+
+	if (timeout_ns < 0)
+		return INT64_MAX;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	now_ns = (int64_t)now.tv_sec * NSEC_PER_SEC + now.tv_nsec;
+	if (timeout_ns > INT64_MAX - now_ns)
+		return INT64_MAX;
+	return now_ns + timeout_ns;
+}
+
+SVMGPU_PUBLIC int svmgpu_queue_exec_wait(struct svmgpu_queue *q,
+					 uint64_t address, uint32_t length,
+					 int64_t timeout_ns)
+{
+	struct drm_svmgpu_sync sync = {
+		.flags = DRM_SVMGPU_SYNC_SIGNAL,
+	};
+	int fd, ret;
+
+	if (!q)
+		return -EINVAL;
+	fd = q->vm->dev->fd;
+
+	/* libdrm's syncobj helpers return -1 and set errno. */
+	if (drmSyncobjCreate(fd, 0, &sync.handle))
+		return -errno;
+
+	ret = svmgpu_queue_exec(q, address, length, &sync, 1);
+	if (ret)
+		goto out_destroy;
+
+	/*
+	 * The syncobj holds the job's fence once EXEC returns, so no
+	 * WAIT_FOR_SUBMIT: a missing fence is an error, not a hang. -ETIME is
+	 * the timeout. Unlike drmSyncobjCreate(), this helper returns the
+	 * error itself: -errno upstream, but some libdrm forks return errno.
+	 */
+	ret = drmSyncobjWait(fd, &sync.handle, 1, deadline_ns(timeout_ns), 0,
+			     NULL);
+	if (ret > 0)
+		ret = -ret;
+
+out_destroy:
+	drmSyncobjDestroy(fd, sync.handle);
+	return ret;
+}
