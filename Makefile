@@ -12,7 +12,7 @@
 
 T ?= *
 
-.PHONY: all demo check deps kernel lib igt vm-shell clean help
+.PHONY: all demo check bench deps kernel lib igt vm-shell clean help
 
 all: kernel lib igt
 
@@ -27,6 +27,10 @@ demo:
 
 check:
 	T='$(T)' scripts/check.sh
+
+#   make bench    benchmarks in the VM, as ratios to a same-boot reference
+bench:
+	scripts/bench.sh
 
 # The pieces, for development loops.
 kernel: deps
