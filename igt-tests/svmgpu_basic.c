@@ -40,14 +40,14 @@ IGT_TEST_DESCRIPTION("Basic svmgpu uAPI: render node, device query, module reloa
 	(DRM_SVMGPU_PAGE_SIZE_4K | DRM_SVMGPU_PAGE_SIZE_64K | \
 	 DRM_SVMGPU_PAGE_SIZE_2M)
 
-/* Feature bits the uAPI header defines: none yet. */
-#define KNOWN_FEATURES	0ull
+/* Feature bits the uAPI header defines. */
+#define KNOWN_FEATURES	SVMGPU_KNOWN_FEATURES
 
 /*
  * The last ioctl the header defines. Ioctl numbers are append-only, so
  * everything above it must be rejected; move this when appending one.
  */
-#define LAST_SVMGPU_IOCTL	DRM_SVMGPU_DEVICE_QUERY
+#define LAST_SVMGPU_IOCTL	DRM_SVMGPU_EXEC
 
 /* How many times module-reload cycles the module. */
 #define RELOAD_CYCLES	5
@@ -516,6 +516,80 @@ static void test_unknown_ioctl(int fd)
 }
 
 /*
+ * The ioctls of a feature whose bit is clear fail with -EOPNOTSUPP,
+ * whatever their argument: user space learns from the feature bits, and
+ * the ioctl numbers are already reserved. Arguments here are well formed
+ * (as far as they can be without the feature), so that no other error
+ * applies.
+ */
+static void test_unimplemented_features(int fd)
+{
+	struct drm_svmgpu_vm_bind_op op = {
+		.op = DRM_SVMGPU_VM_BIND_OP_UNMAP,
+		.addr = 1ull << 32,
+		.range = 4096,
+	};
+	struct drm_svmgpu_gem_create gem_create = {
+		.size = 4096,
+		.placements = DRM_SVMGPU_GEM_PLACEMENT_VRAM |
+			      DRM_SVMGPU_GEM_PLACEMENT_SYSTEM,
+	};
+	struct drm_svmgpu_gem_mmap_offset mmap_offset = { .handle = 1 };
+	struct drm_svmgpu_vm_create vm_create = {};
+	struct drm_svmgpu_vm_destroy vm_destroy = { .vm_id = 1 };
+	struct drm_svmgpu_vm_bind vm_bind = {
+		.vm_id = 1, .num_ops = 1, .ops = to_user_pointer(&op),
+	};
+	struct drm_svmgpu_queue_create queue_create = {
+		.vm_id = 1, .priority = DRM_SVMGPU_QUEUE_PRIORITY_NORMAL,
+	};
+	struct drm_svmgpu_queue_destroy queue_destroy = { .queue_id = 1 };
+	struct drm_svmgpu_exec exec = {
+		.queue_id = 1, .address = 1ull << 32, .length = 4,
+	};
+	const struct {
+		uint64_t feature;
+		const char *name;
+		unsigned long request;
+		void *arg;
+	} ioctls[] = {
+		{ DRM_SVMGPU_FEATURE_GEM, "GEM_CREATE",
+		  DRM_IOCTL_SVMGPU_GEM_CREATE, &gem_create },
+		{ DRM_SVMGPU_FEATURE_GEM, "GEM_MMAP_OFFSET",
+		  DRM_IOCTL_SVMGPU_GEM_MMAP_OFFSET, &mmap_offset },
+		{ DRM_SVMGPU_FEATURE_VM, "VM_CREATE",
+		  DRM_IOCTL_SVMGPU_VM_CREATE, &vm_create },
+		{ DRM_SVMGPU_FEATURE_VM, "VM_DESTROY",
+		  DRM_IOCTL_SVMGPU_VM_DESTROY, &vm_destroy },
+		{ DRM_SVMGPU_FEATURE_VM, "VM_BIND",
+		  DRM_IOCTL_SVMGPU_VM_BIND, &vm_bind },
+		{ DRM_SVMGPU_FEATURE_EXEC, "QUEUE_CREATE",
+		  DRM_IOCTL_SVMGPU_QUEUE_CREATE, &queue_create },
+		{ DRM_SVMGPU_FEATURE_EXEC, "QUEUE_DESTROY",
+		  DRM_IOCTL_SVMGPU_QUEUE_DESTROY, &queue_destroy },
+		{ DRM_SVMGPU_FEATURE_EXEC, "EXEC",
+		  DRM_IOCTL_SVMGPU_EXEC, &exec },
+	};
+	uint64_t features = svmgpu_features(fd);
+	unsigned int i, checked = 0;
+
+	for (i = 0; i < ARRAY_SIZE(ioctls); i++) {
+		int ret;
+
+		if (features & ioctls[i].feature)
+			continue;
+		ret = __svmgpu_ioctl(fd, ioctls[i].request, ioctls[i].arg);
+		igt_assert_f(ret == -EOPNOTSUPP,
+			     "%s without its feature bit: %d (%s), expected -EOPNOTSUPP\n",
+			     ioctls[i].name, ret, strerror(-ret));
+		checked++;
+	}
+
+	igt_require_f(checked, "every feature is implemented\n");
+	igt_info("%u ioctl(s) of unimplemented features checked\n", checked);
+}
+
+/*
  * libdrm's enumeration must show svmgpu to its users (Mesa's loader,
  * libsvmgpu) as a platform-bus device whose render node is the first
  * svmgpu node. libdrm identifies platform devices by their device-tree
@@ -787,6 +861,11 @@ igt_main
 		     "rejected.");
 	igt_subtest("unknown-ioctl")
 		test_unknown_ioctl(svmgpu_fd);
+
+	igt_describe("The ioctls of every feature the device does not report "
+		     "fail with -EOPNOTSUPP.");
+	igt_subtest("unimplemented-features")
+		test_unimplemented_features(svmgpu_fd);
 
 	igt_describe("libdrm's drmGetDevices2() shows svmgpu as a "
 		     "platform-bus device with the first svmgpu render node.");

@@ -46,7 +46,8 @@ DMESG_BAD = re.compile(
 HARNESS_MARK = re.compile(r"svmgpu-harness: (begin|end) (\S+)")
 IGT_SUBTEST_START = re.compile(r"\[IGT\] (\S+): (?:starting|executing) subtest (\S+)")
 IGT_RESULT = re.compile(
-    r"^(?:Dynamic )?[Ss]ubtest (\S+): (SUCCESS|FAIL|SKIP|CRASH|TIMEOUT)")
+    r"^(Dynamic )?[Ss]ubtest (\S+): (SUCCESS|FAIL|SKIP|CRASH|TIMEOUT)")
+IGT_START = re.compile(r"^Starting subtest: (\S+)")
 TAP_LINE = re.compile(r"^\s*(not ok|ok) \d+ (?:- )?(\S+)(.*)$")
 KTAP_SUITE = re.compile(r"^\s*# Subtest: (\S+)")
 
@@ -87,13 +88,22 @@ def load_jobs(run_dir):
 def parse_igt(res, job, binary, log, run_dir):
     expected = (read(os.path.join(run_dir, job + ".subtests")) or "").split()
     seen = set()
+    parent = None
     for line in log.splitlines():
+        m = IGT_START.match(line)
+        if m:
+            parent = m.group(1)
+            continue
         m = IGT_RESULT.match(line)
         if not m:
             continue
-        name, verdict = m.groups()
-        key = "igt@%s@%s" % (binary, name)
-        seen.add(name)
+        dynamic, name, verdict = m.groups()
+        if dynamic:
+            # A dynamic subtest is keyed under its parent subtest.
+            key = "igt@%s@%s@%s" % (binary, parent, name)
+        else:
+            key = "igt@%s@%s" % (binary, name)
+            seen.add(name)
         result = {"SUCCESS": "pass", "SKIP": "skip"}.get(verdict, "fail")
         res.add(key, result, log if result == "fail" else "")
     for name in expected:

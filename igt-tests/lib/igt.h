@@ -20,5 +20,9 @@
 
 #include "igt_decls.h"
 #include "svmgpu_igt.h"
+#include "svmgpu_ioctl.h"
+#include "svmgpu_cs.h"
+#include "svmgpu_util.h"
+#include "svmgpu_debug.h"
 
 #endif /* SVMGPU_IGT_H */

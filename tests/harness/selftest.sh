@@ -46,6 +46,12 @@ expect "$d" dmesg@igt:prog pass "clean run: dmesg clean"
 grep -q "^2 passed\|^[0-9]* passed, 0 failed" "$d/summary" &&
 	ok "clean run: summary has no failure" || not_ok "clean run summary"
 
+d=$(new_run dynamic)
+printf '%s\n' 'Starting subtest: a' 'Dynamic subtest x: FAIL (0.1s)' \
+	'Subtest a: FAIL (0.1s)' 'Subtest b: SKIP (0.0s)' >"$d/out/igt:prog.log"
+expect "$d" igt@prog@a@x fail "a dynamic subtest is keyed under its parent"
+expect "$d" igt@prog@a fail "its parent keeps its own result"
+
 d=$(new_run warn)
 sed -i '2a [ 1.15] WARNING: CPU: 0 PID: 1 at drivers/gpu/drm/svmgpu/x.c:1' \
 	"$d/dmesg.txt"

@@ -101,9 +101,9 @@ ok() {
 }
 
 pass_tests=(pass-basic pass-compare pass-format-7 pass-log pass-warn
-	    pass-fork pass-ioctl pass-time pass-dynamic)
+	    pass-fork pass-thread pass-ioctl pass-time pass-dynamic)
 skip_tests=(skip-require skip-require-f skip-on skip-direct)
-fail_tests=(fail-eq fail-assert-f fail-direct fail-fork)
+fail_tests=(fail-eq fail-assert-f fail-direct fail-fork fail-thread)
 group_tests=(group-inner group-after)
 all_tests=("${pass_tests[@]}" "${skip_tests[@]}" "${fail_tests[@]}"
 	   "${group_tests[@]}")
@@ -192,6 +192,14 @@ want_rc 98
 want_results "fail-direct FAIL" "fail-fork FAIL"
 want_out '^child 0 failed with exit status 98$'
 ok "igt_fail fails; a failing igt_fork child fails the subtest"
+
+run -- --run-subtest 'fail-thread,pass-basic'
+want_rc 98
+want_results "pass-basic SUCCESS" "fail-thread FAIL"
+want_out '^abi-check: main thread went on$'
+want_err 'CRITICAL: abi-check: thread assertion$'
+want_err 'CRITICAL: Failure in a thread!$'
+ok "an igt_assert in a thread ends the thread; the subtest fails at its end"
 
 run -- --run-subtest 'pass-basic,skip-on'
 want_rc 0

@@ -17,6 +17,7 @@
  *   IGT_ABI_CHECK_GROUP=skip         the fixture inside the group skips
  */
 
+#include <pthread.h>
 #include <sys/ioctl.h>
 #include <time.h>
 
@@ -36,6 +37,13 @@ static bool env_is(const char *name, const char *value)
 /* Keeps the compiler from folding the conditions under test. */
 static volatile int one = 1;
 static volatile int two = 2;
+
+static void *assert_in_thread(void *arg)
+{
+	igt_assert_f(arg == NULL, "abi-check: thread assertion\n");
+
+	return NULL;
+}
 
 igt_main
 {
@@ -113,6 +121,14 @@ igt_main
 		igt_waitchildren();
 	}
 
+	igt_subtest("pass-thread") {
+		pthread_t thread;
+
+		igt_assert_eq(pthread_create(&thread, NULL, assert_in_thread,
+					     NULL), 0);
+		igt_assert_eq(pthread_join(thread, NULL), 0);
+	}
+
 	igt_subtest("pass-ioctl") {
 		struct drm_version v = {};
 
@@ -169,6 +185,19 @@ igt_main
 		igt_fork(child, 1)
 			igt_assert_eq(child, 1);
 		igt_waitchildren();
+	}
+
+	/*
+	 * An assertion in a thread ends the thread, not the subtest: the
+	 * main thread goes on, and the subtest fails when it ends.
+	 */
+	igt_subtest("fail-thread") {
+		pthread_t thread;
+
+		igt_assert_eq(pthread_create(&thread, NULL, assert_in_thread,
+					     (void *)&one), 0);
+		igt_assert_eq(pthread_join(thread, NULL), 0);
+		igt_info("abi-check: main thread went on\n");
 	}
 
 	igt_describe("abi-check: a group whose fixture may skip");

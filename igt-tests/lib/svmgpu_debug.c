@@ -1,0 +1,652 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Copyright (c) 2026 The svmgpu authors
+ */
+
+/*
+ * Readers for svmgpu's debugfs page-table dump, its devcoredump entries
+ * and its fdinfo; see svmgpu_debug.h.
+ */
+
+#include <ctype.h>
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "igt.h"
+#include "svmgpu_debug.h"
+
+#define DEBUGFS_DRI		"/sys/kernel/debug/dri"
+#define DEVCOREDUMP_CLASS	"/sys/class/devcoredump"
+
+/**
+ * svmgpu_device_name() - Name of the device behind a DRM file.
+ * @fd: svmgpu file descriptor.
+ * @name: Buffer for the name, e.g. "svmgpu.0" (the platform device).
+ * @len: Size of @name.
+ *
+ * Return: 0 or a negative errno.
+ */
+int svmgpu_device_name(int fd, char *name, size_t len)
+{
+	char link[64], target[PATH_MAX];
+	struct stat st;
+	const char *base;
+	ssize_t n;
+
+	if (fstat(fd, &st))
+		return -errno;
+	if (!S_ISCHR(st.st_mode))
+		return -ENOTTY;
+
+	snprintf(link, sizeof(link), "/sys/dev/char/%u:%u/device",
+		 major(st.st_rdev), minor(st.st_rdev));
+	n = readlink(link, target, sizeof(target) - 1);
+	if (n < 0)
+		return -errno;
+	target[n] = '\0';
+
+	base = strrchr(target, '/');
+	base = base ? base + 1 : target;
+	if ((size_t)snprintf(name, len, "%s", base) >= len)
+		return -ENAMETOOLONG;
+
+	return 0;
+}
+
+/* Reads a small file into @buf as a string. */
+static int read_text(const char *path, char *buf, size_t len)
+{
+	ssize_t n;
+	int fd;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	n = read(fd, buf, len - 1);
+	close(fd);
+	if (n < 0)
+		return -errno;
+	buf[n] = '\0';
+
+	return 0;
+}
+
+/* Whether @text has the whitespace-separated token @token. */
+static bool has_token(const char *text, const char *token)
+{
+	size_t len = strlen(token);
+	const char *p = text;
+
+	while ((p = strstr(p, token))) {
+		bool start = p == text || isspace((unsigned char)p[-1]);
+		bool end = !p[len] || isspace((unsigned char)p[len]);
+
+		if (start && end)
+			return true;
+		p += len;
+	}
+
+	return false;
+}
+
+/**
+ * svmgpu_debugfs_dir() - The device's directory under debugfs/dri.
+ * @fd: svmgpu file descriptor.
+ * @path: Buffer for the path.
+ * @len: Size of @path.
+ *
+ * The directory is the one whose "name" file says "dev=<device name>".
+ *
+ * Return: 0, or -ENOENT if debugfs is not mounted or not readable, or has
+ * no directory for the device.
+ */
+int svmgpu_debugfs_dir(int fd, char *path, size_t len)
+{
+	char dev[NAME_MAX], token[NAME_MAX + 8], name[PATH_MAX], text[512];
+	struct dirent *de;
+	DIR *dir;
+	int ret = -ENOENT;
+
+	if (svmgpu_device_name(fd, dev, sizeof(dev)))
+		return -ENOENT;
+	snprintf(token, sizeof(token), "dev=%s", dev);
+
+	dir = opendir(DEBUGFS_DRI);
+	if (!dir)
+		return -ENOENT;
+
+	while ((de = readdir(dir))) {
+		if (de->d_name[0] == '.')
+			continue;
+		snprintf(name, sizeof(name), DEBUGFS_DRI "/%s/name",
+			 de->d_name);
+		if (read_text(name, text, sizeof(text)))
+			continue;
+		if (!has_token(text, token))
+			continue;
+		if ((size_t)snprintf(path, len, DEBUGFS_DRI "/%s",
+				     de->d_name) < len)
+			ret = 0;
+		break;
+	}
+	closedir(dir);
+
+	return ret;
+}
+
+/* --- vm_pagetables -------------------------------------------------------- */
+
+static FILE *open_pt_dump(int fd)
+{
+	char dir[PATH_MAX], path[PATH_MAX + 16];
+
+	if (svmgpu_debugfs_dir(fd, dir, sizeof(dir)))
+		return NULL;
+	snprintf(path, sizeof(path), "%s/vm_pagetables", dir);
+
+	return fopen(path, "re");
+}
+
+/** svmgpu_has_pt_dump() - Whether debugfs vm_pagetables can be read. */
+bool svmgpu_has_pt_dump(int fd)
+{
+	FILE *f = open_pt_dump(fd);
+
+	if (!f)
+		return false;
+	fclose(f);
+
+	return true;
+}
+
+static bool parse_size(const char *s, uint64_t *size)
+{
+	if (!strcmp(s, "4K"))
+		*size = 4ull << 10;
+	else if (!strcmp(s, "64K"))
+		*size = 64ull << 10;
+	else if (!strcmp(s, "2M"))
+		*size = 2ull << 20;
+	else
+		return false;
+
+	return true;
+}
+
+/*
+ * Parses "  0x<16 hex va> <4K|64K|2M> <rw|ro> <vram|sys> 0x<16 hex pa>".
+ */
+static bool parse_leaf(const char *line, struct svmgpu_pt_leaf *leaf)
+{
+	char size[8], access[8], where[8], extra;
+	unsigned long long va, pa;
+
+	if (!isspace((unsigned char)line[0]))
+		return false;
+	if (sscanf(line, " 0x%llx %7s %7s %7s 0x%llx %c", &va, size, access,
+		   where, &pa, &extra) != 5)
+		return false;
+	if (!parse_size(size, &leaf->size))
+		return false;
+
+	if (!strcmp(access, "rw"))
+		leaf->readonly = false;
+	else if (!strcmp(access, "ro"))
+		leaf->readonly = true;
+	else
+		return false;
+
+	if (!strcmp(where, "vram"))
+		leaf->vram = true;
+	else if (!strcmp(where, "sys"))
+		leaf->vram = false;
+	else
+		return false;
+
+	leaf->va = va;
+	leaf->pa = pa;
+
+	return true;
+}
+
+/**
+ * svmgpu_pt_dump_parse() - Parse one VM's leaves from a vm_pagetables text.
+ * @f: The text.
+ * @vm: The VM's id.
+ * @pid: The tgid of the process that owns the VM.
+ * @dump: Filled in; free with svmgpu_pt_dump_free().
+ *
+ * The text lists each VM as a line "vm <id> pid <tgid>" followed by one
+ * line per valid leaf:
+ * "  0x<16 hex va> <4K|64K|2M> <rw|ro> <vram|sys> 0x<16 hex address>".
+ * Lines of other VMs are skipped unparsed.
+ *
+ * Return: 0; -ESRCH if the text does not list the VM; -ENOTUNIQ if it
+ * lists it twice; -EPROTO for a "vm" line, or a leaf line of the VM, that
+ * does not parse (logged).
+ */
+int svmgpu_pt_dump_parse(FILE *f, uint32_t vm, int pid,
+			 struct svmgpu_pt_dump *dump)
+{
+	unsigned int capacity = 0, sections = 0;
+	bool ours = false;
+	char *line = NULL;
+	size_t len = 0;
+	int ret = 0;
+
+	memset(dump, 0, sizeof(*dump));
+
+	while (getline(&line, &len, f) > 0) {
+		unsigned int id;
+		int owner;
+		char extra;
+
+		line[strcspn(line, "\n")] = '\0';
+
+		if (!strncmp(line, "vm ", 3)) {
+			if (sscanf(line, "vm %u pid %d %c", &id, &owner,
+				   &extra) != 2) {
+				igt_warn("vm_pagetables: bad line \"%s\"\n",
+					 line);
+				ret = -EPROTO;
+				break;
+			}
+			ours = id == vm && owner == pid;
+			sections += ours;
+			continue;
+		}
+		if (!ours || !line[0])
+			continue;
+
+		if (dump->count == capacity) {
+			capacity = capacity ? 2 * capacity : 64;
+			dump->leaves = realloc(dump->leaves,
+					       capacity * sizeof(*dump->leaves));
+			igt_assert(dump->leaves);
+		}
+		if (!parse_leaf(line, &dump->leaves[dump->count])) {
+			igt_warn("vm_pagetables: bad leaf line \"%s\"\n", line);
+			ret = -EPROTO;
+			break;
+		}
+		dump->count++;
+	}
+	free(line);
+
+	if (!ret && sections == 0)
+		ret = -ESRCH;
+	if (!ret && sections > 1)
+		ret = -ENOTUNIQ;
+	if (ret)
+		svmgpu_pt_dump_free(dump);
+
+	return ret;
+}
+
+/**
+ * svmgpu_pt_dump_read() - Read one VM's leaves from debugfs vm_pagetables.
+ * @fd: svmgpu file descriptor.
+ * @vm: The VM's id in @fd.
+ * @dump: Filled in; free with svmgpu_pt_dump_free().
+ *
+ * The VM is the one with this id and this process's pid, so the caller
+ * must have no other svmgpu file with a VM of that id.
+ *
+ * Return: 0, -ENOENT if the file is absent, or an error of
+ * svmgpu_pt_dump_parse().
+ */
+int svmgpu_pt_dump_read(int fd, uint32_t vm, struct svmgpu_pt_dump *dump)
+{
+	FILE *f;
+	int ret;
+
+	memset(dump, 0, sizeof(*dump));
+
+	f = open_pt_dump(fd);
+	if (!f)
+		return -ENOENT;
+	ret = svmgpu_pt_dump_parse(f, vm, getpid(), dump);
+	fclose(f);
+
+	return ret;
+}
+
+/** svmgpu_pt_dump_free() - Free what svmgpu_pt_dump_read() allocated. */
+void svmgpu_pt_dump_free(struct svmgpu_pt_dump *dump)
+{
+	free(dump->leaves);
+	dump->leaves = NULL;
+	dump->count = 0;
+}
+
+/**
+ * svmgpu_pt_dump_count() - Count leaves in a range.
+ * @dump: The dump.
+ * @start: First GPU address.
+ * @end: Address past the range.
+ * @size: Only leaves of this page size, or 0 for any.
+ *
+ * Return: The number of leaves whose address lies in [@start, @end).
+ */
+unsigned int svmgpu_pt_dump_count(const struct svmgpu_pt_dump *dump,
+				  uint64_t start, uint64_t end, uint64_t size)
+{
+	unsigned int i, n = 0;
+
+	for (i = 0; i < dump->count; i++)
+		if (dump->leaves[i].va >= start && dump->leaves[i].va < end &&
+		    (!size || dump->leaves[i].size == size))
+			n++;
+
+	return n;
+}
+
+/**
+ * svmgpu_pt_dump_find() - The leaf that maps @va.
+ *
+ * Return: The leaf, or NULL if no leaf covers @va.
+ */
+const struct svmgpu_pt_leaf *
+svmgpu_pt_dump_find(const struct svmgpu_pt_dump *dump, uint64_t va)
+{
+	unsigned int i;
+
+	for (i = 0; i < dump->count; i++)
+		if (va >= dump->leaves[i].va &&
+		    va - dump->leaves[i].va < dump->leaves[i].size)
+			return &dump->leaves[i];
+
+	return NULL;
+}
+
+/* --- devcoredump ---------------------------------------------------------- */
+
+/** svmgpu_has_devcoredump() - Whether the kernel has devcoredump. */
+bool svmgpu_has_devcoredump(void)
+{
+	return access(DEVCOREDUMP_CLASS, F_OK) == 0;
+}
+
+/* Whether devcoredump entry @entry was made for device @dev. */
+static bool devcd_is_ours(const char *entry, const char *dev)
+{
+	char link[PATH_MAX], target[PATH_MAX];
+	const char *base;
+	ssize_t n;
+
+	snprintf(link, sizeof(link), DEVCOREDUMP_CLASS "/%s/failing_device",
+		 entry);
+	n = readlink(link, target, sizeof(target) - 1);
+	if (n < 0)
+		return false;
+	target[n] = '\0';
+
+	base = strrchr(target, '/');
+	base = base ? base + 1 : target;
+
+	return !strcmp(base, dev);
+}
+
+static void dismiss_devcd(const char *entry)
+{
+	char path[PATH_MAX];
+	int fd;
+
+	snprintf(path, sizeof(path), DEVCOREDUMP_CLASS "/%s/data", entry);
+	fd = open(path, O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
+		return;
+	igt_warn_on(write(fd, "1", 1) != 1);
+	close(fd);
+}
+
+/*
+ * Finds the devcoredump entries made for @dev; with @dismiss, dismisses
+ * each one. Returns how many there are, and the name of one of them in
+ * @entry if @entry is not NULL.
+ */
+static int scan_devcd(const char *dev, char *entry, size_t len, bool dismiss)
+{
+	struct dirent *de;
+	DIR *dir;
+	int n = 0;
+
+	dir = opendir(DEVCOREDUMP_CLASS);
+	if (!dir)
+		return 0;
+
+	while ((de = readdir(dir))) {
+		if (strncmp(de->d_name, "devcd", 5))
+			continue;
+		if (!devcd_is_ours(de->d_name, dev))
+			continue;
+		if (entry && !n)
+			snprintf(entry, len, "%s", de->d_name);
+		if (dismiss)
+			dismiss_devcd(de->d_name);
+		n++;
+	}
+	closedir(dir);
+
+	return n;
+}
+
+/*
+ * Dismisses every devcoredump of @dev and waits for them to go, as
+ * devcoredump deletes a dismissed entry a little later, from a work item.
+ */
+static int dismiss_all(const char *dev)
+{
+	struct timespec start = {};
+	int n = scan_devcd(dev, NULL, 0, true);
+
+	igt_nsec_elapsed(&start);
+	while (scan_devcd(dev, NULL, 0, false)) {
+		igt_assert_f(igt_nsec_elapsed(&start) < 5000000000ull,
+			     "dismissed devcoredump entries do not go away\n");
+		usleep(10 * 1000);
+	}
+
+	return n;
+}
+
+/**
+ * svmgpu_devcoredump_dismiss() - Dismiss every devcoredump of the device.
+ * @fd: svmgpu file descriptor.
+ *
+ * devcoredump keeps at most one entry per device and drops new dumps while
+ * one is pending, so tests dismiss stale ones before provoking another.
+ * Returns once the entries are gone.
+ *
+ * Return: How many were dismissed.
+ */
+int svmgpu_devcoredump_dismiss(int fd)
+{
+	char dev[NAME_MAX + 1];
+
+	if (svmgpu_device_name(fd, dev, sizeof(dev)))
+		return 0;
+
+	return dismiss_all(dev);
+}
+
+static char *read_devcd(const char *entry)
+{
+	char path[PATH_MAX];
+	size_t size = 0, cap = 65536;
+	char *text = malloc(cap);
+	ssize_t n;
+	int fd;
+
+	igt_assert(text);
+	snprintf(path, sizeof(path), DEVCOREDUMP_CLASS "/%s/data", entry);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		free(text);
+		return NULL;
+	}
+
+	for (;;) {
+		if (cap - size < 4096) {
+			cap *= 2;
+			text = realloc(text, cap);
+			igt_assert(text);
+		}
+		n = read(fd, text + size, cap - size - 1);
+		if (n <= 0)
+			break;
+		size += n;
+	}
+	close(fd);
+	text[size] = '\0';
+
+	return text;
+}
+
+/**
+ * svmgpu_devcoredump_wait() - Wait for, read and dismiss a devcoredump.
+ * @fd: svmgpu file descriptor.
+ * @timeout_ns: How long to wait for the entry to appear.
+ *
+ * Return: The dump's text (free() it), or NULL if none appeared in time.
+ */
+char *svmgpu_devcoredump_wait(int fd, uint64_t timeout_ns)
+{
+	char dev[NAME_MAX + 1], entry[NAME_MAX + 1];
+	struct timespec start = {};
+	char *text;
+
+	if (svmgpu_device_name(fd, dev, sizeof(dev)))
+		return NULL;
+
+	igt_nsec_elapsed(&start);
+	while (!scan_devcd(dev, entry, sizeof(entry), false)) {
+		if (igt_nsec_elapsed(&start) > timeout_ns)
+			return NULL;
+		usleep(10 * 1000);
+	}
+
+	text = read_devcd(entry);
+	dismiss_all(dev);
+
+	return text;
+}
+
+/**
+ * svmgpu_devcoredump_field() - The value of a "key: value" line.
+ * @text: A devcoredump's text.
+ * @key: The key, without the colon.
+ * @value: Buffer for the value, without leading spaces or the newline.
+ * @len: Size of @value.
+ *
+ * Return: true if @text has a line "<key>: <value>" (leading spaces on the
+ * line are allowed).
+ */
+bool svmgpu_devcoredump_field(const char *text, const char *key,
+			      char *value, size_t len)
+{
+	size_t klen = strlen(key);
+	const char *line = text;
+
+	while (line && *line) {
+		const char *p = line;
+
+		while (*p == ' ' || *p == '\t')
+			p++;
+		if (!strncmp(p, key, klen) && p[klen] == ':') {
+			size_t n;
+
+			p += klen + 1;
+			while (*p == ' ' || *p == '\t')
+				p++;
+			n = strcspn(p, "\n");
+			if (n >= len)
+				n = len - 1;
+			memcpy(value, p, n);
+			value[n] = '\0';
+			return true;
+		}
+		line = strchr(line, '\n');
+		if (line)
+			line++;
+	}
+
+	return false;
+}
+
+/* --- fdinfo --------------------------------------------------------------- */
+
+/**
+ * svmgpu_fdinfo_parse_total() - Sum the drm-total-* keys of an fdinfo text.
+ * @f: The text.
+ * @total: The sum of its drm-total-<region> values, in bytes.
+ *
+ * Values are "<n>" bytes or "<n> KiB|MiB|GiB", as drm_print_memory_stats()
+ * prints them.
+ *
+ * Return: 0, or -ENOENT if the text has no drm-total-* key.
+ */
+int svmgpu_fdinfo_parse_total(FILE *f, uint64_t *total)
+{
+	char *line = NULL;
+	size_t len = 0;
+	bool found = false;
+
+	*total = 0;
+	while (getline(&line, &len, f) > 0) {
+		unsigned long long val;
+		char unit[8] = "";
+		char *colon;
+
+		if (strncmp(line, "drm-total-", 10))
+			continue;
+		colon = strchr(line, ':');
+		if (!colon || sscanf(colon + 1, "%llu %7s", &val, unit) < 1)
+			continue;
+
+		if (!strcmp(unit, "KiB"))
+			val <<= 10;
+		else if (!strcmp(unit, "MiB"))
+			val <<= 20;
+		else if (!strcmp(unit, "GiB"))
+			val <<= 30;
+		*total += val;
+		found = true;
+	}
+	free(line);
+
+	return found ? 0 : -ENOENT;
+}
+
+/**
+ * svmgpu_fdinfo_total_bytes() - Memory of a DRM file's objects.
+ * @fd: svmgpu file descriptor.
+ * @total: The sum of its fdinfo drm-total-<region> values, in bytes.
+ *
+ * Return: 0, or -ENOENT if fdinfo shows no drm-total-* key.
+ */
+int svmgpu_fdinfo_total_bytes(int fd, uint64_t *total)
+{
+	char path[64];
+	FILE *f;
+	int ret;
+
+	snprintf(path, sizeof(path), "/proc/self/fdinfo/%d", fd);
+	f = fopen(path, "re");
+	if (!f)
+		return -ENOENT;
+	ret = svmgpu_fdinfo_parse_total(f, total);
+	fclose(f);
+
+	return ret;
+}

@@ -1,0 +1,71 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Copyright (c) 2026 The svmgpu authors
+ */
+
+/*
+ * svmgpu_debug.h - readers for what svmgpu shows outside its uAPI: the
+ * debugfs page-table dump, devcoredump entries and fdinfo memory stats.
+ *
+ * These interfaces are optional (debugfs may not be mounted, devcoredump
+ * may be configured out, an older driver may not have them): every reader
+ * reports absence with -ENOENT so that tests can igt_require() them.
+ */
+#ifndef SVMGPU_DEBUG_H
+#define SVMGPU_DEBUG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+int svmgpu_device_name(int fd, char *name, size_t len);
+int svmgpu_debugfs_dir(int fd, char *path, size_t len);
+
+/* --- vm_pagetables -------------------------------------------------------- */
+
+/* One valid leaf of a VM's GPU page table, as debugfs vm_pagetables shows. */
+struct svmgpu_pt_leaf {
+	/** @va: GPU virtual address of the leaf. */
+	uint64_t va;
+	/** @size: Page size: 4 KiB, 64 KiB or 2 MiB. */
+	uint64_t size;
+	/** @readonly: "ro" rather than "rw". */
+	bool readonly;
+	/** @vram: "vram" rather than "sys". */
+	bool vram;
+	/** @pa: The address the leaf points at, in VRAM or system memory. */
+	uint64_t pa;
+};
+
+struct svmgpu_pt_dump {
+	/** @leaves: The VM's leaves, in the order the file lists them. */
+	struct svmgpu_pt_leaf *leaves;
+	/** @count: How many. */
+	unsigned int count;
+};
+
+bool svmgpu_has_pt_dump(int fd);
+int svmgpu_pt_dump_parse(FILE *f, uint32_t vm, int pid,
+			 struct svmgpu_pt_dump *dump);
+int svmgpu_pt_dump_read(int fd, uint32_t vm, struct svmgpu_pt_dump *dump);
+void svmgpu_pt_dump_free(struct svmgpu_pt_dump *dump);
+unsigned int svmgpu_pt_dump_count(const struct svmgpu_pt_dump *dump,
+				  uint64_t start, uint64_t end, uint64_t size);
+const struct svmgpu_pt_leaf *
+svmgpu_pt_dump_find(const struct svmgpu_pt_dump *dump, uint64_t va);
+
+/* --- devcoredump ---------------------------------------------------------- */
+
+bool svmgpu_has_devcoredump(void);
+int svmgpu_devcoredump_dismiss(int fd);
+char *svmgpu_devcoredump_wait(int fd, uint64_t timeout_ns);
+bool svmgpu_devcoredump_field(const char *text, const char *key,
+			      char *value, size_t len);
+
+/* --- fdinfo --------------------------------------------------------------- */
+
+int svmgpu_fdinfo_parse_total(FILE *f, uint64_t *total);
+int svmgpu_fdinfo_total_bytes(int fd, uint64_t *total);
+
+#endif /* SVMGPU_DEBUG_H */
