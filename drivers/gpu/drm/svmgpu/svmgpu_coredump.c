@@ -4,6 +4,8 @@
  */
 
 #include <linux/devcoredump.h>
+#include <linux/fs.h>
+#include <linux/module.h>
 #include <linux/slab.h>
 
 #include "svmgpu_coredump.h"
@@ -46,6 +48,17 @@ static const char *svmgpu_coredump_reason(int status)
 	}
 }
 
+static ssize_t svmgpu_coredump_read(char *buffer, loff_t offset,
+				    size_t count, void *data, size_t datalen)
+{
+	return memory_read_from_buffer(buffer, count, &offset, data, datalen);
+}
+
+static void svmgpu_coredump_free(void *data)
+{
+	kfree(data);
+}
+
 /**
  * svmgpu_coredump_capture() - Record a failed job.
  * @job: The job, with its hardware result filled in.
@@ -81,7 +94,8 @@ void svmgpu_coredump_capture(struct svmgpu_job *job)
 				 "fault_address: 0x%016llx\n",
 				 hw->fault_address);
 
-	/* Takes ownership of buf. */
-	dev_coredumpv(queue->sdev->drm.dev, buf, len,
-		      GFP_NOWAIT | __GFP_NOWARN);
+	/* Takes ownership of buf, which svmgpu_coredump_free() releases. */
+	dev_coredumpm(queue->sdev->drm.dev, THIS_MODULE, buf, len,
+		      GFP_NOWAIT | __GFP_NOWARN, svmgpu_coredump_read,
+		      svmgpu_coredump_free);
 }
