@@ -76,7 +76,9 @@ static void svmgpu_sched_job_done(struct svmgpu_hw_job *hw_job)
 
 	if (hw_job->status) {
 		svmgpu_queue_ban(job->queue);
-		svmgpu_coredump_capture(job);
+		/* A cancelled job did nothing wrong: its context went away. */
+		if (hw_job->status != -ECANCELED)
+			svmgpu_coredump_capture(job);
 		dma_fence_set_error(fence, hw_job->status);
 	}
 	/* The scheduler may free the job as soon as the fence signals. */
@@ -98,6 +100,7 @@ static struct dma_fence *svmgpu_sched_run_job(struct drm_sched_job *sched_job)
 	job->hw.pt_root = job->vm->root->addr;
 	job->hw.asid = job->vm->asid;
 	job->hw.done = svmgpu_sched_job_done;
+	job->hw.owner = job->queue;
 
 	/* One reference for the scheduler, one stays with the job. */
 	dma_fence_get(job->hw_fence);
@@ -111,11 +114,28 @@ svmgpu_sched_timedout_job(struct drm_sched_job *sched_job)
 	struct svmgpu_job *job = to_svmgpu_job(sched_job);
 	struct svmgpu_sched *sched = to_svmgpu_sched(sched_job->sched);
 
+	struct drm_sched_job *pos;
+
 	drm_sched_stop(&sched->base, sched_job);
 	/* Completes the job with -ETIME, through svmgpu_sched_job_done(). */
 	if (job->hw_fence_init)
 		svmgpu_hw_engine_reset(&sched->sdev->hw, sched->engine,
 				       &job->hw);
+
+	/*
+	 * drm_sched_stop() dropped the hardware fence of every pending job,
+	 * and drm_sched_start() cancels jobs without one. But the reset
+	 * stopped only the guilty job: the engine still owns the jobs queued
+	 * behind it and will run them, so give their fences back. The
+	 * scheduler is stopped, so its pending list is stable.
+	 */
+	list_for_each_entry(pos, &sched->base.pending_list, list) {
+		struct svmgpu_job *j = to_svmgpu_job(pos);
+
+		if (j->hw_fence_init && !pos->s_fence->parent)
+			pos->s_fence->parent = dma_fence_get(j->hw_fence);
+	}
+
 	drm_sched_start(&sched->base);
 	return DRM_GPU_SCHED_STAT_NOMINAL;
 }
