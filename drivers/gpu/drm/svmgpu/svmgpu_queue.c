@@ -77,10 +77,19 @@ struct svmgpu_queue *svmgpu_queue_lookup(struct svmgpu_file *sfile, u32 id)
 	return queue;
 }
 
-/* Take a queue out of service; its file no longer knows it. */
-static void svmgpu_queue_destroy(struct svmgpu_queue *queue)
+/*
+ * Take a queue out of service; its file no longer knows it. With @cancel,
+ * the jobs the engine still holds are cancelled instead of run.
+ */
+static void svmgpu_queue_destroy(struct svmgpu_queue *queue, bool cancel)
 {
+	if (cancel)
+		svmgpu_queue_ban(queue);
+	/* No job of the entity reaches the engine after this... */
 	drm_sched_entity_destroy(&queue->entity);
+	/* ...so this leaves none behind. */
+	if (cancel)
+		svmgpu_hw_engine_cancel(&queue->sdev->hw, queue->engine, queue);
 	svmgpu_vm_user_put(queue->vm);
 	svmgpu_queue_put(queue);
 }
@@ -88,6 +97,10 @@ static void svmgpu_queue_destroy(struct svmgpu_queue *queue)
 /**
  * svmgpu_queue_file_close() - Destroy the queues of a closing file.
  * @sfile: The file.
+ *
+ * Nobody can wait for the jobs of a closed file any more, so unlike
+ * QUEUE_DESTROY, this cancels the jobs the engines still hold rather than
+ * letting them run, which for a hung job means waiting for its timeout.
  */
 void svmgpu_queue_file_close(struct svmgpu_file *sfile)
 {
@@ -95,7 +108,7 @@ void svmgpu_queue_file_close(struct svmgpu_file *sfile)
 	unsigned long id;
 
 	xa_for_each(&sfile->queues, id, queue)
-		svmgpu_queue_destroy(queue);
+		svmgpu_queue_destroy(queue, true);
 	xa_destroy(&sfile->queues);
 }
 
@@ -148,7 +161,7 @@ int svmgpu_queue_create_ioctl(struct drm_device *drm, void *data,
 	if (ret)
 		goto err_vm;
 
-	ret = xa_alloc(&sfile->queues, &queue->id, queue, xa_limit_32b,
+	ret = xa_alloc(&sfile->queues, &queue->id, queue, SVMGPU_ID_LIMIT,
 		       GFP_KERNEL);
 	if (ret)
 		goto err_entity;
@@ -187,6 +200,6 @@ int svmgpu_queue_destroy_ioctl(struct drm_device *drm, void *data,
 	if (!queue)
 		return -ENOENT;
 
-	svmgpu_queue_destroy(queue);
+	svmgpu_queue_destroy(queue, false);
 	return 0;
 }

@@ -124,10 +124,13 @@ struct svmgpu_hw_job {
 	/** @cs_address: GPU virtual address of the command buffer. */
 	u64 cs_address;
 
+	/** @owner: Tag for svmgpu_hw_engine_cancel(); opaque to hw/. */
+	const void *owner;
+
 	/** @done: Completion interrupt. */
 	svmgpu_hw_done_fn done;
 
-	/** @status: Result: 0, -EFAULT, -EINVAL or -ETIME. */
+	/** @status: Result: 0, -EFAULT, -EINVAL, -ETIME or -ECANCELED. */
 	int status;
 
 	/** @cs_offset: Result: offset of the command that ended the job. */
@@ -175,6 +178,9 @@ struct svmgpu_hw_engine {
 
 	/** @abort: Reset requested: stop @current_job as soon as possible. */
 	bool abort;
+
+	/** @abort_status: What the job stopped by @abort completes with. */
+	int abort_status;
 
 	/** @wq: Wakes the thread on submission; wakes resets on completion. */
 	wait_queue_head_t wq;
@@ -251,6 +257,8 @@ void svmgpu_hw_engine_submit(struct svmgpu_hw *hw, unsigned int engine,
 			     struct svmgpu_hw_job *job);
 void svmgpu_hw_engine_reset(struct svmgpu_hw *hw, unsigned int engine,
 			    struct svmgpu_hw_job *job);
+void svmgpu_hw_engine_cancel(struct svmgpu_hw *hw, unsigned int engine,
+			     const void *owner);
 
 u64 svmgpu_hw_tlb_invalidate(struct svmgpu_hw *hw);
 void svmgpu_hw_tlb_wait(struct svmgpu_hw *hw, u64 seqno);

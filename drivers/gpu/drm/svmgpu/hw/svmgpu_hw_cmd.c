@@ -276,6 +276,12 @@ static int cmd_wait_mem(struct svmgpu_hw_cmd_ctx *ctx, const struct cmd *cmd)
 	    cmp > DRM_SVMGPU_WAIT_LTE || !IS_ALIGNED(addr, is64 ? 8 : 4))
 		return -EINVAL;
 
+	/* 32-bit waits ignore the high words of value and mask. */
+	if (!is64) {
+		ref = lower_32_bits(ref);
+		mask = lower_32_bits(mask);
+	}
+
 	for (;;) {
 		u64 len, value = 0;
 		void *p;

@@ -5,6 +5,7 @@
 
 #include <linux/err.h>
 #include <linux/kthread.h>
+#include <linux/lockdep.h>
 #include <linux/slab.h>
 
 #include "svmgpu_hw.h"
@@ -22,6 +23,8 @@
  * svmgpu_hw_engine_reset() is the engine reset a driver issues when a job
  * hangs: it stops the job (it completes with -ETIME) and waits until the
  * engine has let go of it. Other jobs in the queue are not affected.
+ * svmgpu_hw_engine_cancel() drops every job of one owner (a context that
+ * is going away) the same way, completing them with -ECANCELED.
  */
 
 struct svmgpu_hw_exec {
@@ -75,6 +78,8 @@ static void svmgpu_hw_engine_run(struct svmgpu_hw_engine *engine,
 
 	job->status = svmgpu_hw_cmd_execute(&x.ctx, job->cs_address,
 					    job->cs_length, &job->cs_offset);
+	if (job->status == -ETIME && READ_ONCE(engine->abort))
+		job->status = READ_ONCE(engine->abort_status);
 	job->fault_address = job->status == -EFAULT ? x.ctx.fault_address : 0;
 }
 
@@ -139,6 +144,27 @@ void svmgpu_hw_engine_submit(struct svmgpu_hw *hw, unsigned int engine,
 	wake_up_all(&e->wq);
 }
 
+/* Stop the running @job; wait until the engine has let go of it. */
+static void svmgpu_hw_engine_abort(struct svmgpu_hw_engine *e,
+				   struct svmgpu_hw_job *job, int status)
+{
+	lockdep_assert_held(&e->lock);
+
+	e->abort = true;
+	e->abort_status = status;
+	spin_unlock(&e->lock);
+	/* The thread clears current_job before it calls done(). */
+	wait_event(e->wq, READ_ONCE(e->current_job) != job);
+}
+
+static void svmgpu_hw_engine_complete(struct svmgpu_hw_job *job, int status)
+{
+	job->status = status;
+	job->cs_offset = 0;
+	job->fault_address = 0;
+	job->done(job);
+}
+
 /**
  * svmgpu_hw_engine_reset() - Stop a job that hangs.
  * @hw: The GPU.
@@ -159,10 +185,7 @@ void svmgpu_hw_engine_reset(struct svmgpu_hw *hw, unsigned int engine,
 
 	spin_lock(&e->lock);
 	if (e->current_job == job) {
-		e->abort = true;
-		spin_unlock(&e->lock);
-		/* The thread clears current_job before it calls done(). */
-		wait_event(e->wq, READ_ONCE(e->current_job) != job);
+		svmgpu_hw_engine_abort(e, job, -ETIME);
 		return;
 	}
 	list_for_each_entry(pos, &e->queue, link) {
@@ -174,11 +197,39 @@ void svmgpu_hw_engine_reset(struct svmgpu_hw *hw, unsigned int engine,
 	}
 	spin_unlock(&e->lock);
 
-	if (queued) {
-		job->status = -ETIME;
-		job->cs_offset = 0;
-		job->fault_address = 0;
-		job->done(job);
+	if (queued)
+		svmgpu_hw_engine_complete(job, -ETIME);
+}
+
+/**
+ * svmgpu_hw_engine_cancel() - Drop every job of an owner.
+ * @hw: The GPU.
+ * @engine: Index of the engine.
+ * @owner: The &svmgpu_hw_job.owner whose jobs to drop.
+ *
+ * Queued jobs of @owner are removed and the running one is stopped; all
+ * complete with -ECANCELED before this returns. May sleep.
+ */
+void svmgpu_hw_engine_cancel(struct svmgpu_hw *hw, unsigned int engine,
+			     const void *owner)
+{
+	struct svmgpu_hw_engine *e = &hw->engines[engine];
+	struct svmgpu_hw_job *job, *tmp;
+	LIST_HEAD(cancelled);
+
+	spin_lock(&e->lock);
+	list_for_each_entry_safe(job, tmp, &e->queue, link)
+		if (job->owner == owner)
+			list_move_tail(&job->link, &cancelled);
+	job = e->current_job;
+	if (job && job->owner == owner)
+		svmgpu_hw_engine_abort(e, job, -ECANCELED);
+	else
+		spin_unlock(&e->lock);
+
+	list_for_each_entry_safe(job, tmp, &cancelled, link) {
+		list_del_init(&job->link);
+		svmgpu_hw_engine_complete(job, -ECANCELED);
 	}
 }
 
