@@ -11,6 +11,9 @@
 
 struct svmgpu_device;
 
+/* VM and queue ids: never 0, which the uAPI keeps for "none". */
+#define SVMGPU_ID_LIMIT		XA_LIMIT(1, U32_MAX)
+
 /**
  * struct svmgpu_file - What one DRM file owns.
  *

@@ -277,7 +277,9 @@ static int svmgpu_vm_unmap(struct svmgpu_vm *vm, u64 addr, u64 range,
 		goto out_free;
 	}
 
-	drm_exec_init(&exec, intr ? DRM_EXEC_INTERRUPTIBLE_WAIT : 0, 0);
+	/* Several split mappings may share a BO: lock it once. */
+	drm_exec_init(&exec, (intr ? DRM_EXEC_INTERRUPTIBLE_WAIT : 0) |
+			     DRM_EXEC_IGNORE_DUPLICATES, 0);
 	ret = svmgpu_vm_lock_ops(&exec, ops);
 	if (ret)
 		goto out_exec;
@@ -522,7 +524,7 @@ int svmgpu_vm_create_ioctl(struct drm_device *drm, void *data,
 	if (IS_ERR(vm))
 		return PTR_ERR(vm);
 
-	ret = xa_alloc(&sfile->vms, &id, vm, xa_limit_32b, GFP_KERNEL);
+	ret = xa_alloc(&sfile->vms, &id, vm, SVMGPU_ID_LIMIT, GFP_KERNEL);
 	if (ret) {
 		svmgpu_vm_user_put(vm);
 		return ret;
