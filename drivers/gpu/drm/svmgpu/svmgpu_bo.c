@@ -127,10 +127,15 @@ int svmgpu_bo_create(struct svmgpu_device *sdev, u64 size, u32 placements,
 	bo->tbo.base.funcs = &svmgpu_gem_funcs;
 	svmgpu_bo_set_placement(bo, placements, flags);
 
-	/* On failure, TTM calls svmgpu_bo_destroy(). */
+	/*
+	 * On failure, TTM calls svmgpu_bo_destroy(). BOs of 2 MiB or more
+	 * are 2 MiB aligned in VRAM, so the GPU can map them with 2 MiB
+	 * pages.
+	 */
 	ret = ttm_bo_init_reserved(&sdev->ttm, &bo->tbo, ttm_bo_type_device,
-				   &bo->placement, 0, &ctx, NULL, NULL,
-				   svmgpu_bo_destroy);
+				   &bo->placement,
+				   size >= SZ_2M ? SZ_2M >> PAGE_SHIFT : 0,
+				   &ctx, NULL, NULL, svmgpu_bo_destroy);
 	if (ret)
 		return ret;
 
