@@ -52,7 +52,7 @@ extern "C" {
  * them with the values it was built against.
  */
 #define DRM_SVMGPU_UAPI_MAJOR		1
-#define DRM_SVMGPU_UAPI_MINOR		0
+#define DRM_SVMGPU_UAPI_MINOR		1
 
 /*
  * Ioctl numbers, relative to DRM_COMMAND_BASE. Append only.
