@@ -144,15 +144,19 @@ void svmgpu_hw_engine_submit(struct svmgpu_hw *hw, unsigned int engine,
 	wake_up_all(&e->wq);
 }
 
-/* Stop the running @job; wait until the engine has let go of it. */
-static void svmgpu_hw_engine_abort(struct svmgpu_hw_engine *e,
-				   struct svmgpu_hw_job *job, int status)
+/* Ask the engine to stop its running job, which completes with @status. */
+static void svmgpu_hw_engine_abort(struct svmgpu_hw_engine *e, int status)
 {
 	lockdep_assert_held(&e->lock);
 
 	e->abort = true;
 	e->abort_status = status;
-	spin_unlock(&e->lock);
+}
+
+/* Wait until the engine has let go of @job. */
+static void svmgpu_hw_engine_wait_released(struct svmgpu_hw_engine *e,
+					   struct svmgpu_hw_job *job)
+{
 	/* The thread clears current_job before it calls done(). */
 	wait_event(e->wq, READ_ONCE(e->current_job) != job);
 }
@@ -185,7 +189,9 @@ void svmgpu_hw_engine_reset(struct svmgpu_hw *hw, unsigned int engine,
 
 	spin_lock(&e->lock);
 	if (e->current_job == job) {
-		svmgpu_hw_engine_abort(e, job, -ETIME);
+		svmgpu_hw_engine_abort(e, -ETIME);
+		spin_unlock(&e->lock);
+		svmgpu_hw_engine_wait_released(e, job);
 		return;
 	}
 	list_for_each_entry(pos, &e->queue, link) {
@@ -214,18 +220,22 @@ void svmgpu_hw_engine_cancel(struct svmgpu_hw *hw, unsigned int engine,
 			     const void *owner)
 {
 	struct svmgpu_hw_engine *e = &hw->engines[engine];
-	struct svmgpu_hw_job *job, *tmp;
+	struct svmgpu_hw_job *job, *tmp, *running;
 	LIST_HEAD(cancelled);
 
 	spin_lock(&e->lock);
 	list_for_each_entry_safe(job, tmp, &e->queue, link)
 		if (job->owner == owner)
 			list_move_tail(&job->link, &cancelled);
-	job = e->current_job;
-	if (job && job->owner == owner)
-		svmgpu_hw_engine_abort(e, job, -ECANCELED);
+	running = e->current_job;
+	if (running && running->owner == owner)
+		svmgpu_hw_engine_abort(e, -ECANCELED);
 	else
-		spin_unlock(&e->lock);
+		running = NULL;
+	spin_unlock(&e->lock);
+
+	if (running)
+		svmgpu_hw_engine_wait_released(e, running);
 
 	list_for_each_entry_safe(job, tmp, &cancelled, link) {
 		list_del_init(&job->link);
