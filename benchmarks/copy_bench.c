@@ -2,8 +2,9 @@
 /*
  * Copyright (c) 2026 The svmgpu authors
  *
- * copy_bench: GPU COPY between two VRAM BOs against a CPU memcpy() of the
- * same size, in the same boot, reported as a ratio (GPU / CPU throughput).
+ * copy_bench [MiB [vram|system]]: GPU COPY between two BOs (VRAM by
+ * default) against a CPU memcpy() of the same size, in the same boot,
+ * reported as a ratio (GPU / CPU throughput).
  *
  * Each measurement is the best of several rounds, to keep scheduling noise
  * of the emulator out. The GPU time is wall time from EXEC to the signalled
@@ -68,6 +69,9 @@ static double cpu_best(size_t size)
 int main(int argc, char **argv)
 {
 	size_t size = (argc > 1 ? strtoull(argv[1], NULL, 0) : 64) << 20;
+	uint32_t placement = argc > 2 && !strcmp(argv[2], "system") ?
+			     DRM_SVMGPU_GEM_PLACEMENT_SYSTEM :
+			     DRM_SVMGPU_GEM_PLACEMENT_VRAM;
 	struct svmgpu_bo *src, *dst, *cmd;
 	struct svmgpu_queue *q;
 	struct svmgpu_device *dev;
@@ -81,10 +85,8 @@ int main(int argc, char **argv)
 	if (ret)
 		return die("open", ret);
 
-	if ((ret = svmgpu_bo_new(dev, size, DRM_SVMGPU_GEM_PLACEMENT_VRAM, 0,
-				 &src)) ||
-	    (ret = svmgpu_bo_new(dev, size, DRM_SVMGPU_GEM_PLACEMENT_VRAM, 0,
-				 &dst)) ||
+	if ((ret = svmgpu_bo_new(dev, size, placement, 0, &src)) ||
+	    (ret = svmgpu_bo_new(dev, size, placement, 0, &dst)) ||
 	    (ret = svmgpu_bo_new(dev, 4096, DRM_SVMGPU_GEM_PLACEMENT_SYSTEM, 0,
 				 &cmd)))
 		return die("bo_new", ret);
@@ -133,8 +135,10 @@ int main(int argc, char **argv)
 	}
 
 	cpu = cpu_best(size);
-	printf("copy %zu MiB: GPU VRAM->VRAM %.0f MiB/s (engine alone %.0f MiB/s), CPU memcpy %.0f MiB/s, ratio %.2f\n",
-	       size >> 20, (size >> 20) / gpu, (size >> 20) / engine,
+	printf("copy %zu MiB: GPU %s %.0f MiB/s (engine alone %.0f MiB/s), CPU memcpy %.0f MiB/s, ratio %.2f\n",
+	       size >> 20, placement == DRM_SVMGPU_GEM_PLACEMENT_VRAM ?
+	       "VRAM->VRAM" : "system->system",
+	       (size >> 20) / gpu, (size >> 20) / engine,
 	       (size >> 20) / cpu, cpu / gpu);
 
 	svmgpu_cs_del(cs);
