@@ -9,12 +9,19 @@
 #include <linux/kernel.h>
 #include <linux/minmax.h>
 #include <linux/sched.h>
+#include <linux/sizes.h>
 #include <linux/string.h>
 #include <linux/timekeeping.h>
 
 #include <drm/svmgpu_drm.h>
 
 #include <kunit/visibility.h>
+
+#ifdef CONFIG_X86_64
+#include <linux/cpufeature.h>
+
+#include <asm/fpu/api.h>
+#endif
 
 #include "svmgpu_hw_cmd.h"
 
@@ -115,6 +122,87 @@ static int cmd_write_imm(struct svmgpu_hw_cmd_ctx *ctx, const struct cmd *cmd)
 			       cmd->flags & DRM_SVMGPU_CMD_WRITE_IMM_64);
 }
 
+/*
+ * The copy engine's data path. On x86-64 it moves 256 bytes per iteration
+ * through AVX registers, or 64 through SSE ones: under CPU emulation (QEMU
+ * TCG), where the test VMs run, vector moves are many times cheaper than
+ * the kernel's scalar memcpy() loop, and on real CPUs they are as fast.
+ */
+#ifdef CONFIG_X86_64
+static u64 cmd_copy_avx(void *dst, const void *src, u64 n)
+{
+	u64 blocks = n / 256;
+
+	asm volatile("1:\n\t"
+		     "vmovdqu    (%[s]), %%ymm0\n\t"
+		     "vmovdqu  32(%[s]), %%ymm1\n\t"
+		     "vmovdqu  64(%[s]), %%ymm2\n\t"
+		     "vmovdqu  96(%[s]), %%ymm3\n\t"
+		     "vmovdqu 128(%[s]), %%ymm4\n\t"
+		     "vmovdqu 160(%[s]), %%ymm5\n\t"
+		     "vmovdqu 192(%[s]), %%ymm6\n\t"
+		     "vmovdqu 224(%[s]), %%ymm7\n\t"
+		     "vmovdqu %%ymm0,    (%[d])\n\t"
+		     "vmovdqu %%ymm1,  32(%[d])\n\t"
+		     "vmovdqu %%ymm2,  64(%[d])\n\t"
+		     "vmovdqu %%ymm3,  96(%[d])\n\t"
+		     "vmovdqu %%ymm4, 128(%[d])\n\t"
+		     "vmovdqu %%ymm5, 160(%[d])\n\t"
+		     "vmovdqu %%ymm6, 192(%[d])\n\t"
+		     "vmovdqu %%ymm7, 224(%[d])\n\t"
+		     "add $256, %[s]\n\t"
+		     "add $256, %[d]\n\t"
+		     "dec %[n]\n\t"
+		     "jnz 1b\n\t"
+		     "vzeroupper\n\t"
+		     : [s] "+r" (src), [d] "+r" (dst), [n] "+r" (blocks)
+		     : : "memory", "cc");
+	return n % 256;
+}
+
+static u64 cmd_copy_sse(void *dst, const void *src, u64 n)
+{
+	u64 blocks = n / 64;
+
+	asm volatile("1:\n\t"
+		     "movdqu   (%[s]), %%xmm0\n\t"
+		     "movdqu 16(%[s]), %%xmm1\n\t"
+		     "movdqu 32(%[s]), %%xmm2\n\t"
+		     "movdqu 48(%[s]), %%xmm3\n\t"
+		     "movdqu %%xmm0,   (%[d])\n\t"
+		     "movdqu %%xmm1, 16(%[d])\n\t"
+		     "movdqu %%xmm2, 32(%[d])\n\t"
+		     "movdqu %%xmm3, 48(%[d])\n\t"
+		     "add $64, %[s]\n\t"
+		     "add $64, %[d]\n\t"
+		     "dec %[n]\n\t"
+		     "jnz 1b\n\t"
+		     : [s] "+r" (src), [d] "+r" (dst), [n] "+r" (blocks)
+		     : : "memory", "cc");
+	return n % 64;
+}
+#endif
+
+static void cmd_copy_data(void *dst, const void *src, u64 n)
+{
+#ifdef CONFIG_X86_64
+	if (n >= SZ_4K && irq_fpu_usable()) {
+		u64 rest;
+
+		kernel_fpu_begin();
+		if (boot_cpu_has(X86_FEATURE_AVX))
+			rest = cmd_copy_avx(dst, src, n);
+		else
+			rest = cmd_copy_sse(dst, src, n);
+		kernel_fpu_end();
+		dst += n - rest;
+		src += n - rest;
+		n = rest;
+	}
+#endif
+	memcpy(dst, src, n);
+}
+
 static int cmd_copy(struct svmgpu_hw_cmd_ctx *ctx, const struct cmd *cmd)
 {
 	u64 src = op64(cmd, 0), dst = op64(cmd, 2), size = op64(cmd, 4);
@@ -137,7 +225,7 @@ static int cmd_copy(struct svmgpu_hw_cmd_ctx *ctx, const struct cmd *cmd)
 			ret = PTR_ERR(d);
 		} else {
 			n = min3(size, slen, dlen);
-			memcpy(d, s, n);
+			cmd_copy_data(d, s, n);
 		}
 		ctx->unlock(ctx);
 		if (ret)
