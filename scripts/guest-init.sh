@@ -122,6 +122,14 @@ done </mnt/jobs
 
 # A clean unload is part of every run: it must leave no leak and no splat.
 kmsg "begin module-unload"
+# A pending devcoredump holds a reference on the module that made it. Keep
+# each one with the results, then dismiss it.
+for dump in /sys/class/devcoredump/devcd*/data; do
+	[[ -e $dump ]] || continue
+	name=${dump%/data}
+	cat "$dump" >"/mnt/out/${name##*/}.txt" 2>&1
+	echo 1 >"$dump"
+done
 lsmod >/mnt/out/module-unload.log 2>&1
 # svmgpu must still be loaded (no job may have unloaded it), and unload.
 if rmmod svmgpu >>/mnt/out/module-unload.log 2>&1; then
