@@ -444,7 +444,6 @@ static void test_cmd_write_imm(int fd, uint32_t placements)
 /* --- COPY ----------------------------------------------------------------- */
 
 #define COPY_BO_SIZE	(66 * SZ_1M)
-#define SAME_BO_SHIFT	(33 * SZ_1M)
 #define GUARD		64
 
 static const struct copy_case {
@@ -472,9 +471,12 @@ static const char *const copy_dir_names[] = {
 	[SYSTEM_TO_SYSTEM] = "system-to-system",
 };
 
-/* Buffers for the COPY tests, created once for all cases. */
+/*
+ * Buffers for the COPY tests, created once for all cases: a source and a
+ * destination in each placement.
+ */
 static struct svmgpu_ctx copy_ctx;
-static struct svmgpu_buf copy_vram, copy_sys;
+static struct svmgpu_buf copy_vram, copy_sys, copy_vram2, copy_sys2;
 
 static void copy_setup(int fd)
 {
@@ -485,12 +487,16 @@ static void copy_setup(int fd)
 	svmgpu_ctx_init(&copy_ctx, fd, CMD_POOL);
 	svmgpu_ctx_buf(&copy_ctx, &copy_vram, COPY_BO_SIZE, VRAM);
 	svmgpu_ctx_buf(&copy_ctx, &copy_sys, COPY_BO_SIZE, SYSTEM);
+	svmgpu_ctx_buf(&copy_ctx, &copy_vram2, COPY_BO_SIZE, VRAM);
+	svmgpu_ctx_buf(&copy_ctx, &copy_sys2, COPY_BO_SIZE, SYSTEM);
 }
 
 static void copy_teardown(void)
 {
 	svmgpu_buf_destroy(&copy_vram);
 	svmgpu_buf_destroy(&copy_sys);
+	svmgpu_buf_destroy(&copy_vram2);
+	svmgpu_buf_destroy(&copy_sys2);
 	svmgpu_ctx_fini(&copy_ctx);
 }
 
@@ -506,13 +512,9 @@ static void test_cmd_copy(int fd, enum copy_dir dir, const struct copy_case *c)
 
 	src = dir == VRAM_TO_SYSTEM || dir == VRAM_TO_VRAM ? &copy_vram :
 							      &copy_sys;
-	dst = dir == SYSTEM_TO_VRAM || dir == VRAM_TO_VRAM ? &copy_vram :
-							      &copy_sys;
-	if (src == dst) {
-		igt_require_f(c->size < SAME_BO_SHIFT,
-			      "too large to copy within one buffer\n");
-		dst_off += SAME_BO_SHIFT;
-	}
+	dst = dir == VRAM_TO_SYSTEM ? &copy_sys :
+	      dir == SYSTEM_TO_VRAM ? &copy_vram :
+	      dir == VRAM_TO_VRAM ? &copy_vram2 : &copy_sys2;
 	s = src->map;
 	d = dst->map;
 
