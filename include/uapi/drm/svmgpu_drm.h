@@ -426,11 +426,13 @@ struct drm_svmgpu_vm_bind_op {
 /**
  * struct drm_svmgpu_vm_bind - Argument of DRM_IOCTL_SVMGPU_VM_BIND.
  *
- * Waits for every sync without DRM_SVMGPU_SYNC_SIGNAL, then for every job
- * that may use the VM's current mappings, then applies @ops in order and
- * invalidates the GPU's TLBs, and finally signals every sync with
- * DRM_SVMGPU_SYNC_SIGNAL. The ioctl returns once the operations are
- * complete; the wait is interruptible and the ioctl restartable.
+ * Waits for every sync without DRM_SVMGPU_SYNC_SIGNAL, then applies @ops in
+ * order, and finally signals every sync with DRM_SVMGPU_SYNC_SIGNAL. An
+ * OP_UNMAP first waits for every job that may use the VM's mappings, and
+ * invalidates the GPU's TLBs after; an OP_MAP only adds mappings, which no
+ * running job can depend on, and waits for nothing. The ioctl returns once
+ * the operations are complete; waits are interruptible and the ioctl
+ * restartable.
  *
  * Every operation is checked before any is applied. An error that only
  * applying can find (an OP_MAP over an existing mapping, -ENOMEM) stops at

@@ -33,9 +33,6 @@
  * user space orders them with syncs, or by submitting to one queue.
  */
 
-/* At most this many bytes of commands per job. */
-#define SVMGPU_MAX_CS_LENGTH	DRM_SVMGPU_EXEC_MAX_LENGTH
-
 static int svmgpu_job_prepare_bos(struct svmgpu_job *job,
 				  struct drm_exec *exec)
 {
@@ -121,7 +118,7 @@ int svmgpu_exec_ioctl(struct drm_device *drm, void *data,
 	    SVMGPU_IOCTL_DBG(drm, !IS_ALIGNED(args->address | args->length,
 					      4)) ||
 	    SVMGPU_IOCTL_DBG(drm, !args->length ||
-			     args->length > SVMGPU_MAX_CS_LENGTH))
+			     args->length > DRM_SVMGPU_EXEC_MAX_LENGTH))
 		return -EINVAL;
 
 	queue = svmgpu_queue_lookup(to_svmgpu_file(file), args->queue_id);

@@ -172,8 +172,7 @@ int svmgpu_queue_create_ioctl(struct drm_device *drm, void *data,
 err_entity:
 	drm_sched_entity_destroy(&queue->entity);
 err_vm:
-	if (queue->vm)
-		svmgpu_vm_user_put(queue->vm);
+	svmgpu_vm_user_put(queue->vm);
 err_free:
 	kfree(queue);
 	return ret;

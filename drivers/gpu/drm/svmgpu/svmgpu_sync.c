@@ -28,7 +28,7 @@
  * svmgpu_syncs_parse() - Copy in, check and prepare an array of syncs.
  * @file: The DRM file the handles belong to.
  * @user: User pointer to the array.
- * @count: Number of entries, at most %SVMGPU_MAX_SYNCS.
+ * @count: Number of entries, at most %DRM_SVMGPU_MAX_SYNCS.
  * @syncs: Out: the parsed syncs; release with svmgpu_syncs_fini().
  *
  * Return: 0, -EINVAL for a malformed entry or too many, -EFAULT, -ENOENT
@@ -44,7 +44,7 @@ int svmgpu_syncs_parse(struct drm_file *file, u64 user, u32 count,
 
 	syncs->entries = NULL;
 	syncs->count = 0;
-	if (SVMGPU_IOCTL_DBG(file->minor->dev, count > SVMGPU_MAX_SYNCS))
+	if (SVMGPU_IOCTL_DBG(file->minor->dev, count > DRM_SVMGPU_MAX_SYNCS))
 		return -EINVAL;
 	if (!count)
 		return 0;

@@ -7,16 +7,11 @@
 
 #include <linux/types.h>
 
-#include <drm/svmgpu_drm.h>
-
 struct dma_fence;
 struct dma_fence_chain;
 struct drm_file;
 struct drm_sched_job;
 struct drm_syncobj;
-
-/* At most this many syncs per ioctl. */
-#define SVMGPU_MAX_SYNCS	DRM_SVMGPU_MAX_SYNCS
 
 /**
  * struct svmgpu_sync_entry - One parsed &struct drm_svmgpu_sync.

@@ -48,9 +48,6 @@
 /* The first 64 KiB of every VM are never mapped: null pointers fault. */
 #define SVMGPU_VM_RESERVED	SZ_64K
 
-/* At most this many operations per VM_BIND. */
-#define SVMGPU_MAX_BIND_OPS	DRM_SVMGPU_VM_BIND_MAX_OPS
-
 /**
  * struct svmgpu_va - A mapping.
  */
@@ -619,7 +616,7 @@ int svmgpu_vm_bind_ioctl(struct drm_device *drm, void *data,
 
 	if (SVMGPU_IOCTL_DBG(drm, args->extensions || args->pad) ||
 	    SVMGPU_IOCTL_DBG(drm, !args->num_ops ||
-			     args->num_ops > SVMGPU_MAX_BIND_OPS))
+			     args->num_ops > DRM_SVMGPU_VM_BIND_MAX_OPS))
 		return -EINVAL;
 
 	vm = svmgpu_vm_lookup(to_svmgpu_file(file), args->vm_id);
