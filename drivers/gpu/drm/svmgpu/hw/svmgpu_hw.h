@@ -138,6 +138,15 @@ struct svmgpu_hw_job {
 
 	/** @fault_address: Result: GPU address that faulted, if -EFAULT. */
 	u64 fault_address;
+
+	/**
+	 * @start_ns: Result: GPU clock when the engine started the job, or 0
+	 * if it never ran.
+	 */
+	u64 start_ns;
+
+	/** @end_ns: Result: GPU clock when the engine finished the job. */
+	u64 end_ns;
 };
 
 /* A TLB entry: one translation of an address-space id. */

@@ -5,6 +5,7 @@
 
 #include <linux/err.h>
 #include <linux/kthread.h>
+#include <linux/ktime.h>
 #include <linux/lockdep.h>
 #include <linux/slab.h>
 
@@ -76,8 +77,10 @@ static void svmgpu_hw_engine_run(struct svmgpu_hw_engine *engine,
 		.job = job,
 	};
 
+	job->start_ns = ktime_get_raw_ns();
 	job->status = svmgpu_hw_cmd_execute(&x.ctx, job->cs_address,
 					    job->cs_length, &job->cs_offset);
+	job->end_ns = ktime_get_raw_ns();
 	if (job->status == -ETIME && READ_ONCE(engine->abort))
 		job->status = READ_ONCE(engine->abort_status);
 	job->fault_address = job->status == -EFAULT ? x.ctx.fault_address : 0;
@@ -166,6 +169,8 @@ static void svmgpu_hw_engine_complete(struct svmgpu_hw_job *job, int status)
 	job->status = status;
 	job->cs_offset = 0;
 	job->fault_address = 0;
+	job->start_ns = 0;
+	job->end_ns = 0;
 	job->done(job);
 }
 
