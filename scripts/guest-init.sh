@@ -41,6 +41,7 @@ mount -t devpts devpts /dev/pts 2>/dev/null
 mount -t tmpfs tmpfs /dev/shm
 mount -t tmpfs tmpfs /run
 mount -t debugfs debugfs /sys/kernel/debug
+mount -t tracefs tracefs /sys/kernel/tracing 2>/dev/null
 mount -t hugetlbfs hugetlbfs /dev/hugepages 2>/dev/null
 mount -t 9p -o trans=virtio,version=9p2000.L,msize=512000 svmgpuio /mnt ||
 	{ echo "svmgpu-harness: cannot mount the io share" >/dev/console; poweroff_now; }

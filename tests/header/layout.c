@@ -37,7 +37,8 @@ CHECK_OFFSET(drm_svmgpu_query_device_info, vram_size, 8);
 CHECK_OFFSET(drm_svmgpu_query_device_info, page_sizes, 16);
 CHECK_OFFSET(drm_svmgpu_query_device_info, features, 24);
 CHECK_OFFSET(drm_svmgpu_query_device_info, va_bits, 32);
-CHECK_OFFSET(drm_svmgpu_query_device_info, reserved, 40);
+CHECK_OFFSET(drm_svmgpu_query_device_info, vram_bo_size, 40);
+CHECK_OFFSET(drm_svmgpu_query_device_info, reserved, 48);
 
 CHECK_SIZE(drm_svmgpu_gem_create, 32);
 CHECK_OFFSET(drm_svmgpu_gem_create, size, 8);
@@ -73,8 +74,30 @@ CHECK_OFFSET(drm_svmgpu_exec, syncs, 16);
 CHECK_OFFSET(drm_svmgpu_exec, address, 24);
 CHECK_OFFSET(drm_svmgpu_exec, length, 32);
 
+CHECK_SIZE(drm_svmgpu_gem_migrate, 24);
+CHECK_OFFSET(drm_svmgpu_gem_migrate, handle, 8);
+CHECK_OFFSET(drm_svmgpu_gem_migrate, placement, 12);
+CHECK_OFFSET(drm_svmgpu_gem_migrate, flags, 16);
+CHECK_OFFSET(drm_svmgpu_gem_migrate, pad, 20);
+
+CHECK_SIZE(drm_svmgpu_gem_info, 48);
+CHECK_OFFSET(drm_svmgpu_gem_info, handle, 8);
+CHECK_OFFSET(drm_svmgpu_gem_info, flags, 12);
+CHECK_OFFSET(drm_svmgpu_gem_info, size, 16);
+CHECK_OFFSET(drm_svmgpu_gem_info, placements, 24);
+CHECK_OFFSET(drm_svmgpu_gem_info, preferred, 28);
+CHECK_OFFSET(drm_svmgpu_gem_info, placement, 32);
+CHECK_OFFSET(drm_svmgpu_gem_info, state, 36);
+CHECK_OFFSET(drm_svmgpu_gem_info, moves, 40);
+
 _Static_assert(DRM_IOCTL_SVMGPU_EXEC ==
 	       DRM_IOW(DRM_COMMAND_BASE + 0x08, struct drm_svmgpu_exec),
+	       "ioctl numbers are append-only");
+_Static_assert(DRM_IOCTL_SVMGPU_GEM_MIGRATE ==
+	       DRM_IOW(DRM_COMMAND_BASE + 0x09, struct drm_svmgpu_gem_migrate),
+	       "ioctl numbers are append-only");
+_Static_assert(DRM_IOCTL_SVMGPU_GEM_INFO ==
+	       DRM_IOWR(DRM_COMMAND_BASE + 0x0a, struct drm_svmgpu_gem_info),
 	       "ioctl numbers are append-only");
 
 _Static_assert(DRM_IOCTL_SVMGPU_DEVICE_QUERY ==

@@ -52,7 +52,7 @@ extern "C" {
  * them with the values it was built against.
  */
 #define DRM_SVMGPU_UAPI_MAJOR		1
-#define DRM_SVMGPU_UAPI_MINOR		1
+#define DRM_SVMGPU_UAPI_MINOR		2
 
 /*
  * Ioctl numbers, relative to DRM_COMMAND_BASE. Append only.
@@ -66,6 +66,8 @@ extern "C" {
 #define DRM_SVMGPU_QUEUE_CREATE		0x06
 #define DRM_SVMGPU_QUEUE_DESTROY	0x07
 #define DRM_SVMGPU_EXEC			0x08
+#define DRM_SVMGPU_GEM_MIGRATE		0x09
+#define DRM_SVMGPU_GEM_INFO		0x0a
 
 /**
  * struct drm_svmgpu_user_extension - Header of a chained ioctl extension.
@@ -119,10 +121,14 @@ enum drm_svmgpu_query_id {
  *
  * DRM_SVMGPU_FEATURE_EXEC: DRM_IOCTL_SVMGPU_QUEUE_CREATE, _QUEUE_DESTROY
  * and _EXEC.
+ *
+ * DRM_SVMGPU_FEATURE_GEM_MIGRATE: DRM_IOCTL_SVMGPU_GEM_MIGRATE and
+ * DRM_IOCTL_SVMGPU_GEM_INFO, and DRM_SVMGPU_GEM_CREATE_PINNED (uAPI 1.2).
  */
 #define DRM_SVMGPU_FEATURE_GEM		(1ull << 0)
 #define DRM_SVMGPU_FEATURE_VM		(1ull << 1)
 #define DRM_SVMGPU_FEATURE_EXEC		(1ull << 2)
+#define DRM_SVMGPU_FEATURE_GEM_MIGRATE	(1ull << 3)
 
 /**
  * struct drm_svmgpu_query_device_info - What the emulated GPU is.
@@ -160,10 +166,17 @@ struct drm_svmgpu_query_device_info {
 	__u32 pad;
 
 	/**
+	 * @vram_bo_size: The part of @vram_size that buffer objects can use,
+	 * in bytes; the rest holds the GPU's page tables (uAPI 1.2; zero
+	 * before).
+	 */
+	__u64 vram_bo_size;
+
+	/**
 	 * @reserved: Written as zero by the kernel. Room for later fields, so
 	 * that user space built against this header keeps working.
 	 */
-	__u64 reserved[4];
+	__u64 reserved[3];
 };
 
 /**
@@ -221,6 +234,24 @@ struct drm_svmgpu_device_query {
  * (write-back) in either placement: the emulated GPU's memory is coherent.
  * A BO is freed when its last handle is closed and the last mapping of it
  * (CPU or GPU) is gone.
+ *
+ * Placement and moves (uAPI 1.2):
+ *
+ * - A BO has a preferred placement: the one GEM_CREATE tried first, or the
+ *   one last asked for with DRM_IOCTL_SVMGPU_GEM_MIGRATE. It is a hint.
+ * - When VRAM is full, the driver evicts BOs to system memory, least
+ *   recently used by the GPU first. Pinned BOs are never evicted.
+ * - A BO that may only live in VRAM is brought back into VRAM before any
+ *   job of a VM that maps it runs, evicting others if needed. A BO that may
+ *   live in either comes back to VRAM when it prefers VRAM and VRAM has
+ *   room; otherwise the GPU uses it where it is.
+ * - Under system-memory pressure, idle BOs in system memory may be swapped
+ *   out; they come back on the next CPU or GPU access.
+ * - Moves are copies by the GPU's copy engine, made once the jobs that
+ *   used the BO are done. The CPU mapping is one mapping for the BO's whole
+ *   life: its pages follow the BO, and a CPU access during a move waits for
+ *   the move. Contents are preserved by every move.
+ * - DRM_IOCTL_SVMGPU_GEM_INFO reports where a BO is now.
  */
 
 /* Placements, as bits of &drm_svmgpu_gem_create.placements. */
@@ -235,6 +266,14 @@ struct drm_svmgpu_device_query {
  */
 #define DRM_SVMGPU_GEM_CREATE_PREFER_SYSTEM	(1u << 0)
 
+/*
+ * DRM_SVMGPU_GEM_CREATE_PINNED: place the BO in VRAM for its whole life;
+ * it is never evicted or moved. Needs CAP_SYS_ADMIN and a placements of
+ * exactly DRM_SVMGPU_GEM_PLACEMENT_VRAM. Pinned BOs may take at most half
+ * of &drm_svmgpu_query_device_info.vram_bo_size (uAPI 1.2).
+ */
+#define DRM_SVMGPU_GEM_CREATE_PINNED		(1u << 1)
+
 /**
  * struct drm_svmgpu_gem_create - Argument of DRM_IOCTL_SVMGPU_GEM_CREATE.
  *
@@ -242,6 +281,9 @@ struct drm_svmgpu_device_query {
  * no placement, unknown placements or flags, PREFER_SYSTEM without both
  * placements, or non-zero @extensions or @pad; -E2BIG for a size larger
  * than the memory of every allowed placement; -ENOMEM when memory runs out.
+ * With DRM_SVMGPU_GEM_CREATE_PINNED: -EPERM without CAP_SYS_ADMIN, -EINVAL
+ * for placements other than VRAM alone, and -ENOSPC if pinned BOs would
+ * exceed their share of VRAM or VRAM cannot be made free for it.
  */
 struct drm_svmgpu_gem_create {
 	/** @extensions: Pointer to the first extension. MBZ. */
@@ -285,6 +327,102 @@ struct drm_svmgpu_gem_mmap_offset {
 
 	/** @offset: Out: the offset for mmap(). */
 	__u64 offset;
+};
+
+/**
+ * struct drm_svmgpu_gem_migrate - Argument of DRM_IOCTL_SVMGPU_GEM_MIGRATE.
+ *
+ * Makes @placement the BO's preferred placement and moves the BO there.
+ * The ioctl waits (interruptibly) for the jobs that use the BO to finish,
+ * queues the copy on the GPU's copy engine and returns; CPU accesses and
+ * later jobs wait for the copy. Moving into VRAM evicts other BOs, least
+ * recently used first, if VRAM is full. A BO that is already there is not
+ * moved. The placement is a hint: VRAM pressure may evict the BO again
+ * later.
+ *
+ * Errors: -ENOENT for an unknown handle; -EINVAL for a @placement that is
+ * not exactly one DRM_SVMGPU_GEM_PLACEMENT_* bit or that the BO's
+ * placements do not allow, or non-zero @extensions, @flags or @pad;
+ * -EBUSY for moving a pinned BO out of VRAM; -ENOSPC if VRAM cannot be
+ * made free for the BO (everything else is pinned or in use by the same
+ * caller); -ENOMEM; -EINTR if a signal interrupts a wait (unless the
+ * ioctl is restarted).
+ */
+struct drm_svmgpu_gem_migrate {
+	/** @extensions: Pointer to the first extension. MBZ. */
+	__u64 extensions;
+
+	/** @handle: The BO. */
+	__u32 handle;
+
+	/** @placement: One DRM_SVMGPU_GEM_PLACEMENT_* bit. */
+	__u32 placement;
+
+	/** @flags: MBZ. */
+	__u32 flags;
+
+	/** @pad: MBZ. */
+	__u32 pad;
+};
+
+/*
+ * State bits of &drm_svmgpu_gem_info.state.
+ *
+ * DRM_SVMGPU_GEM_STATE_SWAPPED: the BO is in system memory and its pages
+ * are swapped out; the next access swaps them in.
+ * DRM_SVMGPU_GEM_STATE_PINNED: the BO was created pinned.
+ * DRM_SVMGPU_GEM_STATE_MOVING: a move of the BO has been queued and has not
+ * completed yet.
+ * DRM_SVMGPU_GEM_STATE_BUSY: the BO has unfinished GPU work: a job that
+ * uses it, or a move.
+ */
+#define DRM_SVMGPU_GEM_STATE_SWAPPED	(1u << 0)
+#define DRM_SVMGPU_GEM_STATE_PINNED	(1u << 1)
+#define DRM_SVMGPU_GEM_STATE_MOVING	(1u << 2)
+#define DRM_SVMGPU_GEM_STATE_BUSY	(1u << 3)
+
+/**
+ * struct drm_svmgpu_gem_info - Argument of DRM_IOCTL_SVMGPU_GEM_INFO.
+ *
+ * Reports a BO's size, placements and where it is now. The answer is a
+ * snapshot: the BO may move as soon as the ioctl returns.
+ *
+ * Errors: -ENOENT for an unknown handle; -EINVAL for non-zero @extensions
+ * or @flags; -EINTR if a signal interrupts the wait for the BO's lock.
+ */
+struct drm_svmgpu_gem_info {
+	/** @extensions: Pointer to the first extension. MBZ. */
+	__u64 extensions;
+
+	/** @handle: The BO. */
+	__u32 handle;
+
+	/** @flags: MBZ. */
+	__u32 flags;
+
+	/** @size: Out: size in bytes. */
+	__u64 size;
+
+	/** @placements: Out: the allowed DRM_SVMGPU_GEM_PLACEMENT_* mask. */
+	__u32 placements;
+
+	/** @preferred: Out: the preferred placement, one bit. */
+	__u32 preferred;
+
+	/**
+	 * @placement: Out: where the BO is now, one DRM_SVMGPU_GEM_PLACEMENT_*
+	 * bit. Swapped-out BOs are in DRM_SVMGPU_GEM_PLACEMENT_SYSTEM.
+	 */
+	__u32 placement;
+
+	/** @state: Out: mask of DRM_SVMGPU_GEM_STATE_* bits. */
+	__u32 state;
+
+	/**
+	 * @moves: Out: how many times the BO has moved between VRAM and
+	 * system memory since it was created.
+	 */
+	__u64 moves;
 };
 
 /**
@@ -693,6 +831,12 @@ struct drm_svmgpu_exec {
 		struct drm_svmgpu_queue_destroy)
 #define DRM_IOCTL_SVMGPU_EXEC \
 	DRM_IOW(DRM_COMMAND_BASE + DRM_SVMGPU_EXEC, struct drm_svmgpu_exec)
+#define DRM_IOCTL_SVMGPU_GEM_MIGRATE \
+	DRM_IOW(DRM_COMMAND_BASE + DRM_SVMGPU_GEM_MIGRATE, \
+		struct drm_svmgpu_gem_migrate)
+#define DRM_IOCTL_SVMGPU_GEM_INFO \
+	DRM_IOWR(DRM_COMMAND_BASE + DRM_SVMGPU_GEM_INFO, \
+		 struct drm_svmgpu_gem_info)
 
 #if defined(__cplusplus)
 }

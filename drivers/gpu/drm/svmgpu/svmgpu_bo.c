@@ -3,9 +3,15 @@
  * Copyright (c) 2026 The svmgpu authors
  */
 
+#include <linux/capability.h>
+#include <linux/dma-resv.h>
+#include <linux/mm.h>
+
+#include <drm/drm_drv.h>
 #include <drm/drm_gem.h>
 #include <drm/drm_file.h>
 #include <drm/svmgpu_drm.h>
+#include <drm/ttm/ttm_tt.h>
 
 #include "svmgpu_bo.h"
 #include "svmgpu_device.h"
@@ -18,14 +24,27 @@
  * A BO is a TTM buffer object whose GEM object is handed to user space.
  * Its uAPI placements map to TTM memory types: VRAM to %TTM_PL_VRAM, and
  * system memory to %TTM_PL_TT, system pages that are DMA-mapped for the
- * GPU. When both are allowed, the preferred one comes first and TTM falls
- * back to the other before it evicts anything.
+ * GPU. When both are allowed, the preferred one comes first and the
+ * other is TTM's fallback, which TTM takes only when the preferred one has
+ * no room even after evicting. A BO that already sits in its fallback
+ * placement stays there on validation unless the preferred one has room
+ * without eviction: an evicted VRAM|system BO comes back only if VRAM has
+ * room, while a VRAM-only BO evicts others to come back.
+ * GEM_MIGRATE changes the preferred placement and moves the BO there,
+ * evicting if it must. Pinned BOs are placed in VRAM at creation and
+ * never move; they may take half of the BO part of VRAM at most, so that
+ * eviction always has something to work with.
  *
  * New BOs read as zero: TT pages are allocated zeroed, and VRAM is
  * cleared when a BO first lands there (svmgpu_ttm.c).
  *
- * The CPU maps a BO through TTM's fault handler; a VRAM-resident BO is
- * mapped page by page with svmgpu_ttm_io_mem_pfn().
+ * The CPU maps a BO once, through svmgpu_bo_vm_fault(): TTM's fault path
+ * with the fault_prefault module parameter as the number of pages mapped
+ * per fault. A VRAM-resident BO is mapped with svmgpu_ttm_io_mem_pfn(),
+ * a system one with its TT pages. Every move zaps the mapping first
+ * (ttm_bo_unmap_virtual()), and the next access faults in the new pages,
+ * after waiting for the move. ptrace and /proc/PID/mem reach the BO
+ * through svmgpu_bo_vm_access().
  */
 
 static const struct drm_gem_object_funcs svmgpu_gem_funcs;
@@ -51,8 +70,122 @@ bool svmgpu_is_svmgpu_bo(struct ttm_buffer_object *tbo)
 
 static void svmgpu_gem_free(struct drm_gem_object *obj)
 {
-	ttm_bo_put(container_of(obj, struct ttm_buffer_object, base));
+	struct svmgpu_bo *bo = gem_to_svmgpu_bo(obj);
+	struct svmgpu_device *sdev = to_svmgpu_device(obj->dev);
+
+	if (bo->pinned) {
+		/* Nobody else can hold a reference now: this cannot fail. */
+		if (!ttm_bo_reserve(&bo->tbo, false, false, NULL)) {
+			ttm_bo_unpin(&bo->tbo);
+			ttm_bo_unreserve(&bo->tbo);
+		}
+		atomic64_sub(obj->size, &sdev->pinned_bytes);
+	}
+	ttm_bo_put(&bo->tbo);
 }
+
+static vm_fault_t svmgpu_bo_vm_fault(struct vm_fault *vmf)
+{
+	struct ttm_buffer_object *tbo = vmf->vma->vm_private_data;
+	struct drm_device *drm = tbo->base.dev;
+	vm_fault_t ret;
+	int idx;
+
+	ret = ttm_bo_vm_reserve(tbo, vmf);
+	if (ret)
+		return ret;
+
+	svmgpu_stats_add(&to_svmgpu_device(drm)->stats,
+			 SVMGPU_STAT_CPU_FAULTS, 1);
+	if (drm_dev_enter(drm, &idx)) {
+		/* Waits for a pending move, and copes with a racing fault. */
+		ret = ttm_bo_vm_fault_reserved(vmf, vmf->vma->vm_page_prot,
+					       READ_ONCE(svmgpu_fault_prefault));
+		drm_dev_exit(idx);
+	} else {
+		ret = ttm_bo_vm_dummy_page(vmf, vmf->vma->vm_page_prot);
+	}
+	/* On a retry, TTM already dropped the reservation. */
+	if (ret == VM_FAULT_RETRY && !(vmf->flags & FAULT_FLAG_RETRY_NOWAIT))
+		return ret;
+
+	dma_resv_unlock(tbo->base.resv);
+	return ret;
+}
+
+/*
+ * Read or write @len bytes at @offset of a reserved, idle BO, a page at a
+ * time, wherever it is. Return: @len or a negative error code.
+ */
+static int svmgpu_bo_access(struct ttm_buffer_object *tbo,
+			    unsigned long offset, void *buf, int len,
+			    bool write)
+{
+	int done = 0;
+
+	while (done < len) {
+		unsigned long page = (offset + done) >> PAGE_SHIFT;
+		unsigned long in_page = (offset + done) & ~PAGE_MASK;
+		int n = min_t(int, len - done, PAGE_SIZE - in_page);
+		struct ttm_bo_kmap_obj map;
+		bool is_iomem;
+		u8 *ptr;
+		int ret;
+
+		/* Swaps the BO in if it must. */
+		ret = ttm_bo_kmap(tbo, page, 1, &map);
+		if (ret)
+			return ret;
+		ptr = (u8 *)ttm_kmap_obj_virtual(&map, &is_iomem) + in_page;
+		if (write)
+			memcpy(ptr, (u8 *)buf + done, n);
+		else
+			memcpy((u8 *)buf + done, ptr, n);
+		ttm_bo_kunmap(&map);
+		done += n;
+	}
+	return len;
+}
+
+/*
+ * vm_operations_struct.access: ptrace and /proc/PID/mem. Unlike
+ * ttm_bo_vm_access(), this waits for a pending move, which our moves being
+ * asynchronous copies makes necessary, and handles VRAM, which is ordinary
+ * memory in the kernel's address space.
+ */
+static int svmgpu_bo_vm_access(struct vm_area_struct *vma, unsigned long addr,
+			       void *buf, int len, int write)
+{
+	struct ttm_buffer_object *tbo = vma->vm_private_data;
+	unsigned long offset = (addr - vma->vm_start) +
+			       ((vma->vm_pgoff -
+				 drm_vma_node_start(&tbo->base.vma_node)) <<
+				PAGE_SHIFT);
+	long wait;
+	int ret;
+
+	if (len < 1 || offset >= tbo->base.size ||
+	    len > tbo->base.size - offset)
+		return -EIO;
+
+	ret = ttm_bo_reserve(tbo, true, false, NULL);
+	if (ret)
+		return ret;
+
+	wait = dma_resv_wait_timeout(tbo->base.resv, DMA_RESV_USAGE_KERNEL,
+				     true, MAX_SCHEDULE_TIMEOUT);
+	ret = wait < 0 ? wait : svmgpu_bo_access(tbo, offset, buf, len, write);
+
+	ttm_bo_unreserve(tbo);
+	return ret;
+}
+
+static const struct vm_operations_struct svmgpu_bo_vm_ops = {
+	.fault = svmgpu_bo_vm_fault,
+	.open = ttm_bo_vm_open,
+	.close = ttm_bo_vm_close,
+	.access = svmgpu_bo_vm_access,
+};
 
 static int svmgpu_gem_mmap(struct drm_gem_object *obj,
 			   struct vm_area_struct *vma)
@@ -72,23 +205,57 @@ static int svmgpu_gem_mmap(struct drm_gem_object *obj,
 static const struct drm_gem_object_funcs svmgpu_gem_funcs = {
 	.free = svmgpu_gem_free,
 	.mmap = svmgpu_gem_mmap,
+	.vm_ops = &svmgpu_bo_vm_ops,
 };
 
-static void svmgpu_bo_set_placement(struct svmgpu_bo *bo, u32 placements,
-				    u32 flags)
+static u32 svmgpu_placement_to_mem_type(u32 placement)
 {
-	unsigned int n = 0;
-	bool system_first = flags & DRM_SVMGPU_GEM_CREATE_PREFER_SYSTEM;
+	return placement == DRM_SVMGPU_GEM_PLACEMENT_VRAM ? TTM_PL_VRAM :
+							    TTM_PL_TT;
+}
 
-	if (system_first)
-		bo->places[n++].mem_type = TTM_PL_TT;
-	if (placements & DRM_SVMGPU_GEM_PLACEMENT_VRAM)
-		bo->places[n++].mem_type = TTM_PL_VRAM;
-	if (!system_first && placements & DRM_SVMGPU_GEM_PLACEMENT_SYSTEM)
-		bo->places[n++].mem_type = TTM_PL_TT;
+/* Make @preferred the BO's preferred TTM memory type. */
+static void svmgpu_bo_set_preferred(struct svmgpu_bo *bo, u32 preferred)
+{
+	u32 other = preferred == TTM_PL_VRAM ? DRM_SVMGPU_GEM_PLACEMENT_SYSTEM :
+					       DRM_SVMGPU_GEM_PLACEMENT_VRAM;
+	unsigned int n = 0;
+
+	memset(bo->places, 0, sizeof(bo->places));
+	bo->preferred = preferred;
+	bo->places[n++].mem_type = preferred;
+	if (bo->placements & other) {
+		bo->places[n].mem_type = svmgpu_placement_to_mem_type(other);
+		bo->places[n++].flags = TTM_PL_FLAG_FALLBACK;
+	}
 
 	bo->placement.num_placement = n;
 	bo->placement.placement = bo->places;
+}
+
+/**
+ * svmgpu_bo_validate() - Make a BO usable by the GPU before a job.
+ * @bo: The BO, reserved.
+ * @ctx: TTM's operation context.
+ *
+ * Puts the BO where its placement allows (see DOC: buffer objects) and
+ * moves it to the tail of TTM's LRU: the GPU is about to use it, so it is
+ * the last candidate for eviction.
+ *
+ * Return: 0 or a negative error code.
+ */
+int svmgpu_bo_validate(struct svmgpu_bo *bo, struct ttm_operation_ctx *ctx)
+{
+	int ret;
+
+	dma_resv_assert_held(bo->tbo.base.resv);
+
+	ret = ttm_bo_validate(&bo->tbo, &bo->placement, ctx);
+	if (ret)
+		return ret;
+
+	ttm_bo_move_to_lru_tail_unlocked(&bo->tbo);
+	return 0;
 }
 
 /**
@@ -107,6 +274,7 @@ int svmgpu_bo_create(struct svmgpu_device *sdev, u64 size, u32 placements,
 {
 	struct ttm_operation_ctx ctx = { .interruptible = true };
 	struct svmgpu_bo *bo;
+	bool pinned = flags & DRM_SVMGPU_GEM_CREATE_PINNED;
 	u64 max = 0;
 	int ret;
 
@@ -117,15 +285,29 @@ int svmgpu_bo_create(struct svmgpu_device *sdev, u64 size, u32 placements,
 	if (size > max)
 		return -E2BIG;
 
+	if (pinned &&
+	    atomic64_add_return(size, &sdev->pinned_bytes) >
+	    svmgpu_ttm_size(sdev, TTM_PL_VRAM) / 2) {
+		atomic64_sub(size, &sdev->pinned_bytes);
+		return -ENOSPC;
+	}
+
 	bo = kzalloc(sizeof(*bo), GFP_KERNEL);
-	if (!bo)
-		return -ENOMEM;
+	if (!bo) {
+		ret = -ENOMEM;
+		goto err_pinned;
+	}
 
 	drm_gem_private_object_init(&sdev->drm, &bo->tbo.base, size);
 	/* The list of the BO's GPU mappings, walked on every move. */
 	drm_gem_gpuva_init(&bo->tbo.base);
 	bo->tbo.base.funcs = &svmgpu_gem_funcs;
-	svmgpu_bo_set_placement(bo, placements, flags);
+	bo->placements = placements;
+	if (flags & DRM_SVMGPU_GEM_CREATE_PREFER_SYSTEM ||
+	    !(placements & DRM_SVMGPU_GEM_PLACEMENT_VRAM))
+		svmgpu_bo_set_preferred(bo, TTM_PL_TT);
+	else
+		svmgpu_bo_set_preferred(bo, TTM_PL_VRAM);
 
 	/*
 	 * On failure, TTM calls svmgpu_bo_destroy(). BOs of 2 MiB or more
@@ -137,11 +319,20 @@ int svmgpu_bo_create(struct svmgpu_device *sdev, u64 size, u32 placements,
 				   size >= SZ_2M ? SZ_2M >> PAGE_SHIFT : 0,
 				   &ctx, NULL, NULL, svmgpu_bo_destroy);
 	if (ret)
-		return ret;
+		goto err_pinned;
 
+	if (pinned) {
+		ttm_bo_pin(&bo->tbo);
+		bo->pinned = true;
+	}
 	ttm_bo_unreserve(&bo->tbo);
 	*out = bo;
 	return 0;
+
+err_pinned:
+	if (pinned)
+		atomic64_sub(size, &sdev->pinned_bytes);
+	return ret;
 }
 
 /**
@@ -157,6 +348,8 @@ int svmgpu_gem_create_ioctl(struct drm_device *drm, void *data,
 {
 	const u32 all = DRM_SVMGPU_GEM_PLACEMENT_VRAM |
 			DRM_SVMGPU_GEM_PLACEMENT_SYSTEM;
+	const u32 known = DRM_SVMGPU_GEM_CREATE_PREFER_SYSTEM |
+			  DRM_SVMGPU_GEM_CREATE_PINNED;
 	struct drm_svmgpu_gem_create *args = data;
 	struct svmgpu_bo *bo;
 	int ret;
@@ -166,12 +359,16 @@ int svmgpu_gem_create_ioctl(struct drm_device *drm, void *data,
 			     !IS_ALIGNED(args->size, SZ_4K)) ||
 	    SVMGPU_IOCTL_DBG(drm, !args->placements ||
 			     args->placements & ~all) ||
-	    SVMGPU_IOCTL_DBG(drm, args->flags &
-			     ~DRM_SVMGPU_GEM_CREATE_PREFER_SYSTEM) ||
+	    SVMGPU_IOCTL_DBG(drm, args->flags & ~known) ||
 	    SVMGPU_IOCTL_DBG(drm, args->flags &
 			     DRM_SVMGPU_GEM_CREATE_PREFER_SYSTEM &&
-			     args->placements != all))
+			     args->placements != all) ||
+	    SVMGPU_IOCTL_DBG(drm, args->flags & DRM_SVMGPU_GEM_CREATE_PINNED &&
+			     args->placements != DRM_SVMGPU_GEM_PLACEMENT_VRAM))
 		return -EINVAL;
+	if (args->flags & DRM_SVMGPU_GEM_CREATE_PINNED &&
+	    !capable(CAP_SYS_ADMIN))
+		return -EPERM;
 
 	ret = svmgpu_bo_create(to_svmgpu_device(drm), args->size,
 			       args->placements, args->flags, &bo);
@@ -209,4 +406,125 @@ int svmgpu_gem_mmap_offset_ioctl(struct drm_device *drm, void *data,
 	args->offset = drm_vma_node_offset_addr(&obj->vma_node);
 	drm_gem_object_put(obj);
 	return 0;
+}
+
+/**
+ * svmgpu_gem_migrate_ioctl() - DRM_IOCTL_SVMGPU_GEM_MIGRATE.
+ * @drm: The DRM device.
+ * @data: A &struct drm_svmgpu_gem_migrate.
+ * @file: The DRM file.
+ *
+ * Return: 0 or a negative error code, as the uAPI documents.
+ */
+int svmgpu_gem_migrate_ioctl(struct drm_device *drm, void *data,
+			     struct drm_file *file)
+{
+	struct ttm_operation_ctx ctx = { .interruptible = true };
+	struct drm_svmgpu_gem_migrate *args = data;
+	struct ttm_placement placement = { .num_placement = 1 };
+	struct ttm_place place = {};
+	struct drm_gem_object *obj;
+	struct svmgpu_bo *bo;
+	int ret;
+
+	if (SVMGPU_IOCTL_DBG(drm, args->extensions || args->flags ||
+			     args->pad) ||
+	    SVMGPU_IOCTL_DBG(drm, args->placement !=
+			     DRM_SVMGPU_GEM_PLACEMENT_VRAM &&
+			     args->placement !=
+			     DRM_SVMGPU_GEM_PLACEMENT_SYSTEM))
+		return -EINVAL;
+
+	obj = drm_gem_object_lookup(file, args->handle);
+	if (!obj)
+		return -ENOENT;
+	bo = gem_to_svmgpu_bo(obj);
+
+	/* Pinned BOs stay in VRAM: that is their point, not a bad argument. */
+	if (bo->pinned) {
+		ret = args->placement == DRM_SVMGPU_GEM_PLACEMENT_VRAM ? 0 :
+									-EBUSY;
+		goto out_put;
+	}
+	if (SVMGPU_IOCTL_DBG(drm, !(bo->placements & args->placement))) {
+		ret = -EINVAL;
+		goto out_put;
+	}
+
+	ret = ttm_bo_reserve(&bo->tbo, true, false, NULL);
+	if (ret)
+		goto out_put;
+
+	place.mem_type = svmgpu_placement_to_mem_type(args->placement);
+
+	/* Only the requested type: TTM evicts for it instead of falling back. */
+	placement.placement = &place;
+	ret = ttm_bo_validate(&bo->tbo, &placement, &ctx);
+	if (ret == -ENOMEM && place.mem_type == TTM_PL_VRAM)
+		ret = -ENOSPC;
+	if (!ret)
+		svmgpu_bo_set_preferred(bo, place.mem_type);
+
+	ttm_bo_unreserve(&bo->tbo);
+out_put:
+	drm_gem_object_put(obj);
+	return ret;
+}
+
+/**
+ * svmgpu_gem_info_ioctl() - DRM_IOCTL_SVMGPU_GEM_INFO.
+ * @drm: The DRM device.
+ * @data: A &struct drm_svmgpu_gem_info.
+ * @file: The DRM file.
+ *
+ * Return: 0 or a negative error code, as the uAPI documents.
+ */
+int svmgpu_gem_info_ioctl(struct drm_device *drm, void *data,
+			  struct drm_file *file)
+{
+	struct drm_svmgpu_gem_info *args = data;
+	struct drm_gem_object *obj;
+	struct ttm_buffer_object *tbo;
+	struct svmgpu_bo *bo;
+	u32 state = 0;
+	int ret;
+
+	if (SVMGPU_IOCTL_DBG(drm, args->extensions || args->flags))
+		return -EINVAL;
+
+	obj = drm_gem_object_lookup(file, args->handle);
+	if (!obj)
+		return -ENOENT;
+	bo = gem_to_svmgpu_bo(obj);
+	tbo = &bo->tbo;
+
+	ret = ttm_bo_reserve(tbo, true, false, NULL);
+	if (ret)
+		goto out_put;
+
+	if (tbo->ttm && tbo->ttm->page_flags & TTM_TT_FLAG_SWAPPED)
+		state |= DRM_SVMGPU_GEM_STATE_SWAPPED;
+	if (bo->pinned)
+		state |= DRM_SVMGPU_GEM_STATE_PINNED;
+	if (!dma_resv_test_signaled(obj->resv, DMA_RESV_USAGE_KERNEL))
+		state |= DRM_SVMGPU_GEM_STATE_MOVING;
+	if (!dma_resv_test_signaled(obj->resv, DMA_RESV_USAGE_BOOKKEEP))
+		state |= DRM_SVMGPU_GEM_STATE_BUSY;
+
+	args->size = obj->size;
+	args->placements = bo->placements;
+	args->preferred = bo->preferred == TTM_PL_VRAM ?
+			  DRM_SVMGPU_GEM_PLACEMENT_VRAM :
+			  DRM_SVMGPU_GEM_PLACEMENT_SYSTEM;
+	args->placement = tbo->resource &&
+			  tbo->resource->mem_type == TTM_PL_VRAM ?
+			  DRM_SVMGPU_GEM_PLACEMENT_VRAM :
+			  DRM_SVMGPU_GEM_PLACEMENT_SYSTEM;
+	args->state = state;
+	args->moves = bo->moves;
+
+	ttm_bo_unreserve(tbo);
+out_put:
+	drm_gem_object_put(obj);
+	return ret;
 }

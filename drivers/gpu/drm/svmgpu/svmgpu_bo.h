@@ -15,17 +15,34 @@ struct svmgpu_device;
 /**
  * struct svmgpu_bo - A buffer object.
  *
- * The GEM object is &tbo.base. The placement is fixed at creation.
+ * The GEM object is &tbo.base. Fields below @placements are protected by
+ * the BO's reservation.
  */
 struct svmgpu_bo {
 	/** @tbo: The TTM buffer object. */
 	struct ttm_buffer_object tbo;
 
-	/** @placement: Where the BO may live, in order of preference. */
+	/** @placements: Allowed uAPI placements; constant. */
+	u32 placements;
+
+	/** @pinned: Pinned in VRAM for its whole life; constant. */
+	bool pinned;
+
+	/** @preferred: TTM memory type the BO prefers. */
+	u32 preferred;
+
+	/**
+	 * @placement: Where the BO may live: @preferred, then the other
+	 * allowed type as a fallback that TTM takes only when @preferred
+	 * has no room even after eviction.
+	 */
 	struct ttm_placement placement;
 
 	/** @places: The entries of @placement. */
 	struct ttm_place places[2];
+
+	/** @moves: Number of copies between VRAM and system memory. */
+	u64 moves;
 };
 
 static inline struct svmgpu_bo *to_svmgpu_bo(struct ttm_buffer_object *tbo)
@@ -41,10 +58,15 @@ static inline struct svmgpu_bo *gem_to_svmgpu_bo(struct drm_gem_object *obj)
 int svmgpu_bo_create(struct svmgpu_device *sdev, u64 size, u32 placements,
 		     u32 flags, struct svmgpu_bo **out);
 bool svmgpu_is_svmgpu_bo(struct ttm_buffer_object *tbo);
+int svmgpu_bo_validate(struct svmgpu_bo *bo, struct ttm_operation_ctx *ctx);
 
 int svmgpu_gem_create_ioctl(struct drm_device *drm, void *data,
 			    struct drm_file *file);
 int svmgpu_gem_mmap_offset_ioctl(struct drm_device *drm, void *data,
 				 struct drm_file *file);
+int svmgpu_gem_migrate_ioctl(struct drm_device *drm, void *data,
+			     struct drm_file *file);
+int svmgpu_gem_info_ioctl(struct drm_device *drm, void *data,
+			  struct drm_file *file);
 
 #endif /* __SVMGPU_BO_H__ */

@@ -104,5 +104,9 @@ svmgpu_device_create(struct platform_device *pdev,
 	if (ret)
 		return ERR_PTR(ret);
 
+	ret = svmgpu_move_init(sdev);
+	if (ret)
+		return ERR_PTR(ret);
+
 	return sdev;
 }

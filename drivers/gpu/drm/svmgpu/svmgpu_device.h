@@ -14,6 +14,8 @@
 #include <drm/ttm/ttm_device.h>
 
 #include "hw/svmgpu_hw.h"
+#include "svmgpu_move.h"
+#include "svmgpu_stats.h"
 
 struct drm_driver;
 struct platform_device;
@@ -49,6 +51,15 @@ struct svmgpu_device {
 
 	/** @scheds: One scheduler per engine. */
 	struct svmgpu_sched *scheds;
+
+	/** @mover: The kernel queue that moves and clears BOs. */
+	struct svmgpu_mover mover;
+
+	/** @stats: Event counters, for debugfs. */
+	struct svmgpu_stats stats;
+
+	/** @pinned_bytes: Size of all pinned BOs. */
+	atomic64_t pinned_bytes;
 
 	/** @asid_ida: Address-space ids of the VMs. */
 	struct ida asid_ida;

@@ -18,6 +18,7 @@
 #include "svmgpu_debugfs.h"
 #include "svmgpu_device.h"
 #include "svmgpu_drv.h"
+#include "svmgpu_fdinfo.h"
 #include "svmgpu_file.h"
 #include "svmgpu_job.h"
 #include "svmgpu_query.h"
@@ -123,6 +124,35 @@ module_param_cb(vram_size, &svmgpu_param_size_ops, &vram_size, 0444);
 MODULE_PARM_DESC(vram_size,
 		 "VRAM per GPU in bytes; K, M and G suffixes accepted (16M-64G, multiple of 2M, default 256M)");
 
+/* Pages a CPU fault on a BO maps at once; read by every fault. */
+unsigned int svmgpu_fault_prefault = 16;
+
+static int svmgpu_param_set_prefault(const char *val,
+				     const struct kernel_param *kp)
+{
+	unsigned int n;
+	int ret;
+
+	ret = kstrtouint(val, 0, &n);
+	if (ret)
+		return ret;
+	if (n < 1 || n > 512)
+		return -EINVAL;
+
+	WRITE_ONCE(*(unsigned int *)kp->arg, n);
+	return 0;
+}
+
+static const struct kernel_param_ops svmgpu_param_prefault_ops = {
+	.set = svmgpu_param_set_prefault,
+	.get = param_get_uint,
+};
+
+module_param_cb(fault_prefault, &svmgpu_param_prefault_ops,
+		&svmgpu_fault_prefault, 0644);
+MODULE_PARM_DESC(fault_prefault,
+		 "Pages a CPU fault on a buffer object maps at once (1-512, default 16; writable at run time)");
+
 static struct platform_device *svmgpu_pdevs[SVMGPU_MAX_DEVICES];
 
 static const struct drm_ioctl_desc svmgpu_ioctls[] = {
@@ -143,6 +173,10 @@ static const struct drm_ioctl_desc svmgpu_ioctls[] = {
 	DRM_IOCTL_DEF_DRV(SVMGPU_QUEUE_DESTROY, svmgpu_queue_destroy_ioctl,
 			  DRM_RENDER_ALLOW),
 	DRM_IOCTL_DEF_DRV(SVMGPU_EXEC, svmgpu_exec_ioctl, DRM_RENDER_ALLOW),
+	DRM_IOCTL_DEF_DRV(SVMGPU_GEM_MIGRATE, svmgpu_gem_migrate_ioctl,
+			  DRM_RENDER_ALLOW),
+	DRM_IOCTL_DEF_DRV(SVMGPU_GEM_INFO, svmgpu_gem_info_ioctl,
+			  DRM_RENDER_ALLOW),
 };
 
 static int svmgpu_open(struct drm_device *drm, struct drm_file *file)
@@ -152,6 +186,12 @@ static int svmgpu_open(struct drm_device *drm, struct drm_file *file)
 	sfile = kzalloc(sizeof(*sfile), GFP_KERNEL);
 	if (!sfile)
 		return -ENOMEM;
+
+	sfile->stats = svmgpu_file_stats_create();
+	if (!sfile->stats) {
+		kfree(sfile);
+		return -ENOMEM;
+	}
 
 	sfile->sdev = to_svmgpu_device(drm);
 	xa_init_flags(&sfile->vms, XA_FLAGS_ALLOC1);
@@ -167,10 +207,15 @@ static void svmgpu_postclose(struct drm_device *drm, struct drm_file *file)
 	/* Queues first: they hold user references on VMs. */
 	svmgpu_queue_file_close(sfile);
 	svmgpu_vm_file_close(sfile);
+	svmgpu_file_stats_put(sfile->stats);
 	kfree(sfile);
 }
 
-DEFINE_DRM_GEM_FOPS(svmgpu_fops);
+static const struct file_operations svmgpu_fops = {
+	.owner = THIS_MODULE,
+	DRM_GEM_FOPS,
+	.show_fdinfo = drm_show_fdinfo,
+};
 
 static const struct drm_driver svmgpu_drm_driver = {
 	.driver_features = DRIVER_GEM | DRIVER_RENDER | DRIVER_SYNCOBJ |
@@ -178,6 +223,7 @@ static const struct drm_driver svmgpu_drm_driver = {
 	.open = svmgpu_open,
 	.postclose = svmgpu_postclose,
 	.debugfs_init = svmgpu_debugfs_init,
+	.show_fdinfo = svmgpu_show_fdinfo,
 	.ioctls = svmgpu_ioctls,
 	.num_ioctls = ARRAY_SIZE(svmgpu_ioctls),
 	.fops = &svmgpu_fops,

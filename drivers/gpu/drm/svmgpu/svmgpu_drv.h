@@ -31,4 +31,6 @@
 	__failed;							\
 })
 
+extern unsigned int svmgpu_fault_prefault;
+
 #endif /* __SVMGPU_DRV_H__ */

@@ -10,6 +10,7 @@
 #include <drm/drm_file.h>
 
 struct svmgpu_device;
+struct svmgpu_file_stats;
 
 /* VM and queue ids: never 0, which the uAPI keeps for "none". */
 #define SVMGPU_ID_LIMIT		XA_LIMIT(1, U32_MAX)
@@ -29,6 +30,9 @@ struct svmgpu_file {
 
 	/** @queues: Queue id to &struct svmgpu_queue. */
 	struct xarray queues;
+
+	/** @stats: Usage for fdinfo, referenced; shared with the queues. */
+	struct svmgpu_file_stats *stats;
 };
 
 static inline struct svmgpu_file *to_svmgpu_file(struct drm_file *file)

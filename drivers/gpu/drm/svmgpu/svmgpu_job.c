@@ -15,6 +15,7 @@
 #include "svmgpu_drv.h"
 #include "svmgpu_file.h"
 #include "svmgpu_job.h"
+#include "svmgpu_pt.h"
 #include "svmgpu_queue.h"
 #include "svmgpu_sched.h"
 #include "svmgpu_sync.h"
@@ -25,8 +26,10 @@
  *
  * EXEC builds a job, makes it depend on its wait syncs and on the kernel's
  * own pending operations on the VM's BOs (moves, clears), then locks the
- * VM and every BO mapped in it with drm_gpuvm_exec_lock(), brings back any
- * BO that was swapped out, arms the job and adds its fence to every
+ * VM and every BO mapped in it with drm_gpuvm_exec_lock(), validates each
+ * BO (svmgpu_bo_validate(): back from swap, back into VRAM if it must or
+ * can be there, and to the tail of the LRU, so that BOs the GPU uses are
+ * evicted last), arms the job and adds its fence to every
  * reservation: as a write for the BOs, so that waits on them see the
  * job, and for bookkeeping on the VM, so that VM_BIND and teardown can
  * wait for the VM to idle. Jobs do not wait for each other implicitly:
@@ -41,23 +44,21 @@ static int svmgpu_job_prepare_bos(struct svmgpu_job *job,
 	int ret;
 
 	drm_exec_for_each_locked_object(exec, obj) {
-		ret = drm_sched_job_add_resv_dependencies(&job->base, obj->resv,
-							  DMA_RESV_USAGE_KERNEL);
-		if (ret)
-			return ret;
-
 		/* The VM's own resv object is not a BO. */
 		if (obj == drm_gpuvm_resv_obj(&job->vm->gpuvm))
 			continue;
 
-		if (container_of(obj, struct ttm_buffer_object,
-				 base)->resource->mem_type == TTM_PL_SYSTEM) {
-			struct svmgpu_bo *bo = gem_to_svmgpu_bo(obj);
+		ret = svmgpu_bo_validate(gem_to_svmgpu_bo(obj), &ctx);
+		if (ret)
+			return ret;
+	}
 
-			ret = ttm_bo_validate(&bo->tbo, &bo->placement, &ctx);
-			if (ret)
-				return ret;
-		}
+	/* After validation: the job also waits for the moves it queued. */
+	drm_exec_for_each_locked_object(exec, obj) {
+		ret = drm_sched_job_add_resv_dependencies(&job->base, obj->resv,
+							  DMA_RESV_USAGE_KERNEL);
+		if (ret)
+			return ret;
 	}
 	return 0;
 }
@@ -145,6 +146,8 @@ int svmgpu_exec_ioctl(struct drm_device *drm, void *data,
 	}
 	job->hw.cs_address = args->address;
 	job->hw.cs_length = args->length;
+	job->hw.pt_root = queue->vm->root->addr;
+	job->hw.asid = queue->vm->asid;
 
 	ret = drm_sched_job_init(&job->base, &queue->entity, 1, queue,
 				 file->client_id);

@@ -22,7 +22,8 @@
  * live in VRAM, in a pool carved out of the top of VRAM, outside TTM:
  * a table allocation must never evict a BO, because the eviction would
  * have to update page tables itself. The pool is a sixteenth of VRAM,
- * enough tables to map it many times over with 4 KiB pages.
+ * enough tables to map it many times over with 4 KiB pages. The kernel
+ * queue's command pages come from it too (svmgpu_move.c).
  *
  * svmgpu_pt_map() picks, for every part of a range, the largest leaf that
  * the alignment of the GPU address and of the memory allows: 2 MiB, then
@@ -79,6 +80,31 @@ int svmgpu_pt_pool_init(struct svmgpu_device *sdev)
 				     BITS_TO_LONGS(sdev->pt_pool_pages),
 				     sizeof(unsigned long), GFP_KERNEL);
 	return sdev->pt_pool ? 0 : -ENOMEM;
+}
+
+/**
+ * svmgpu_pt_pool_alloc() - Take a page of the pool for another use.
+ * @sdev: The device.
+ * @addr: Out: VRAM offset of the page.
+ *
+ * For small driver-owned structures the GPU reads, such as the kernel
+ * queue's command pages, that must not live in TTM-managed VRAM.
+ *
+ * Return: 0 or -ENOMEM.
+ */
+int svmgpu_pt_pool_alloc(struct svmgpu_device *sdev, u64 *addr)
+{
+	return svmgpu_pt_alloc_page(sdev, addr);
+}
+
+/**
+ * svmgpu_pt_pool_free() - Give back a page from svmgpu_pt_pool_alloc().
+ * @sdev: The device.
+ * @addr: VRAM offset of the page.
+ */
+void svmgpu_pt_pool_free(struct svmgpu_device *sdev, u64 addr)
+{
+	svmgpu_pt_free_page(sdev, addr);
 }
 
 /**

@@ -43,6 +43,8 @@ struct svmgpu_pt_backing {
 
 int svmgpu_pt_pool_init(struct svmgpu_device *sdev);
 u64 svmgpu_pt_pool_base(struct svmgpu_device *sdev);
+int svmgpu_pt_pool_alloc(struct svmgpu_device *sdev, u64 *addr);
+void svmgpu_pt_pool_free(struct svmgpu_device *sdev, u64 addr);
 
 struct svmgpu_pt *svmgpu_pt_create_root(struct svmgpu_device *sdev);
 void svmgpu_pt_destroy(struct svmgpu_device *sdev, struct svmgpu_pt *pt);

@@ -9,12 +9,14 @@
 
 #include <drm/drm_device.h>
 #include <drm/svmgpu_drm.h>
+#include <drm/ttm/ttm_placement.h>
 
 #include <kunit/visibility.h>
 
 #include "svmgpu_device.h"
 #include "svmgpu_drv.h"
 #include "svmgpu_query.h"
+#include "svmgpu_ttm.h"
 
 /**
  * DOC: device query
@@ -70,7 +72,8 @@ void svmgpu_query_fill_device_info(const struct svmgpu_hw_caps *caps,
 	info->vram_size = caps->vram_size;
 	info->va_bits = caps->va_bits;
 	info->features = DRM_SVMGPU_FEATURE_GEM | DRM_SVMGPU_FEATURE_VM |
-			 DRM_SVMGPU_FEATURE_EXEC;
+			 DRM_SVMGPU_FEATURE_EXEC |
+			 DRM_SVMGPU_FEATURE_GEM_MIGRATE;
 
 	/* The uAPI's page-size bits are the page sizes themselves. */
 	info->page_sizes = caps->page_sizes &
@@ -90,6 +93,7 @@ static int svmgpu_query_device_info(struct svmgpu_device *sdev,
 		return ret < 0 ? ret : 0;
 
 	svmgpu_query_fill_device_info(svmgpu_hw_caps(&sdev->hw), &info);
+	info.vram_bo_size = svmgpu_ttm_size(sdev, TTM_PL_VRAM);
 	if (copy_to_user(u64_to_user_ptr(q->data), &info, sizeof(info)))
 		return -EFAULT;
 

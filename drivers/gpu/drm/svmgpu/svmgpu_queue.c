@@ -11,6 +11,7 @@
 
 #include "svmgpu_device.h"
 #include "svmgpu_drv.h"
+#include "svmgpu_fdinfo.h"
 #include "svmgpu_file.h"
 #include "svmgpu_queue.h"
 #include "svmgpu_sched.h"
@@ -46,7 +47,11 @@ void svmgpu_queue_ban(struct svmgpu_queue *queue)
 
 static void svmgpu_queue_free(struct kref *kref)
 {
-	kfree(container_of(kref, struct svmgpu_queue, refcount));
+	struct svmgpu_queue *queue =
+		container_of(kref, struct svmgpu_queue, refcount);
+
+	svmgpu_file_stats_put(queue->stats);
+	kfree(queue);
 }
 
 /**
@@ -153,6 +158,7 @@ int svmgpu_queue_create_ioctl(struct drm_device *drm, void *data,
 
 	kref_init(&queue->refcount);
 	queue->sdev = sdev;
+	queue->stats = svmgpu_file_stats_get(sfile->stats);
 	queue->engine = args->engine;
 	sched = &sdev->scheds[args->engine].base;
 	ret = drm_sched_entity_init(&queue->entity,
@@ -172,6 +178,7 @@ int svmgpu_queue_create_ioctl(struct drm_device *drm, void *data,
 err_entity:
 	drm_sched_entity_destroy(&queue->entity);
 err_vm:
+	svmgpu_file_stats_put(queue->stats);
 	svmgpu_vm_user_put(queue->vm);
 err_free:
 	kfree(queue);

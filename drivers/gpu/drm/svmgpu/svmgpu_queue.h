@@ -13,6 +13,7 @@ struct drm_device;
 struct drm_file;
 struct svmgpu_device;
 struct svmgpu_file;
+struct svmgpu_file_stats;
 struct svmgpu_vm;
 
 /**
@@ -41,6 +42,9 @@ struct svmgpu_queue {
 
 	/** @entity: The scheduler entity. */
 	struct drm_sched_entity entity;
+
+	/** @stats: Its file's usage stats, referenced. */
+	struct svmgpu_file_stats *stats;
 };
 
 void svmgpu_queue_ban(struct svmgpu_queue *queue);

@@ -10,6 +10,7 @@
 
 #include "svmgpu_coredump.h"
 #include "svmgpu_device.h"
+#include "svmgpu_fdinfo.h"
 #include "svmgpu_pt.h"
 #include "svmgpu_queue.h"
 #include "svmgpu_sched.h"
@@ -72,13 +73,24 @@ static struct svmgpu_sched *to_svmgpu_sched(struct drm_gpu_scheduler *sched)
 static void svmgpu_sched_job_done(struct svmgpu_hw_job *hw_job)
 {
 	struct svmgpu_job *job = container_of(hw_job, struct svmgpu_job, hw);
+	struct svmgpu_queue *queue = job->queue;
 	struct dma_fence *fence = job->hw_fence;
 
+	if (queue && hw_job->start_ns)
+		svmgpu_file_stats_add_busy(queue->stats, queue->engine,
+					   hw_job->end_ns - hw_job->start_ns);
+
 	if (hw_job->status) {
-		svmgpu_queue_ban(job->queue);
-		/* A cancelled job did nothing wrong: its context went away. */
-		if (hw_job->status != -ECANCELED)
-			svmgpu_coredump_capture(job);
+		if (queue) {
+			svmgpu_queue_ban(queue);
+			/* A cancelled job did nothing wrong: its file went. */
+			if (hw_job->status != -ECANCELED)
+				svmgpu_coredump_capture(job);
+		} else {
+			/* Kernel jobs are built by the driver: a bug. */
+			pr_err_ratelimited("svmgpu: kernel job failed: %d\n",
+					   hw_job->status);
+		}
 		dma_fence_set_error(fence, hw_job->status);
 	}
 	/* The scheduler may free the job as soon as the fence signals. */
@@ -97,8 +109,6 @@ static struct dma_fence *svmgpu_sched_run_job(struct drm_sched_job *sched_job)
 	dma_fence_init(job->hw_fence, &svmgpu_fence_ops, &sched->fence_lock,
 		       sched->fence_context, ++sched->seqno);
 	job->hw_fence_init = true;
-	job->hw.pt_root = job->vm->root->addr;
-	job->hw.asid = job->vm->asid;
 	job->hw.done = svmgpu_sched_job_done;
 	job->hw.owner = job->queue;
 
@@ -149,8 +159,10 @@ static void svmgpu_sched_free_job(struct drm_sched_job *sched_job)
 		dma_fence_put(job->hw_fence);
 	else
 		kfree(job->hw_fence);
-	drm_gpuvm_put(&job->vm->gpuvm);
-	svmgpu_queue_put(job->queue);
+	if (job->vm)
+		drm_gpuvm_put(&job->vm->gpuvm);
+	if (job->queue)
+		svmgpu_queue_put(job->queue);
 	kfree(job);
 }
 

@@ -40,7 +40,8 @@ struct svmgpu_sched {
 };
 
 /**
- * struct svmgpu_job - A job: a command buffer submitted by EXEC.
+ * struct svmgpu_job - A job: a command buffer submitted by EXEC, or a
+ * kernel job of the BO mover, which has no queue and no VM.
  */
 struct svmgpu_job {
 	/** @base: The scheduler job. */
@@ -49,10 +50,10 @@ struct svmgpu_job {
 	/** @hw: What the engine executes. */
 	struct svmgpu_hw_job hw;
 
-	/** @queue: The queue, referenced. */
+	/** @queue: The queue, referenced; NULL for kernel jobs. */
 	struct svmgpu_queue *queue;
 
-	/** @vm: The VM, whose drm_gpuvm is referenced. */
+	/** @vm: The VM, whose drm_gpuvm is referenced; NULL for kernel jobs. */
 	struct svmgpu_vm *vm;
 
 	/** @hw_fence: Signalled by the engine; preallocated at submission. */

@@ -16,7 +16,9 @@
 
 #include "svmgpu_bo.h"
 #include "svmgpu_device.h"
+#include "svmgpu_move.h"
 #include "svmgpu_pt.h"
+#include "svmgpu_trace.h"
 #include "svmgpu_ttm.h"
 #include "svmgpu_vm.h"
 
@@ -33,10 +35,20 @@
  * - %TTM_PL_SYSTEM: system pages the GPU cannot use; only where TTM
  *   itself puts BOs (swap-out).
  *
- * Moves between VRAM and TT are CPU copies after the BO is idle. Every
- * move of a BO that is mapped in a GPU VM rewrites those mappings to the
- * new memory before it completes (svmgpu_vm_bo_moved()), so the GPU always
- * follows the BO. Evicted BOs go to TT.
+ * Moves between VRAM and TT are copy-engine jobs (svmgpu_move.c), queued
+ * once the BO is idle; their fence becomes the BO's kernel fence, so CPU
+ * faults, vm_access and later jobs wait for the copy, and the old memory
+ * is released only when the copy is done (TTM's ghost objects, or the
+ * VRAM manager's move fence for evictions). New VRAM BOs are cleared by a
+ * FILL job. Every move of a BO that is mapped in a GPU VM rewrites those
+ * mappings to the new memory when it is queued (svmgpu_vm_bo_moved()); no
+ * job can reach them before the copy is done, because every job waits
+ * for its BOs' kernel fences.
+ *
+ * Evicted BOs go to TT, least recently used first: EXEC moves the BOs it
+ * uses to the tail of TTM's LRU. TTM swaps idle TT BOs out to shmem under
+ * system-memory pressure (its pages_limit), through %TTM_PL_SYSTEM; a
+ * swapped BO that must go to VRAM goes through TT first.
  */
 
 static struct svmgpu_device *bdev_to_svmgpu(struct ttm_device *bdev)
@@ -94,6 +106,49 @@ static void svmgpu_ttm_evict_flags(struct ttm_buffer_object *tbo,
 			       &svmgpu_evict_place : &system;
 }
 
+/* A new BO: TT pages come zeroed; VRAM is cleared by the copy engine. */
+static int svmgpu_ttm_move_new(struct svmgpu_device *sdev,
+			       struct ttm_buffer_object *tbo,
+			       struct ttm_resource *new_mem)
+{
+	struct dma_fence *fence;
+	int ret;
+
+	if (new_mem->mem_type == TTM_PL_VRAM) {
+		ret = svmgpu_move_clear(sdev, tbo, new_mem, &fence);
+		if (ret)
+			return ret;
+		/* TTM reserved a fence slot before calling move(). */
+		dma_resv_add_fence(tbo->base.resv, fence, DMA_RESV_USAGE_KERNEL);
+		dma_fence_put(fence);
+		svmgpu_stats_add(&sdev->stats, SVMGPU_STAT_CLEARS, 1);
+		svmgpu_stats_add(&sdev->stats, SVMGPU_STAT_CLEARED_BYTES,
+				 tbo->base.size);
+	}
+	ttm_bo_move_null(tbo, new_mem);
+	return 0;
+}
+
+static void svmgpu_ttm_count_move(struct svmgpu_device *sdev,
+				  struct ttm_buffer_object *tbo, bool to_vram,
+				  bool evict, struct dma_fence *fence)
+{
+	struct svmgpu_stats *stats = &sdev->stats;
+	u64 size = tbo->base.size;
+
+	trace_svmgpu_bo_move(&sdev->drm, tbo, size, to_vram, evict, fence);
+	svmgpu_stats_add(stats, to_vram ? SVMGPU_STAT_MOVES_TO_VRAM :
+			 SVMGPU_STAT_MOVES_TO_SYSTEM, 1);
+	svmgpu_stats_add(stats, to_vram ? SVMGPU_STAT_BYTES_TO_VRAM :
+			 SVMGPU_STAT_BYTES_TO_SYSTEM, size);
+	if (evict) {
+		svmgpu_stats_add(stats, SVMGPU_STAT_EVICTIONS, 1);
+		svmgpu_stats_add(stats, SVMGPU_STAT_EVICTED_BYTES, size);
+	}
+	if (svmgpu_is_svmgpu_bo(tbo))
+		to_svmgpu_bo(tbo)->moves++;
+}
+
 static int svmgpu_ttm_move(struct ttm_buffer_object *tbo, bool evict,
 			   struct ttm_operation_ctx *ctx,
 			   struct ttm_resource *new_mem,
@@ -101,35 +156,74 @@ static int svmgpu_ttm_move(struct ttm_buffer_object *tbo, bool evict,
 {
 	struct svmgpu_device *sdev = bdev_to_svmgpu(tbo->bdev);
 	struct ttm_resource *old = tbo->resource;
+	bool to_vram = new_mem->mem_type == TTM_PL_VRAM;
+	struct dma_fence *fence;
 	int ret;
 
 	if (!old || (old->mem_type == TTM_PL_SYSTEM && !tbo->ttm)) {
-		/* A new BO: TT pages come zeroed; clear VRAM ourselves. */
-		if (new_mem->mem_type == TTM_PL_VRAM)
-			memset(svmgpu_hw_vram_vaddr(&sdev->hw,
-						    new_mem->start << PAGE_SHIFT),
-			       0, tbo->base.size);
-		ttm_bo_move_null(tbo, new_mem);
+		ret = svmgpu_ttm_move_new(sdev, tbo, new_mem);
+		if (ret)
+			return ret;
 		goto moved;
 	}
 
+	/* The copy engine reaches system memory only through TT pages. */
+	if ((old->mem_type == TTM_PL_SYSTEM && to_vram) ||
+	    (old->mem_type == TTM_PL_VRAM &&
+	     new_mem->mem_type == TTM_PL_SYSTEM)) {
+		hop->mem_type = TTM_PL_TT;
+		hop->flags = TTM_PL_FLAG_TEMPORARY;
+		hop->fpfn = 0;
+		hop->lpfn = 0;
+		return -EMULTIHOP;
+	}
+
+	/*
+	 * Jobs that use the BO must be done before its GPU mappings are
+	 * rewritten below; so must the VRAM manager's pending evictions out
+	 * of the new range, which are kernel fences of the BO by now.
+	 */
 	ret = ttm_bo_wait_ctx(tbo, ctx);
 	if (ret)
 		return ret;
 
-	if (old->mem_type != TTM_PL_VRAM && new_mem->mem_type != TTM_PL_VRAM) {
+	if (old->mem_type != TTM_PL_VRAM && !to_vram) {
 		/* Between TT and SYSTEM only the binding changes. */
 		ttm_bo_move_null(tbo, new_mem);
-	} else {
+		goto moved;
+	}
+
+	ret = svmgpu_move_copy(sdev, tbo, old, new_mem, &fence);
+	if (ret == -ENODEV) {
+		/* The kernel queue is gone: device teardown. */
 		ret = ttm_bo_move_memcpy(tbo, ctx, new_mem);
 		if (ret)
 			return ret;
+		goto moved;
 	}
+	if (ret)
+		return ret;
+
+	svmgpu_ttm_count_move(sdev, tbo, to_vram, evict, fence);
+	ret = ttm_bo_move_accel_cleanup(tbo, fence, evict, true, new_mem);
+	dma_fence_put(fence);
+	if (ret)
+		return ret;
 
 moved:
 	if (svmgpu_is_svmgpu_bo(tbo))
 		svmgpu_vm_bo_moved(to_svmgpu_bo(tbo));
 	return 0;
+}
+
+static void svmgpu_ttm_swap_notify(struct ttm_buffer_object *tbo)
+{
+	struct svmgpu_device *sdev = bdev_to_svmgpu(tbo->bdev);
+
+	trace_svmgpu_bo_swapout(&sdev->drm, tbo, tbo->base.size);
+	svmgpu_stats_add(&sdev->stats, SVMGPU_STAT_SWAPOUTS, 1);
+	svmgpu_stats_add(&sdev->stats, SVMGPU_STAT_SWAPPED_OUT_BYTES,
+			 tbo->base.size);
 }
 
 static int svmgpu_ttm_io_mem_reserve(struct ttm_device *bdev,
@@ -173,6 +267,7 @@ static const struct ttm_device_funcs svmgpu_ttm_funcs = {
 	.eviction_valuable = ttm_bo_eviction_valuable,
 	.evict_flags = svmgpu_ttm_evict_flags,
 	.move = svmgpu_ttm_move,
+	.swap_notify = svmgpu_ttm_swap_notify,
 	.io_mem_reserve = svmgpu_ttm_io_mem_reserve,
 	.io_mem_pfn = svmgpu_ttm_io_mem_pfn,
 };

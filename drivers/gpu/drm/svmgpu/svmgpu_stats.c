@@ -1,0 +1,44 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Copyright (c) 2026 The svmgpu authors
+ */
+
+#include <drm/drm_print.h>
+
+#include "svmgpu_stats.h"
+
+/**
+ * DOC: stats
+ *
+ * Device-wide counters of memory-management events, in the spirit of
+ * xe_gt_stats: atomic, never reset, and printed by the debugfs file
+ * "bo_stats" as "name: value" lines, in the order of &enum svmgpu_stat.
+ */
+
+static const char *const svmgpu_stat_names[SVMGPU_STAT_COUNT] = {
+	[SVMGPU_STAT_MOVES_TO_VRAM] = "moves_to_vram",
+	[SVMGPU_STAT_MOVES_TO_SYSTEM] = "moves_to_system",
+	[SVMGPU_STAT_BYTES_TO_VRAM] = "bytes_to_vram",
+	[SVMGPU_STAT_BYTES_TO_SYSTEM] = "bytes_to_system",
+	[SVMGPU_STAT_EVICTIONS] = "evictions",
+	[SVMGPU_STAT_EVICTED_BYTES] = "evicted_bytes",
+	[SVMGPU_STAT_SWAPOUTS] = "swapouts",
+	[SVMGPU_STAT_SWAPPED_OUT_BYTES] = "swapped_out_bytes",
+	[SVMGPU_STAT_CLEARS] = "clears",
+	[SVMGPU_STAT_CLEARED_BYTES] = "cleared_bytes",
+	[SVMGPU_STAT_CPU_FAULTS] = "cpu_faults",
+};
+
+/**
+ * svmgpu_stats_print() - Print every counter.
+ * @stats: The device's counters.
+ * @p: Where to print.
+ */
+void svmgpu_stats_print(struct svmgpu_stats *stats, struct drm_printer *p)
+{
+	unsigned int i;
+
+	for (i = 0; i < SVMGPU_STAT_COUNT; i++)
+		drm_printf(p, "%s: %lld\n", svmgpu_stat_names[i],
+			   atomic64_read(&stats->counters[i]));
+}
