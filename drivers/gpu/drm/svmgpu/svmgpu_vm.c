@@ -240,6 +240,7 @@ static int svmgpu_vm_unmap(struct svmgpu_vm *vm, u64 addr, u64 range,
 	struct drm_gpuva_op *op;
 	struct drm_exec exec;
 	unsigned int n = 0, i = 0;
+	bool applied = false;
 	long wait;
 	int ret;
 
@@ -295,10 +296,18 @@ static int svmgpu_vm_unmap(struct svmgpu_vm *vm, u64 addr, u64 range,
 		svmgpu_pt_unmap(vm->sdev, vm->root, old->va.addr,
 				old->va.range);
 
+		/*
+		 * Unlinking may drop the last reference on the BO but the one
+		 * drm_exec holds, and drm_exec_fini() would free it among
+		 * locked BOs. Lockdep tracks same-class ww_mutexes held under
+		 * one acquire context as one lock, named after the first one
+		 * taken, and calls that "held lock freed". Keep the BOs until
+		 * they are all unlocked; @old goes with them.
+		 */
+		drm_gem_object_get(old->gem.obj);
 		if (op->op == DRM_GPUVA_OP_UNMAP) {
 			drm_gpuva_unmap(&op->unmap);
 			drm_gpuva_unlink(old);
-			kfree(to_svmgpu_va(old));
 			continue;
 		}
 
@@ -319,17 +328,28 @@ static int svmgpu_vm_unmap(struct svmgpu_vm *vm, u64 addr, u64 range,
 		if (next)
 			drm_gpuva_link(next, vm_bo);
 		drm_gpuva_unlink(old);
-		kfree(to_svmgpu_va(old));
 
 		if ((prev && svmgpu_vm_map_va(vm, prev)) ||
 		    (next && svmgpu_vm_map_va(vm, next)))
 			ret = -ENOMEM;
 	}
 	mutex_unlock(&vm->pt_lock);
+	applied = true;
 	svmgpu_vm_flush_tlb(vm);
 
 out_exec:
 	drm_exec_fini(&exec);
+	/* Free the mappings the ops removed, and drop their BOs. */
+	drm_gpuva_for_each_op(op, ops) {
+		struct drm_gpuva *old;
+
+		if (!applied)
+			break;
+		old = op->op == DRM_GPUVA_OP_REMAP ? op->remap.unmap->va :
+						    op->unmap.va;
+		drm_gem_object_put(old->gem.obj);
+		kfree(to_svmgpu_va(old));
+	}
 out_free:
 	for (i = 0; i < n; i++)
 		kfree(pieces[i]);
