@@ -168,7 +168,8 @@ static int svmgpu_bo_vm_access(struct vm_area_struct *vma, unsigned long addr,
 	    len > tbo->base.size - offset)
 		return -EIO;
 
-	ret = ttm_bo_reserve(tbo, true, false, NULL);
+	/* Not ttm_bo_reserve(): a CPU access is no GPU use for the LRU. */
+	ret = dma_resv_lock_interruptible(tbo->base.resv, NULL);
 	if (ret)
 		return ret;
 
@@ -176,7 +177,7 @@ static int svmgpu_bo_vm_access(struct vm_area_struct *vma, unsigned long addr,
 				     true, MAX_SCHEDULE_TIMEOUT);
 	ret = wait < 0 ? wait : svmgpu_bo_access(tbo, offset, buf, len, write);
 
-	ttm_bo_unreserve(tbo);
+	dma_resv_unlock(tbo->base.resv);
 	return ret;
 }
 
@@ -251,6 +252,20 @@ int svmgpu_bo_validate(struct svmgpu_bo *bo, struct ttm_operation_ctx *ctx)
 	dma_resv_assert_held(bo->tbo.base.resv);
 
 	ret = ttm_bo_validate(&bo->tbo, &bo->placement, ctx);
+	if (ret == -ENOMEM && bo->placement.num_placement > 1) {
+		/*
+		 * TTM gives up, rather than fall back, when its eviction walk
+		 * loses a lock to another ww transaction (it turns -EDEADLK
+		 * into -ENOSPC). Take the fallback placement directly.
+		 */
+		struct ttm_place fallback = { .mem_type = bo->places[1].mem_type };
+		struct ttm_placement placement = {
+			.num_placement = 1,
+			.placement = &fallback,
+		};
+
+		ret = ttm_bo_validate(&bo->tbo, &placement, ctx);
+	}
 	if (ret)
 		return ret;
 
@@ -425,6 +440,7 @@ int svmgpu_gem_migrate_ioctl(struct drm_device *drm, void *data,
 	struct ttm_place place = {};
 	struct drm_gem_object *obj;
 	struct svmgpu_bo *bo;
+	long wait;
 	int ret;
 
 	if (SVMGPU_IOCTL_DBG(drm, args->extensions || args->flags ||
@@ -448,6 +464,18 @@ int svmgpu_gem_migrate_ioctl(struct drm_device *drm, void *data,
 	}
 	if (SVMGPU_IOCTL_DBG(drm, !(bo->placements & args->placement))) {
 		ret = -EINVAL;
+		goto out_put;
+	}
+
+	/*
+	 * Wait for the BO's jobs before taking its lock, so that CPU faults,
+	 * GEM_INFO and other jobs are not stuck behind the move meanwhile.
+	 * The move waits again, under the lock, for jobs submitted since.
+	 */
+	wait = dma_resv_wait_timeout(obj->resv, DMA_RESV_USAGE_BOOKKEEP, true,
+				     MAX_SCHEDULE_TIMEOUT);
+	if (wait < 0) {
+		ret = wait;
 		goto out_put;
 	}
 
@@ -498,7 +526,8 @@ int svmgpu_gem_info_ioctl(struct drm_device *drm, void *data,
 	bo = gem_to_svmgpu_bo(obj);
 	tbo = &bo->tbo;
 
-	ret = ttm_bo_reserve(tbo, true, false, NULL);
+	/* Not ttm_bo_reserve(): looking must not move the BO on the LRU. */
+	ret = dma_resv_lock_interruptible(obj->resv, NULL);
 	if (ret)
 		goto out_put;
 
@@ -523,7 +552,7 @@ int svmgpu_gem_info_ioctl(struct drm_device *drm, void *data,
 	args->state = state;
 	args->moves = bo->moves;
 
-	ttm_bo_unreserve(tbo);
+	dma_resv_unlock(obj->resv);
 out_put:
 	drm_gem_object_put(obj);
 	return ret;
