@@ -47,7 +47,7 @@ IGT_TEST_DESCRIPTION("Basic svmgpu uAPI: render node, device query, module reloa
  * The last ioctl the header defines. Ioctl numbers are append-only, so
  * everything above it must be rejected; move this when appending one.
  */
-#define LAST_SVMGPU_IOCTL	DRM_SVMGPU_EXEC
+#define LAST_SVMGPU_IOCTL	DRM_SVMGPU_GEM_INFO
 
 /* How many times module-reload cycles the module. */
 #define RELOAD_CYCLES	5
@@ -124,10 +124,11 @@ static void check_device_info(const struct drm_svmgpu_query_device_info *info)
 	bool strict;
 	unsigned int i;
 
-	igt_info("uAPI %u.%u, %u engine(s), %llu MiB VRAM, page sizes %#llx, "
-		 "features %#llx, %u VA bits\n",
+	igt_info("uAPI %u.%u, %u engine(s), %llu MiB VRAM (%llu KiB for BOs), "
+		 "page sizes %#llx, features %#llx, %u VA bits\n",
 		 info->uapi_major, info->uapi_minor, info->num_engines,
 		 (unsigned long long)info->vram_size >> 20,
+		 (unsigned long long)info->vram_bo_size >> 10,
 		 (unsigned long long)info->page_sizes,
 		 (unsigned long long)info->features, info->va_bits);
 
@@ -142,6 +143,15 @@ static void check_device_info(const struct drm_svmgpu_query_device_info *info)
 	igt_assert_neq_u64(info->vram_size, 0);
 	igt_assert_eq_u64(info->vram_size % 4096, 0);
 	igt_assert_eq_u64(info->vram_size, svmgpu_param_get_u64("vram_size"));
+
+	/* uAPI 1.2: the part of VRAM that BOs can use; zero before. */
+	if (info->uapi_minor >= 2) {
+		igt_assert_neq_u64(info->vram_bo_size, 0);
+		igt_assert_eq_u64(info->vram_bo_size % 4096, 0);
+		igt_assert_lte_u64(info->vram_bo_size, info->vram_size);
+	} else {
+		igt_assert_eq_u64(info->vram_bo_size, 0);
+	}
 
 	igt_assert_f(info->page_sizes & DRM_SVMGPU_PAGE_SIZE_4K,
 		     "page_sizes %#llx lacks 4K\n",
@@ -547,6 +557,10 @@ static void test_unimplemented_features(int fd)
 	struct drm_svmgpu_exec exec = {
 		.queue_id = 1, .address = 1ull << 32, .length = 4,
 	};
+	struct drm_svmgpu_gem_migrate gem_migrate = {
+		.handle = 1, .placement = DRM_SVMGPU_GEM_PLACEMENT_SYSTEM,
+	};
+	struct drm_svmgpu_gem_info gem_info = { .handle = 1 };
 	const struct {
 		uint64_t feature;
 		const char *name;
@@ -569,6 +583,10 @@ static void test_unimplemented_features(int fd)
 		  DRM_IOCTL_SVMGPU_QUEUE_DESTROY, &queue_destroy },
 		{ DRM_SVMGPU_FEATURE_EXEC, "EXEC",
 		  DRM_IOCTL_SVMGPU_EXEC, &exec },
+		{ DRM_SVMGPU_FEATURE_GEM_MIGRATE, "GEM_MIGRATE",
+		  DRM_IOCTL_SVMGPU_GEM_MIGRATE, &gem_migrate },
+		{ DRM_SVMGPU_FEATURE_GEM_MIGRATE, "GEM_INFO",
+		  DRM_IOCTL_SVMGPU_GEM_INFO, &gem_info },
 	};
 	uint64_t features = svmgpu_features(fd);
 	unsigned int i, checked = 0;

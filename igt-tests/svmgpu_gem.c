@@ -6,7 +6,9 @@
 /*
  * svmgpu_gem - buffer objects: creation, CPU mappings, handles and mmap
  * offsets per DRM file, and every error DRM_IOCTL_SVMGPU_GEM_CREATE and
- * DRM_IOCTL_SVMGPU_GEM_MMAP_OFFSET document.
+ * DRM_IOCTL_SVMGPU_GEM_MMAP_OFFSET document; with uAPI 1.2,
+ * DRM_IOCTL_SVMGPU_GEM_INFO, the errors of DRM_IOCTL_SVMGPU_GEM_MIGRATE
+ * and DRM_SVMGPU_GEM_CREATE_PINNED.
  */
 
 #include <errno.h>
@@ -14,26 +16,77 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/syscall.h>
 #include <unistd.h>
+
+#include <linux/capability.h>
 
 #include "igt.h"
 #include "svmgpu_drm.h"
+#include "svmgpu_fdinfo.h"
 #include "svmgpu_igt.h"
 
 IGT_TEST_DESCRIPTION("svmgpu buffer objects: creation, mmap, per-file "
 		     "handles and offsets, bad input.");
 
 #define GEM	DRM_SVMGPU_FEATURE_GEM
+#define MIGRATE	DRM_SVMGPU_FEATURE_GEM_MIGRATE
 #define VRAM	DRM_SVMGPU_GEM_PLACEMENT_VRAM
 #define SYSTEM	DRM_SVMGPU_GEM_PLACEMENT_SYSTEM
 #define BOTH	(VRAM | SYSTEM)
 #define PREFER_SYSTEM	DRM_SVMGPU_GEM_CREATE_PREFER_SYSTEM
+#define PINNED	DRM_SVMGPU_GEM_CREATE_PINNED
 
-/* Known placement and flag bits; anything else is rejected. */
+/*
+ * Known placement and flag bits; anything else is rejected. PINNED is
+ * known only with DRM_SVMGPU_FEATURE_GEM_MIGRATE (uAPI 1.2).
+ */
 #define KNOWN_PLACEMENTS	BOTH
 #define KNOWN_CREATE_FLAGS	PREFER_SYSTEM
 
+#define STATE_PINNED	DRM_SVMGPU_GEM_STATE_PINNED
+#define STATE_MOVING	DRM_SVMGPU_GEM_STATE_MOVING
+#define STATE_BUSY	DRM_SVMGPU_GEM_STATE_BUSY
+
 static int svmgpu_fd = -1;
+
+/*
+ * A DRM file of the running subtest's own, at file scope so that one a
+ * failed subtest left (with its pinned BOs) is closed by the next user or
+ * the last fixture.
+ */
+static int scratch_fd = -1;
+
+static int open_scratch(void)
+{
+	if (scratch_fd >= 0)
+		close(scratch_fd);
+	scratch_fd = drm_open_svmgpu(0);
+
+	return scratch_fd;
+}
+
+static void close_scratch(void)
+{
+	if (scratch_fd >= 0)
+		close(scratch_fd);
+	scratch_fd = -1;
+}
+
+/* Whether this process may create pinned BOs. */
+static bool has_cap_sys_admin(void)
+{
+	struct __user_cap_header_struct hdr = {
+		.version = _LINUX_CAPABILITY_VERSION_3,
+	};
+	struct __user_cap_data_struct data[_LINUX_CAPABILITY_U32S_3] = {};
+
+	if (syscall(SYS_capget, &hdr, data))
+		return false;
+
+	return data[CAP_TO_INDEX(CAP_SYS_ADMIN)].effective &
+	       CAP_TO_MASK(CAP_SYS_ADMIN);
+}
 
 static const struct placement {
 	const char *name;
@@ -385,14 +438,18 @@ static void test_create_bad_placements(int fd)
 
 static void test_create_bad_flags(int fd)
 {
+	uint32_t known = KNOWN_CREATE_FLAGS;
 	unsigned int bit;
 
 	svmgpu_require_features(fd, GEM);
+	/* PINNED is checked by create-pinned. */
+	if (svmgpu_has_features(fd, MIGRATE))
+		known |= PINNED;
 
 	for (bit = 0; bit < 32; bit++) {
 		uint32_t unknown = 1u << bit;
 
-		if (unknown & KNOWN_CREATE_FLAGS)
+		if (unknown & known)
 			continue;
 		create_expect(fd, SZ_4K, BOTH, unknown, -EINVAL);
 		create_expect(fd, SZ_4K, VRAM, unknown, -EINVAL);
@@ -519,9 +576,30 @@ static void test_gem_close_bad(int fd)
 #define LOOP_BOS	1000
 
 /*
+ * The memory of @fd's BOs: the sum of fdinfo's drm-total-<region> (system
+ * and vram0).
+ *
+ * Return: 0, or -ENOENT if fdinfo has no memory stats.
+ */
+static int fdinfo_total(int fd, uint64_t *total)
+{
+	struct svmgpu_fdinfo info;
+	int ret;
+
+	ret = __svmgpu_fdinfo_read(fd, &info);
+	igt_assert_f(ret == 0, "fdinfo of fd %d: %s\n", fd, strerror(-ret));
+	ret = svmgpu_fdinfo_memory_sum(&info, "total", total);
+	igt_assert_f(ret == 0 || ret == -ENOENT,
+		     "fdinfo of fd %d: malformed drm-total-*: %s\n", fd,
+		     strerror(-ret));
+
+	return ret;
+}
+
+/*
  * Creating and closing many BOs leaks nothing the file can see: handles
- * keep coming, and fdinfo's memory totals (if the driver shows them) are
- * back where they started.
+ * keep coming, and fdinfo's memory totals (if the driver shows them) count
+ * exactly the open BOs and are back where they started.
  */
 static void test_create_close_loop(int fd)
 {
@@ -535,8 +613,8 @@ static void test_create_close_loop(int fd)
 	svmgpu_require_features(fd, GEM);
 
 	/* A private file, so that fdinfo counts only this test's BOs. */
-	fd2 = drm_open_svmgpu(0);
-	fdinfo = svmgpu_fdinfo_total_bytes(fd2, &before) == 0;
+	fd2 = open_scratch();
+	fdinfo = fdinfo_total(fd2, &before) == 0;
 	if (!fdinfo)
 		igt_info("fdinfo has no drm-total-* memory stats; "
 			 "not checking them\n");
@@ -559,21 +637,410 @@ static void test_create_close_loop(int fd)
 			igt_assert_neq_u32(handles[i], handles[i - 1]);
 	}
 	if (fdinfo) {
-		igt_assert_eq(svmgpu_fdinfo_total_bytes(fd2, &during), 0);
-		igt_assert_lte_u64(before + LOOP_BOS * SZ_4K, during);
+		igt_assert_eq(fdinfo_total(fd2, &during), 0);
+		igt_assert_eq_u64(during, before + LOOP_BOS * SZ_4K);
 	}
 	for (i = 0; i < LOOP_BOS; i++)
 		svmgpu_gem_close(fd2, handles[i]);
 	free(handles);
 
 	if (fdinfo) {
-		igt_assert_eq(svmgpu_fdinfo_total_bytes(fd2, &after), 0);
+		igt_assert_eq(fdinfo_total(fd2, &after), 0);
 		igt_assert_eq_u64(after, before);
 	}
 
 	/* And the file still works. */
 	test_create_zeroed(fd2, &placements[0], SZ_64K);
-	igt_assert_eq(close(fd2), 0);
+	close_scratch();
+}
+
+/* --- Placement: GEM_INFO, GEM_MIGRATE, pinned BOs (uAPI 1.2) --------------- */
+
+/*
+ * GEM_INFO of @handle once the kernel's work on it (the clear of a new
+ * BO, a move) is done, and at least @moves moves have been counted (a
+ * move is counted when it completes).
+ */
+static void bo_info_idle(int fd, uint32_t handle, uint64_t moves,
+			 struct drm_svmgpu_gem_info *info)
+{
+	struct timespec start = {};
+
+	igt_nsec_elapsed(&start);
+	for (;;) {
+		svmgpu_bo_info(fd, handle, info);
+		if (!(info->state & (STATE_MOVING | STATE_BUSY)) &&
+		    info->moves >= moves)
+			return;
+		igt_assert_f(igt_nsec_elapsed(&start) < svmgpu_job_wait_ns(),
+			     "BO %u stays busy: state %#x, %llu of %llu moves\n",
+			     handle, info->state,
+			     (unsigned long long)info->moves,
+			     (unsigned long long)moves);
+		usleep(1000);
+	}
+}
+
+static void expect_info(int fd, uint32_t handle, uint64_t size,
+			uint32_t placements, uint32_t preferred,
+			uint32_t placement, uint32_t state, uint64_t moves)
+{
+	struct drm_svmgpu_gem_info info;
+
+	bo_info_idle(fd, handle, moves, &info);
+	igt_debug("BO %u: size %llu, placements %#x, preferred %#x, "
+		  "placement %#x, state %#x, %llu moves\n", handle,
+		  (unsigned long long)info.size, info.placements,
+		  info.preferred, info.placement, info.state,
+		  (unsigned long long)info.moves);
+	igt_assert_eq_u32(info.handle, handle);
+	igt_assert_eq_u32(info.flags, 0);
+	igt_assert_eq_u64(info.extensions, 0);
+	igt_assert_eq_u64(info.size, size);
+	igt_assert_eq_u32(info.placements, placements);
+	igt_assert_eq_u32(info.preferred, preferred);
+	igt_assert_eq_u32(info.placement, placement);
+	igt_assert_eq_u32(info.state, state);
+	igt_assert_eq_u64(info.moves, moves);
+}
+
+/*
+ * GEM_INFO of new BOs: their size, placements, preferred placement (the
+ * one GEM_CREATE tried first), where they are, no state bits, no moves;
+ * then the preferred placement follows GEM_MIGRATE.
+ */
+static void test_info(int fd)
+{
+	static const struct {
+		uint64_t size;
+		uint32_t placements, flags, preferred;
+	} cases[] = {
+		{ SZ_4K, VRAM, 0, VRAM },
+		{ SZ_64K, SYSTEM, 0, SYSTEM },
+		{ SZ_2M + SZ_4K, BOTH, 0, VRAM },
+		{ 3 * SZ_4K, BOTH, PREFER_SYSTEM, SYSTEM },
+	};
+	uint32_t handles[ARRAY_SIZE(cases)];
+	unsigned int i;
+
+	svmgpu_require_features(fd, GEM | MIGRATE);
+
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
+		handles[i] = svmgpu_bo_create(fd, cases[i].size,
+					      cases[i].placements,
+					      cases[i].flags);
+		/* A fresh device has room in VRAM for all of these. */
+		expect_info(fd, handles[i], cases[i].size,
+			    cases[i].placements, cases[i].preferred,
+			    cases[i].preferred, 0, 0);
+	}
+
+	/* A move makes the target preferred; no move keeps the count. */
+	svmgpu_bo_migrate(fd, handles[2], SYSTEM);
+	expect_info(fd, handles[2], cases[2].size, BOTH, SYSTEM, SYSTEM, 0, 1);
+	svmgpu_bo_migrate(fd, handles[2], SYSTEM);
+	expect_info(fd, handles[2], cases[2].size, BOTH, SYSTEM, SYSTEM, 0, 1);
+	svmgpu_bo_migrate(fd, handles[3], VRAM);
+	expect_info(fd, handles[3], cases[3].size, BOTH, VRAM, VRAM, 0, 1);
+	svmgpu_bo_migrate(fd, handles[0], VRAM);
+	expect_info(fd, handles[0], cases[0].size, VRAM, VRAM, VRAM, 0, 0);
+
+	/* Output fields are outputs: what the caller put there is ignored. */
+	{
+		struct drm_svmgpu_gem_info info;
+
+		memset(&info, 0xa5, sizeof(info));
+		info.extensions = 0;
+		info.handle = handles[1];
+		info.flags = 0;
+		igt_assert_eq(__svmgpu_ioctl(fd, DRM_IOCTL_SVMGPU_GEM_INFO,
+					     &info), 0);
+		igt_assert_eq_u64(info.size, cases[1].size);
+		igt_assert_eq_u32(info.placements, SYSTEM);
+		igt_assert_eq_u32(info.preferred, SYSTEM);
+		igt_assert_eq_u32(info.placement, SYSTEM);
+		igt_assert_eq_u32(info.state & ~(STATE_MOVING | STATE_BUSY |
+						 DRM_SVMGPU_GEM_STATE_SWAPPED),
+				  0);
+		igt_assert_eq_u64(info.moves, 0);
+	}
+
+	for (i = 0; i < ARRAY_SIZE(cases); i++)
+		svmgpu_gem_close(fd, handles[i]);
+}
+
+static int migrate_raw(int fd, struct drm_svmgpu_gem_migrate arg)
+{
+	return __svmgpu_ioctl(fd, DRM_IOCTL_SVMGPU_GEM_MIGRATE, &arg);
+}
+
+static void migrate_expect(int fd, uint32_t handle, uint32_t placement,
+			   int err)
+{
+	int ret = __svmgpu_bo_migrate(fd, handle, placement, 0);
+
+	igt_assert_f(ret == err,
+		     "GEM_MIGRATE(handle %u, placement %#x): %d (%s), expected %d (%s)\n",
+		     handle, placement, ret, strerror(-ret), err,
+		     strerror(-err));
+}
+
+static void test_migrate_bad_input(int fd)
+{
+	struct drm_svmgpu_user_extension ext = {};
+	const uint64_t exts[] = { to_user_pointer(&ext), 1, ~0ull };
+	static const uint32_t pads[] = { 1, 0x80000000, ~0u };
+	struct drm_svmgpu_gem_migrate good;
+	uint32_t handle, closed, vram_only, sys_only, pinned;
+	unsigned int bit, i;
+	int ret;
+
+	svmgpu_require_features(fd, GEM | MIGRATE);
+
+	handle = svmgpu_bo_create(fd, SZ_64K, BOTH, 0);
+	vram_only = svmgpu_bo_create(fd, SZ_4K, VRAM, 0);
+	sys_only = svmgpu_bo_create(fd, SZ_4K, SYSTEM, 0);
+	closed = svmgpu_bo_create(fd, SZ_4K, BOTH, 0);
+	svmgpu_gem_close(fd, closed);
+	good = (struct drm_svmgpu_gem_migrate) {
+		.handle = handle, .placement = SYSTEM,
+	};
+
+	/* Unknown handles. */
+	migrate_expect(fd, 0, SYSTEM, -ENOENT);
+	migrate_expect(fd, closed, SYSTEM, -ENOENT);
+	migrate_expect(fd, handle + 1000, SYSTEM, -ENOENT);
+	migrate_expect(fd, ~0u, SYSTEM, -ENOENT);
+
+	/* Not exactly one known placement bit. */
+	migrate_expect(fd, handle, 0, -EINVAL);
+	migrate_expect(fd, handle, BOTH, -EINVAL);
+	migrate_expect(fd, handle, ~0u, -EINVAL);
+	for (bit = 0; bit < 32; bit++) {
+		uint32_t unknown = 1u << bit;
+
+		if (unknown & KNOWN_PLACEMENTS)
+			continue;
+		migrate_expect(fd, handle, unknown, -EINVAL);
+		migrate_expect(fd, handle, unknown | SYSTEM, -EINVAL);
+	}
+
+	/* A placement the BO does not allow. */
+	migrate_expect(fd, vram_only, SYSTEM, -EINVAL);
+	migrate_expect(fd, sys_only, VRAM, -EINVAL);
+
+	/* Flags, pad and extensions are MBZ. */
+	for (bit = 0; bit < 32; bit++) {
+		struct drm_svmgpu_gem_migrate arg = good;
+
+		arg.flags = 1u << bit;
+		igt_assert_eq(migrate_raw(fd, arg), -EINVAL);
+	}
+	for (i = 0; i < ARRAY_SIZE(pads); i++) {
+		struct drm_svmgpu_gem_migrate arg = good;
+
+		arg.pad = pads[i];
+		igt_assert_eq(migrate_raw(fd, arg), -EINVAL);
+	}
+	for (i = 0; i < ARRAY_SIZE(exts); i++) {
+		struct drm_svmgpu_gem_migrate arg = good;
+
+		arg.extensions = exts[i];
+		igt_assert_eq(migrate_raw(fd, arg), -EINVAL);
+	}
+
+	/* An unreadable argument. */
+	igt_assert_eq(__svmgpu_ioctl(fd, DRM_IOCTL_SVMGPU_GEM_MIGRATE, NULL),
+		      -EFAULT);
+
+	/* Nothing moved, nothing changed preference. */
+	expect_info(fd, handle, SZ_64K, BOTH, VRAM, VRAM, 0, 0);
+	expect_info(fd, vram_only, SZ_4K, VRAM, VRAM, VRAM, 0, 0);
+	expect_info(fd, sys_only, SZ_4K, SYSTEM, SYSTEM, SYSTEM, 0, 0);
+
+	/* Where a BO already is: fine, and no move. */
+	migrate_expect(fd, vram_only, VRAM, 0);
+	migrate_expect(fd, sys_only, SYSTEM, 0);
+	expect_info(fd, vram_only, SZ_4K, VRAM, VRAM, VRAM, 0, 0);
+	expect_info(fd, sys_only, SZ_4K, SYSTEM, SYSTEM, SYSTEM, 0, 0);
+
+	/* A pinned BO does not leave VRAM. */
+	ret = __svmgpu_bo_create(fd, SZ_4K, VRAM, PINNED, &pinned);
+	if (ret == 0) {
+		migrate_expect(fd, pinned, SYSTEM, -EBUSY);
+		migrate_expect(fd, pinned, VRAM, 0);
+		expect_info(fd, pinned, SZ_4K, VRAM, VRAM, VRAM, STATE_PINNED,
+			    0);
+		svmgpu_gem_close(fd, pinned);
+	} else {
+		igt_assert_f(ret == -EPERM && !has_cap_sys_admin(),
+			     "pinned GEM_CREATE: %s\n", strerror(-ret));
+		igt_info("no CAP_SYS_ADMIN: -EBUSY for pinned BOs not checked\n");
+	}
+
+	/* The good request still works. */
+	igt_assert_eq(migrate_raw(fd, good), 0);
+	expect_info(fd, handle, SZ_64K, BOTH, SYSTEM, SYSTEM, 0, 1);
+
+	svmgpu_gem_close(fd, handle);
+	svmgpu_gem_close(fd, vram_only);
+	svmgpu_gem_close(fd, sys_only);
+}
+
+static int info_raw(int fd, struct drm_svmgpu_gem_info *arg)
+{
+	return __svmgpu_ioctl(fd, DRM_IOCTL_SVMGPU_GEM_INFO, arg);
+}
+
+static void test_info_bad_input(int fd)
+{
+	struct drm_svmgpu_user_extension ext = {};
+	const uint64_t exts[] = { to_user_pointer(&ext), 1, ~0ull };
+	struct drm_svmgpu_gem_info info;
+	uint32_t handle, closed;
+	unsigned int bit, i;
+	void *page;
+
+	svmgpu_require_features(fd, GEM | MIGRATE);
+
+	handle = svmgpu_bo_create(fd, SZ_4K, BOTH, 0);
+	closed = svmgpu_bo_create(fd, SZ_4K, BOTH, 0);
+	svmgpu_gem_close(fd, closed);
+
+	igt_assert_eq(__svmgpu_bo_info(fd, 0, &info), -ENOENT);
+	igt_assert_eq(__svmgpu_bo_info(fd, closed, &info), -ENOENT);
+	igt_assert_eq(__svmgpu_bo_info(fd, handle + 1000, &info), -ENOENT);
+	igt_assert_eq(__svmgpu_bo_info(fd, ~0u, &info), -ENOENT);
+
+	for (bit = 0; bit < 32; bit++) {
+		info = (struct drm_svmgpu_gem_info) {
+			.handle = handle, .flags = 1u << bit,
+		};
+		igt_assert_eq(info_raw(fd, &info), -EINVAL);
+	}
+	for (i = 0; i < ARRAY_SIZE(exts); i++) {
+		info = (struct drm_svmgpu_gem_info) {
+			.handle = handle, .extensions = exts[i],
+		};
+		igt_assert_eq(info_raw(fd, &info), -EINVAL);
+	}
+
+	/* Arguments that cannot be read, or whose answer cannot be written. */
+	igt_assert_eq(__svmgpu_ioctl(fd, DRM_IOCTL_SVMGPU_GEM_INFO, NULL),
+		      -EFAULT);
+	page = mmap(NULL, SZ_4K, PROT_READ | PROT_WRITE,
+		    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	igt_assert(page != MAP_FAILED);
+	*(struct drm_svmgpu_gem_info *)page = (struct drm_svmgpu_gem_info) {
+		.handle = handle,
+	};
+	igt_assert_eq(mprotect(page, SZ_4K, PROT_READ), 0);
+	igt_assert_eq(__svmgpu_ioctl(fd, DRM_IOCTL_SVMGPU_GEM_INFO, page),
+		      -EFAULT);
+	igt_assert_eq(mprotect(page, SZ_4K, PROT_NONE), 0);
+	igt_assert_eq(__svmgpu_ioctl(fd, DRM_IOCTL_SVMGPU_GEM_INFO, page),
+		      -EFAULT);
+	igt_assert_eq(munmap(page, SZ_4K), 0);
+
+	/* The good request still works. */
+	igt_assert_eq(__svmgpu_bo_info(fd, handle, &info), 0);
+	igt_assert_eq_u64(info.size, SZ_4K);
+	svmgpu_gem_close(fd, handle);
+}
+
+/*
+ * A pinned BO of @size. Pinned BOs closed just before may still count
+ * against the pinned share until the kernel has freed them (TTM frees BOs
+ * whose last use has not completed later), so -ENOSPC is retried for a
+ * while.
+ */
+static uint32_t create_pinned(int fd, uint64_t size)
+{
+	struct timespec start = {};
+	uint32_t handle = 0;
+	int ret;
+
+	igt_nsec_elapsed(&start);
+	while ((ret = __svmgpu_bo_create(fd, size, VRAM, PINNED, &handle)) ==
+	       -ENOSPC && igt_nsec_elapsed(&start) < 5000000000ull)
+		usleep(10000);
+	igt_assert_f(ret == 0, "pinned GEM_CREATE of %llu KiB: %s\n",
+		     (unsigned long long)size >> 10, strerror(-ret));
+
+	return handle;
+}
+
+/*
+ * Pinned BOs: CAP_SYS_ADMIN only, VRAM only, in VRAM for good, and at
+ * most half of vram_bo_size of them on the device.
+ */
+static void test_create_pinned(int fd)
+{
+	const uint64_t size = SZ_2M;
+	uint64_t vram_bo, share;
+	uint32_t handle, big, other;
+	uint8_t *ptr;
+	int fd2, fd3;
+
+	svmgpu_require_features(fd, GEM | MIGRATE);
+	if (!has_cap_sys_admin()) {
+		create_expect(fd, SZ_4K, VRAM, PINNED, -EPERM);
+		igt_skip("no CAP_SYS_ADMIN: only -EPERM checked\n");
+	}
+
+	fd2 = open_scratch();
+
+	/* VRAM alone, nothing else. */
+	create_expect(fd2, SZ_4K, SYSTEM, PINNED, -EINVAL);
+	create_expect(fd2, SZ_4K, BOTH, PINNED, -EINVAL);
+	create_expect(fd2, SZ_4K, BOTH, PINNED | PREFER_SYSTEM, -EINVAL);
+
+	/* In VRAM, says so, holds data, and does not move. */
+	handle = create_pinned(fd2, size);
+	expect_info(fd2, handle, size, VRAM, VRAM, VRAM, STATE_PINNED, 0);
+	ptr = svmgpu_bo_mmap(fd2, handle, size, PROT_READ | PROT_WRITE);
+	assert_zero(ptr, size);
+	svmgpu_fill_pattern(ptr, size, 0x9199ed);
+	migrate_expect(fd2, handle, SYSTEM, -EBUSY);
+	migrate_expect(fd2, handle, VRAM, 0);
+	assert_pattern(ptr, size, 0x9199ed);
+	expect_info(fd2, handle, size, VRAM, VRAM, VRAM, STATE_PINNED, 0);
+	igt_assert_eq(munmap(ptr, size), 0);
+	svmgpu_gem_close(fd2, handle);
+
+	/* At most half of vram_bo_size, over every file of the device. */
+	vram_bo = svmgpu_vram_bo_size(fd2);
+	igt_assert_f(vram_bo, "vram_bo_size is 0 on a uAPI 1.2 device\n");
+	share = (vram_bo / 2) & ~(SZ_4K - 1);
+	igt_info("vram_bo_size %llu MiB, pinned share %llu KiB\n",
+		 (unsigned long long)vram_bo >> 20,
+		 (unsigned long long)share >> 10);
+	create_expect(fd2, share + SZ_4K, VRAM, PINNED, -ENOSPC);
+	big = create_pinned(fd2, share);
+	create_expect(fd2, SZ_4K, VRAM, PINNED, -ENOSPC);
+	fd3 = drm_open_svmgpu(0);
+	create_expect(fd3, SZ_4K, VRAM, PINNED, -ENOSPC);
+	/* Unpinned BOs still get the rest. */
+	create_expect(fd3, SZ_4K, VRAM, 0, 0);
+	close(fd3);
+
+	/* Freed, the share is back. */
+	svmgpu_gem_close(fd2, big);
+	other = create_pinned(fd2, share);
+	svmgpu_gem_close(fd2, other);
+
+	/* Without CAP_SYS_ADMIN: -EPERM, on the same file. */
+	igt_fork(child, 1) {
+		igt_assert_eq(setgid(65534), 0);
+		igt_assert_eq(setuid(65534), 0);
+		igt_assert(!has_cap_sys_admin());
+
+		create_expect(fd2, SZ_4K, VRAM, PINNED, -EPERM);
+		create_expect(fd2, SZ_4K, VRAM, 0, 0);
+	}
+	igt_waitchildren();
+
+	close_scratch();
 }
 
 igt_main
@@ -672,7 +1139,34 @@ igt_main
 	igt_subtest("create-close-loop")
 		test_create_close_loop(svmgpu_fd);
 
+	igt_describe("GEM_INFO of new BOs: size, placements, preferred and "
+		     "current placement, no state bits, no moves; GEM_MIGRATE "
+		     "changes the preferred placement and counts one move.");
+	igt_subtest("info")
+		test_info(svmgpu_fd);
+
+	igt_describe("GEM_MIGRATE rejects unknown handles with -ENOENT; no, "
+		     "several, unknown or disallowed placements, flags, pad "
+		     "and extensions with -EINVAL; a pinned BO's move to "
+		     "system memory with -EBUSY; and moves nothing meanwhile.");
+	igt_subtest("migrate-bad-input")
+		test_migrate_bad_input(svmgpu_fd);
+
+	igt_describe("GEM_INFO rejects unknown handles with -ENOENT, flags "
+		     "and extensions with -EINVAL, and arguments it cannot "
+		     "read or write with -EFAULT.");
+	igt_subtest("info-bad-input")
+		test_info_bad_input(svmgpu_fd);
+
+	igt_describe("GEM_CREATE_PINNED: -EPERM without CAP_SYS_ADMIN, -EINVAL "
+		     "unless VRAM alone; pinned BOs report STATE_PINNED in "
+		     "VRAM and do not move; beyond half of vram_bo_size in "
+		     "total, -ENOSPC.");
+	igt_subtest("create-pinned")
+		test_create_pinned(svmgpu_fd);
+
 	igt_fixture {
+		close_scratch();
 		if (svmgpu_fd >= 0)
 			close(svmgpu_fd);
 		svmgpu_fd = -1;

@@ -4,8 +4,9 @@
  */
 
 /*
- * Readers for svmgpu's debugfs page-table dump, its devcoredump entries
- * and its fdinfo; see svmgpu_debug.h.
+ * Readers for svmgpu's debugfs page-table dump, BO statistics and VRAM
+ * usage, its devcoredump entries, its fdinfo, and its trace events; see
+ * svmgpu_debug.h.
  */
 
 #include <ctype.h>
@@ -17,7 +18,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <stddef.h>
+#include <sys/mount.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
 #include <sys/sysmacros.h>
 #include <time.h>
 #include <unistd.h>
@@ -649,4 +653,532 @@ int svmgpu_fdinfo_total_bytes(int fd, uint64_t *total)
 	fclose(f);
 
 	return ret;
+}
+
+/* --- bo_stats and vram ---------------------------------------------------- */
+
+/*
+ * Parses the value of a "key: value" line: spaces or tabs, a decimal
+ * number, then nothing but white space.
+ */
+static bool parse_value(const char *s, uint64_t *value)
+{
+	unsigned long long v;
+	char *end;
+
+	while (*s == ' ' || *s == '\t')
+		s++;
+	if (!isdigit((unsigned char)*s))
+		return false;
+	errno = 0;
+	v = strtoull(s, &end, 10);
+	if (errno)
+		return false;
+	while (isspace((unsigned char)*end))
+		end++;
+	if (*end)
+		return false;
+	*value = v;
+
+	return true;
+}
+
+/*
+ * Finds the first line "<keys[i]>: <value>" for each of the @n keys (at
+ * most 32) and stores the value in @values[i]. Other lines, such as TTM's
+ * range-manager dump after the lines of the vram file, are skipped.
+ */
+static int parse_keys(FILE *f, const char *const *keys, uint64_t *values,
+		      unsigned int n)
+{
+	uint32_t found = 0, all = n >= 32 ? ~0u : (1u << n) - 1;
+	char *line = NULL;
+	size_t len = 0;
+	unsigned int i;
+	int ret = 0;
+
+	igt_assert(n <= 32);
+
+	while (found != all && getline(&line, &len, f) > 0) {
+		const char *colon;
+		size_t klen;
+
+		line[strcspn(line, "\n")] = '\0';
+		colon = strchr(line, ':');
+		if (!colon)
+			continue;
+		klen = colon - line;
+
+		for (i = 0; i < n; i++) {
+			if (found & (1u << i))
+				continue;
+			if (strlen(keys[i]) != klen ||
+			    strncmp(line, keys[i], klen))
+				continue;
+			if (!parse_value(colon + 1, &values[i])) {
+				igt_warn("debugfs: bad line \"%s\"\n", line);
+				ret = -EPROTO;
+				goto out;
+			}
+			found |= 1u << i;
+		}
+	}
+	if (found != all)
+		ret = -ESRCH;
+out:
+	free(line);
+
+	return ret;
+}
+
+/**
+ * svmgpu_debugfs_parse_u64() - The value of a "key: value" line.
+ * @f: The text, e.g. of debugfs bo_stats or vram.
+ * @key: The key, without the colon; it must start the line.
+ * @value: The value, a decimal number.
+ *
+ * The first line with the key counts.
+ *
+ * Return: 0; -ESRCH if no line has the key; -EPROTO if its value is not a
+ * number (logged).
+ */
+int svmgpu_debugfs_parse_u64(FILE *f, const char *key, uint64_t *value)
+{
+	return parse_keys(f, &key, value, 1);
+}
+
+#define BO_STAT(name) { #name, offsetof(struct svmgpu_bo_stats, name) }
+static const struct {
+	const char *name;
+	size_t offset;
+} bo_stat_fields[] = {
+	BO_STAT(moves_to_vram),
+	BO_STAT(moves_to_system),
+	BO_STAT(bytes_to_vram),
+	BO_STAT(bytes_to_system),
+	BO_STAT(evictions),
+	BO_STAT(evicted_bytes),
+	BO_STAT(swapouts),
+	BO_STAT(swapped_out_bytes),
+	BO_STAT(clears),
+	BO_STAT(cleared_bytes),
+};
+#undef BO_STAT
+
+/**
+ * svmgpu_bo_stats_parse() - Parse a bo_stats text.
+ * @f: The text: a line "<name>: <value>" per counter.
+ * @stats: Filled in.
+ *
+ * Return: 0; -ESRCH if a counter of &struct svmgpu_bo_stats is missing;
+ * -EPROTO if a counter's value is not a number (logged).
+ */
+int svmgpu_bo_stats_parse(FILE *f, struct svmgpu_bo_stats *stats)
+{
+	const char *names[ARRAY_SIZE(bo_stat_fields)];
+	uint64_t values[ARRAY_SIZE(bo_stat_fields)];
+	unsigned int i;
+	int ret;
+
+	memset(stats, 0, sizeof(*stats));
+	for (i = 0; i < ARRAY_SIZE(bo_stat_fields); i++)
+		names[i] = bo_stat_fields[i].name;
+	ret = parse_keys(f, names, values, ARRAY_SIZE(bo_stat_fields));
+	if (ret)
+		return ret;
+	for (i = 0; i < ARRAY_SIZE(bo_stat_fields); i++)
+		memcpy((char *)stats + bo_stat_fields[i].offset, &values[i],
+		       sizeof(values[i]));
+
+	return 0;
+}
+
+/**
+ * svmgpu_vram_info_parse() - Parse a vram text.
+ * @f: The text: lines "bo_size: N", "used: N", "pinned: N", then TTM's
+ *     range-manager dump, which is not parsed.
+ * @info: Filled in.
+ *
+ * Return: 0; -ESRCH if one of the three lines is missing; -EPROTO if a
+ * value is not a number (logged).
+ */
+int svmgpu_vram_info_parse(FILE *f, struct svmgpu_vram_info *info)
+{
+	static const char *const names[] = { "bo_size", "used", "pinned" };
+	uint64_t values[ARRAY_SIZE(names)];
+	int ret;
+
+	memset(info, 0, sizeof(*info));
+	ret = parse_keys(f, names, values, ARRAY_SIZE(names));
+	if (ret)
+		return ret;
+	info->bo_size = values[0];
+	info->used = values[1];
+	info->pinned = values[2];
+
+	return 0;
+}
+
+/* Opens file @name of the device's debugfs directory, or returns NULL. */
+static FILE *open_debugfs_file(int fd, const char *name)
+{
+	char dir[PATH_MAX], path[PATH_MAX + NAME_MAX + 2];
+
+	if (svmgpu_debugfs_dir(fd, dir, sizeof(dir)))
+		return NULL;
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+
+	return fopen(path, "re");
+}
+
+static bool has_debugfs_file(int fd, const char *name)
+{
+	FILE *f = open_debugfs_file(fd, name);
+
+	if (!f)
+		return false;
+	fclose(f);
+
+	return true;
+}
+
+/** svmgpu_has_bo_stats() - Whether debugfs bo_stats can be read. */
+bool svmgpu_has_bo_stats(int fd)
+{
+	return has_debugfs_file(fd, "bo_stats");
+}
+
+/**
+ * __svmgpu_bo_stats_read() - Read every counter of debugfs bo_stats.
+ * @fd: svmgpu file descriptor.
+ * @stats: Filled in.
+ *
+ * Return: 0, -ENOENT if the file is absent, or an error of
+ * svmgpu_bo_stats_parse().
+ */
+int __svmgpu_bo_stats_read(int fd, struct svmgpu_bo_stats *stats)
+{
+	FILE *f = open_debugfs_file(fd, "bo_stats");
+	int ret;
+
+	memset(stats, 0, sizeof(*stats));
+	if (!f)
+		return -ENOENT;
+	ret = svmgpu_bo_stats_parse(f, stats);
+	fclose(f);
+
+	return ret;
+}
+
+/**
+ * svmgpu_bo_stats_read() - Read every counter of debugfs bo_stats, or skip.
+ * @fd: svmgpu file descriptor.
+ * @stats: Filled in.
+ *
+ * Skips if the file is absent; fails if it does not parse.
+ */
+void svmgpu_bo_stats_read(int fd, struct svmgpu_bo_stats *stats)
+{
+	int ret = __svmgpu_bo_stats_read(fd, stats);
+
+	igt_require_f(ret != -ENOENT, "no debugfs bo_stats for the device\n");
+	igt_assert_f(ret == 0, "debugfs bo_stats does not parse: %s\n",
+		     strerror(-ret));
+}
+
+/**
+ * svmgpu_bo_stat() - One counter of debugfs bo_stats, or skip.
+ * @fd: svmgpu file descriptor.
+ * @name: The counter's name, e.g. "evictions".
+ *
+ * Skips if the file is absent; fails if it has no such counter.
+ *
+ * Return: The counter's value.
+ */
+uint64_t svmgpu_bo_stat(int fd, const char *name)
+{
+	FILE *f = open_debugfs_file(fd, "bo_stats");
+	uint64_t value = 0;
+	int ret;
+
+	igt_require_f(f, "no debugfs bo_stats for the device\n");
+	ret = svmgpu_debugfs_parse_u64(f, name, &value);
+	fclose(f);
+	igt_assert_f(ret == 0, "debugfs bo_stats: counter %s: %s\n", name,
+		     strerror(-ret));
+
+	return value;
+}
+
+/** svmgpu_has_vram_info() - Whether debugfs vram can be read. */
+bool svmgpu_has_vram_info(int fd)
+{
+	return has_debugfs_file(fd, "vram");
+}
+
+/**
+ * __svmgpu_vram_info_read() - Read debugfs vram.
+ * @fd: svmgpu file descriptor.
+ * @info: Filled in.
+ *
+ * Return: 0, -ENOENT if the file is absent, or an error of
+ * svmgpu_vram_info_parse().
+ */
+int __svmgpu_vram_info_read(int fd, struct svmgpu_vram_info *info)
+{
+	FILE *f = open_debugfs_file(fd, "vram");
+	int ret;
+
+	memset(info, 0, sizeof(*info));
+	if (!f)
+		return -ENOENT;
+	ret = svmgpu_vram_info_parse(f, info);
+	fclose(f);
+
+	return ret;
+}
+
+/**
+ * svmgpu_vram_info_read() - Read debugfs vram, or skip.
+ * @fd: svmgpu file descriptor.
+ * @info: Filled in.
+ *
+ * Skips if the file is absent; fails if it does not parse.
+ */
+void svmgpu_vram_info_read(int fd, struct svmgpu_vram_info *info)
+{
+	int ret = __svmgpu_vram_info_read(fd, info);
+
+	igt_require_f(ret != -ENOENT, "no debugfs vram for the device\n");
+	igt_assert_f(ret == 0, "debugfs vram does not parse: %s\n",
+		     strerror(-ret));
+}
+
+/* --- tracefs -------------------------------------------------------------- */
+
+#define TRACEFS_MOUNT		"/sys/kernel/tracing"
+#define TRACEFS_IN_DEBUGFS	"/sys/kernel/debug/tracing"
+/* statfs() f_type of tracefs, TRACEFS_MAGIC in linux/magic.h. */
+#define TRACEFS_FS_MAGIC	0x74726163
+
+static bool is_tracefs(const char *dir)
+{
+	struct statfs sfs;
+
+	return statfs(dir, &sfs) == 0 && sfs.f_type == TRACEFS_FS_MAGIC;
+}
+
+static bool tracefs_has_events(const char *dir)
+{
+	char path[PATH_MAX];
+
+	snprintf(path, sizeof(path), "%s/events", dir);
+
+	return access(path, F_OK) == 0;
+}
+
+/**
+ * svmgpu_tracefs_dir() - Where tracefs is, mounting it if needed.
+ * @path: Buffer for the path.
+ * @len: Size of @path.
+ *
+ * Uses /sys/kernel/tracing, mounting tracefs there if nothing is mounted
+ * there yet, or else the tracing directory of debugfs.
+ *
+ * Return: 0, or -ENOENT if tracefs (with trace events) is unavailable.
+ */
+int svmgpu_tracefs_dir(char *path, size_t len)
+{
+	const char *dir = NULL;
+
+	if (tracefs_has_events(TRACEFS_MOUNT)) {
+		dir = TRACEFS_MOUNT;
+	} else {
+		/* Fails harmlessly if the kernel lacks tracefs. */
+		if (!is_tracefs(TRACEFS_MOUNT) &&
+		    mount("nodev", TRACEFS_MOUNT, "tracefs", 0, NULL) == 0)
+			igt_debug("mounted tracefs at " TRACEFS_MOUNT "\n");
+		errno = 0;
+		if (tracefs_has_events(TRACEFS_MOUNT))
+			dir = TRACEFS_MOUNT;
+		else if (tracefs_has_events(TRACEFS_IN_DEBUGFS))
+			dir = TRACEFS_IN_DEBUGFS;
+	}
+	if (!dir)
+		return -ENOENT;
+	if ((size_t)snprintf(path, len, "%s", dir) >= len)
+		return -ENAMETOOLONG;
+
+	return 0;
+}
+
+/* Builds the path of @name (relative to tracefs) in @path. */
+static int tracefs_path(char *path, size_t len, const char *name)
+{
+	char dir[PATH_MAX];
+	int ret = svmgpu_tracefs_dir(dir, sizeof(dir));
+
+	if (ret)
+		return ret;
+	if ((size_t)snprintf(path, len, "%s/%s", dir, name) >= len)
+		return -ENAMETOOLONG;
+
+	return 0;
+}
+
+static int write_text(const char *path, const char *text)
+{
+	size_t len = strlen(text);
+	ssize_t n;
+	int fd, ret;
+
+	fd = open(path, O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	n = write(fd, text, len);
+	ret = n < 0 ? -errno : (size_t)n == len ? 0 : -EIO;
+	close(fd);
+
+	return ret;
+}
+
+/**
+ * svmgpu_trace_has_event() - Whether tracefs has the event @system:@event.
+ */
+bool svmgpu_trace_has_event(const char *system, const char *event)
+{
+	char name[2 * NAME_MAX], path[PATH_MAX];
+
+	snprintf(name, sizeof(name), "events/%s/%s/enable", system, event);
+	if (tracefs_path(path, sizeof(path), name))
+		return false;
+
+	return access(path, W_OK) == 0;
+}
+
+/**
+ * svmgpu_trace_event_enable() - Turn the event @system:@event on or off.
+ * @system: The event's system, e.g. "svmgpu".
+ * @event: The event, e.g. "svmgpu_bo_move".
+ * @enable: On or off.
+ *
+ * Turning an event on also turns tracing on, in case it was off.
+ *
+ * Return: 0 or a negative errno (-ENOENT without tracefs or the event).
+ */
+int svmgpu_trace_event_enable(const char *system, const char *event,
+			      bool enable)
+{
+	char name[2 * NAME_MAX], path[PATH_MAX];
+	int ret;
+
+	snprintf(name, sizeof(name), "events/%s/%s/enable", system, event);
+	ret = tracefs_path(path, sizeof(path), name);
+	if (ret)
+		return ret;
+	ret = write_text(path, enable ? "1" : "0");
+	if (ret || !enable)
+		return ret;
+
+	if (!tracefs_path(path, sizeof(path), "tracing_on"))
+		igt_warn_on(write_text(path, "1"));
+
+	return 0;
+}
+
+/**
+ * svmgpu_trace_clear() - Empty the trace buffer.
+ *
+ * Return: 0 or a negative errno (-ENOENT without tracefs).
+ */
+int svmgpu_trace_clear(void)
+{
+	char path[PATH_MAX];
+	int fd, ret;
+
+	ret = tracefs_path(path, sizeof(path), "trace");
+	if (ret)
+		return ret;
+	fd = open(path, O_WRONLY | O_TRUNC | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	close(fd);
+
+	return 0;
+}
+
+/**
+ * svmgpu_trace_parse_count() - Count an event's lines in a trace text.
+ * @f: The text, as tracefs "trace" prints it: after the task, CPU, flags
+ *     and timestamp, "<event>: <fields>".
+ * @event: The event's name, e.g. "svmgpu_bo_move".
+ * @tokens: NULL, or a NULL-terminated list of words that the line's
+ *	    fields must all have, each delimited by white space, e.g.
+ *	    "evict=1".
+ *
+ * Comment lines (starting with '#') are skipped.
+ *
+ * Return: How many lines of @event have every token.
+ */
+unsigned int svmgpu_trace_parse_count(FILE *f, const char *event,
+				      const char *const *tokens)
+{
+	char needle[NAME_MAX + 4];
+	size_t nlen;
+	unsigned int n = 0;
+	char *line = NULL;
+	size_t len = 0;
+
+	snprintf(needle, sizeof(needle), " %s:", event);
+	nlen = strlen(needle);
+
+	while (getline(&line, &len, f) > 0) {
+		const char *fields;
+		bool match = true;
+		unsigned int i;
+
+		if (line[0] == '#')
+			continue;
+		line[strcspn(line, "\n")] = '\0';
+		fields = strstr(line, needle);
+		if (!fields)
+			continue;
+		fields += nlen;
+		if (*fields && *fields != ' ')
+			continue;
+
+		for (i = 0; tokens && tokens[i]; i++)
+			if (!has_token(fields, tokens[i]))
+				match = false;
+		n += match;
+	}
+	free(line);
+
+	return n;
+}
+
+/**
+ * svmgpu_trace_count() - Count an event's lines in the trace buffer.
+ * @event: The event's name.
+ * @tokens: As for svmgpu_trace_parse_count().
+ *
+ * Return: The count, or a negative errno (-ENOENT without tracefs).
+ */
+int svmgpu_trace_count(const char *event, const char *const *tokens)
+{
+	char path[PATH_MAX];
+	unsigned int n;
+	FILE *f;
+	int ret;
+
+	ret = tracefs_path(path, sizeof(path), "trace");
+	if (ret)
+		return ret;
+	f = fopen(path, "re");
+	if (!f)
+		return -errno;
+	n = svmgpu_trace_parse_count(f, event, tokens);
+	fclose(f);
+
+	return n > INT32_MAX ? INT32_MAX : (int)n;
 }

@@ -5,7 +5,8 @@
 
 /*
  * svmgpu_debug.h - readers for what svmgpu shows outside its uAPI: the
- * debugfs page-table dump, devcoredump entries and fdinfo memory stats.
+ * debugfs page-table dump, BO statistics and VRAM usage, devcoredump
+ * entries, fdinfo memory stats, and svmgpu's trace events in tracefs.
  *
  * These interfaces are optional (debugfs may not be mounted, devcoredump
  * may be configured out, an older driver may not have them): every reader
@@ -67,5 +68,61 @@ bool svmgpu_devcoredump_field(const char *text, const char *key,
 
 int svmgpu_fdinfo_parse_total(FILE *f, uint64_t *total);
 int svmgpu_fdinfo_total_bytes(int fd, uint64_t *total);
+
+/* --- bo_stats and vram ---------------------------------------------------- */
+
+/*
+ * debugfs bo_stats: one "name: value" line per counter, counted since the
+ * device was probed; values only grow.
+ */
+struct svmgpu_bo_stats {
+	uint64_t moves_to_vram;
+	uint64_t moves_to_system;
+	uint64_t bytes_to_vram;
+	uint64_t bytes_to_system;
+	uint64_t evictions;
+	uint64_t evicted_bytes;
+	uint64_t swapouts;
+	uint64_t swapped_out_bytes;
+	uint64_t clears;
+	uint64_t cleared_bytes;
+};
+
+/*
+ * debugfs vram: "bo_size: N", "used: N" and "pinned: N" in bytes, then
+ * TTM's range-manager dump (not parsed).
+ */
+struct svmgpu_vram_info {
+	/** @bo_size: VRAM that BOs can use. */
+	uint64_t bo_size;
+	/** @used: VRAM BOs use now. */
+	uint64_t used;
+	/** @pinned: VRAM pinned BOs use now. */
+	uint64_t pinned;
+};
+
+int svmgpu_debugfs_parse_u64(FILE *f, const char *key, uint64_t *value);
+int svmgpu_bo_stats_parse(FILE *f, struct svmgpu_bo_stats *stats);
+int svmgpu_vram_info_parse(FILE *f, struct svmgpu_vram_info *info);
+
+bool svmgpu_has_bo_stats(int fd);
+int __svmgpu_bo_stats_read(int fd, struct svmgpu_bo_stats *stats);
+void svmgpu_bo_stats_read(int fd, struct svmgpu_bo_stats *stats);
+uint64_t svmgpu_bo_stat(int fd, const char *name);
+
+bool svmgpu_has_vram_info(int fd);
+int __svmgpu_vram_info_read(int fd, struct svmgpu_vram_info *info);
+void svmgpu_vram_info_read(int fd, struct svmgpu_vram_info *info);
+
+/* --- tracefs -------------------------------------------------------------- */
+
+int svmgpu_tracefs_dir(char *path, size_t len);
+bool svmgpu_trace_has_event(const char *system, const char *event);
+int svmgpu_trace_event_enable(const char *system, const char *event,
+			      bool enable);
+int svmgpu_trace_clear(void);
+int svmgpu_trace_count(const char *event, const char *const *tokens);
+unsigned int svmgpu_trace_parse_count(FILE *f, const char *event,
+				      const char *const *tokens);
 
 #endif /* SVMGPU_DEBUG_H */

@@ -32,6 +32,7 @@ static const struct {
 	{ DRM_SVMGPU_FEATURE_GEM, "GEM" },
 	{ DRM_SVMGPU_FEATURE_VM, "VM" },
 	{ DRM_SVMGPU_FEATURE_EXEC, "EXEC" },
+	{ DRM_SVMGPU_FEATURE_GEM_MIGRATE, "GEM_MIGRATE" },
 };
 
 /**
@@ -115,6 +116,16 @@ uint64_t svmgpu_vram_size(int fd)
 	return info.vram_size;
 }
 
+/** svmgpu_vram_bo_size() - &drm_svmgpu_query_device_info.vram_bo_size. */
+uint64_t svmgpu_vram_bo_size(int fd)
+{
+	struct drm_svmgpu_query_device_info info;
+
+	svmgpu_query_device_info(fd, &info);
+
+	return info.vram_bo_size;
+}
+
 /** svmgpu_page_sizes() - &drm_svmgpu_query_device_info.page_sizes. */
 uint64_t svmgpu_page_sizes(int fd)
 {
@@ -188,6 +199,50 @@ uint64_t svmgpu_bo_mmap_offset(int fd, uint32_t handle)
 	igt_assert_eq(__svmgpu_bo_mmap_offset(fd, handle, &offset), 0);
 
 	return offset;
+}
+
+/** __svmgpu_bo_migrate() - DRM_IOCTL_SVMGPU_GEM_MIGRATE. */
+int __svmgpu_bo_migrate(int fd, uint32_t handle, uint32_t placement,
+			uint32_t flags)
+{
+	struct drm_svmgpu_gem_migrate arg = {
+		.handle = handle,
+		.placement = placement,
+		.flags = flags,
+	};
+
+	return __svmgpu_ioctl(fd, DRM_IOCTL_SVMGPU_GEM_MIGRATE, &arg);
+}
+
+/** svmgpu_bo_migrate() - __svmgpu_bo_migrate(), asserting success. */
+void svmgpu_bo_migrate(int fd, uint32_t handle, uint32_t placement)
+{
+	igt_assert_eq(__svmgpu_bo_migrate(fd, handle, placement, 0), 0);
+}
+
+/** __svmgpu_bo_info() - DRM_IOCTL_SVMGPU_GEM_INFO into @info. */
+int __svmgpu_bo_info(int fd, uint32_t handle, struct drm_svmgpu_gem_info *info)
+{
+	memset(info, 0, sizeof(*info));
+	info->handle = handle;
+
+	return __svmgpu_ioctl(fd, DRM_IOCTL_SVMGPU_GEM_INFO, info);
+}
+
+/** svmgpu_bo_info() - __svmgpu_bo_info(), asserting success. */
+void svmgpu_bo_info(int fd, uint32_t handle, struct drm_svmgpu_gem_info *info)
+{
+	igt_assert_eq(__svmgpu_bo_info(fd, handle, info), 0);
+}
+
+/** svmgpu_bo_placement() - Where @handle is now: one placement bit. */
+uint32_t svmgpu_bo_placement(int fd, uint32_t handle)
+{
+	struct drm_svmgpu_gem_info info;
+
+	svmgpu_bo_info(fd, handle, &info);
+
+	return info.placement;
 }
 
 /**

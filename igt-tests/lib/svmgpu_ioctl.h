@@ -23,7 +23,7 @@
 /* Feature bits this build of the tests knows about. */
 #define SVMGPU_KNOWN_FEATURES \
 	(DRM_SVMGPU_FEATURE_GEM | DRM_SVMGPU_FEATURE_VM | \
-	 DRM_SVMGPU_FEATURE_EXEC)
+	 DRM_SVMGPU_FEATURE_EXEC | DRM_SVMGPU_FEATURE_GEM_MIGRATE)
 
 /* The first 64 KiB of every VM are never mapped. */
 #define SVMGPU_VA_NULL_GUARD	(64ull << 10)
@@ -41,6 +41,7 @@ void svmgpu_require_features(int fd, uint64_t mask);
 uint32_t svmgpu_num_engines(int fd);
 uint32_t svmgpu_va_bits(int fd);
 uint64_t svmgpu_vram_size(int fd);
+uint64_t svmgpu_vram_bo_size(int fd);
 uint64_t svmgpu_page_sizes(int fd);
 
 /* --- Buffer objects ------------------------------------------------------- */
@@ -55,6 +56,15 @@ void *__svmgpu_bo_mmap(int fd, uint32_t handle, uint64_t size, int prot);
 void *svmgpu_bo_mmap(int fd, uint32_t handle, uint64_t size, int prot);
 int __svmgpu_gem_close(int fd, uint32_t handle);
 void svmgpu_gem_close(int fd, uint32_t handle);
+
+/* --- Placement (DRM_SVMGPU_FEATURE_GEM_MIGRATE) ----------------------------- */
+
+int __svmgpu_bo_migrate(int fd, uint32_t handle, uint32_t placement,
+			uint32_t flags);
+void svmgpu_bo_migrate(int fd, uint32_t handle, uint32_t placement);
+int __svmgpu_bo_info(int fd, uint32_t handle, struct drm_svmgpu_gem_info *info);
+void svmgpu_bo_info(int fd, uint32_t handle, struct drm_svmgpu_gem_info *info);
+uint32_t svmgpu_bo_placement(int fd, uint32_t handle);
 
 /* --- VMs ------------------------------------------------------------------ */
 

@@ -7,17 +7,22 @@
  * svmgpu_lib_check - host checks of the svmgpu test helpers that need no
  * device: the command-stream encoding against the uAPI header's
  * "DOC: command stream", the vm_pagetables, devcoredump and fdinfo
- * parsers against sample texts, and the memory pattern helpers.
+ * parsers against sample texts (lib/svmgpu_fdinfo's against text as the
+ * kernel's drm_show_fdinfo() and drm_print_memory_stats() print it), and
+ * the memory pattern helpers.
  *
  * Run by "make check"; every subtest must pass.
  */
 
 #include <errno.h>
+#include <inttypes.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "igt.h"
+#include "svmgpu_fdinfo.h"
 
 IGT_TEST_DESCRIPTION("Host self-check of the svmgpu IGT helpers.");
 
@@ -247,6 +252,305 @@ static void test_fdinfo_parse(void)
 	fclose(f);
 }
 
+/* An svmgpu fdinfo as the kernel prints it: tabs after the colons. */
+static const char svmgpu_fdinfo_text[] =
+	"pos:\t0\n"
+	"flags:\t02100002\n"
+	"mnt_id:\t15\n"
+	"ino:\t623\n"
+	"drm-driver:\tsvmgpu\n"
+	"drm-client-id:\t42\n"
+	"drm-engine-engine0:\t123456789 ns\n"
+	"drm-engine-engine1:\t0 ns\n"
+	"drm-total-system:\t1536\n"
+	"drm-shared-system:\t0\n"
+	"drm-active-system:\t4 KiB\n"
+	"drm-resident-system:\t1536\n"
+	"drm-total-vram0:\t8 MiB\n"
+	"drm-shared-vram0:\t0\n"
+	"drm-active-vram0:\t0\n"
+	"drm-resident-vram0:\t8196 KiB\n";
+
+static void check_sample_pairs(const struct svmgpu_fdinfo *info)
+{
+	igt_assert_eq(info->count, 16);
+	igt_assert_eq(strcmp(info->pairs[0].key, "pos"), 0);
+	igt_assert_eq(strcmp(info->pairs[0].value, "0"), 0);
+	igt_assert_eq(strcmp(info->pairs[4].key, "drm-driver"), 0);
+	igt_assert_eq(strcmp(info->pairs[4].value, "svmgpu"), 0);
+	igt_assert_eq(strcmp(info->pairs[6].key, "drm-engine-engine0"), 0);
+	igt_assert_eq(strcmp(info->pairs[6].value, "123456789 ns"), 0);
+	igt_assert_eq(strcmp(info->pairs[15].key, "drm-resident-vram0"), 0);
+	igt_assert_eq(strcmp(info->pairs[15].value, "8196 KiB"), 0);
+	for (unsigned int i = 0; i < info->count; i++)
+		igt_assert_f(info->pairs[i].tab, "line %u: no tab\n", i);
+}
+
+/* Lines: keys, values, separators, and what is refused. */
+static void test_fdinfo_pairs(void)
+{
+	static struct svmgpu_fdinfo info;
+	char *many, *p;
+	unsigned int i;
+	FILE *f;
+
+	/* The same answer from a FILE and from a string. */
+	f = text_file(svmgpu_fdinfo_text);
+	igt_assert_eq(svmgpu_fdinfo_parse(f, &info), 0);
+	fclose(f);
+	check_sample_pairs(&info);
+	igt_assert_eq(svmgpu_fdinfo_parse_text(svmgpu_fdinfo_text, &info), 0);
+	check_sample_pairs(&info);
+
+	igt_assert_eq(strcmp(svmgpu_fdinfo_get(&info, "drm-driver"),
+			     "svmgpu"), 0);
+	igt_assert_eq(strcmp(svmgpu_fdinfo_get(&info, "flags"), "02100002"),
+		      0);
+	igt_assert(!svmgpu_fdinfo_get(&info, "drm-engine-engine2"));
+	igt_assert(!svmgpu_fdinfo_get(&info, "drm-total"));
+	igt_assert(!svmgpu_fdinfo_get(&info, "drm-total-vram"));
+
+	/* Other separators parse, but are not the single tab. */
+	igt_assert_eq(svmgpu_fdinfo_parse_text("a: 1\nb:\t\t2\nc:3\nd:\t4",
+					       &info), 0);
+	igt_assert_eq(info.count, 4);
+	igt_assert_eq(strcmp(info.pairs[0].value, "1"), 0);
+	igt_assert(!info.pairs[0].tab);
+	igt_assert_eq(strcmp(info.pairs[1].value, "2"), 0);
+	igt_assert(!info.pairs[1].tab);
+	igt_assert_eq(strcmp(info.pairs[2].value, "3"), 0);
+	igt_assert(!info.pairs[2].tab);
+	/* The last line needs no newline. */
+	igt_assert_eq(strcmp(info.pairs[3].value, "4"), 0);
+	igt_assert(info.pairs[3].tab);
+
+	/* Empty values and empty lines; the value keeps inner colons. */
+	igt_assert_eq(svmgpu_fdinfo_parse_text("a:\n\nb:\tx:y\n\n", &info), 0);
+	igt_assert_eq(info.count, 2);
+	igt_assert_eq(strcmp(info.pairs[0].value, ""), 0);
+	igt_assert_eq(strcmp(info.pairs[1].value, "x:y"), 0);
+	igt_assert_eq(svmgpu_fdinfo_parse_text("", &info), 0);
+	igt_assert_eq(info.count, 0);
+
+	/* Refused: no key, blanks in the key, the same key twice. */
+	igt_assert_eq(svmgpu_fdinfo_parse_text("a:\t1\nnothing\n", &info),
+		      -EPROTO);
+	igt_assert_eq(svmgpu_fdinfo_parse_text(":\t1\n", &info), -EPROTO);
+	igt_assert_eq(svmgpu_fdinfo_parse_text("drm total:\t1\n", &info),
+		      -EPROTO);
+	igt_assert_eq(svmgpu_fdinfo_parse_text(" a:\t1\n", &info), -EPROTO);
+	igt_assert_eq(svmgpu_fdinfo_parse_text("a:\t1\nb:\t2\na:\t3\n",
+					       &info), -ENOTUNIQ);
+	f = text_file("x:\t1\nx:\t1\n");
+	igt_assert_eq(svmgpu_fdinfo_parse(f, &info), -ENOTUNIQ);
+	fclose(f);
+
+	/* Too long a key or value, too many lines. */
+	many = malloc(64 * 1024);
+	igt_assert(many);
+	memset(many, 'k', SVMGPU_FDINFO_KEY_LEN);
+	strcpy(many + SVMGPU_FDINFO_KEY_LEN, ":\t1\n");
+	igt_assert_eq(svmgpu_fdinfo_parse_text(many, &info), -E2BIG);
+	many[SVMGPU_FDINFO_KEY_LEN - 1] = ':';
+	many[SVMGPU_FDINFO_KEY_LEN] = '\0';
+	igt_assert_eq(svmgpu_fdinfo_parse_text(many, &info), 0);
+	strcpy(many, "k:\t");
+	memset(many + 3, 'v', SVMGPU_FDINFO_VALUE_LEN);
+	many[3 + SVMGPU_FDINFO_VALUE_LEN] = '\0';
+	igt_assert_eq(svmgpu_fdinfo_parse_text(many, &info), -E2BIG);
+	many[3 + SVMGPU_FDINFO_VALUE_LEN - 1] = '\0';
+	igt_assert_eq(svmgpu_fdinfo_parse_text(many, &info), 0);
+	igt_assert_eq(strlen(info.pairs[0].value),
+		      SVMGPU_FDINFO_VALUE_LEN - 1);
+
+	p = many;
+	for (i = 0; i < SVMGPU_FDINFO_MAX_PAIRS; i++)
+		p += sprintf(p, "key%u:\t%u\n", i, i);
+	igt_assert_eq(svmgpu_fdinfo_parse_text(many, &info), 0);
+	igt_assert_eq(info.count, SVMGPU_FDINFO_MAX_PAIRS);
+	sprintf(p, "one-more:\t1\n");
+	igt_assert_eq(svmgpu_fdinfo_parse_text(many, &info), -ENOSPC);
+	f = text_file(many);
+	igt_assert_eq(svmgpu_fdinfo_parse(f, &info), -ENOSPC);
+	fclose(f);
+	free(many);
+}
+
+/* Values: sizes with units, the kernel's canonical form, ns, numbers. */
+static void test_fdinfo_values(void)
+{
+	static const struct {
+		const char *value;
+		int ret;
+		uint64_t bytes;
+		bool canonical;
+	} sizes[] = {
+		{ "0", 0, 0, true },
+		{ "1536", 0, 1536, true },
+		{ "1", 0, 1, true },
+		{ "1024", 0, 1024, false },		/* 1 KiB */
+		{ "4 KiB", 0, 4096, true },
+		{ "1023 KiB", 0, 1023 << 10, true },
+		{ "1024 KiB", 0, 1 << 20, false },	/* 1 MiB */
+		{ "8192 KiB", 0, 8 << 20, false },	/* 8 MiB */
+		{ "0 KiB", 0, 0, false },		/* 0 */
+		{ "8 MiB", 0, 8 << 20, true },
+		{ "3072 MiB", 0, 3ull << 30, true },	/* MiB is the top */
+		{ "0 MiB", 0, 0, false },
+		{ "2 GiB", 0, 2ull << 30, false },	/* not the kernel's */
+		{ "18446744073709551615", 0, UINT64_MAX, true },
+		{ "17592186044415 MiB", 0, 17592186044415ull << 20, true },
+		{ "17592186044416 MiB", -ERANGE, 0, false },
+		{ "18446744073709551616", -ERANGE, 0, false },
+		{ "", -EINVAL, 0, false },
+		{ " 4 KiB", -EINVAL, 0, false },
+		{ "4KiB", -EINVAL, 0, false },
+		{ "4  KiB", -EINVAL, 0, false },
+		{ "4\tKiB", -EINVAL, 0, false },
+		{ "4 KiB ", -EINVAL, 0, false },
+		{ "4 kib", -EINVAL, 0, false },
+		{ "4 KB", -EINVAL, 0, false },
+		{ "4 TiB", -EINVAL, 0, false },
+		{ "-4 KiB", -EINVAL, 0, false },
+		{ "+4", -EINVAL, 0, false },
+		{ "0x10", -EINVAL, 0, false },
+		{ "KiB", -EINVAL, 0, false },
+		{ "4 ns", -EINVAL, 0, false },
+	};
+	uint64_t val;
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(sizes); i++) {
+		int ret;
+
+		val = 0xdead;
+		ret = svmgpu_fdinfo_parse_size(sizes[i].value, &val);
+		igt_assert_f(ret == sizes[i].ret,
+			     "\"%s\": %d, expected %d\n", sizes[i].value, ret,
+			     sizes[i].ret);
+		if (!ret)
+			igt_assert_f(val == sizes[i].bytes,
+				     "\"%s\": %" PRIu64 " bytes, expected %" PRIu64 "\n",
+				     sizes[i].value, val, sizes[i].bytes);
+		igt_assert_f(svmgpu_fdinfo_size_canonical(sizes[i].value) ==
+			     sizes[i].canonical,
+			     "\"%s\": canonical is not %d\n", sizes[i].value,
+			     sizes[i].canonical);
+	}
+
+	igt_assert_eq(svmgpu_fdinfo_parse_ns("0 ns", &val), 0);
+	igt_assert_eq_u64(val, 0);
+	igt_assert_eq(svmgpu_fdinfo_parse_ns("123456789012 ns", &val), 0);
+	igt_assert_eq_u64(val, 123456789012ull);
+	igt_assert_eq(svmgpu_fdinfo_parse_ns("18446744073709551615 ns", &val),
+		      0);
+	igt_assert_eq_u64(val, UINT64_MAX);
+	igt_assert_eq(svmgpu_fdinfo_parse_ns("18446744073709551616 ns", &val),
+		      -ERANGE);
+	igt_assert_eq(svmgpu_fdinfo_parse_ns("12", &val), -EINVAL);
+	igt_assert_eq(svmgpu_fdinfo_parse_ns("12ns", &val), -EINVAL);
+	igt_assert_eq(svmgpu_fdinfo_parse_ns("12 ns ", &val), -EINVAL);
+	igt_assert_eq(svmgpu_fdinfo_parse_ns("12 us", &val), -EINVAL);
+	igt_assert_eq(svmgpu_fdinfo_parse_ns(" ns", &val), -EINVAL);
+	igt_assert_eq(svmgpu_fdinfo_parse_ns("-1 ns", &val), -EINVAL);
+
+	igt_assert_eq(svmgpu_fdinfo_parse_u64("42", &val), 0);
+	igt_assert_eq_u64(val, 42);
+	igt_assert_eq(svmgpu_fdinfo_parse_u64("42 ", &val), -EINVAL);
+	igt_assert_eq(svmgpu_fdinfo_parse_u64("", &val), -EINVAL);
+	igt_assert_eq(svmgpu_fdinfo_parse_u64("x", &val), -EINVAL);
+}
+
+/* Memory stats by region and summed, engines, client id, regions. */
+static void test_fdinfo_lookup(void)
+{
+	static struct svmgpu_fdinfo info;
+	uint64_t val;
+
+	igt_assert_eq(svmgpu_fdinfo_parse_text(svmgpu_fdinfo_text, &info), 0);
+
+	igt_assert_eq(svmgpu_fdinfo_memory(&info, "total",
+					   SVMGPU_FDINFO_SYSTEM, &val), 0);
+	igt_assert_eq_u64(val, 1536);
+	igt_assert_eq(svmgpu_fdinfo_memory(&info, "total", SVMGPU_FDINFO_VRAM,
+					   &val), 0);
+	igt_assert_eq_u64(val, 8 << 20);
+	igt_assert_eq(svmgpu_fdinfo_memory(&info, "active",
+					   SVMGPU_FDINFO_SYSTEM, &val), 0);
+	igt_assert_eq_u64(val, 4096);
+	igt_assert_eq(svmgpu_fdinfo_memory(&info, "resident",
+					   SVMGPU_FDINFO_VRAM, &val), 0);
+	igt_assert_eq_u64(val, 8196 << 10);
+	igt_assert_eq(svmgpu_fdinfo_memory(&info, "purgeable",
+					   SVMGPU_FDINFO_VRAM, &val), -ENOENT);
+	igt_assert_eq(svmgpu_fdinfo_memory(&info, "total", "vram1", &val),
+		      -ENOENT);
+
+	igt_assert_eq(svmgpu_fdinfo_memory_sum(&info, "total", &val), 0);
+	igt_assert_eq_u64(val, 1536 + (8 << 20));
+	igt_assert_eq(svmgpu_fdinfo_memory_sum(&info, "resident", &val), 0);
+	igt_assert_eq_u64(val, 1536 + (8196 << 10));
+	igt_assert_eq(svmgpu_fdinfo_memory_sum(&info, "purgeable", &val),
+		      -ENOENT);
+
+	igt_assert_eq(svmgpu_fdinfo_engine_ns(&info, 0, &val), 0);
+	igt_assert_eq_u64(val, 123456789);
+	igt_assert_eq(svmgpu_fdinfo_engine_ns(&info, 1, &val), 0);
+	igt_assert_eq_u64(val, 0);
+	igt_assert_eq(svmgpu_fdinfo_engine_ns(&info, 2, &val), -ENOENT);
+
+	igt_assert_eq(svmgpu_fdinfo_client_id(&info, &val), 0);
+	igt_assert_eq_u64(val, 42);
+
+	/* Engine cycle keys are not memory; malformed values are errors. */
+	igt_assert_eq(svmgpu_fdinfo_parse_text("drm-total-vram0:\t4 KiB\n"
+					       "drm-total-cycles-engine0:\t77\n"
+					       "drm-engine-engine0:\t5\n"
+					       "drm-total-system:\t4 kB\n"
+					       "drm-client-id:\tseven\n",
+					       &info), 0);
+	igt_assert_eq(svmgpu_fdinfo_memory(&info, "total", SVMGPU_FDINFO_VRAM,
+					   &val), 0);
+	igt_assert_eq_u64(val, 4096);
+	igt_assert_eq(svmgpu_fdinfo_memory(&info, "total",
+					   SVMGPU_FDINFO_SYSTEM, &val),
+		      -EINVAL);
+	igt_assert_eq(svmgpu_fdinfo_memory_sum(&info, "total", &val), -EINVAL);
+	igt_assert_eq(svmgpu_fdinfo_engine_ns(&info, 0, &val), -EINVAL);
+	igt_assert_eq(svmgpu_fdinfo_client_id(&info, &val), -EINVAL);
+	igt_assert_eq(svmgpu_fdinfo_parse_text("drm-total-vram0:\t4 KiB\n"
+					       "drm-total-cycles-engine0:\t77\n",
+					       &info), 0);
+	igt_assert_eq(svmgpu_fdinfo_memory_sum(&info, "total", &val), 0);
+	igt_assert_eq_u64(val, 4096);
+	igt_assert_eq(svmgpu_fdinfo_client_id(&info, &val), -ENOENT);
+
+	igt_assert_eq(strcmp(svmgpu_fdinfo_region(DRM_SVMGPU_GEM_PLACEMENT_VRAM),
+			     "vram0"), 0);
+	igt_assert_eq(strcmp(svmgpu_fdinfo_region(DRM_SVMGPU_GEM_PLACEMENT_SYSTEM),
+			     "system"), 0);
+	igt_assert(!svmgpu_fdinfo_region(0));
+	igt_assert(!svmgpu_fdinfo_region(DRM_SVMGPU_GEM_PLACEMENT_VRAM |
+					 DRM_SVMGPU_GEM_PLACEMENT_SYSTEM));
+}
+
+/* Reading a real fdinfo: this process's stdin or any open file. */
+static void test_fdinfo_read(void)
+{
+	static struct svmgpu_fdinfo info;
+	FILE *f = tmpfile();
+
+	igt_assert(f);
+	igt_assert_eq(__svmgpu_fdinfo_read(fileno(f), &info), 0);
+	igt_assert(svmgpu_fdinfo_get(&info, "pos"));
+	igt_assert(svmgpu_fdinfo_get(&info, "flags"));
+	igt_assert(!svmgpu_fdinfo_get(&info, "drm-driver"));
+	fclose(f);
+
+	igt_assert_eq(__svmgpu_fdinfo_read(1000000, &info), -ENOENT);
+	igt_assert_eq(info.count, 0);
+}
+
 static void test_patterns(void)
 {
 	uint32_t buf[1024];
@@ -277,6 +581,162 @@ static void test_patterns(void)
 	igt_assert_eq_u64(svmgpu_check_byte(bytes, 0, 0xa5), 0);
 }
 
+/* --- debugfs bo_stats and vram, tracefs (svmgpu_debug) -------------------- */
+
+static const char bo_stats_text[] =
+	"moves_to_vram: 3\n"
+	"moves_to_system: 7\n"
+	"bytes_to_vram: 12288\n"
+	"bytes_to_system: 28672\n"
+	"evictions_pending: 99\n"
+	"evictions: 5\n"
+	"evicted_bytes: 20480\n"
+	"swapouts: 0\n"
+	"swapped_out_bytes: 0\n"
+	"clears: 18446744073709551615\n"
+	"cleared_bytes:\t1048576  \n"
+	"evictions: 6\n";
+
+static void test_bo_stats_parse(void)
+{
+	struct svmgpu_bo_stats stats;
+	uint64_t value;
+	FILE *f;
+
+	f = text_file(bo_stats_text);
+	igt_assert_eq(svmgpu_bo_stats_parse(f, &stats), 0);
+	fclose(f);
+	igt_assert_eq_u64(stats.moves_to_vram, 3);
+	igt_assert_eq_u64(stats.moves_to_system, 7);
+	igt_assert_eq_u64(stats.bytes_to_vram, 12288);
+	igt_assert_eq_u64(stats.bytes_to_system, 28672);
+	/* The first line of a key counts; longer keys are other keys. */
+	igt_assert_eq_u64(stats.evictions, 5);
+	igt_assert_eq_u64(stats.evicted_bytes, 20480);
+	igt_assert_eq_u64(stats.swapouts, 0);
+	igt_assert_eq_u64(stats.swapped_out_bytes, 0);
+	igt_assert_eq_u64(stats.clears, UINT64_MAX);
+	igt_assert_eq_u64(stats.cleared_bytes, 1048576);
+
+	f = text_file(bo_stats_text);
+	igt_assert_eq(svmgpu_debugfs_parse_u64(f, "evicted_bytes", &value), 0);
+	fclose(f);
+	igt_assert_eq_u64(value, 20480);
+	f = text_file(bo_stats_text);
+	igt_assert_eq(svmgpu_debugfs_parse_u64(f, "evicted", &value), -ESRCH);
+	fclose(f);
+
+	/* A missing counter, and values that are not numbers. */
+	f = text_file("moves_to_vram: 3\nevictions: 5\n");
+	igt_assert_eq(svmgpu_bo_stats_parse(f, &stats), -ESRCH);
+	fclose(f);
+	f = text_file("evictions: -5\n");
+	igt_assert_eq(svmgpu_debugfs_parse_u64(f, "evictions", &value),
+		      -EPROTO);
+	fclose(f);
+	f = text_file("evictions: 5 MiB\n");
+	igt_assert_eq(svmgpu_debugfs_parse_u64(f, "evictions", &value),
+		      -EPROTO);
+	fclose(f);
+	f = text_file("evictions:\n");
+	igt_assert_eq(svmgpu_debugfs_parse_u64(f, "evictions", &value),
+		      -EPROTO);
+	fclose(f);
+	f = text_file("evictions: 99999999999999999999\n");
+	igt_assert_eq(svmgpu_debugfs_parse_u64(f, "evictions", &value),
+		      -EPROTO);
+	fclose(f);
+	/* Keys start their line. */
+	f = text_file("  evictions: 5\n");
+	igt_assert_eq(svmgpu_debugfs_parse_u64(f, "evictions", &value),
+		      -ESRCH);
+	fclose(f);
+}
+
+static void test_vram_info_parse(void)
+{
+	struct svmgpu_vram_info info;
+	FILE *f;
+
+	/* The three lines, then a range-manager dump with its own "used". */
+	f = text_file("bo_size: 251658240\n"
+		      "used: 16781312\n"
+		      "pinned: 4096\n"
+		      "0x0000000000000000-0x0000000000001000: 4096: used\n"
+		      "0x0000000000001000-0x0000000001001000: 16777216: used\n"
+		      "0x0000000001001000-0x000000000f000000: 234876928: free\n"
+		      "total: 251658240, used 16781312 free 234876928\n");
+	igt_assert_eq(svmgpu_vram_info_parse(f, &info), 0);
+	fclose(f);
+	igt_assert_eq_u64(info.bo_size, 251658240);
+	igt_assert_eq_u64(info.used, 16781312);
+	igt_assert_eq_u64(info.pinned, 4096);
+
+	f = text_file("bo_size: 251658240\nused: 0\n"
+		      "total: 251658240, used 0 free 251658240\n");
+	igt_assert_eq(svmgpu_vram_info_parse(f, &info), -ESRCH);
+	fclose(f);
+	f = text_file("bo_size: 0x1000\nused: 0\npinned: 0\n");
+	igt_assert_eq(svmgpu_vram_info_parse(f, &info), -EPROTO);
+	fclose(f);
+}
+
+static const char trace_text[] =
+	"# tracer: nop\n"
+	"#\n"
+	"# entries-in-buffer/entries-written: 5/5   #P:2\n"
+	"#           TASK-PID     CPU#  |||||  TIMESTAMP  FUNCTION\n"
+	"#              | |         |   |||||     |         |\n"
+	"    svmgpu_evict-123     [001] ..... 10.000001: svmgpu_bo_move: "
+	"dev=svmgpu.0 bo=00000000deadbeef size=16777216 vram->system "
+	"evict=1 fence=5:1\n"
+	"     kworker/0:1-45      [000] d..1. 10.000002: svmgpu_bo_move: "
+	"dev=svmgpu.0 bo=00000000deadbef0 size=4096 system->vram evict=0 "
+	"fence=5:2\n"
+	"    svmgpu_evict-123     [001] ..... 10.000003: svmgpu_bo_move: "
+	"dev=svmgpu.0 bo=00000000deadbef1 size=65536 vram->system evict=10 "
+	"fence=5:3\n"
+	"     svmgpu_swap-124     [000] ..... 10.000004: svmgpu_bo_swapout: "
+	"dev=svmgpu.0 bo=00000000deadbef2 size=2097152\n"
+	"    svmgpu_evict-123     [001] ..... 10.000005: svmgpu_bo_move_x: "
+	"dev=svmgpu.0 evict=1\n";
+
+static unsigned int trace_count(const char *event, const char *a,
+				const char *b)
+{
+	const char *tokens[] = { a, b, NULL };
+	unsigned int n;
+	FILE *f = text_file(trace_text);
+
+	n = svmgpu_trace_parse_count(f, event, tokens);
+	fclose(f);
+
+	return n;
+}
+
+static void test_trace_parse_count(void)
+{
+	FILE *f = text_file(trace_text);
+
+	igt_assert_eq_u32(svmgpu_trace_parse_count(f, "svmgpu_bo_move", NULL),
+			  3);
+	fclose(f);
+	igt_assert_eq_u32(trace_count("svmgpu_bo_move", NULL, NULL), 3);
+	/* Tokens are whole words: evict=10 is not evict=1. */
+	igt_assert_eq_u32(trace_count("svmgpu_bo_move", "evict=1", NULL), 1);
+	igt_assert_eq_u32(trace_count("svmgpu_bo_move", "vram->system", NULL),
+			  2);
+	igt_assert_eq_u32(trace_count("svmgpu_bo_move", "evict=1",
+				      "size=16777216"), 1);
+	igt_assert_eq_u32(trace_count("svmgpu_bo_move", "evict=0",
+				      "size=16777216"), 0);
+	igt_assert_eq_u32(trace_count("svmgpu_bo_move", "size=1677721", NULL),
+			  0);
+	igt_assert_eq_u32(trace_count("svmgpu_bo_swapout", NULL, NULL), 1);
+	igt_assert_eq_u32(trace_count("svmgpu_bo", NULL, NULL), 0);
+	igt_assert_eq_u32(trace_count("nop", NULL, NULL), 0);
+}
+
 igt_main
 {
 	igt_describe("Each command encodes as the uAPI header describes.");
@@ -296,7 +756,42 @@ igt_main
 	igt_subtest("fdinfo-parse")
 		test_fdinfo_parse();
 
+	igt_describe("svmgpu_fdinfo splits fdinfo lines into keys and values, "
+		     "and refuses malformed, duplicate and oversized ones.");
+	igt_subtest("fdinfo-pairs")
+		test_fdinfo_pairs();
+
+	igt_describe("svmgpu_fdinfo parses sizes in bytes, KiB, MiB and GiB, "
+		     "knows the kernel's canonical unit, and parses engine "
+		     "times in ns.");
+	igt_subtest("fdinfo-values")
+		test_fdinfo_values();
+
+	igt_describe("svmgpu_fdinfo finds memory stats per region and summed, "
+		     "engine times and the client id.");
+	igt_subtest("fdinfo-lookup")
+		test_fdinfo_lookup();
+
+	igt_describe("svmgpu_fdinfo reads this process's /proc/self/fdinfo.");
+	igt_subtest("fdinfo-read")
+		test_fdinfo_read();
+
 	igt_describe("Pattern fill and check helpers find every difference.");
 	igt_subtest("patterns")
 		test_patterns();
+
+	igt_describe("bo_stats \"name: value\" counters parse; missing and "
+		     "malformed ones are refused.");
+	igt_subtest("bo-stats-parse")
+		test_bo_stats_parse();
+
+	igt_describe("debugfs vram lines parse ahead of the range-manager "
+		     "dump.");
+	igt_subtest("vram-info-parse")
+		test_vram_info_parse();
+
+	igt_describe("Trace lines of an event are counted, filtered by whole "
+		     "field words.");
+	igt_subtest("trace-parse-count")
+		test_trace_parse_count();
 }
