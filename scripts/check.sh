@@ -91,6 +91,7 @@ vm_jobs() {
 	if job_wanted demo@; then
 		add_job "demo:svmgpu_info 120 $BUILD_DIR/libsvmgpu/svmgpu_info"
 		add_job "demo:svmgpu_fill_copy 300 $BUILD_DIR/libsvmgpu/svmgpu_fill_copy"
+		add_job "demo:svmgpu_bo_move 300 $BUILD_DIR/libsvmgpu/svmgpu_bo_move"
 	fi
 	job_wanted kunit@ &&
 		add_job "kunit:svmgpu 300 $REPO/scripts/guest-kunit.sh svmgpu_kunit svmgpu_"

@@ -4,7 +4,8 @@
 # "make demo": build everything, boot the VM with two emulated GPUs, run
 # svmgpu_info, which prints what each device reports through libsvmgpu, and
 # svmgpu_fill_copy, which has the GPU fill one BO and copy it to another
-# and the CPU verify the result.
+# and the CPU verify the result, and svmgpu_bo_move, which moves a mapped BO
+# between VRAM and system memory and checks it through one CPU pointer.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -17,6 +18,7 @@ mkdir -p "$RUN_DIR"
 cat >"$RUN_DIR/jobs" <<EOF
 demo:svmgpu_info 120 $BUILD_DIR/libsvmgpu/svmgpu_info
 demo:svmgpu_fill_copy 300 $BUILD_DIR/libsvmgpu/svmgpu_fill_copy
+demo:svmgpu_bo_move 300 $BUILD_DIR/libsvmgpu/svmgpu_bo_move
 EOF
 
 "$REPO/scripts/vm.sh" run "$RUN_DIR" || true
@@ -28,6 +30,8 @@ echo "=== guest: svmgpu_info"
 cat "$RUN_DIR/out/demo:svmgpu_info.log" 2>/dev/null || true
 echo "=== guest: svmgpu_fill_copy"
 cat "$RUN_DIR/out/demo:svmgpu_fill_copy.log" 2>/dev/null || true
+echo "=== guest: svmgpu_bo_move"
+cat "$RUN_DIR/out/demo:svmgpu_bo_move.log" 2>/dev/null || true
 echo "==="
 python3 "$REPO/scripts/results.py" --run "$RUN_DIR" \
 	--out "$RUN_DIR/results.json" | tail -1

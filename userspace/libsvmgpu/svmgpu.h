@@ -216,12 +216,37 @@ int svmgpu_device_get_info(struct svmgpu_device *dev,
 bool svmgpu_device_has_system_svm(struct svmgpu_device *dev);
 
 /**
+ * svmgpu_device_vram_bo_size() - How much VRAM buffer objects can use.
+ * @dev: The device.
+ *
+ * The part of &svmgpu_device_info.vram_size that buffer objects can occupy;
+ * the rest holds the GPU's page tables. VRAM BOs whose sizes add up to more
+ * than this cannot all be in VRAM at once: creating or migrating one evicts
+ * others (see "DOC: buffer objects"). Read with the rest of the device
+ * information when @dev was created. It lives outside &struct
+ * svmgpu_device_info because the size of that struct is part of the ABI.
+ *
+ * Return: The size in bytes; 0 if @dev is NULL or if the kernel does not
+ * report it (uAPI before 1.2).
+ */
+uint64_t svmgpu_device_vram_bo_size(const struct svmgpu_device *dev);
+
+/**
  * DOC: buffer objects
  *
  * A &struct svmgpu_bo is a GEM buffer object of an svmgpu device: memory the
  * GPU can reach once it is mapped in a VM (svmgpu_vm_map()), and that the CPU
  * can reach through svmgpu_bo_map(). The kernel may move it between VRAM and
  * system memory as its placements allow; the CPU mapping follows it.
+ *
+ * Moves (uAPI 1.2, DRM_SVMGPU_FEATURE_GEM_MIGRATE): a BO has a preferred
+ * placement, which svmgpu_bo_migrate() sets, and a current one, which
+ * svmgpu_bo_query() reports. When VRAM is full, the kernel evicts the BOs
+ * least recently used by the GPU to system memory; BOs created with
+ * DRM_SVMGPU_GEM_CREATE_PINNED stay in VRAM. Moves are copies done by the
+ * GPU, queued behind the jobs that use the BO. The address svmgpu_bo_map()
+ * returned stays valid across every move: the pages behind it follow the
+ * BO, and a CPU access during a move waits for the move to complete.
  */
 
 /**
@@ -239,7 +264,8 @@ struct svmgpu_bo;
  * @placements: Where the BO may live: a non-empty mask of
  *              DRM_SVMGPU_GEM_PLACEMENT_VRAM and _SYSTEM.
  * @flags: Mask of DRM_SVMGPU_GEM_CREATE_* flags, such as
- *         DRM_SVMGPU_GEM_CREATE_PREFER_SYSTEM.
+ *         DRM_SVMGPU_GEM_CREATE_PREFER_SYSTEM or (uAPI 1.2)
+ *         DRM_SVMGPU_GEM_CREATE_PINNED.
  * @out: Where to store the new BO. Set to NULL on failure.
  *
  * Issues DRM_IOCTL_SVMGPU_GEM_CREATE. @size, @placements and @flags go to
@@ -250,7 +276,9 @@ struct svmgpu_bo;
  * Return: 0 on success; -EINVAL if @dev or @out is NULL; -ENOMEM; otherwise
  * the ioctl's error: -EINVAL for a bad size, placement or flag, -E2BIG for
  * a size no allowed placement can hold, -ENOMEM, or -EOPNOTSUPP if the
- * driver lacks DRM_SVMGPU_FEATURE_GEM.
+ * driver lacks DRM_SVMGPU_FEATURE_GEM. With DRM_SVMGPU_GEM_CREATE_PINNED
+ * also -EPERM without CAP_SYS_ADMIN and -ENOSPC if pinned BOs would take
+ * more than their share of VRAM.
  */
 int svmgpu_bo_new(struct svmgpu_device *dev, uint64_t size,
 		  uint32_t placements, uint32_t flags, struct svmgpu_bo **out);
@@ -326,6 +354,98 @@ struct svmgpu_device *svmgpu_bo_device(const struct svmgpu_bo *bo);
  * or of mmap().
  */
 int svmgpu_bo_map(struct svmgpu_bo *bo, void **ptr);
+
+/**
+ * struct svmgpu_bo_info - Where a buffer object is, as the kernel sees it.
+ *
+ * Filled by svmgpu_bo_query() from &struct drm_svmgpu_gem_info. Placements
+ * are DRM_SVMGPU_GEM_PLACEMENT_* bits; svmgpu_bo_placement_name() names
+ * them. The size of this struct is part of the LIBSVMGPU_1 ABI: new fields
+ * need a new function, never a change here.
+ */
+struct svmgpu_bo_info {
+	/** @size: Size of the BO in bytes. */
+	uint64_t size;
+
+	/** @placements: The placements the BO may live in, a mask. */
+	uint32_t placements;
+
+	/**
+	 * @preferred: The preferred placement, one bit: the one the BO was
+	 * created in, or the one of the last svmgpu_bo_migrate().
+	 */
+	uint32_t preferred;
+
+	/**
+	 * @placement: Where the BO is now, one bit. A swapped-out BO is in
+	 * DRM_SVMGPU_GEM_PLACEMENT_SYSTEM.
+	 */
+	uint32_t placement;
+
+	/**
+	 * @state: Mask of DRM_SVMGPU_GEM_STATE_* bits: SWAPPED, PINNED,
+	 * MOVING (a move is queued and not complete), BUSY (a job that uses
+	 * the BO is not complete).
+	 */
+	uint32_t state;
+
+	/**
+	 * @moves: How many times the BO has moved between VRAM and system
+	 * memory since it was created.
+	 */
+	uint64_t moves;
+};
+
+/**
+ * svmgpu_bo_migrate() - Move a buffer object to a placement.
+ * @bo: The BO.
+ * @placement: One DRM_SVMGPU_GEM_PLACEMENT_* bit, among the BO's
+ *             placements.
+ *
+ * Issues DRM_IOCTL_SVMGPU_GEM_MIGRATE: @placement becomes the BO's
+ * preferred placement and the kernel moves the BO there, evicting other
+ * BOs, least recently used first, to make room in VRAM. A BO that is
+ * already there does not move. @placement goes to the kernel as it is, and
+ * the kernel checks it.
+ *
+ * The call returns once the move is queued, not when it completes. CPU
+ * accesses through svmgpu_bo_map()'s address and later jobs wait for it;
+ * svmgpu_bo_query() reports DRM_SVMGPU_GEM_STATE_MOVING until then. The
+ * placement is a hint: VRAM pressure may evict the BO again later.
+ *
+ * Return: 0 on success; -EINVAL if @bo is NULL; otherwise the ioctl's
+ * error: -EINVAL for a @placement that is not one bit or that the BO does
+ * not allow, -EBUSY for moving a pinned BO out of VRAM, -ENOSPC if VRAM
+ * cannot be made free for it, -ENOMEM, or -EOPNOTSUPP if the driver lacks
+ * DRM_SVMGPU_FEATURE_GEM_MIGRATE.
+ */
+int svmgpu_bo_migrate(struct svmgpu_bo *bo, uint32_t placement);
+
+/**
+ * svmgpu_bo_query() - Where a buffer object is now.
+ * @bo: The BO.
+ * @info: Filled with the BO's size, placements and state. Left untouched
+ *        on failure.
+ *
+ * Issues DRM_IOCTL_SVMGPU_GEM_INFO. The answer is a snapshot: the BO may
+ * move as soon as the call returns.
+ *
+ * Return: 0 on success; -EINVAL if @bo or @info is NULL; otherwise the
+ * ioctl's error, such as -EOPNOTSUPP if the driver lacks
+ * DRM_SVMGPU_FEATURE_GEM_MIGRATE.
+ */
+int svmgpu_bo_query(struct svmgpu_bo *bo, struct svmgpu_bo_info *info);
+
+/**
+ * svmgpu_bo_placement_name() - Name a placement, for messages.
+ * @placement: A mask of DRM_SVMGPU_GEM_PLACEMENT_* bits.
+ *
+ * Return: "vram" for DRM_SVMGPU_GEM_PLACEMENT_VRAM, "system" for
+ * DRM_SVMGPU_GEM_PLACEMENT_SYSTEM, "vram|system" for both, and "unknown"
+ * for anything else (no bit, or a bit this library does not know). Never
+ * NULL; the string is static.
+ */
+const char *svmgpu_bo_placement_name(uint32_t placement);
 
 /**
  * DOC: GPU virtual memory

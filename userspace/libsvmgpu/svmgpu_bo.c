@@ -146,3 +146,55 @@ SVMGPU_PUBLIC int svmgpu_bo_map(struct svmgpu_bo *bo, void **ptr)
 	pthread_mutex_unlock(&bo->map_lock);
 	return ret;
 }
+
+SVMGPU_PUBLIC int svmgpu_bo_migrate(struct svmgpu_bo *bo, uint32_t placement)
+{
+	struct drm_svmgpu_gem_migrate req = {
+		.placement = placement,
+	};
+
+	if (!bo)
+		return -EINVAL;
+
+	req.handle = bo->handle;
+	return svmgpu_ioctl(bo->dev->fd, DRM_IOCTL_SVMGPU_GEM_MIGRATE, &req);
+}
+
+SVMGPU_PUBLIC int svmgpu_bo_query(struct svmgpu_bo *bo,
+				  struct svmgpu_bo_info *info)
+{
+	struct drm_svmgpu_gem_info req = { 0 };
+	int ret;
+
+	if (!bo || !info)
+		return -EINVAL;
+
+	req.handle = bo->handle;
+	ret = svmgpu_ioctl(bo->dev->fd, DRM_IOCTL_SVMGPU_GEM_INFO, &req);
+	if (ret)
+		return ret;
+
+	*info = (struct svmgpu_bo_info) {
+		.size = req.size,
+		.placements = req.placements,
+		.preferred = req.preferred,
+		.placement = req.placement,
+		.state = req.state,
+		.moves = req.moves,
+	};
+	return 0;
+}
+
+SVMGPU_PUBLIC const char *svmgpu_bo_placement_name(uint32_t placement)
+{
+	switch (placement) {
+	case DRM_SVMGPU_GEM_PLACEMENT_VRAM:
+		return "vram";
+	case DRM_SVMGPU_GEM_PLACEMENT_SYSTEM:
+		return "system";
+	case DRM_SVMGPU_GEM_PLACEMENT_VRAM | DRM_SVMGPU_GEM_PLACEMENT_SYSTEM:
+		return "vram|system";
+	default:
+		return "unknown";
+	}
+}

@@ -104,6 +104,12 @@ static int device_read_info(struct svmgpu_device *dev)
 			.features = k->features,
 			.va_bits = k->va_bits,
 		};
+	/*
+	 * Kernels before uAPI 1.2 write zero there (it was reserved), or
+	 * answer too short to reach it, and then @k's zeroed tail stays.
+	 */
+	if (!ret)
+		dev->vram_bo_size = k->vram_bo_size;
 
 	free(k);
 	return ret;
@@ -330,6 +336,12 @@ SVMGPU_PUBLIC int svmgpu_device_get_info(struct svmgpu_device *dev,
 
 	*info = dev->info;
 	return 0;
+}
+
+SVMGPU_PUBLIC uint64_t
+svmgpu_device_vram_bo_size(const struct svmgpu_device *dev)
+{
+	return dev ? dev->vram_bo_size : 0;
 }
 
 SVMGPU_PUBLIC bool svmgpu_device_has_system_svm(struct svmgpu_device *dev)

@@ -45,6 +45,12 @@ struct svmgpu_device {
 
 	/* Read once at creation; immutable afterwards. */
 	struct svmgpu_device_info info;
+
+	/*
+	 * &drm_svmgpu_query_device_info.vram_bo_size (uAPI 1.2; 0 before),
+	 * kept apart from @info, whose size is ABI. Immutable.
+	 */
+	uint64_t vram_bo_size;
 };
 
 struct svmgpu_bo {

@@ -22,8 +22,12 @@
  *   that the tests can check the library's ioctl arguments and teardown.
  *   On request it also runs jobs: a small interpreter of NOP, END,
  *   WRITE_IMM, COPY and FILL, written from the uAPI text, that reaches BO
- *   memory through the VM's mappings. Everything else goes to the real
- *   libdrm and libc.
+ *   memory through the VM's mappings. BOs have a placement, and VRAM holds
+ *   at most vram_bo_size bytes of them: creating or migrating a BO into
+ *   full VRAM evicts the least recently used ones to system memory, as the
+ *   uAPI's "DOC: buffer objects" says. A move keeps a BO's memory where it
+ *   is, so CPU mappings trivially follow it. Everything else goes to the
+ *   real libdrm and libc.
  */
 #define _GNU_SOURCE	/* pipe2() */
 #include <dirent.h>
@@ -156,7 +160,17 @@ static struct {
 		uint64_t size;
 		int memfd;		/* The BO's pages... */
 		void *mem;		/* ...as the fake GPU sees them. */
+		uint32_t placements;	/* Allowed placements, a mask. */
+		uint32_t preferred;	/* One bit. */
+		uint32_t placement;	/* Where it is now, one bit. */
+		bool pinned;
+		uint64_t moves;
+		uint64_t last_use;	/* LRU order; see fake_touch(). */
 	} bos[FAKE_MAX_OBJS];
+	uint64_t clock;		/* Ticks at every use of a BO. */
+	bool no_evict;		/* VRAM never fills: no eviction. */
+	bool corrupt_moves;	/* A move flips the BO's first word. */
+	bool deny_pinned;	/* No CAP_SYS_ADMIN: PINNED is -EPERM. */
 	bool vms[FAKE_MAX_OBJS];
 	struct fake_mapping {
 		bool used;
@@ -181,6 +195,10 @@ static struct {
 	struct drm_svmgpu_gem_create gem_create;
 	struct drm_svmgpu_gem_mmap_offset mmap_offset;
 	unsigned int mmap_offsets;
+	struct drm_svmgpu_gem_migrate gem_migrate;
+	unsigned int gem_migrates;
+	struct drm_svmgpu_gem_info gem_info;	/* As passed in. */
+	unsigned int gem_infos;
 	struct drm_gem_close gem_close;
 	struct drm_svmgpu_vm_create vm_create;
 	struct drm_svmgpu_vm_destroy vm_destroy;
@@ -238,6 +256,7 @@ static const struct drm_svmgpu_query_device_info default_info = {
 		      DRM_SVMGPU_PAGE_SIZE_2M,
 	.features = 0,
 	.va_bits = 48,
+	.vram_bo_size = 240ull << 20,
 };
 
 static void mock_reset(bool on)
@@ -373,22 +392,111 @@ static int fake_syncobj(uint32_t handle)
 	       mock.syncobjs[i].live ? (int)i : -1;
 }
 
+/* The VRAM that BOs may use. */
+static uint64_t fake_vram_limit(void)
+{
+	const struct drm_svmgpu_query_device_info *info = &mock.answer.info;
+
+	return info->vram_bo_size ? info->vram_bo_size : info->vram_size;
+}
+
+/* Bytes of BOs in VRAM; @pinned_only: of pinned ones. */
+static uint64_t fake_vram_used(bool pinned_only)
+{
+	uint64_t used = 0;
+	uint32_t h;
+
+	for (h = 1; h < FAKE_MAX_OBJS; h++)
+		if (mock.bos[h].live &&
+		    mock.bos[h].placement == DRM_SVMGPU_GEM_PLACEMENT_VRAM &&
+		    (mock.bos[h].pinned || !pinned_only))
+			used += mock.bos[h].size;
+	return used;
+}
+
+/* BO @h was used now: it goes to the end of the LRU. */
+static void fake_touch(uint32_t h)
+{
+	mock.bos[h].last_use = ++mock.clock;
+}
+
+/* Move BO @h to @placement: its memory stays, its count grows. */
+static void fake_move(uint32_t h, uint32_t placement)
+{
+	mock.bos[h].placement = placement;
+	mock.bos[h].moves++;
+	if (mock.corrupt_moves)
+		*(uint32_t *)mock.bos[h].mem ^= 1;
+	if (placement == DRM_SVMGPU_GEM_PLACEMENT_VRAM)
+		fake_touch(h);
+}
+
+/*
+ * Make room for @size bytes in VRAM by evicting unpinned BOs other than
+ * @keep to system memory, least recently used first. Return false if
+ * there is not enough to evict.
+ */
+static bool fake_vram_make_room(uint64_t size, uint32_t keep)
+{
+	uint32_t h, lru;
+
+	if (mock.no_evict)
+		return true;
+	while (fake_vram_used(false) + size > fake_vram_limit()) {
+		lru = 0;
+		for (h = 1; h < FAKE_MAX_OBJS; h++) {
+			const __typeof__(mock.bos[h]) *b = &mock.bos[h];
+
+			if (!b->live || b->pinned || h == keep ||
+			    b->placement != DRM_SVMGPU_GEM_PLACEMENT_VRAM)
+				continue;
+			if (!lru || b->last_use < mock.bos[lru].last_use)
+				lru = h;
+		}
+		if (!lru)
+			return false;
+		fake_move(lru, DRM_SVMGPU_GEM_PLACEMENT_SYSTEM);
+	}
+	return true;
+}
+
 static int fake_gem_create(struct drm_svmgpu_gem_create *a)
 {
 	const uint32_t both = DRM_SVMGPU_GEM_PLACEMENT_VRAM |
 			      DRM_SVMGPU_GEM_PLACEMENT_SYSTEM;
-	uint32_t h;
+	const uint32_t flags = DRM_SVMGPU_GEM_CREATE_PREFER_SYSTEM |
+			       DRM_SVMGPU_GEM_CREATE_PINNED;
+	bool pinned = a->flags & DRM_SVMGPU_GEM_CREATE_PINNED;
+	uint32_t h, preferred, placement;
 
 	mock.gem_create = *a;
 	if (a->extensions || a->pad || !a->size || a->size % 4096 ||
 	    !a->placements || (a->placements & ~both) ||
-	    (a->flags & ~DRM_SVMGPU_GEM_CREATE_PREFER_SYSTEM) ||
+	    (a->flags & ~flags) ||
 	    ((a->flags & DRM_SVMGPU_GEM_CREATE_PREFER_SYSTEM) &&
 	     a->placements != both))
 		return fake_fail(EINVAL);
 	if (a->placements == DRM_SVMGPU_GEM_PLACEMENT_VRAM &&
 	    a->size > mock.answer.info.vram_size)
 		return fake_fail(E2BIG);
+	if (pinned && mock.deny_pinned)
+		return fake_fail(EPERM);
+	if (pinned && a->placements != DRM_SVMGPU_GEM_PLACEMENT_VRAM)
+		return fake_fail(EINVAL);
+	if (pinned && fake_vram_used(true) + a->size > fake_vram_limit() / 2)
+		return fake_fail(ENOSPC);
+
+	preferred = (a->placements & DRM_SVMGPU_GEM_PLACEMENT_VRAM) &&
+		    !(a->flags & DRM_SVMGPU_GEM_CREATE_PREFER_SYSTEM) ?
+		    DRM_SVMGPU_GEM_PLACEMENT_VRAM :
+		    DRM_SVMGPU_GEM_PLACEMENT_SYSTEM;
+	placement = preferred;
+	if (placement == DRM_SVMGPU_GEM_PLACEMENT_VRAM &&
+	    !fake_vram_make_room(a->size, 0)) {
+		if (!(a->placements & DRM_SVMGPU_GEM_PLACEMENT_SYSTEM))
+			return fake_fail(ENOSPC);
+		placement = DRM_SVMGPU_GEM_PLACEMENT_SYSTEM;
+	}
 
 	for (h = 1; h < FAKE_MAX_OBJS && mock.bos[h].live; h++)
 		;
@@ -411,6 +519,12 @@ static int fake_gem_create(struct drm_svmgpu_gem_create *a)
 	mock.bos[h].live = true;
 	mock.bos[h].offset_given = false;
 	mock.bos[h].size = a->size;
+	mock.bos[h].placements = a->placements;
+	mock.bos[h].preferred = preferred;
+	mock.bos[h].placement = placement;
+	mock.bos[h].pinned = pinned;
+	mock.bos[h].moves = 0;
+	fake_touch(h);
 	a->handle = h;
 	return 0;
 }
@@ -438,6 +552,57 @@ static int fake_gem_mmap_offset(struct drm_svmgpu_gem_mmap_offset *a)
 		return fake_fail(ENOENT);
 	mock.bos[a->handle].offset_given = true;
 	a->offset = FAKE_MMAP_OFFSET(a->handle);
+	return 0;
+}
+
+static int fake_gem_migrate(struct drm_svmgpu_gem_migrate *a)
+{
+	uint32_t h = a->handle;
+
+	mock.gem_migrate = *a;
+	mock.gem_migrates++;
+	if (a->extensions || a->flags || a->pad)
+		return fake_fail(EINVAL);
+	if (!fake_bo_live(h))
+		return fake_fail(ENOENT);
+	if ((a->placement != DRM_SVMGPU_GEM_PLACEMENT_VRAM &&
+	     a->placement != DRM_SVMGPU_GEM_PLACEMENT_SYSTEM) ||
+	    !(a->placement & mock.bos[h].placements))
+		return fake_fail(EINVAL);
+	/*
+	 * Pinned BOs are VRAM-only, so the check above already refuses to
+	 * move one out of VRAM, with -EINVAL, as the driver does.
+	 */
+	if (mock.bos[h].pinned &&
+	    a->placement != DRM_SVMGPU_GEM_PLACEMENT_VRAM)
+		return fake_fail(EBUSY);
+
+	mock.bos[h].preferred = a->placement;
+	if (mock.bos[h].placement == a->placement)
+		return 0;
+	if (a->placement == DRM_SVMGPU_GEM_PLACEMENT_VRAM &&
+	    !fake_vram_make_room(mock.bos[h].size, h))
+		return fake_fail(ENOSPC);
+	fake_move(h, a->placement);
+	return 0;
+}
+
+static int fake_gem_info(struct drm_svmgpu_gem_info *a)
+{
+	uint32_t h = a->handle;
+
+	mock.gem_info = *a;
+	mock.gem_infos++;
+	if (a->extensions || a->flags)
+		return fake_fail(EINVAL);
+	if (!fake_bo_live(h))
+		return fake_fail(ENOENT);
+	a->size = mock.bos[h].size;
+	a->placements = mock.bos[h].placements;
+	a->preferred = mock.bos[h].preferred;
+	a->placement = mock.bos[h].placement;
+	a->state = mock.bos[h].pinned ? DRM_SVMGPU_GEM_STATE_PINNED : 0;
+	a->moves = mock.bos[h].moves;
 	return 0;
 }
 
@@ -789,7 +954,7 @@ static int fake_run_job(uint32_t vm_id, uint64_t address, uint32_t length)
 
 static int fake_exec(struct drm_svmgpu_exec *a)
 {
-	int i, err;
+	int i, m, err;
 
 	mock.exec = *a;
 	mock.execs++;
@@ -806,6 +971,12 @@ static int fake_exec(struct drm_svmgpu_exec *a)
 	err = fake_check_syncs(a->syncs, a->num_syncs, mock.exec_syncs);
 	if (err)
 		return fake_fail(-err);
+	/* The job uses every BO its VM maps. */
+	for (m = 0; m < FAKE_MAX_MAPPINGS; m++)
+		if (mock.mappings[m].used &&
+		    mock.mappings[m].vm_id == mock.queues[i].vm_id &&
+		    fake_bo_live(mock.mappings[m].handle))
+			fake_touch(mock.mappings[m].handle);
 	/* The job completes at once; a failed one bans its queue. */
 	if (mock.run_jobs) {
 		mock.jobs++;
@@ -835,6 +1006,10 @@ static int fake_svmgpu_ioctl(int fd, unsigned long request, void *arg)
 		return fake_gem_close(arg);
 	case DRM_IOCTL_SVMGPU_GEM_MMAP_OFFSET:
 		return fake_gem_mmap_offset(arg);
+	case DRM_IOCTL_SVMGPU_GEM_MIGRATE:
+		return fake_gem_migrate(arg);
+	case DRM_IOCTL_SVMGPU_GEM_INFO:
+		return fake_gem_info(arg);
 	case DRM_IOCTL_SVMGPU_VM_CREATE:
 		return fake_vm_create(arg);
 	case DRM_IOCTL_SVMGPU_VM_DESTROY:
@@ -1065,6 +1240,7 @@ static void test_null_arguments(void)
 	EXPECT_EQ(svmgpu_device_query(NULL, 0, NULL, &size), -EINVAL);
 	EXPECT_EQ(svmgpu_device_get_info(NULL, &info), -EINVAL);
 	EXPECT(!svmgpu_device_has_system_svm(NULL));
+	EXPECT_EQ(svmgpu_device_vram_bo_size(NULL), 0);
 }
 
 /* The object functions with NULL objects, which need no device. */
@@ -1075,6 +1251,7 @@ static void test_null_objects(void)
 	struct svmgpu_queue *q = (void *)1;
 	struct svmgpu_bo *bo = (void *)1;
 	struct svmgpu_vm *vm = (void *)1;
+	struct svmgpu_bo_info info;
 	void *ptr = (void *)1;
 
 	EXPECT_EQ(svmgpu_bo_new(NULL, 4096, DRM_SVMGPU_GEM_PLACEMENT_VRAM, 0,
@@ -1090,6 +1267,10 @@ static void test_null_objects(void)
 	EXPECT_EQ(svmgpu_bo_map(NULL, &ptr), -EINVAL);
 	EXPECT(!ptr);
 	EXPECT_EQ(svmgpu_bo_map(NULL, NULL), -EINVAL);
+	EXPECT_EQ(svmgpu_bo_migrate(NULL, DRM_SVMGPU_GEM_PLACEMENT_SYSTEM),
+		  -EINVAL);
+	EXPECT_EQ(svmgpu_bo_query(NULL, &info), -EINVAL);
+	EXPECT_EQ(svmgpu_bo_query(NULL, NULL), -EINVAL);
 
 	EXPECT_EQ(svmgpu_vm_new(NULL, &vm), -EINVAL);
 	EXPECT(!vm);
@@ -1112,6 +1293,24 @@ static void test_null_objects(void)
 	EXPECT_EQ(svmgpu_queue_exec(NULL, 0x10000, 4, &sync, 1), -EINVAL);
 	EXPECT_EQ(svmgpu_queue_exec(NULL, 0x10000, 4, NULL, 0), -EINVAL);
 	EXPECT_EQ(svmgpu_queue_exec_wait(NULL, 0x10000, 4, 0), -EINVAL);
+}
+
+static void test_placement_name(void)
+{
+	EXPECT(!strcmp(svmgpu_bo_placement_name(DRM_SVMGPU_GEM_PLACEMENT_VRAM),
+		       "vram"));
+	EXPECT(!strcmp(svmgpu_bo_placement_name(
+			DRM_SVMGPU_GEM_PLACEMENT_SYSTEM), "system"));
+	EXPECT(!strcmp(svmgpu_bo_placement_name(
+			DRM_SVMGPU_GEM_PLACEMENT_VRAM |
+			DRM_SVMGPU_GEM_PLACEMENT_SYSTEM), "vram|system"));
+	/* Never NULL, so that printf("%s") is always safe. */
+	EXPECT(!strcmp(svmgpu_bo_placement_name(0), "unknown"));
+	EXPECT(!strcmp(svmgpu_bo_placement_name(1u << 2), "unknown"));
+	EXPECT(!strcmp(svmgpu_bo_placement_name(
+			DRM_SVMGPU_GEM_PLACEMENT_VRAM | (1u << 31)),
+		       "unknown"));
+	EXPECT(!strcmp(svmgpu_bo_placement_name(~0u), "unknown"));
 }
 
 static void test_new_bad_fd(void)
@@ -1441,6 +1640,35 @@ static void test_mock_newer_kernel(void)
 	EXPECT_EQ(svmgpu_device_get_info(dev, &info), 0);
 	EXPECT_EQ(info.uapi_minor, DRM_SVMGPU_UAPI_MINOR + 1);
 	EXPECT_EQ(info.va_bits, 48);
+	svmgpu_device_del(dev);
+}
+
+static void test_mock_vram_bo_size(void)
+{
+	struct svmgpu_device *dev;
+
+	mock_reset(true);
+	dev = fake_device_new();
+	REQUIRE(dev);
+	EXPECT_EQ_HEX(svmgpu_device_vram_bo_size(dev), 240ull << 20);
+	svmgpu_device_del(dev);
+
+	/* A uAPI 1.1 kernel wrote zero there: it was reserved. */
+	mock_reset(true);
+	mock.answer.info.uapi_minor = 1;
+	mock.answer.info.vram_bo_size = 0;
+	dev = fake_device_new();
+	REQUIRE(dev);
+	EXPECT_EQ(svmgpu_device_vram_bo_size(dev), 0);
+	svmgpu_device_del(dev);
+
+	/* An answer that stops before the field: not read from the rest. */
+	mock_reset(true);
+	mock.info_size = offsetof(struct drm_svmgpu_query_device_info,
+				  vram_bo_size);
+	dev = fake_device_new();
+	REQUIRE(dev);
+	EXPECT_EQ(svmgpu_device_vram_bo_size(dev), 0);
 	svmgpu_device_del(dev);
 }
 
@@ -1859,6 +2087,140 @@ static void test_mock_bo_map_threads(void)
 	EXPECT_EQ(mock.mmap_offsets, 1);
 	EXPECT_EQ(mock.mmaps, 1);
 	svmgpu_bo_del(bo);
+	svmgpu_device_del(dev);
+}
+
+static void test_mock_bo_migrate(void)
+{
+	const uint32_t vram = DRM_SVMGPU_GEM_PLACEMENT_VRAM;
+	const uint32_t system = DRM_SVMGPU_GEM_PLACEMENT_SYSTEM;
+	struct svmgpu_bo *bo = NULL, *vram_only;
+	struct svmgpu_device *dev;
+	struct svmgpu_bo_info info;
+	uint32_t handle;
+
+	mock_reset(true);
+	dev = fake_device_new();
+	REQUIRE(dev);
+	EXPECT_EQ(svmgpu_bo_new(dev, SZ_2M, vram | system, 0, &bo), 0);
+	vram_only = fake_bo_new(dev, SZ_64K);
+	REQUIRE(bo && vram_only);
+	handle = svmgpu_bo_handle(bo);
+
+	EXPECT_EQ(svmgpu_bo_migrate(bo, system), 0);
+	/* What the kernel was asked, MBZ fields included. */
+	EXPECT_EQ(mock.gem_migrates, 1);
+	EXPECT_EQ(mock.fd, svmgpu_device_fd(dev));
+	EXPECT_EQ(mock.gem_migrate.extensions, 0);
+	EXPECT_EQ(mock.gem_migrate.handle, handle);
+	EXPECT_EQ(mock.gem_migrate.placement, system);
+	EXPECT_EQ(mock.gem_migrate.flags, 0);
+	EXPECT_EQ(mock.gem_migrate.pad, 0);
+	EXPECT_EQ(svmgpu_bo_query(bo, &info), 0);
+	EXPECT_EQ(info.placement, system);
+	EXPECT_EQ(info.preferred, system);
+	EXPECT_EQ(info.moves, 1);
+
+	/* Already there: no move. Back: a second one. */
+	EXPECT_EQ(svmgpu_bo_migrate(bo, system), 0);
+	EXPECT_EQ(svmgpu_bo_migrate(bo, vram), 0);
+	EXPECT_EQ(svmgpu_bo_query(bo, &info), 0);
+	EXPECT_EQ(info.placement, vram);
+	EXPECT_EQ(info.moves, 2);
+
+	/* The placement goes to the kernel as it is; its errors come back. */
+	EXPECT_EQ(svmgpu_bo_migrate(bo, 0), -EINVAL);
+	EXPECT_EQ(svmgpu_bo_migrate(bo, vram | system), -EINVAL);
+	EXPECT_EQ(mock.gem_migrate.placement, vram | system);
+	EXPECT_EQ(svmgpu_bo_migrate(bo, 1u << 5), -EINVAL);
+	EXPECT_EQ(svmgpu_bo_migrate(vram_only, system), -EINVAL);
+	mock.fail_request = DRM_IOCTL_SVMGPU_GEM_MIGRATE;
+	mock.fail_errno = EOPNOTSUPP;
+	EXPECT_EQ(svmgpu_bo_migrate(bo, system), -EOPNOTSUPP);
+	mock.fail_request = 0;
+	EXPECT_EQ(svmgpu_bo_query(bo, &info), 0);
+	EXPECT_EQ(info.moves, 2);
+
+	svmgpu_bo_del(vram_only);
+	svmgpu_bo_del(bo);
+	svmgpu_device_del(dev);
+}
+
+static void test_mock_bo_query(void)
+{
+	const uint32_t both = DRM_SVMGPU_GEM_PLACEMENT_VRAM |
+			      DRM_SVMGPU_GEM_PLACEMENT_SYSTEM;
+	struct svmgpu_bo_info info, untouched;
+	struct svmgpu_device *dev;
+	struct svmgpu_bo *bo = NULL;
+	unsigned int ioctls;
+
+	mock_reset(true);
+	dev = fake_device_new();
+	REQUIRE(dev);
+	EXPECT_EQ(svmgpu_bo_new(dev, 3 * SZ_64K, both,
+				DRM_SVMGPU_GEM_CREATE_PREFER_SYSTEM, &bo), 0);
+	REQUIRE(bo);
+
+	memset(&info, 0xa5, sizeof(info));
+	EXPECT_EQ(svmgpu_bo_query(bo, &info), 0);
+	EXPECT_EQ(mock.fd, svmgpu_device_fd(dev));
+	EXPECT_EQ(mock.gem_info.extensions, 0);
+	EXPECT_EQ(mock.gem_info.handle, svmgpu_bo_handle(bo));
+	EXPECT_EQ(mock.gem_info.flags, 0);
+	EXPECT_EQ_HEX(info.size, 3 * SZ_64K);
+	EXPECT_EQ(info.placements, both);
+	EXPECT_EQ(info.preferred, DRM_SVMGPU_GEM_PLACEMENT_SYSTEM);
+	EXPECT_EQ(info.placement, DRM_SVMGPU_GEM_PLACEMENT_SYSTEM);
+	EXPECT_EQ(info.state, 0);
+	EXPECT_EQ(info.moves, 0);
+
+	/* A failure leaves @info alone; NULL is caught before the ioctl. */
+	mock.fail_request = DRM_IOCTL_SVMGPU_GEM_INFO;
+	mock.fail_errno = EOPNOTSUPP;
+	memset(&info, 0x5a, sizeof(info));
+	untouched = info;
+	EXPECT_EQ(svmgpu_bo_query(bo, &info), -EOPNOTSUPP);
+	EXPECT(!memcmp(&info, &untouched, sizeof(info)));
+	mock.fail_request = 0;
+	ioctls = mock.ioctls;
+	EXPECT_EQ(svmgpu_bo_query(bo, NULL), -EINVAL);
+	EXPECT_EQ(mock.ioctls, ioctls);
+
+	svmgpu_bo_del(bo);
+	svmgpu_device_del(dev);
+}
+
+/* DRM_SVMGPU_GEM_CREATE_PINNED goes to the kernel like any other flag. */
+static void test_mock_bo_pinned(void)
+{
+	const uint32_t vram = DRM_SVMGPU_GEM_PLACEMENT_VRAM;
+	const uint32_t pinned = DRM_SVMGPU_GEM_CREATE_PINNED;
+	struct svmgpu_device *dev;
+	struct svmgpu_bo_info info;
+	struct svmgpu_bo *bo = NULL;
+
+	mock_reset(true);
+	dev = fake_device_new();
+	REQUIRE(dev);
+
+	EXPECT_EQ(svmgpu_bo_new(dev, SZ_2M, vram, pinned, &bo), 0);
+	REQUIRE(bo);
+	EXPECT_EQ(mock.gem_create.flags, pinned);
+	EXPECT_EQ(svmgpu_bo_query(bo, &info), 0);
+	EXPECT_EQ(info.placement, vram);
+	EXPECT(info.state & DRM_SVMGPU_GEM_STATE_PINNED);
+	EXPECT_EQ(svmgpu_bo_migrate(bo, vram), 0);
+	EXPECT_EQ(svmgpu_bo_migrate(bo, DRM_SVMGPU_GEM_PLACEMENT_SYSTEM),
+		  -EINVAL);
+	svmgpu_bo_del(bo);
+
+	expect_bo_new_fails(dev, SZ_2M, vram | DRM_SVMGPU_GEM_PLACEMENT_SYSTEM,
+			    pinned, -EINVAL);
+	expect_bo_new_fails(dev, 128ull << 20, vram, pinned, -ENOSPC);
+	mock.deny_pinned = true;
+	expect_bo_new_fails(dev, SZ_2M, vram, pinned, -EPERM);
+
 	svmgpu_device_del(dev);
 }
 
@@ -2472,13 +2834,18 @@ static void test_mock_jobs_run(void)
 	svmgpu_device_del(dev);
 }
 
-/* examples/fill_copy.c, built with its main() renamed to this. */
+/* examples/fill_copy.c and bo_move.c, built with their main() renamed. */
 int svmgpu_fill_copy_main(int argc, char **argv);
+int svmgpu_bo_move_main(int argc, char **argv);
 
-/* Run the example with its stdout in @out; return its exit status. */
-static int run_example(char *out, size_t len)
+/*
+ * Run an example's @main_fn with its stdout in @out; return its exit
+ * status.
+ */
+static int run_main(int (*main_fn)(int, char **), const char *prog,
+		    char *out, size_t len)
 {
-	char name[] = "svmgpu_fill_copy";
+	char name[64];
 	char *argv[] = { name, NULL };
 	int saved, status;
 	FILE *tmp;
@@ -2491,7 +2858,8 @@ static int run_example(char *out, size_t len)
 	fflush(stdout);
 	saved = dup(STDOUT_FILENO);
 	dup2(fileno(tmp), STDOUT_FILENO);
-	status = svmgpu_fill_copy_main(1, argv);
+	snprintf(name, sizeof(name), "%s", prog);
+	status = main_fn(1, argv);
 	fflush(stdout);
 	dup2(saved, STDOUT_FILENO);
 	close(saved);
@@ -2501,6 +2869,11 @@ static int run_example(char *out, size_t len)
 	out[n] = '\0';
 	fclose(tmp);
 	return status;
+}
+
+static int run_example(char *out, size_t len)
+{
+	return run_main(svmgpu_fill_copy_main, "svmgpu_fill_copy", out, len);
 }
 
 /* The example program, on the fake GPU with every feature. */
@@ -2563,6 +2936,139 @@ static void test_example_fill_copy_skip(void)
 	EXPECT_EQ(mock.ioctls, 0);
 }
 
+static int run_bo_move(char *out, size_t len)
+{
+	return run_main(svmgpu_bo_move_main, "svmgpu_bo_move", out, len);
+}
+
+/* Every feature svmgpu_bo_move needs. */
+#define BO_MOVE_FEATURES (DRM_SVMGPU_FEATURE_GEM | DRM_SVMGPU_FEATURE_VM | \
+			  DRM_SVMGPU_FEATURE_EXEC | \
+			  DRM_SVMGPU_FEATURE_GEM_MIGRATE)
+
+/* Whether line @n (from 0) of @out starts with @prefix. */
+static bool line_starts(const char *out, unsigned int n, const char *prefix)
+{
+	while (n-- && out)
+		if ((out = strchr(out, '\n')))
+			out++;
+	return out && !strncmp(out, prefix, strlen(prefix));
+}
+
+/*
+ * The example on the fake GPU with every feature: the BO moves four
+ * times, through hints and VRAM pressure, and one pointer sees it all.
+ */
+static void test_example_bo_move(void)
+{
+	static const char *const lines[] = {
+		"created: 8 MiB BO mapped at 0x",
+		"(a) migrate to system: placement system, moves 1, data OK\n",
+		"(b) migrate to vram: placement vram, moves 2, data OK\n",
+		"(c) evict by 9 VRAM-only BOs (270 MiB > 240 MiB for BOs): "
+		"placement system, moves 3, data OK\n",
+		"(d) migrate to vram: placement vram, moves 4, data OK\n",
+		"(e) GPU FILL of the second half: placement vram, moves 4, "
+		"data OK\n",
+		"pointer 0x",
+	};
+	int before = count_fds();
+	unsigned int i, n;
+	char out[2048];
+
+	mock_reset(true);
+	mock.enumerate = true;
+	mock.run_jobs = true;
+	mock.answer.info.features = BO_MOVE_FEATURES;
+	EXPECT_EQ(run_bo_move(out, sizeof(out)), 0);
+	for (i = 0; i < ARRAY_SIZE(lines); i++)
+		EXPECT(line_starts(out, i, lines[i]));
+	EXPECT(strstr(out, " stayed valid across 4 moves: OK\n"));
+	/* One line a step, nothing more. */
+	for (i = 0, n = 0; out[i]; i++)
+		n += out[i] == '\n';
+	EXPECT_EQ(n, ARRAY_SIZE(lines));
+	if (t_failed)
+		diag("output:\n%s", out);
+	EXPECT_EQ(mock.jobs, 1);
+	EXPECT_EQ(mock.job_error, 0);
+	/* Three hints; the migrate of (d) evicted nothing: VRAM was free. */
+	EXPECT_EQ(mock.gem_migrates, 3);
+
+	for (i = 0; i < FAKE_MAX_OBJS; i++)
+		EXPECT(!mock.bos[i].live && !mock.vms[i] &&
+		       !mock.queues[i].live && !mock.syncobjs[i].live &&
+		       !mock.maps[i].addr);
+	EXPECT_EQ(count_fds(), before);
+}
+
+/* A move that loses data: the first check through the pointer sees it. */
+static void test_example_bo_move_mismatch(void)
+{
+	char out[2048];
+
+	mock_reset(true);
+	mock.enumerate = true;
+	mock.run_jobs = true;
+	mock.answer.info.features = BO_MOVE_FEATURES;
+	mock.corrupt_moves = true;
+	EXPECT_EQ(run_bo_move(out, sizeof(out)), 1);
+	EXPECT(line_starts(out, 1, "(a) migrate to system: mismatch at byte 0: "
+			   "0x"));
+	EXPECT(!strstr(out, "OK\n"));
+	if (t_failed)
+		diag("output:\n%s", out);
+}
+
+/* VRAM pressure that evicts nothing: the example says the BO stayed. */
+static void test_example_bo_move_no_eviction(void)
+{
+	char out[2048];
+
+	mock_reset(true);
+	mock.enumerate = true;
+	mock.run_jobs = true;
+	mock.answer.info.features = BO_MOVE_FEATURES;
+	mock.no_evict = true;
+	EXPECT_EQ(run_bo_move(out, sizeof(out)), 1);
+	EXPECT(line_starts(out, 3, "(c) evict by 9 VRAM-only BOs (270 MiB > "
+			   "240 MiB for BOs): placement vram, expected "
+			   "system\n"));
+	if (t_failed)
+		diag("output:\n%s", out);
+}
+
+/* A GPU that does nothing: the second half lacks its pattern. */
+static void test_example_bo_move_gpu_mismatch(void)
+{
+	char out[2048];
+
+	mock_reset(true);
+	mock.enumerate = true;
+	mock.answer.info.features = BO_MOVE_FEATURES;
+	EXPECT_EQ(run_bo_move(out, sizeof(out)), 1);
+	EXPECT(line_starts(out, 5, "(e) GPU FILL of the second half: mismatch "
+			   "at byte 4194304: 0x"));
+	if (t_failed)
+		diag("output:\n%s", out);
+}
+
+/* A driver without migration: the example skips, saying so. */
+static void test_example_bo_move_skip(void)
+{
+	char out[256];
+
+	mock_reset(true);
+	mock.enumerate = true;
+	mock.answer.info.features = DRM_SVMGPU_FEATURE_GEM |
+				    DRM_SVMGPU_FEATURE_VM |
+				    DRM_SVMGPU_FEATURE_EXEC;
+	EXPECT_EQ(run_bo_move(out, sizeof(out)), 77);
+	EXPECT(!strcmp(out, "skipped: the driver does not implement "
+		       "GEM_MIGRATE yet\n"));
+	EXPECT_EQ(mock.ioctls, 0);
+}
+
 /* ---- Runner ------------------------------------------------------------- */
 
 static void mock_off(void)
@@ -2573,6 +3079,7 @@ static void mock_off(void)
 static const struct tap_test tests[] = {
 	{ "null_arguments", test_null_arguments },
 	{ "null_objects", test_null_objects },
+	{ "placement_name", test_placement_name },
 	{ "new_bad_fd", test_new_bad_fd },
 	{ "new_dev_null", test_new_dev_null },
 	{ "new_pipe", test_new_pipe },
@@ -2586,6 +3093,7 @@ static const struct tap_test tests[] = {
 	{ "mock_refcount", test_mock_refcount },
 	{ "mock_refcount_threads", test_mock_refcount_threads },
 	{ "mock_newer_kernel", test_mock_newer_kernel },
+	{ "mock_vram_bo_size", test_mock_vram_bo_size },
 	{ "mock_bad_kernel", test_mock_bad_kernel },
 	{ "mock_system_svm", test_mock_system_svm },
 	{ "mock_open_order", test_mock_open_order },
@@ -2596,6 +3104,9 @@ static const struct tap_test tests[] = {
 	{ "mock_bo_map", test_mock_bo_map },
 	{ "mock_bo_map_errors", test_mock_bo_map_errors },
 	{ "mock_bo_map_threads", test_mock_bo_map_threads },
+	{ "mock_bo_migrate", test_mock_bo_migrate },
+	{ "mock_bo_query", test_mock_bo_query },
+	{ "mock_bo_pinned", test_mock_bo_pinned },
 	{ "mock_vm", test_mock_vm },
 	{ "mock_vm_bind", test_mock_vm_bind },
 	{ "mock_vm_map_unmap", test_mock_vm_map_unmap },
@@ -2609,6 +3120,11 @@ static const struct tap_test tests[] = {
 	{ "example_fill_copy", test_example_fill_copy },
 	{ "example_fill_copy_mismatch", test_example_fill_copy_mismatch },
 	{ "example_fill_copy_skip", test_example_fill_copy_skip },
+	{ "example_bo_move", test_example_bo_move },
+	{ "example_bo_move_mismatch", test_example_bo_move_mismatch },
+	{ "example_bo_move_no_eviction", test_example_bo_move_no_eviction },
+	{ "example_bo_move_gpu_mismatch", test_example_bo_move_gpu_mismatch },
+	{ "example_bo_move_skip", test_example_bo_move_skip },
 };
 
 int main(void)
