@@ -1,0 +1,314 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Copyright (c) 2026 The svmgpu authors
+ *
+ * fault_bench [MiB]: the cost of CPU page faults on BO mappings, per 4 KiB
+ * page touched, against the first touch of anonymous memory of the same
+ * size in the same process, reported as ratios (BO / anonymous time).
+ *
+ * Three kinds of memory, 64 MiB by default and at most a quarter of the
+ * VRAM that BOs can use:
+ *
+ * - anonymous memory, mmap(MAP_PRIVATE | MAP_ANONYMOUS) without transparent
+ *   huge pages (MADV_NOHUGEPAGE), so that each 4 KiB page faults on its
+ *   own; each of its faults also allocates and zeroes a page;
+ * - a BO that may only live in system memory, its pages populated first;
+ * - a BO that may only live in VRAM.
+ *
+ * Each repetition maps the memory anew (for a BO: munmap() and mmap() of
+ * its fake offset again, so that no PTE is left) and writes one byte in
+ * each 4 KiB page. The time of those writes divided by the number of pages
+ * is the cost per page. The kernel may fill several PTEs per fault: that
+ * is part of what is measured. Each figure is the median of several
+ * repetitions.
+ *
+ * If /sys/module/svmgpu/parameters/fault_prefault exists and is writable,
+ * the BOs are measured again with it set to 1, and its old value is
+ * restored.
+ *
+ * Exit status: 0, unless a mapping failed, data was lost, a BO was not
+ * where it should be, or fault_prefault could not be restored (1).
+ */
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <xf86drm.h>
+
+#include "svmgpu_drm.h"
+#include "svmgpu.h"
+
+#define REPS		7
+#define PAGE		4096u
+#define VRAM		DRM_SVMGPU_GEM_PLACEMENT_VRAM
+#define SYSTEM		DRM_SVMGPU_GEM_PLACEMENT_SYSTEM
+#define PREFAULT_PARAM	"/sys/module/svmgpu/parameters/fault_prefault"
+
+/* Memory to fault in: a BO, or anonymous memory if @bo is NULL. */
+struct target {
+	const char *name;
+	struct svmgpu_bo *bo;
+	uint32_t placement;
+	int fd;
+	uint64_t offset;
+	size_t size;
+};
+
+static double now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec * 1e-9;
+}
+
+static int die(const char *what, int err)
+{
+	fprintf(stderr, "fault_bench: %s: %s\n", what, strerror(-err));
+	return 1;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return (x > y) - (x < y);
+}
+
+static double median(double *v, unsigned int n)
+{
+	qsort(v, n, sizeof(*v), cmp_double);
+	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
+
+/* A new mapping of @t, without any PTE; MAP_FAILED on error. */
+static void *map_fresh(const struct target *t)
+{
+	void *p;
+
+	if (t->bo)
+		return mmap(NULL, t->size, PROT_READ | PROT_WRITE, MAP_SHARED,
+			    t->fd, (off_t)t->offset);
+
+	p = mmap(NULL, t->size, PROT_READ | PROT_WRITE,
+		 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	/* Without THP, if the kernel has it; nothing to do if it has not. */
+	if (p != MAP_FAILED)
+		madvise(p, t->size, MADV_NOHUGEPAGE);
+	return p;
+}
+
+/*
+ * Median nanoseconds per page of writing @value to one byte of each page of
+ * a fresh mapping of @t; negative (-errno) if mmap() fails.
+ */
+static double measure(const struct target *t, uint8_t value)
+{
+	double times[REPS];
+	volatile uint8_t *p;
+	size_t off;
+	int i;
+
+	for (i = 0; i < REPS; i++) {
+		double t0;
+
+		p = map_fresh(t);
+		if (p == MAP_FAILED)
+			return -errno;
+		t0 = now();
+		for (off = 0; off < t->size; off += PAGE)
+			p[off] = value;
+		times[i] = now() - t0;
+		munmap((void *)p, t->size);
+	}
+	return median(times, REPS) * 1e9 / (t->size / PAGE);
+}
+
+/*
+ * Check, through yet another mapping, that @t's pages hold @value and
+ * that the BO is still where it was created. Return 0 or 1.
+ */
+static int check_bo(const struct target *t, uint8_t value)
+{
+	struct svmgpu_bo_info info;
+	const uint8_t *p;
+	size_t off;
+	int ret, status = 0;
+
+	p = map_fresh(t);
+	if (p == MAP_FAILED)
+		return die("mmap", -errno);
+	for (off = 0; off < t->size; off += PAGE) {
+		if (p[off] != value) {
+			fprintf(stderr, "fault_bench: %s: byte %zu is 0x%02x, expected 0x%02x\n",
+				t->name, off, p[off], value);
+			status = 1;
+			break;
+		}
+	}
+	munmap((void *)p, t->size);
+
+	/* Kernels without GEM_INFO cannot tell; that is not an error. */
+	ret = svmgpu_bo_query(t->bo, &info);
+	if (ret && ret != -EOPNOTSUPP)
+		return die("query", ret);
+	if (!ret && info.placement != t->placement) {
+		fprintf(stderr, "fault_bench: %s is in %s\n", t->name,
+			svmgpu_bo_placement_name(info.placement));
+		status = 1;
+	}
+	return status;
+}
+
+/* Create a BO of @t->size in @t->placement alone, its pages populated. */
+static int create_bo(struct svmgpu_device *dev, struct target *t)
+{
+	struct drm_svmgpu_gem_mmap_offset req = { 0 };
+	void *p;
+	int ret;
+
+	ret = svmgpu_bo_new(dev, t->size, t->placement, 0, &t->bo);
+	if (ret)
+		return die("bo_new", ret);
+
+	/* Our own mappings: svmgpu_bo_map() keeps one for the BO's life. */
+	t->fd = svmgpu_device_fd(dev);
+	req.handle = svmgpu_bo_handle(t->bo);
+	if (drmIoctl(t->fd, DRM_IOCTL_SVMGPU_GEM_MMAP_OFFSET, &req))
+		return die("mmap offset", -errno);
+	t->offset = req.offset;
+
+	p = map_fresh(t);
+	if (p == MAP_FAILED)
+		return die("mmap", -errno);
+	memset(p, 0x11, t->size);
+	munmap(p, t->size);
+	return 0;
+}
+
+/* Read a module parameter into @buf, without the newline. */
+static bool read_param(const char *path, char *buf, int len)
+{
+	FILE *f = fopen(path, "r");
+	bool ok;
+
+	if (!f)
+		return false;
+	ok = fgets(buf, len, f);
+	fclose(f);
+	if (ok)
+		buf[strcspn(buf, "\n")] = '\0';
+	return ok;
+}
+
+static bool write_param(const char *path, const char *value)
+{
+	FILE *f = fopen(path, "w");
+	bool ok;
+
+	if (!f)
+		return false;
+	ok = fputs(value, f) >= 0;
+	/* sysfs reports a refused value when the buffer is flushed. */
+	return !fclose(f) && ok;
+}
+
+/* Measure both BOs with @value written; print one line after @label. */
+static int run_bos(const char *label, const struct target *bos, double anon,
+		   uint8_t value)
+{
+	double ns[2];
+	int i;
+
+	for (i = 0; i < 2; i++) {
+		ns[i] = measure(&bos[i], value);
+		if (ns[i] < 0)
+			return die("mmap", (int)ns[i]);
+		if (check_bo(&bos[i], value))
+			return 1;
+	}
+	printf("%s: %s BO %.0f ns/page (%.2fx), %s BO %.0f ns/page (%.2fx)\n",
+	       label, bos[0].name, ns[0], ns[0] / anon, bos[1].name, ns[1],
+	       ns[1] / anon);
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	size_t size = (argc > 1 ? strtoull(argv[1], NULL, 0) : 64) << 20;
+	struct target anon = { .name = "anonymous" };
+	struct target bos[2] = {
+		{ .name = "system", .placement = SYSTEM },
+		{ .name = "VRAM", .placement = VRAM },
+	};
+	struct svmgpu_device_info info;
+	struct svmgpu_device *dev;
+	char old[32], label[96];
+	uint64_t limit;
+	double anon_ns;
+	int i, ret, status;
+
+	ret = svmgpu_device_open(0, &dev);
+	if (ret)
+		return die("open", ret);
+	ret = svmgpu_device_get_info(dev, &info);
+	if (ret)
+		return die("device info", ret);
+
+	limit = svmgpu_device_vram_bo_size(dev);
+	limit = (limit ? limit : info.vram_size) / 4 / PAGE * PAGE;
+	if (size > limit)
+		size = limit;
+	if (!size) {
+		fprintf(stderr, "fault_bench: no size to measure\n");
+		return 1;
+	}
+	anon.size = size;
+	for (i = 0; i < 2; i++) {
+		bos[i].size = size;
+		if (create_bo(dev, &bos[i]))
+			return 1;
+	}
+
+	anon_ns = measure(&anon, 0x22);
+	if (anon_ns < 0)
+		return die("anonymous mmap", (int)anon_ns);
+	printf("fault %zu MiB (%zu pages): anonymous first touch %.0f ns/page\n",
+	       size >> 20, size / PAGE, anon_ns);
+
+	if (read_param(PREFAULT_PARAM, old, sizeof(old)))
+		snprintf(label, sizeof(label),
+			 "fault %zu MiB, fault_prefault=%s", size >> 20, old);
+	else
+		snprintf(label, sizeof(label), "fault %zu MiB", size >> 20);
+	status = run_bos(label, bos, anon_ns, 0x33);
+
+	if (!status && read_param(PREFAULT_PARAM, old, sizeof(old))) {
+		if (access(PREFAULT_PARAM, W_OK) ||
+		    !write_param(PREFAULT_PARAM, "1")) {
+			printf("fault_prefault is not writable here: not measured with 1\n");
+		} else {
+			snprintf(label, sizeof(label),
+				 "fault %zu MiB, fault_prefault=1", size >> 20);
+			status = run_bos(label, bos, anon_ns, 0x44);
+			if (!write_param(PREFAULT_PARAM, old)) {
+				fprintf(stderr, "fault_bench: could not restore fault_prefault=%s\n",
+					old);
+				status = 1;
+			}
+		}
+	}
+
+	for (i = 0; i < 2; i++)
+		svmgpu_bo_del(bos[i].bo);
+	svmgpu_device_del(dev);
+	return status;
+}
