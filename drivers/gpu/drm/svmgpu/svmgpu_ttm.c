@@ -65,9 +65,14 @@ static struct ttm_tt *svmgpu_ttm_tt_create(struct ttm_buffer_object *tbo,
 	if (!tt)
 		return NULL;
 
-	/* DMA addresses for the GPU; zeroed pages so new BOs read as 0. */
-	if (ttm_sg_tt_init(tt, tbo, page_flags | TTM_TT_FLAG_ZERO_ALLOC,
-			   ttm_cached)) {
+	/*
+	 * DMA addresses for the GPU. Zeroed pages, so that new BOs read as
+	 * 0, except for a BO leaving VRAM: the move's copy overwrites every
+	 * page, and zeroing them first would double the cost of eviction.
+	 */
+	if (!tbo->resource || tbo->resource->mem_type != TTM_PL_VRAM)
+		page_flags |= TTM_TT_FLAG_ZERO_ALLOC;
+	if (ttm_sg_tt_init(tt, tbo, page_flags, ttm_cached)) {
 		kfree(tt);
 		return NULL;
 	}
