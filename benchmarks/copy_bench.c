@@ -21,25 +21,14 @@
 
 #include "svmgpu_drm.h"
 #include "svmgpu.h"
+#include "bench_util.h"
+
+#define DIE(what, err)	bench_die("copy_bench", what, err)
 
 #define ROUNDS		5
 #define SRC_VA		0x10000000ull
 #define DST_VA		0x20000000ull
 #define CMD_VA		0x30000000ull
-
-static double now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec * 1e-9;
-}
-
-static int die(const char *what, int err)
-{
-	fprintf(stderr, "copy_bench: %s: %s\n", what, strerror(-err));
-	return 1;
-}
 
 static double cpu_best(size_t size)
 {
@@ -52,10 +41,10 @@ static double cpu_best(size_t size)
 	memset(a, 0x5a, size);
 	memset(b, 0, size);	/* fault both in before timing */
 	for (i = 0; i < ROUNDS; i++) {
-		double t = now();
+		double t = bench_now();
 
 		memcpy(b, a, size);
-		t = now() - t;
+		t = bench_now() - t;
 		if (t < best)
 			best = t;
 	}
@@ -83,29 +72,29 @@ int main(int argc, char **argv)
 
 	ret = svmgpu_device_open(0, &dev);
 	if (ret)
-		return die("open", ret);
+		return DIE("open", ret);
 
 	if ((ret = svmgpu_bo_new(dev, size, placement, 0, &src)) ||
 	    (ret = svmgpu_bo_new(dev, size, placement, 0, &dst)) ||
 	    (ret = svmgpu_bo_new(dev, 4096, DRM_SVMGPU_GEM_PLACEMENT_SYSTEM, 0,
 				 &cmd)))
-		return die("bo_new", ret);
+		return DIE("bo_new", ret);
 	if ((ret = svmgpu_vm_new(dev, &vm)) ||
 	    (ret = svmgpu_vm_map(vm, src, 0, SRC_VA, size, 0)) ||
 	    (ret = svmgpu_vm_map(vm, dst, 0, DST_VA, size, 0)) ||
 	    (ret = svmgpu_vm_map(vm, cmd, 0, CMD_VA, 4096, 0)) ||
 	    (ret = svmgpu_queue_new(vm, 0, DRM_SVMGPU_QUEUE_PRIORITY_NORMAL,
 				    &q)))
-		return die("vm", ret);
+		return DIE("vm", ret);
 	if ((ret = svmgpu_bo_map(src, &s)) || (ret = svmgpu_bo_map(dst, &d)) ||
 	    (ret = svmgpu_bo_map(cmd, &c)))
-		return die("map", ret);
+		return DIE("map", ret);
 
 	memset(s, 0xa5, size);
 	memset(d, 0, size);
 
 	if ((ret = svmgpu_cs_new(&cs)))
-		return die("cs", ret);
+		return DIE("cs", ret);
 	/* Engine time, from GPU timestamps around the copy. */
 	svmgpu_cs_timestamp(cs, CMD_VA + 2048);
 	svmgpu_cs_copy(cs, SRC_VA, DST_VA, size);
@@ -113,16 +102,16 @@ int main(int argc, char **argv)
 	svmgpu_cs_end(cs);
 	if ((ret = svmgpu_cs_error(cs)) ||
 	    (ret = svmgpu_cs_write(cs, c, 4096)))
-		return die("cs", ret);
+		return DIE("cs", ret);
 
 	for (i = 0; i < ROUNDS; i++) {
-		double t = now();
+		double t = bench_now();
 
 		ret = svmgpu_queue_exec_wait(q, CMD_VA, svmgpu_cs_size(cs),
 					     10 * 1000000000ll);
-		t = now() - t;
+		t = bench_now() - t;
 		if (ret)
-			return die("exec", ret);
+			return DIE("exec", ret);
 		if (t < gpu)
 			gpu = t;
 		t = (((uint64_t *)c)[257] - ((uint64_t *)c)[256]) * 1e-9;

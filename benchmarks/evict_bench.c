@@ -30,6 +30,9 @@
 
 #include "svmgpu_drm.h"
 #include "svmgpu.h"
+#include "bench_util.h"
+
+#define DIE(what, err)	bench_die("evict_bench", what, err)
 
 #define REPS		7
 #define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
@@ -40,33 +43,6 @@ static const unsigned int default_mib[] = { 4, 64 };
 
 /* Repetitions whose completion the CPU touch did not cover. */
 static unsigned int polled;
-
-static double now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec * 1e-9;
-}
-
-static int die(const char *what, int err)
-{
-	fprintf(stderr, "evict_bench: %s: %s\n", what, strerror(-err));
-	return 1;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return (x > y) - (x < y);
-}
-
-static double median(double *v, unsigned int n)
-{
-	qsort(v, n, sizeof(*v), cmp_double);
-	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
-}
 
 /* Median seconds of a memcpy() of @size bytes between faulted-in buffers. */
 static double cpu_memcpy(size_t size)
@@ -82,15 +58,15 @@ static double cpu_memcpy(size_t size)
 	memset(a, 0x5a, size);
 	memset(b, 0, size);	/* fault both in before timing */
 	for (i = 0; i < REPS; i++) {
-		t[i] = now();
+		t[i] = bench_now();
 		memcpy(b, a, size);
-		t[i] = now() - t[i];
+		t[i] = bench_now() - t[i];
 	}
 	if (memcmp(a, b, size)) {
 		fprintf(stderr, "evict_bench: memcpy is wrong\n");
 		exit(1);
 	}
-	ret = median(t, REPS);
+	ret = bench_median(t, REPS);
 	free(a);
 	free(b);
 	return ret;
@@ -131,12 +107,12 @@ static int timed_move(struct svmgpu_bo *bo, const uint8_t *ptr, size_t size,
 	double t0, t1;
 	int ret;
 
-	t0 = now();
+	t0 = bench_now();
 	ret = svmgpu_bo_migrate(bo, to);
-	t1 = now();
+	t1 = bench_now();
 	if (!ret)
 		ret = wait_move(bo, ptr, size, &info);
-	*total = now() - t0;
+	*total = bench_now() - t0;
 	*ioctl = t1 - t0;
 	if (ret)
 		return ret;
@@ -169,10 +145,10 @@ static int bench(struct svmgpu_device *dev, size_t size)
 
 	ret = svmgpu_bo_new(dev, size, VRAM | SYSTEM, 0, &bo);
 	if (ret)
-		return die("bo_new", ret);
+		return DIE("bo_new", ret);
 	ret = svmgpu_bo_map(bo, &map);
 	if (ret) {
-		die("map", ret);
+		DIE("map", ret);
 		goto out;
 	}
 	ptr = map;
@@ -190,7 +166,7 @@ static int bench(struct svmgpu_device *dev, size_t size)
 	}
 	if (ret) {
 		if (ret < 0)
-			die("move", ret);
+			DIE("move", ret);
 		goto out;
 	}
 
@@ -202,12 +178,12 @@ static int bench(struct svmgpu_device *dev, size_t size)
 		}
 	}
 
-	sys = median(to_sys, REPS);
-	vram = median(to_vram, REPS);
+	sys = bench_median(to_sys, REPS);
+	vram = bench_median(to_vram, REPS);
 	cpu = cpu_memcpy(size);
 	printf("move %zu MiB: VRAM->system %.0f MiB/s (ioctl %.0f us), system->VRAM %.0f MiB/s (ioctl %.0f us), CPU memcpy %.0f MiB/s, ratios %.2f and %.2f\n",
-	       size >> 20, mib / sys, median(ioctl_sys, REPS) * 1e6,
-	       mib / vram, median(ioctl_vram, REPS) * 1e6, mib / cpu,
+	       size >> 20, mib / sys, bench_median(ioctl_sys, REPS) * 1e6,
+	       mib / vram, bench_median(ioctl_vram, REPS) * 1e6, mib / cpu,
 	       cpu / sys, cpu / vram);
 	status = 0;
 
@@ -225,10 +201,10 @@ int main(int argc, char **argv)
 
 	ret = svmgpu_device_open(0, &dev);
 	if (ret)
-		return die("open", ret);
+		return DIE("open", ret);
 	ret = svmgpu_device_get_info(dev, &info);
 	if (ret)
-		return die("device info", ret);
+		return DIE("device info", ret);
 	if (!(info.features & DRM_SVMGPU_FEATURE_GEM_MIGRATE)) {
 		printf("evict_bench: skipped: the driver does not implement GEM_MIGRATE\n");
 		svmgpu_device_del(dev);

@@ -45,6 +45,9 @@
 
 #include "svmgpu_drm.h"
 #include "svmgpu.h"
+#include "bench_util.h"
+
+#define DIE(what, err)	bench_die("fault_bench", what, err)
 
 #define REPS		7
 #define PAGE		4096u
@@ -61,33 +64,6 @@ struct target {
 	uint64_t offset;
 	size_t size;
 };
-
-static double now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec * 1e-9;
-}
-
-static int die(const char *what, int err)
-{
-	fprintf(stderr, "fault_bench: %s: %s\n", what, strerror(-err));
-	return 1;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return (x > y) - (x < y);
-}
-
-static double median(double *v, unsigned int n)
-{
-	qsort(v, n, sizeof(*v), cmp_double);
-	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
-}
 
 /* A new mapping of @t, without any PTE; MAP_FAILED on error. */
 static void *map_fresh(const struct target *t)
@@ -123,13 +99,13 @@ static double measure(const struct target *t, uint8_t value)
 		p = map_fresh(t);
 		if (p == MAP_FAILED)
 			return -errno;
-		t0 = now();
+		t0 = bench_now();
 		for (off = 0; off < t->size; off += PAGE)
 			p[off] = value;
-		times[i] = now() - t0;
+		times[i] = bench_now() - t0;
 		munmap((void *)p, t->size);
 	}
-	return median(times, REPS) * 1e9 / (t->size / PAGE);
+	return bench_median(times, REPS) * 1e9 / (t->size / PAGE);
 }
 
 /*
@@ -145,7 +121,7 @@ static int check_bo(const struct target *t, uint8_t value)
 
 	p = map_fresh(t);
 	if (p == MAP_FAILED)
-		return die("mmap", -errno);
+		return DIE("mmap", -errno);
 	for (off = 0; off < t->size; off += PAGE) {
 		if (p[off] != value) {
 			fprintf(stderr, "fault_bench: %s: byte %zu is 0x%02x, expected 0x%02x\n",
@@ -159,7 +135,7 @@ static int check_bo(const struct target *t, uint8_t value)
 	/* Kernels without GEM_INFO cannot tell; that is not an error. */
 	ret = svmgpu_bo_query(t->bo, &info);
 	if (ret && ret != -EOPNOTSUPP)
-		return die("query", ret);
+		return DIE("query", ret);
 	if (!ret && info.placement != t->placement) {
 		fprintf(stderr, "fault_bench: %s is in %s\n", t->name,
 			svmgpu_bo_placement_name(info.placement));
@@ -177,18 +153,18 @@ static int create_bo(struct svmgpu_device *dev, struct target *t)
 
 	ret = svmgpu_bo_new(dev, t->size, t->placement, 0, &t->bo);
 	if (ret)
-		return die("bo_new", ret);
+		return DIE("bo_new", ret);
 
 	/* Our own mappings: svmgpu_bo_map() keeps one for the BO's life. */
 	t->fd = svmgpu_device_fd(dev);
 	req.handle = svmgpu_bo_handle(t->bo);
 	if (drmIoctl(t->fd, DRM_IOCTL_SVMGPU_GEM_MMAP_OFFSET, &req))
-		return die("mmap offset", -errno);
+		return DIE("mmap offset", -errno);
 	t->offset = req.offset;
 
 	p = map_fresh(t);
 	if (p == MAP_FAILED)
-		return die("mmap", -errno);
+		return DIE("mmap", -errno);
 	memset(p, 0x11, t->size);
 	munmap(p, t->size);
 	return 0;
@@ -231,7 +207,7 @@ static int run_bos(const char *label, const struct target *bos, double anon,
 	for (i = 0; i < 2; i++) {
 		ns[i] = measure(&bos[i], value);
 		if (ns[i] < 0)
-			return die("mmap", (int)ns[i]);
+			return DIE("mmap", (int)ns[i]);
 		if (check_bo(&bos[i], value))
 			return 1;
 	}
@@ -258,10 +234,10 @@ int main(int argc, char **argv)
 
 	ret = svmgpu_device_open(0, &dev);
 	if (ret)
-		return die("open", ret);
+		return DIE("open", ret);
 	ret = svmgpu_device_get_info(dev, &info);
 	if (ret)
-		return die("device info", ret);
+		return DIE("device info", ret);
 
 	limit = svmgpu_device_vram_bo_size(dev);
 	limit = (limit ? limit : info.vram_size) / 4 / PAGE * PAGE;
@@ -280,7 +256,7 @@ int main(int argc, char **argv)
 
 	anon_ns = measure(&anon, 0x22);
 	if (anon_ns < 0)
-		return die("anonymous mmap", (int)anon_ns);
+		return DIE("anonymous mmap", (int)anon_ns);
 	printf("fault %zu MiB (%zu pages): anonymous first touch %.0f ns/page\n",
 	       size >> 20, size / PAGE, anon_ns);
 
