@@ -74,18 +74,6 @@ IGT_TEST_DESCRIPTION("svmgpu eviction: VRAM oversubscription from one or "
 static int svmgpu_fd = -1;
 static bool move_event_enabled;
 
-static const char *placement_name(uint32_t placement)
-{
-	switch (placement) {
-	case VRAM:
-		return "vram";
-	case SYSTEM:
-		return "system";
-	default:
-		return "?";
-	}
-}
-
 /* A small deterministic generator: the jobs' order depends on the seed. */
 static uint32_t rng_next(uint64_t *state)
 {
@@ -392,7 +380,7 @@ static void job_end(struct workload *w, struct lane *l, struct svmgpu_cs *cs,
 				igt_assert_f(where == VRAM,
 					     "a VRAM-only BO of a job that "
 					     "ran is in %s\n",
-					     placement_name(where));
+					     svmgpu_placement_name(where));
 			}
 			svmgpu_buf_unbind(&objs[i]->buf);
 		}
@@ -536,7 +524,7 @@ static void obj_verify(struct workload *w, struct obj *o, unsigned int index)
 			     "word at %#llx is %#010x, expected %#010x\n",
 			     w->p.seed, index,
 			     (unsigned long long)(o->pages * PAGE >> 10),
-			     placement_name(svmgpu_bo_placement(w->fd,
+			     svmgpu_placement_name(svmgpu_bo_placement(w->fd,
 							o->buf.handle)),
 			     (unsigned long long)p, (unsigned long long)bad,
 			     *(const uint32_t *)(page + bad), o->want[p]);
@@ -980,15 +968,15 @@ static void test_gpu_use_restores(int fd)
 	where = use_evicted(fd, &only, 0x7001, 0xc0ffee01);
 	svmgpu_bo_info(fd, only.handle, &info);
 	igt_info("VRAM-only BO after the job: %s, %llu moves\n",
-		 placement_name(where), (unsigned long long)info.moves);
+		 svmgpu_placement_name(where), (unsigned long long)info.moves);
 	igt_assert_f(where == VRAM,
 		     "the VRAM-only BO a job used is in %s\n",
-		     placement_name(where));
+		     svmgpu_placement_name(where));
 	igt_assert_lte_u64(2, info.moves);
 
 	where = use_evicted(fd, &either, 0x7002, 0xc0ffee02);
 	igt_info("VRAM|SYSTEM BO after the job: %s (either is right)\n",
-		 placement_name(where));
+		 svmgpu_placement_name(where));
 
 	pressure_fini(&pr);
 	svmgpu_buf_destroy(&either);
@@ -1049,7 +1037,7 @@ static void test_lru(int fd)
 	}
 	igt_info("after %llu MiB of new BOs: A (idle) in %s, B (GPU-used) in "
 		 "%s\n", (unsigned long long)(pr.bytes >> 20),
-		 placement_name(where_a), placement_name(where_b));
+		 svmgpu_placement_name(where_a), svmgpu_placement_name(where_b));
 	igt_assert_f(where_a == SYSTEM && where_b == VRAM,
 		     "B, used by the GPU after A was created, was evicted "
 		     "first\n");
@@ -1088,7 +1076,7 @@ static void assert_pinned(int fd, uint32_t handle, const char *when)
 		     (info.state & DRM_SVMGPU_GEM_STATE_PINNED) &&
 		     info.moves == 0,
 		     "%s: pinned BO in %s, state %#x, %llu moves\n", when,
-		     placement_name(info.placement), info.state,
+		     svmgpu_placement_name(info.placement), info.state,
 		     (unsigned long long)info.moves);
 }
 
@@ -1250,13 +1238,13 @@ static void test_fallback(int fd)
 	/* A small VRAM|SYSTEM BO: in VRAM by evicting, or in system. */
 	svmgpu_buf_create(&small, fd, 8 * SZ_1M, BOTH, 0);
 	igt_info("8 MiB VRAM|SYSTEM BO created in %s\n",
-		 placement_name(svmgpu_bo_placement(fd, small.handle)));
+		 svmgpu_placement_name(svmgpu_bo_placement(fd, small.handle)));
 
 	/* One larger than all unpinned VRAM can only be in system memory. */
 	svmgpu_buf_create(&big, fd, unpinned + 8 * SZ_1M, BOTH, 0);
 	where = svmgpu_bo_placement(fd, big.handle);
 	igt_info("%llu MiB VRAM|SYSTEM BO created in %s\n",
-		 (unsigned long long)(big.size >> 20), placement_name(where));
+		 (unsigned long long)(big.size >> 20), svmgpu_placement_name(where));
 	igt_assert_eq_u32(where, SYSTEM);
 
 	svmgpu_ctx_init(&ctx, fd, SZ_64K);
@@ -1271,8 +1259,8 @@ static void test_fallback(int fd)
 	svmgpu_cs_end(&cs);
 	assert_job_ok(svmgpu_run(fd, queue, &cs), "job on VRAM|SYSTEM BOs");
 	igt_info("after the job: small BO in %s, large BO in %s\n",
-		 placement_name(svmgpu_bo_placement(fd, small.handle)),
-		 placement_name(svmgpu_bo_placement(fd, big.handle)));
+		 svmgpu_placement_name(svmgpu_bo_placement(fd, small.handle)),
+		 svmgpu_placement_name(svmgpu_bo_placement(fd, big.handle)));
 	assert_words(small.map, small.size, 0xf00d0001, "small BO");
 	assert_words(big.map, big.size - SZ_1M, 0xf00d0002, "large BO");
 	assert_words(svmgpu_buf_cpu(&big, big.size - SZ_1M), SZ_1M,

@@ -50,29 +50,6 @@ IGT_TEST_DESCRIPTION("svmgpu buffer objects: creation, mmap, per-file "
 
 static int svmgpu_fd = -1;
 
-/*
- * A DRM file of the running subtest's own, at file scope so that one a
- * failed subtest left (with its pinned BOs) is closed by the next user or
- * the last fixture.
- */
-static int scratch_fd = -1;
-
-static int open_scratch(void)
-{
-	if (scratch_fd >= 0)
-		close(scratch_fd);
-	scratch_fd = drm_open_svmgpu(0);
-
-	return scratch_fd;
-}
-
-static void close_scratch(void)
-{
-	if (scratch_fd >= 0)
-		close(scratch_fd);
-	scratch_fd = -1;
-}
-
 /* Whether this process may create pinned BOs. */
 static bool has_cap_sys_admin(void)
 {
@@ -613,7 +590,7 @@ static void test_create_close_loop(int fd)
 	svmgpu_require_features(fd, GEM);
 
 	/* A private file, so that fdinfo counts only this test's BOs. */
-	fd2 = open_scratch();
+	fd2 = svmgpu_scratch_open();
 	fdinfo = fdinfo_total(fd2, &before) == 0;
 	if (!fdinfo)
 		igt_info("fdinfo has no drm-total-* memory stats; "
@@ -651,7 +628,7 @@ static void test_create_close_loop(int fd)
 
 	/* And the file still works. */
 	test_create_zeroed(fd2, &placements[0], SZ_64K);
-	close_scratch();
+	svmgpu_scratch_close();
 }
 
 /* --- Placement: GEM_INFO, GEM_MIGRATE, pinned BOs (uAPI 1.2) --------------- */
@@ -988,7 +965,7 @@ static void test_create_pinned(int fd)
 		igt_skip("no CAP_SYS_ADMIN: only -EPERM checked\n");
 	}
 
-	fd2 = open_scratch();
+	fd2 = svmgpu_scratch_open();
 
 	/* VRAM alone, nothing else. */
 	create_expect(fd2, SZ_4K, SYSTEM, PINNED, -EINVAL);
@@ -1040,7 +1017,7 @@ static void test_create_pinned(int fd)
 	}
 	igt_waitchildren();
 
-	close_scratch();
+	svmgpu_scratch_close();
 }
 
 igt_main
@@ -1166,7 +1143,7 @@ igt_main
 		test_create_pinned(svmgpu_fd);
 
 	igt_fixture {
-		close_scratch();
+		svmgpu_scratch_close();
 		if (svmgpu_fd >= 0)
 			close(svmgpu_fd);
 		svmgpu_fd = -1;

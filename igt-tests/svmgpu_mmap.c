@@ -76,44 +76,9 @@ IGT_TEST_DESCRIPTION("svmgpu CPU mappings of BOs that move between VRAM "
 
 static int svmgpu_fd = -1;
 
-/*
- * A private DRM file for a subtest, so that fdinfo counts only its BOs.
- * At file scope, so that a subtest that fails leaves it to be closed by
- * the next one or by the last fixture.
- */
-static int scratch_fd = -1;
-
 /* The prefault parameter as it was before the prefault subtest. */
 static uint64_t saved_prefault;
 static bool prefault_dirty;
-
-static int open_scratch(void)
-{
-	if (scratch_fd >= 0)
-		close(scratch_fd);
-	scratch_fd = drm_open_svmgpu(0);
-
-	return scratch_fd;
-}
-
-static void close_scratch(void)
-{
-	if (scratch_fd >= 0)
-		close(scratch_fd);
-	scratch_fd = -1;
-}
-
-static const char *placement_name(uint32_t placement)
-{
-	switch (placement) {
-	case VRAM:
-		return "VRAM";
-	case SYSTEM:
-		return "system";
-	default:
-		return "?";
-	}
-}
 
 static uint32_t other_placement(uint32_t placement)
 {
@@ -173,8 +138,8 @@ static void expect_bo(int fd, uint32_t handle, uint32_t placement,
 	wait_bo(fd, handle, moves, &info);
 	igt_assert_f(info.placement == placement,
 		     "BO %u is in %s (%#x), expected %s\n", handle,
-		     placement_name(info.placement), info.placement,
-		     placement_name(placement));
+		     svmgpu_placement_name(info.placement), info.placement,
+		     svmgpu_placement_name(placement));
 	igt_assert_f(info.moves == moves,
 		     "BO %u moved %llu times, expected %llu\n", handle,
 		     (unsigned long long)info.moves,
@@ -214,7 +179,7 @@ static void test_many_moves(void)
 	int fd;
 
 	svmgpu_require_features(svmgpu_fd, GEM | MIGRATE);
-	fd = open_scratch();
+	fd = svmgpu_scratch_open();
 
 	handle = svmgpu_bo_create(fd, size, BOTH, 0);
 	ptr = map_bo(fd, handle, size);
@@ -239,7 +204,7 @@ static void test_many_moves(void)
 
 		/* The same pointer: its accesses wait for the move. */
 		snprintf(when, sizeof(when), "move %u, to %s", i + 1,
-			 placement_name(to));
+			 svmgpu_placement_name(to));
 		assert_pattern(ptr, size, seed, when);
 
 		expect_bo(fd, handle, to, ++moves, &info);
@@ -259,7 +224,7 @@ static void test_many_moves(void)
 	igt_assert_eq(munmap(ptr, size), 0);
 	svmgpu_gem_close(fd, handle);
 	expect_totals(fd, 0, 0);
-	close_scratch();
+	svmgpu_scratch_close();
 }
 
 /* --- moves-by-pressure ---------------------------------------------------- */
@@ -308,7 +273,7 @@ static void test_moves_by_pressure(void)
 	handles = calloc(fillers + 1, sizeof(*handles));
 	igt_assert(handles);
 
-	fd = open_scratch();
+	fd = svmgpu_scratch_open();
 	handle = svmgpu_bo_create(fd, size, BOTH, 0);
 	ptr = map_bo(fd, handle, size);
 	expect_bo(fd, handle, VRAM, 0, NULL);
@@ -352,7 +317,7 @@ static void test_moves_by_pressure(void)
 	free(handles);
 	igt_assert_eq(munmap(ptr, size), 0);
 	svmgpu_gem_close(fd, handle);
-	close_scratch();
+	svmgpu_scratch_close();
 }
 
 /* --- racing-moves --------------------------------------------------------- */
@@ -623,7 +588,7 @@ static void test_prefault(int fd, unsigned int pages_per_fault)
 		pages_check_write(ptr, size, seed, seed + 1, order);
 		seed++;
 		expect_bo(fd, handle, to, ++moves, NULL);
-		assert_pattern(ptr, size, seed, placement_name(to));
+		assert_pattern(ptr, size, seed, svmgpu_placement_name(to));
 		assert_pattern(part, prefix * SZ_4K, seed, "prefix mapping");
 	}
 
@@ -1099,7 +1064,7 @@ igt_main
 			       "move) and a forked tracer's PTRACE_PEEKDATA/"
 			       "POKEDATA read and write it through the "
 			       "mapping's vm_access; the BO stays where it "
-			       "is.", placement_name(placements[p].placement));
+			       "is.", svmgpu_placement_name(placements[p].placement));
 		igt_subtest_f("vm-access-%s", placements[p].name) {
 			svmgpu_require_features(svmgpu_fd, GEM | MIGRATE);
 			test_vm_access(svmgpu_fd, placements[p].placement);
@@ -1131,7 +1096,7 @@ igt_main
 
 	igt_fixture {
 		prefault_restore();
-		close_scratch();
+		svmgpu_scratch_close();
 		if (svmgpu_fd >= 0)
 			close(svmgpu_fd);
 		svmgpu_fd = -1;

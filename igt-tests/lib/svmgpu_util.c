@@ -116,6 +116,52 @@ bool svmgpu_poll_u32(const volatile uint32_t *ptr, uint32_t want,
 /* --- Memory patterns ------------------------------------------------------ */
 
 /**
+ * svmgpu_placement_name() - Name of one DRM_SVMGPU_GEM_PLACEMENT_* bit.
+ * @placement: The bit.
+ *
+ * Return: "vram", "system", or "?" for anything else.
+ */
+const char *svmgpu_placement_name(uint32_t placement)
+{
+	switch (placement) {
+	case DRM_SVMGPU_GEM_PLACEMENT_VRAM:
+		return "vram";
+	case DRM_SVMGPU_GEM_PLACEMENT_SYSTEM:
+		return "system";
+	default:
+		return "?";
+	}
+}
+
+/* The file svmgpu_scratch_open() handed out last, or -1. */
+static int scratch_fd = -1;
+
+/**
+ * svmgpu_scratch_open() - A fresh DRM file of the first GPU for a subtest.
+ *
+ * Closes the one the previous call opened, so that what a failed subtest
+ * left behind (pinned BOs, busy queues) is released by the next user or by
+ * svmgpu_scratch_close() in the last fixture.
+ *
+ * Return: The file descriptor.
+ */
+int svmgpu_scratch_open(void)
+{
+	svmgpu_scratch_close();
+	scratch_fd = drm_open_svmgpu(0);
+
+	return scratch_fd;
+}
+
+/** svmgpu_scratch_close() - Close the file svmgpu_scratch_open() opened. */
+void svmgpu_scratch_close(void)
+{
+	if (scratch_fd >= 0)
+		close(scratch_fd);
+	scratch_fd = -1;
+}
+
+/**
  * svmgpu_pattern_word() - Word @index of the pattern seeded with @seed.
  *
  * Different seeds give different words at every index, and no word of a

@@ -38,6 +38,12 @@ unsigned int svmgpu_hold_ms(unsigned int want);
 bool svmgpu_poll_u32(const volatile uint32_t *ptr, uint32_t want,
 		     uint64_t timeout_ns);
 
+/* --- Small helpers ---------------------------------------------------------- */
+
+const char *svmgpu_placement_name(uint32_t placement);
+int svmgpu_scratch_open(void);
+void svmgpu_scratch_close(void);
+
 /* --- Memory patterns ------------------------------------------------------ */
 
 uint32_t svmgpu_pattern_word(uint64_t index, uint32_t seed);
