@@ -50,7 +50,8 @@
 /**
  * DOC: locking
  *
- * Module parameters are read-only once the module is loaded (0444), and
+ * Module parameters are read-only once the module is loaded (0444), but
+ * for fault_prefault, a single word read with READ_ONCE() by each fault.
  * svmgpu_pdevs[] is written only by module init and exit, which the
  * module loader serialises.
  *
@@ -61,16 +62,24 @@
  *    protects its gpuva tree.
  * 2. BO reservations (dma_resv), taken together through drm_exec with a
  *    ww ticket: a BO's placement, its GEM gpuva list (drm_gpuvm's
- *    default), and TTM moves. A BO move holds its reservation.
- * 3. &svmgpu_vm.pt_lock: the VM's page tables. Taken by VM_BIND and by
+ *    default), and TTM moves. A BO move holds its reservation. TTM's
+ *    eviction takes other BOs' reservations inside the first one's, with
+ *    the same ticket or by trylock. GEM_INFO, fdinfo and vm_access take
+ *    one reservation alone, without a ticket.
+ * 3. &svmgpu_mover.lock: the kernel queue's windows and job order, taken
+ *    by moves and clears inside the moved BO's reservation
+ *    (svmgpu_move.c). Released before pt_lock is taken.
+ * 4. &svmgpu_vm.pt_lock: the VM's page tables. Taken by VM_BIND and by
  *    BO moves (svmgpu_vm_bo_moved()), so it nests inside reservations.
- * 4. &svmgpu_device.vms_lock: the device's list of VMs, for debugfs; it
+ * 5. &svmgpu_device.vms_lock: the device's list of VMs, for debugfs; it
  *    nests pt_lock inside it only in the dump, which takes no other lock.
  *
  * Spinlocks and leaf locks: &svmgpu_device.pt_pool_lock (page-table pool
  * bitmap), the xarray locks of &svmgpu_file (id tables; lookups take a
- * reference under them), the schedulers' fence locks, and hw/'s engine
- * locks. None is held across a sleep.
+ * reference under them), the DRM file's table_lock (fdinfo only takes
+ * GEM references under it), TTM's lru_lock, the schedulers' fence locks,
+ * and hw/'s engine locks. None is held across a sleep. Statistics are
+ * atomics and take no lock.
  *
  * Nothing in the fence-signalling path (run_job(), the completion
  * interrupt, timeout handling) takes a reservation or pt_lock, or
