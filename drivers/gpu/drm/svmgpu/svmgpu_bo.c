@@ -365,6 +365,7 @@ int svmgpu_gem_create_ioctl(struct drm_device *drm, void *data,
 			DRM_SVMGPU_GEM_PLACEMENT_SYSTEM;
 	const u32 known = DRM_SVMGPU_GEM_CREATE_PREFER_SYSTEM |
 			  DRM_SVMGPU_GEM_CREATE_PINNED;
+	struct svmgpu_device *sdev = to_svmgpu_device(drm);
 	struct drm_svmgpu_gem_create *args = data;
 	struct svmgpu_bo *bo;
 	int ret;
@@ -385,8 +386,18 @@ int svmgpu_gem_create_ioctl(struct drm_device *drm, void *data,
 	    !capable(CAP_SYS_ADMIN))
 		return -EPERM;
 
-	ret = svmgpu_bo_create(to_svmgpu_device(drm), args->size,
-			       args->placements, args->flags, &bo);
+	ret = svmgpu_bo_create(sdev, args->size, args->placements, args->flags,
+			       &bo);
+	if (ret == -ENOMEM && args->placements & DRM_SVMGPU_GEM_PLACEMENT_VRAM) {
+		/* Retry with no submission holding BO locks (DOC: EXEC). */
+		svmgpu_stats_add(&sdev->stats, SVMGPU_STAT_EXCLUSIVE_RETRIES, 1);
+		ret = down_write_killable(&sdev->evict_sem);
+		if (ret)
+			return ret;
+		ret = svmgpu_bo_create(sdev, args->size, args->placements,
+				       args->flags, &bo);
+		up_write(&sdev->evict_sem);
+	}
 	if (ret)
 		return ret;
 
@@ -423,6 +434,29 @@ int svmgpu_gem_mmap_offset_ioctl(struct drm_device *drm, void *data,
 	return 0;
 }
 
+/* Move @bo to @mem_type, evicting others but not falling back. */
+static int svmgpu_bo_migrate(struct svmgpu_bo *bo, u32 mem_type)
+{
+	struct ttm_operation_ctx ctx = { .interruptible = true };
+	struct ttm_place place = { .mem_type = mem_type };
+	struct ttm_placement placement = {
+		.num_placement = 1,
+		.placement = &place,
+	};
+	int ret;
+
+	ret = ttm_bo_reserve(&bo->tbo, true, false, NULL);
+	if (ret)
+		return ret;
+
+	ret = ttm_bo_validate(&bo->tbo, &placement, &ctx);
+	if (!ret)
+		svmgpu_bo_set_preferred(bo, mem_type);
+
+	ttm_bo_unreserve(&bo->tbo);
+	return ret;
+}
+
 /**
  * svmgpu_gem_migrate_ioctl() - DRM_IOCTL_SVMGPU_GEM_MIGRATE.
  * @drm: The DRM device.
@@ -434,12 +468,11 @@ int svmgpu_gem_mmap_offset_ioctl(struct drm_device *drm, void *data,
 int svmgpu_gem_migrate_ioctl(struct drm_device *drm, void *data,
 			     struct drm_file *file)
 {
-	struct ttm_operation_ctx ctx = { .interruptible = true };
+	struct svmgpu_device *sdev = to_svmgpu_device(drm);
 	struct drm_svmgpu_gem_migrate *args = data;
-	struct ttm_placement placement = { .num_placement = 1 };
-	struct ttm_place place = {};
 	struct drm_gem_object *obj;
 	struct svmgpu_bo *bo;
+	u32 mem_type;
 	long wait;
 	int ret;
 
@@ -479,21 +512,19 @@ int svmgpu_gem_migrate_ioctl(struct drm_device *drm, void *data,
 		goto out_put;
 	}
 
-	ret = ttm_bo_reserve(&bo->tbo, true, false, NULL);
-	if (ret)
-		goto out_put;
-
-	place.mem_type = svmgpu_placement_to_mem_type(args->placement);
-
-	/* Only the requested type: TTM evicts for it instead of falling back. */
-	placement.placement = &place;
-	ret = ttm_bo_validate(&bo->tbo, &placement, &ctx);
-	if (ret == -ENOMEM && place.mem_type == TTM_PL_VRAM)
-		ret = -ENOSPC;
-	if (!ret)
-		svmgpu_bo_set_preferred(bo, place.mem_type);
-
-	ttm_bo_unreserve(&bo->tbo);
+	mem_type = svmgpu_placement_to_mem_type(args->placement);
+	ret = svmgpu_bo_migrate(bo, mem_type);
+	if (ret == -ENOMEM && mem_type == TTM_PL_VRAM) {
+		/* Retry with no submission holding BO locks (DOC: EXEC). */
+		svmgpu_stats_add(&sdev->stats, SVMGPU_STAT_EXCLUSIVE_RETRIES, 1);
+		ret = down_write_killable(&sdev->evict_sem);
+		if (ret)
+			goto out_put;
+		ret = svmgpu_bo_migrate(bo, mem_type);
+		up_write(&sdev->evict_sem);
+		if (ret == -ENOMEM)
+			ret = -ENOSPC;
+	}
 out_put:
 	drm_gem_object_put(obj);
 	return ret;

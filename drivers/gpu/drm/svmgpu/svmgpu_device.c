@@ -74,6 +74,7 @@ svmgpu_device_create(struct platform_device *pdev,
 
 	ida_init(&sdev->asid_ida);
 	mutex_init(&sdev->vms_lock);
+	init_rwsem(&sdev->evict_sem);
 	INIT_LIST_HEAD(&sdev->vms);
 	ret = drmm_add_action_or_reset(&sdev->drm, svmgpu_device_fini_misc,
 				       sdev);

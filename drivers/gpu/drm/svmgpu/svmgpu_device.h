@@ -8,6 +8,7 @@
 #include <linux/idr.h>
 #include <linux/list.h>
 #include <linux/mutex.h>
+#include <linux/rwsem.h>
 #include <linux/spinlock.h>
 
 #include <drm/drm_device.h>
@@ -60,6 +61,14 @@ struct svmgpu_device {
 
 	/** @pinned_bytes: Size of all pinned BOs. */
 	atomic64_t pinned_bytes;
+
+	/**
+	 * @evict_sem: Read by submissions while they lock and validate their
+	 * BOs; written by a submission, BO creation or migration that ran out
+	 * of VRAM and retries with no submission holding BO locks. Taken
+	 * before any reservation.
+	 */
+	struct rw_semaphore evict_sem;
 
 	/** @asid_ida: Address-space ids of the VMs. */
 	struct ida asid_ida;

@@ -58,6 +58,10 @@
  * Locks, outermost first; a lock may only be taken with locks above it
  * held:
  *
+ * 0. &svmgpu_device.evict_sem: read by EXEC around locking and validating
+ *    its BOs, written by an EXEC, GEM_CREATE or GEM_MIGRATE that retries
+ *    after running out of VRAM (DOC: EXEC). Never taken with
+ *    &svmgpu_vm.lock or a reservation held.
  * 1. &svmgpu_vm.lock: serialises VM_BIND and VM teardown on one VM and
  *    protects its gpuva tree.
  * 2. BO reservations (dma_resv), taken together through drm_exec with a

@@ -3,6 +3,7 @@
  * Copyright (c) 2026 The svmgpu authors
  */
 
+#include <linux/rwsem.h>
 #include <linux/slab.h>
 
 #include <drm/drm_exec.h>
@@ -34,6 +35,13 @@
  * job, and for bookkeeping on the VM, so that VM_BIND and teardown can
  * wait for the VM to idle. Jobs do not wait for each other implicitly:
  * user space orders them with syncs, or by submitting to one queue.
+ *
+ * Submissions take &svmgpu_device.evict_sem for reading. A validation can
+ * fail for want of VRAM only because other submissions hold the BOs that
+ * could be evicted (TTM skips locked BOs, and 6.12's TTM gives up rather
+ * than back off on a ww deadlock); such a submission drops its locks and
+ * tries once more holding evict_sem for writing, with no other submission
+ * in flight. GEM_CREATE and GEM_MIGRATE do the same.
  */
 
 static int svmgpu_job_prepare_bos(struct svmgpu_job *job,
@@ -63,23 +71,58 @@ static int svmgpu_job_prepare_bos(struct svmgpu_job *job,
 	return 0;
 }
 
+/*
+ * Lock the VM and its BOs and make the BOs usable. On success the caller
+ * owns @vm_exec's locks; on failure nothing is left locked.
+ */
+static int svmgpu_job_lock(struct svmgpu_job *job, struct drm_gpuvm_exec *vm_exec)
+{
+	int ret;
+
+	/* drm_gpuvm_exec_lock() cleans up after itself when it fails. */
+	ret = drm_gpuvm_exec_lock(vm_exec);
+	if (ret)
+		return ret;
+
+	ret = svmgpu_job_prepare_bos(job, &vm_exec->exec);
+	if (ret)
+		drm_exec_fini(&vm_exec->exec);
+	return ret;
+}
+
 static int svmgpu_job_push(struct svmgpu_job *job, struct svmgpu_syncs *syncs)
 {
+	struct rw_semaphore *evict_sem = &job->vm->sdev->evict_sem;
 	struct drm_gpuvm_exec vm_exec = {
 		.vm = &job->vm->gpuvm,
 		.flags = DRM_EXEC_INTERRUPTIBLE_WAIT,
 		.num_fences = 1,
 	};
 	struct dma_fence *fence;
+	bool exclusive = false;
 	int ret;
 
-	ret = drm_gpuvm_exec_lock(&vm_exec);
+	ret = down_read_interruptible(evict_sem);
 	if (ret)
-		goto out_unlock;
+		return ret;
 
-	ret = svmgpu_job_prepare_bos(job, &vm_exec.exec);
+	ret = svmgpu_job_lock(job, &vm_exec);
+	if (ret == -ENOMEM) {
+		/*
+		 * The BOs that could make room were locked by other
+		 * submissions. Try once more with none in flight.
+		 */
+		up_read(evict_sem);
+		svmgpu_stats_add(&job->vm->sdev->stats,
+				 SVMGPU_STAT_EXCLUSIVE_RETRIES, 1);
+		ret = down_write_killable(evict_sem);
+		if (ret)
+			return ret;
+		exclusive = true;
+		ret = svmgpu_job_lock(job, &vm_exec);
+	}
 	if (ret)
-		goto out_unlock;
+		goto out_sem;
 
 	drm_sched_job_arm(&job->base);
 	fence = dma_fence_get(&job->base.s_fence->finished);
@@ -91,10 +134,12 @@ static int svmgpu_job_push(struct svmgpu_job *job, struct svmgpu_syncs *syncs)
 
 	svmgpu_syncs_signal(syncs, fence);
 	dma_fence_put(fence);
-	return 0;
 
-out_unlock:
-	drm_exec_fini(&vm_exec.exec);
+out_sem:
+	if (exclusive)
+		up_write(evict_sem);
+	else
+		up_read(evict_sem);
 	return ret;
 }
 

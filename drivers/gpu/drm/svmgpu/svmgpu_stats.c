@@ -27,6 +27,7 @@ static const char *const svmgpu_stat_names[SVMGPU_STAT_COUNT] = {
 	[SVMGPU_STAT_CLEARS] = "clears",
 	[SVMGPU_STAT_CLEARED_BYTES] = "cleared_bytes",
 	[SVMGPU_STAT_CPU_FAULTS] = "cpu_faults",
+	[SVMGPU_STAT_EXCLUSIVE_RETRIES] = "exclusive_retries",
 };
 
 /**

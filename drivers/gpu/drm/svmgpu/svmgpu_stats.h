@@ -24,6 +24,8 @@ struct drm_printer;
  * @SVMGPU_STAT_CLEARS: New VRAM BOs zeroed by the copy engine.
  * @SVMGPU_STAT_CLEARED_BYTES: Bytes of those.
  * @SVMGPU_STAT_CPU_FAULTS: CPU page faults on BO mappings.
+ * @SVMGPU_STAT_EXCLUSIVE_RETRIES: EXECs, BO creations and migrations that
+ *	ran out of VRAM and retried holding evict_sem exclusively.
  * @SVMGPU_STAT_COUNT: Number of counters.
  */
 enum svmgpu_stat {
@@ -38,6 +40,7 @@ enum svmgpu_stat {
 	SVMGPU_STAT_CLEARS,
 	SVMGPU_STAT_CLEARED_BYTES,
 	SVMGPU_STAT_CPU_FAULTS,
+	SVMGPU_STAT_EXCLUSIVE_RETRIES,
 	SVMGPU_STAT_COUNT,
 };
 
