@@ -7,6 +7,7 @@
 
 #include <drm/drm_gpuvm.h>
 #include <drm/drm_managed.h>
+#include <drm/drm_print.h>
 
 #include "svmgpu_coredump.h"
 #include "svmgpu_device.h"
@@ -88,8 +89,9 @@ static void svmgpu_sched_job_done(struct svmgpu_hw_job *hw_job)
 				svmgpu_coredump_capture(job);
 		} else {
 			/* Kernel jobs are built by the driver: a bug. */
-			pr_err_ratelimited("svmgpu: kernel job failed: %d\n",
-					   hw_job->status);
+			drm_err_ratelimited(&to_svmgpu_sched(job->base.sched)->sdev->drm,
+					    "kernel job failed: %d\n",
+					    hw_job->status);
 		}
 		dma_fence_set_error(fence, hw_job->status);
 	}
