@@ -236,7 +236,7 @@ static void svmgpu_bo_set_preferred(struct svmgpu_bo *bo, u32 preferred)
 
 /**
  * svmgpu_bo_validate() - Make a BO usable by the GPU before a job.
- * @bo: The BO, reserved.
+ * @bo: The BO, reserved, with &svmgpu_device.evict_sem held (DOC: EXEC).
  * @ctx: TTM's operation context.
  *
  * Puts the BO where its placement allows (see DOC: buffer objects) and
@@ -249,6 +249,7 @@ int svmgpu_bo_validate(struct svmgpu_bo *bo, struct ttm_operation_ctx *ctx)
 {
 	int ret;
 
+	lockdep_assert_held(&to_svmgpu_device(bo->tbo.base.dev)->evict_sem);
 	dma_resv_assert_held(bo->tbo.base.resv);
 
 	ret = ttm_bo_validate(&bo->tbo, &bo->placement, ctx);
@@ -389,9 +390,7 @@ int svmgpu_gem_create_ioctl(struct drm_device *drm, void *data,
 	ret = svmgpu_bo_create(sdev, args->size, args->placements, args->flags,
 			       &bo);
 	if (ret == -ENOMEM && args->placements & DRM_SVMGPU_GEM_PLACEMENT_VRAM) {
-		/* Retry with no submission holding BO locks (DOC: EXEC). */
-		svmgpu_stats_add(&sdev->stats, SVMGPU_STAT_EXCLUSIVE_RETRIES, 1);
-		ret = down_write_killable(&sdev->evict_sem);
+		ret = svmgpu_device_evict_exclusive(sdev);
 		if (ret)
 			return ret;
 		ret = svmgpu_bo_create(sdev, args->size, args->placements,
@@ -491,8 +490,7 @@ int svmgpu_gem_migrate_ioctl(struct drm_device *drm, void *data,
 
 	/* Pinned BOs stay in VRAM: that is their point, not a bad argument. */
 	if (bo->pinned) {
-		ret = args->placement == DRM_SVMGPU_GEM_PLACEMENT_VRAM ? 0 :
-									-EBUSY;
+		ret = args->placement == DRM_SVMGPU_GEM_PLACEMENT_VRAM ? 0 : -EBUSY;
 		goto out_put;
 	}
 	if (SVMGPU_IOCTL_DBG(drm, !(bo->placements & args->placement))) {
@@ -515,9 +513,7 @@ int svmgpu_gem_migrate_ioctl(struct drm_device *drm, void *data,
 	mem_type = svmgpu_placement_to_mem_type(args->placement);
 	ret = svmgpu_bo_migrate(bo, mem_type);
 	if (ret == -ENOMEM && mem_type == TTM_PL_VRAM) {
-		/* Retry with no submission holding BO locks (DOC: EXEC). */
-		svmgpu_stats_add(&sdev->stats, SVMGPU_STAT_EXCLUSIVE_RETRIES, 1);
-		ret = down_write_killable(&sdev->evict_sem);
+		ret = svmgpu_device_evict_exclusive(sdev);
 		if (ret)
 			goto out_put;
 		ret = svmgpu_bo_migrate(bo, mem_type);

@@ -47,6 +47,23 @@ static void svmgpu_device_fini_misc(struct drm_device *drm, void *arg)
 }
 
 /**
+ * svmgpu_device_evict_exclusive() - Take evict_sem for a retry alone.
+ * @sdev: The device.
+ *
+ * For an EXEC, GEM_CREATE or GEM_MIGRATE that ran out of VRAM because
+ * other submissions held the BOs that could be evicted (DOC: EXEC). The
+ * caller holds no reservation, and releases @sdev->evict_sem with
+ * up_write(). Counted in bo_stats.
+ *
+ * Return: 0, or -EINTR if a fatal signal came while waiting.
+ */
+int svmgpu_device_evict_exclusive(struct svmgpu_device *sdev)
+{
+	svmgpu_stats_add(&sdev->stats, SVMGPU_STAT_EXCLUSIVE_RETRIES, 1);
+	return down_write_killable(&sdev->evict_sem);
+}
+
+/**
  * svmgpu_device_create() - Create the DRM device of one emulated GPU.
  * @pdev: The GPU's platform device.
  * @driver: The DRM driver.

@@ -103,6 +103,8 @@ static inline struct svmgpu_device *to_svmgpu_device(struct drm_device *drm)
 	return container_of(drm, struct svmgpu_device, drm);
 }
 
+int svmgpu_device_evict_exclusive(struct svmgpu_device *sdev);
+
 struct svmgpu_device *
 svmgpu_device_create(struct platform_device *pdev,
 		     const struct drm_driver *driver,

@@ -113,9 +113,7 @@ static int svmgpu_job_push(struct svmgpu_job *job, struct svmgpu_syncs *syncs)
 		 * submissions. Try once more with none in flight.
 		 */
 		up_read(evict_sem);
-		svmgpu_stats_add(&job->vm->sdev->stats,
-				 SVMGPU_STAT_EXCLUSIVE_RETRIES, 1);
-		ret = down_write_killable(evict_sem);
+		ret = svmgpu_device_evict_exclusive(job->vm->sdev);
 		if (ret)
 			return ret;
 		exclusive = true;
