@@ -1182,3 +1182,38 @@ int svmgpu_trace_count(const char *event, const char *const *tokens)
 
 	return n > INT32_MAX ? INT32_MAX : (int)n;
 }
+
+/**
+ * svmgpu_expect_kmsg() - Announce a kernel log line the test provokes.
+ * @pattern: Python regular expression the line will match (searched in
+ *	it), on one line.
+ *
+ * Writes "svmgpu-test: expect-kmsg @pattern" to /dev/kmsg, at notice level.
+ * The VM harness (scripts/results.py) then lets svmgpu's error and warning
+ * lines that match @pattern pass until the subtest ends; an unannounced one
+ * fails the subtest. Announce just before the ioctl that provokes the line,
+ * and only lines the test means to provoke. Splats (WARNING, BUG, lockdep,
+ * KASAN) cannot be announced. Each call opens /dev/kmsg anew, so that the
+ * kernel's per-open rate limit of kmsg writes never drops one.
+ */
+void svmgpu_expect_kmsg(const char *pattern)
+{
+	char line[512];
+	int fd, len;
+	ssize_t n;
+
+	igt_assert_f(!strchr(pattern, '\n'), "pattern on two lines: %s\n",
+		     pattern);
+	len = snprintf(line, sizeof(line), "<5>svmgpu-test: expect-kmsg %s\n",
+		       pattern);
+	igt_assert_f(len > 0 && (size_t)len < sizeof(line),
+		     "pattern too long: %s\n", pattern);
+
+	fd = open("/dev/kmsg", O_WRONLY | O_CLOEXEC);
+	igt_assert_f(fd >= 0, "cannot open /dev/kmsg to announce \"%s\": %s\n",
+		     pattern, strerror(errno));
+	n = write(fd, line, len);
+	close(fd);
+	igt_assert_f(n == len, "cannot announce \"%s\" in /dev/kmsg: %s\n",
+		     pattern, n < 0 ? strerror(errno) : "short write");
+}

@@ -6,7 +6,8 @@
 /*
  * svmgpu_debug.h - readers for what svmgpu shows outside its uAPI: the
  * debugfs page-table dump, BO statistics and VRAM usage, devcoredump
- * entries, fdinfo memory stats, and svmgpu's trace events in tracefs.
+ * entries, fdinfo memory stats, and svmgpu's trace events in tracefs; and
+ * the announcement of kernel log lines a test provokes.
  *
  * These interfaces are optional (debugfs may not be mounted, devcoredump
  * may be configured out, an older driver may not have them): every reader
@@ -124,5 +125,17 @@ int svmgpu_trace_clear(void);
 int svmgpu_trace_count(const char *event, const char *const *tokens);
 unsigned int svmgpu_trace_parse_count(FILE *f, const char *event,
 				      const char *const *tokens);
+
+/* --- kernel log ----------------------------------------------------------- */
+
+/*
+ * Announces that the test is about to provoke a kernel log line matching
+ * @pattern, a Python regular expression (see scripts/results.py), so that
+ * the VM harness does not fail the test on an svmgpu error or warning line
+ * it expects. The announcement holds until the subtest (or dynamic subtest)
+ * ends. It cannot excuse a splat: WARNING, BUG, lockdep or KASAN reports
+ * always fail.
+ */
+void svmgpu_expect_kmsg(const char *pattern);
 
 #endif /* SVMGPU_DEBUG_H */
