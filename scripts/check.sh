@@ -14,7 +14,7 @@
 # T='kunit*', T='static@*'. Results go to $BUILD_DIR/results.json and the
 # last line printed is "N passed, N failed, N skipped".
 set -uo pipefail
-. "$(dirname "$0")/lib.sh"
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 T=${T:-*}
 # Two GPUs, so that the multi-device tests run; svmgpu_basic's module-reload
@@ -70,31 +70,68 @@ host_checks() {
 	record harness@results-selftest "$REPO/tests/harness/selftest.sh"
 }
 
+# igt_job BIN PATH: the VM job of one IGT program, with the subtests that T
+# selects. A program that cannot list its subtests, or lists none, fails
+# igt@BIN@list-subtests: its tests would otherwise silently not run.
+igt_job() {
+	local bin=$1 path=$2 all subtests log rc=0
+
+	job_wanted "igt@$bin@" || return 0
+	log=$CHECK_DIR/logs/igt_${bin}_list-subtests.log
+	all=$("$path" --list-subtests 2>"$log") || rc=$?
+	if ((rc != 0)) || [[ -z $all ]]; then
+		echo "$path --list-subtests: exit code $rc, ${#all} bytes" >>"$log"
+		printf '%s\t%s\t%s\n' "igt@$bin@list-subtests" fail "$log" \
+			>>"$HOST_RESULTS"
+		return 0
+	fi
+	subtests=$(echo "$all" | while read -r s; do
+		# shellcheck disable=SC2053
+		[[ igt@$bin@$s == $T ]] && echo "$s"
+	done)
+	[[ -n $subtests ]] || return 0
+	echo "$subtests" >"$RUN_DIR/igt:$bin.subtests"
+	if [[ $T == "*" ]]; then
+		add_job "igt:$bin 900 $path"
+	else
+		add_job "igt:$bin 900 $path --run-subtest" \
+			"$(echo "$subtests" | paste -sd,)"
+	fi
+}
+
+# kunit_suites DIR: the name of every KUnit suite defined under DIR.
+kunit_suites() {
+	sed -n '/struct kunit_suite .* = {/,/^};/s/^[[:space:]]*\.name = "\([^"]*\)".*/\1/p' \
+		"$1"/*.c | sort -u
+}
+
+# The KUnit job, with the suites it must report (every suite in the source).
+kunit_job() {
+	local suites log=$CHECK_DIR/logs/kunit_suites.log
+
+	suites=$(kunit_suites "$REPO/drivers/gpu/drm/svmgpu/tests")
+	if [[ -z $suites ]]; then
+		echo "no KUnit suite found in drivers/gpu/drm/svmgpu/tests" >"$log"
+		printf '%s\t%s\t%s\n' kunit@suites fail "$log" >>"$HOST_RESULTS"
+		return 0
+	fi
+	echo "$suites" >"$RUN_DIR/kunit:svmgpu.suites"
+	add_job "kunit:svmgpu 300 $REPO/scripts/guest-kunit.sh svmgpu_kunit" \
+		"$(echo "$suites" | paste -sd' ')"
+}
+
 vm_jobs() {
-	local bin subtests
+	local bin
 
 	for bin in $(make -s -C "$REPO/igt-tests" list); do
-		subtests=$("$BUILD_DIR/igt/$bin" --list-subtests 2>/dev/null |
-			while read -r s; do
-				# shellcheck disable=SC2053
-				[[ igt@$bin@$s == $T ]] && echo "$s"
-			done)
-		[[ -n $subtests ]] || continue
-		echo "$subtests" >"$RUN_DIR/igt:$bin.subtests"
-		if [[ $T == "*" ]]; then
-			add_job "igt:$bin 900 $BUILD_DIR/igt/$bin"
-		else
-			add_job "igt:$bin 900 $BUILD_DIR/igt/$bin --run-subtest" \
-				"$(echo "$subtests" | paste -sd,)"
-		fi
+		igt_job "$bin" "$BUILD_DIR/igt/$bin"
 	done
 	if job_wanted demo@; then
 		add_job "demo:svmgpu_info 120 $BUILD_DIR/libsvmgpu/svmgpu_info"
 		add_job "demo:svmgpu_fill_copy 300 $BUILD_DIR/libsvmgpu/svmgpu_fill_copy"
 		add_job "demo:svmgpu_bo_move 300 $BUILD_DIR/libsvmgpu/svmgpu_bo_move"
 	fi
-	job_wanted kunit@ &&
-		add_job "kunit:svmgpu 300 $REPO/scripts/guest-kunit.sh svmgpu_kunit svmgpu_"
+	job_wanted kunit@ && kunit_job
 	if job_wanted peer@; then
 		add_job "peer:hmm-tests 900 $REPO/scripts/guest-peer.sh always $KOBJ/hmm-tests"
 		add_job "peer:hmm-tests-thp-madvise 900 $REPO/scripts/guest-peer.sh madvise $KOBJ/hmm-tests"
@@ -128,4 +165,7 @@ main() {
 		--out "$BUILD_DIR/results.json"
 }
 
-main "$@"
+# tests/harness/selftest.sh sources this file for its functions.
+if [[ ${BASH_SOURCE[0]} == "$0" ]]; then
+	main "$@"
+fi

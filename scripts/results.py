@@ -160,6 +160,39 @@ def parse_tap(res, prefix, log):
     if plan is not None and count < plan:
         res.add("%s@incomplete" % prefix, "fail",
                 "%d of %d tests reported\n%s" % (count, plan, log))
+    return count, plan
+
+
+def check_peer(res, name, log, rc):
+    """The peer's TAP, and the peer job itself: it must get as far as TAP.
+
+    guest-peer.sh prints "svmgpu-peer: error: ..." for what goes wrong
+    around the tests (loading test_hmm, THP mode, unloading); the kselftest
+    harness exits 0 (pass), 1 (a test failed) or 4 (all skipped).
+    """
+    prefix = "peer@" + name
+    count, plan = parse_tap(res, prefix, log)
+    problems = re.findall(r"^svmgpu-peer: error: .*$", log, re.M)
+    if plan is None or count == 0:
+        problems.append("no TAP results: the peer failed before its tests "
+                        "ran")
+    if rc is not None and rc not in (0, 1, 4):
+        problems.append("exit code %d" % rc)
+    if problems:
+        res.add(prefix + "@run", "fail", "\n".join(problems) + "\n" + log)
+    else:
+        res.add(prefix + "@run", "pass")
+
+
+def check_kunit_suites(res, job, log, run_dir):
+    """Every suite listed in JOB.suites (the source's suites) must report."""
+    expected = (read(os.path.join(run_dir, job + ".suites")) or "").split()
+    seen = set(re.findall(r"^\s*# Subtest: (\S+)", log, re.M))
+    for suite in expected:
+        if suite not in seen:
+            res.add("kunit@%s@missing" % suite, "fail",
+                    "suite %s is defined in the source but did not report\n%s"
+                    % (suite, log))
 
 
 def scan_kernel_log(res, run_dir, jobs):
@@ -210,23 +243,25 @@ def collect_vm(res, run_dir):
         kind, _, name = job.partition(":")
         log = read(os.path.join(run_dir, "out", job + ".log")) or ""
         rc = read(os.path.join(run_dir, "out", job + ".rc"))
+        rc = int(rc) if rc is not None and rc.strip().lstrip("-").isdigit() \
+            else None
         if kind == "igt":
             parse_igt(res, job, name, log, run_dir)
             # IGT exits 0, 77 (all skipped) or 98 (a failure); anything
             # else means the program itself broke.
-            if rc is not None and int(rc) not in (0, 77, 98):
+            if rc is not None and rc not in (0, 77, 98):
                 res.add("igt@%s@exit" % name, "fail",
-                        "exit code %s\n%s" % (rc.strip(), log))
+                        "exit code %d\n%s" % (rc, log))
         elif kind == "kunit":
             parse_ktap(res, "kunit", log)
-            if rc is None or int(rc) != 0:
+            if rc is None or rc != 0:
                 res.add("kunit@%s@load" % name, "fail", log)
+            check_kunit_suites(res, job, log, run_dir)
         elif kind == "peer":
-            parse_tap(res, "peer@" + name, log)
+            check_peer(res, name, log, rc)
         else:
             res.add("%s@%s" % (kind, name),
-                    "pass" if rc is not None and int(rc) == 0 else "fail",
-                    log)
+                    "pass" if rc == 0 else "fail", log)
         if rc is None:
             why = "timed out (guest killed)" if timed_out else \
                 "never finished: the guest crashed or hung"
@@ -234,7 +269,8 @@ def collect_vm(res, run_dir):
 
     unload_rc = read(os.path.join(run_dir, "out", "module-unload.rc"))
     res.add("harness@module-unload",
-            "pass" if unload_rc is not None and int(unload_rc) == 0 else "fail",
+            "pass" if unload_rc is not None and unload_rc.strip() == "0"
+            else "fail",
             read(os.path.join(run_dir, "out", "module-unload.log")) or "")
 
     leaks = read(os.path.join(run_dir, "kmemleak.txt")) or ""

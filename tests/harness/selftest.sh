@@ -11,6 +11,12 @@ n=0 bad=0
 
 ok() { n=$((n + 1)); echo "ok $n - $1"; }
 not_ok() { n=$((n + 1)); bad=$((bad + 1)); echo "not ok $n - $1"; }
+# check WHAT COMMAND...: ok if COMMAND succeeds.
+check() {
+	local what=$1
+	shift
+	if "$@"; then ok "$what"; else not_ok "$what"; fi
+}
 
 # new_run NAME: a clean run with one IGT job of two subtests.
 new_run() {
@@ -43,8 +49,8 @@ d=$(new_run clean)
 expect "$d" igt@prog@a pass "clean run: subtest passes"
 expect "$d" igt@prog@b skip "clean run: skip is a skip"
 expect "$d" dmesg@igt:prog pass "clean run: dmesg clean"
-grep -q "^2 passed\|^[0-9]* passed, 0 failed" "$d/summary" &&
-	ok "clean run: summary has no failure" || not_ok "clean run summary"
+check "clean run: summary has no failure" \
+	grep -q "^[0-9]* passed, 0 failed" "$d/summary"
 
 d=$(new_run dynamic)
 printf '%s\n' 'Starting subtest: a' 'Dynamic subtest x: FAIL (0.1s)' \
@@ -82,6 +88,70 @@ d=$(new_run leak)
 printf 'unreferenced object 0xffff (size 64):\n  backtrace:\n    svmgpu_probe+0x1\n' \
 	>"$d/kmemleak.txt"
 expect "$d" harness@kmemleak fail "a kmemleak report in svmgpu fails"
+
+
+# --- exit codes and expected sets ------------------------------------------------
+
+d=$(new_run peer-no-tap)
+echo "peer:hmm 60 /bin/peer" >"$d/jobs"
+echo "svmgpu-peer: error: modprobe test_hmm failed" >"$d/out/peer:hmm.log"
+echo 2 >"$d/out/peer:hmm.rc"
+expect "$d" peer@hmm@run fail "a peer job that fails before its TAP fails"
+printf 'TAP version 13\n1..2\nok 1 hmm.a\nnot ok 2 hmm.b\n' >"$d/out/peer:hmm.log"
+echo 1 >"$d/out/peer:hmm.rc"
+expect "$d" peer@hmm@run pass "a peer job whose tests ran passes its run key"
+expect "$d" peer@hmm@hmm.b fail "... and its failing test fails"
+echo 139 >"$d/out/peer:hmm.rc"
+expect "$d" peer@hmm@run fail "a peer that crashed fails"
+
+d=$(new_run kunit-missing)
+echo "kunit:svmgpu 60 /bin/kunit" >"$d/jobs"
+printf 'svmgpu_cmd\nsvmgpu_pt\n' >"$d/kunit:svmgpu.suites"
+printf '%s\n' 'KTAP version 1' '1..1' '    KTAP version 1' \
+	'    # Subtest: svmgpu_cmd' '    1..1' '    ok 1 cmd_nop' \
+	'ok 1 svmgpu_cmd' >"$d/out/kunit:svmgpu.log"
+echo 0 >"$d/out/kunit:svmgpu.rc"
+expect "$d" kunit@svmgpu_cmd@cmd_nop pass "a KUnit case passes"
+expect "$d" kunit@svmgpu_pt@missing fail "a KUnit suite that did not report fails"
+
+# scripts/check.sh's functions, on stand-in programs.
+T_DIR=$T/check-sh
+mkdir -p "$T_DIR"
+printf '#!/bin/sh\necho "cannot load" >&2\nexit 1\n' >"$T_DIR/broken"
+printf '#!/bin/sh\necho one\necho two\n' >"$T_DIR/good"
+printf '#!/bin/sh\nexit 0\n' >"$T_DIR/empty"
+chmod +x "$T_DIR/broken" "$T_DIR/good" "$T_DIR/empty"
+# shellcheck disable=SC2016
+T='*' bash -c '
+	. "$1/scripts/check.sh"
+	CHECK_DIR=$2/check RUN_DIR=$2/run
+	HOST_RESULTS=$CHECK_DIR/host-results.tsv
+	mkdir -p "$CHECK_DIR/logs" "$RUN_DIR"
+	: >"$HOST_RESULTS"
+	: >"$RUN_DIR/jobs"
+	igt_job broken "$2/broken"
+	igt_job good "$2/good"
+	igt_job empty "$2/empty"
+	kunit_suites "$1/drivers/gpu/drm/svmgpu/tests" >"$2/suites"
+' _ "$REPO" "$T_DIR"
+hr=$T_DIR/check/host-results.tsv
+check "a binary that cannot list its subtests fails" \
+	grep -q "^igt@broken@list-subtests	fail	" "$hr"
+check "a binary that lists no subtest fails" \
+	grep -q "^igt@empty@list-subtests	fail	" "$hr"
+check "a binary that lists its subtests is a job" \
+	grep -q "^igt:good 900 $T_DIR/good$" "$T_DIR/run/jobs"
+check "... with the subtests it listed" \
+	diff <(printf 'one\ntwo\n') "$T_DIR/run/igt:good.subtests"
+python3 "$REPO/scripts/results.py" --host "$hr" --out "$T_DIR/r.json" \
+	>"$T_DIR/summary" 2>&1
+check "... and the collector reports it" \
+	grep -q "^FAIL igt@broken@list-subtests" "$T_DIR/summary"
+check "every KUnit suite in the source is expected" \
+	diff <(grep -ho '^static struct kunit_suite [a-z_]* = {' \
+		"$REPO"/drivers/gpu/drm/svmgpu/tests/*.c | wc -l) \
+	<(wc -l <"$T_DIR/suites")
+check "... by name" grep -qx svmgpu_hw_config "$T_DIR/suites"
 
 d=$(new_run xfail)
 echo "igt@prog@b should not be allowed" >"$T/xfail-bad"
