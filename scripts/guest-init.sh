@@ -12,7 +12,8 @@
 #                    SVMGPU_MODROOT, SVMGPU_MODPARAMS
 #   /mnt/jobs        one job a line: NAME TIMEOUT COMMAND...
 #   /mnt/out/NAME.log, NAME.rc    each job's output and exit code
-#   /mnt/dmesg.txt   the kernel log at the end
+#   /mnt/dmesg.txt, /mnt/kmsg.txt the kernel log at the end, as "dmesg"
+#                    prints it and with levels ("dmesg -r")
 #   /mnt/done        written last: the run completed
 #
 # Every job is bracketed in the kernel log by "svmgpu-harness: begin NAME"
@@ -149,5 +150,6 @@ fi
 kmsg "end module-unload"
 
 dmesg >/mnt/dmesg.txt
-echo done >/mnt/done
+dmesg -r >/mnt/kmsg.txt
+echo "done" >/mnt/done
 poweroff_now

@@ -17,7 +17,10 @@ name ("igt:", "kunit:", "peer:" or "demo:"):
   demo@NAME                 from the exit code
 
 and one dmesg@JOB key, which fails if the kernel logged a warning, BUG,
-oops, lockdep report, KASAN report, hung task or stall while that job ran.
+oops, lockdep report, KASAN report, hung task or stall while that job ran,
+or an error or warning of svmgpu's (drm_err, drm_warn, DRM_ERROR, and
+drm_sched's and TTM's on svmgpu's behalf) that the test had not announced
+with a kmsg line "svmgpu-test: expect-kmsg REGEX" (see scan_kernel_log()).
 A job that timed out, crashed the guest or never ran fails every result it
 was expected to produce.
 
@@ -43,8 +46,36 @@ DMESG_BAD = re.compile(
     r"refcount_t:|list_add corruption|list_del corruption|"
     r"unreferenced object|Unable to handle kernel")
 
+# A line of the kernel log, with its level when the log was saved with
+# "dmesg -r" ("<4>[   12.345678] ..."; the level is the number modulo 8).
+KMSG_LEVEL = re.compile(r"^<(\d+)>")
+KERN_WARNING = 4
+
+# Error and warning lines that concern svmgpu: its own (drm_err and
+# drm_warn print "svmgpu svmgpu.0: [drm] ..."; DRM_ERROR prints
+# "[drm:function [svmgpu]] *ERROR* ..."), and those of the DRM core,
+# drm_sched and TTM, which in the test VM only svmgpu uses ("[drm:
+# drm_sched_entity_push_job [gpu_sched]] *ERROR* Trying to push to a killed
+# entity"). With levels, any such line at warning level or above counts;
+# without (the serial log of a guest that died), the "*ERROR*" ones do.
+SVMGPU_SOURCE = re.compile(
+    r"svmgpu|\[drm[:\]]|drm_sched|gpu_sched|\[TTM\]|\bttm_")
+SVMGPU_ERROR_TEXT = re.compile(r"\*ERROR\*")
+# Warning-level lines that name svmgpu without being its errors.
+SVMGPU_BENIGN = re.compile(
+    r"svmgpu_kunit: loading test module taints kernel")
+# Lines the harness and the tests write to /dev/kmsg themselves.
+HARNESS_LINE = re.compile(r"svmgpu-harness: |svmgpu-test: |\[IGT\] ")
+# A test's announcement that it is about to provoke a line matching REGEX
+# (a Python regular expression, searched in the line). It holds until the
+# job ends, the next (dynamic) subtest starts, or the IGT program exits.
+EXPECT_KMSG = re.compile(r"svmgpu-test: expect-kmsg (.*?)\s*$")
+
 HARNESS_MARK = re.compile(r"svmgpu-harness: (begin|end) (\S+)")
-IGT_SUBTEST_START = re.compile(r"\[IGT\] (\S+): (?:starting|executing) subtest (\S+)")
+IGT_SUBTEST_START = re.compile(r"\[IGT\] (\S+): starting subtest (\S+)")
+IGT_DYNAMIC_START = re.compile(
+    r"\[IGT\] (\S+): starting dynamic subtest (\S+)")
+IGT_EXIT = re.compile(r"\[IGT\] (\S+): exiting")
 IGT_RESULT = re.compile(
     r"^(Dynamic )?[Ss]ubtest (\S+): (SUCCESS|FAIL|SKIP|CRASH|TIMEOUT)")
 IGT_START = re.compile(r"^Starting subtest: (\S+)")
@@ -195,31 +226,91 @@ def check_kunit_suites(res, job, log, run_dir):
                     % (suite, log))
 
 
+def split_level(raw):
+    """Return (level or None, line) for one line of the kernel log."""
+    m = KMSG_LEVEL.match(raw)
+    if not m:
+        return None, raw
+    return int(m.group(1)) & 7, raw[m.end():]
+
+
+def svmgpu_error(level, line):
+    """Whether a kernel log line is an error or warning of svmgpu's."""
+    if HARNESS_LINE.search(line) or not SVMGPU_SOURCE.search(line):
+        return False
+    if SVMGPU_BENIGN.search(line):
+        return False
+    if level is None:
+        return bool(SVMGPU_ERROR_TEXT.search(line))
+    return level <= KERN_WARNING
+
+
 def scan_kernel_log(res, run_dir, jobs):
-    """Attribute every bad kernel line to the job (and subtest) running."""
-    text = read(os.path.join(run_dir, "dmesg.txt"))
+    """Attribute every bad kernel line to the job (and subtest) running.
+
+    Bad lines are splats (DMESG_BAD), which nothing can excuse, and
+    svmgpu's error and warning lines (svmgpu_error()), which a test may
+    announce beforehand with "svmgpu-test: expect-kmsg REGEX".
+    """
+    text = read(os.path.join(run_dir, "kmsg.txt"))
     source = "dmesg"
+    if text is None:
+        text = read(os.path.join(run_dir, "dmesg.txt"))
     if text is None:
         text = read(os.path.join(run_dir, "serial.log")) or ""
         source = "serial log"
     current = "boot"
     subtest = {}
+    expected = []
     bad = {}
-    for line in text.splitlines():
+    announced = {}
+
+    def charge(line, why=""):
+        bad.setdefault(current, []).append(why + line)
+        if current in subtest:
+            binary, name, dyn = subtest[current]
+            res.fail("igt@%s@%s" % (binary, name), "dmesg: " + why + line)
+            if dyn:
+                res.fail("igt@%s@%s@%s" % (binary, name, dyn),
+                         "dmesg: " + why + line)
+
+    for raw in text.splitlines():
+        level, line = split_level(raw)
+        line = line.strip()
         m = HARNESS_MARK.search(line)
         if m:
             current = m.group(2) if m.group(1) == "begin" else "between-jobs"
+            expected = []
             continue
         m = IGT_SUBTEST_START.search(line)
         if m:
-            subtest[current] = (m.group(1), m.group(2))
+            subtest[current] = (m.group(1), m.group(2), None)
+            expected = []
+            continue
+        m = IGT_DYNAMIC_START.search(line)
+        if m:
+            if current in subtest:
+                binary, name, _ = subtest[current]
+                subtest[current] = (binary, name, m.group(2))
+            expected = []
+            continue
+        if IGT_EXIT.search(line):
+            expected = []
+            continue
+        m = EXPECT_KMSG.search(line)
+        if m:
+            try:
+                expected.append(re.compile(m.group(1)))
+            except re.error as e:
+                charge(line, "invalid expect-kmsg pattern (%s): " % e)
             continue
         if DMESG_BAD.search(line):
-            bad.setdefault(current, []).append(line.strip())
-            if current in subtest:
-                binary, name = subtest[current]
-                res.fail("igt@%s@%s" % (binary, name),
-                         "dmesg: " + line.strip())
+            charge(line)
+        elif svmgpu_error(level, line):
+            if any(p.search(line) for p in expected):
+                announced.setdefault(current, []).append(line)
+            else:
+                charge(line, "unannounced svmgpu error: ")
 
     for job in ["boot"] + jobs + ["module-unload", "between-jobs"]:
         key = "dmesg@" + job
@@ -227,7 +318,8 @@ def scan_kernel_log(res, run_dir, jobs):
             res.add(key, "fail", "%s while %s ran:\n%s" % (
                 source, job, "\n".join(bad[job][:40])))
         elif job in jobs or job == "module-unload":
-            res.add(key, "pass")
+            res.add(key, "pass", "".join(
+                "announced: %s\n" % l for l in announced.get(job, [])[:40]))
 
 
 def collect_vm(res, run_dir):

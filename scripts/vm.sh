@@ -68,7 +68,7 @@ pick_accel() {
 
 cmdline() {
 	local init=$1
-	echo "console=ttyS0 panic=-1 loglevel=7 hugepages=32" \
+	echo "console=ttyS0 panic=-1 loglevel=7 log_buf_len=8M hugepages=32" \
 		"root=hostroot rootfstype=9p ro" \
 		"rootflags=trans=virtio,version=9p2000.L,msize=512000,cache=loose" \
 		"init=$init"
@@ -106,7 +106,7 @@ cmd_run() {
 
 	[[ -f $run_dir/jobs ]] || die "$run_dir/jobs is missing"
 	rm -rf "$run_dir/out" "$run_dir/done" "$run_dir/timeout" \
-		"$run_dir/dmesg.txt" "$run_dir/kmemleak.txt" "$run_dir/load-failed"
+		"$run_dir"/*.txt "$run_dir/load-failed"
 	write_env "$run_dir" test
 
 	limit=$(awk '!/^#/ && NF >= 3 { s += $2 } END { print s + 0 }' \

@@ -84,6 +84,49 @@ expect "$d" harness@job@igt:prog fail "a hung job is reported"
 expect "$d" harness@guest-completed fail "a killed guest is reported"
 expect "$d" dmesg@igt:prog fail "the serial log is scanned when dmesg is lost"
 
+# --- svmgpu's error and warning lines ---------------------------------------
+
+d=$(new_run drm-err)
+sed -i '2a [ 1.15] [drm:drm_sched_entity_push_job [gpu_sched]] *ERROR* Trying to push to a killed entity' \
+	"$d/dmesg.txt"
+expect "$d" dmesg@igt:prog fail "an svmgpu *ERROR* line fails the job"
+expect "$d" igt@prog@a fail "an svmgpu *ERROR* line fails the subtest"
+
+# kmsg.txt is "dmesg -r": levels, so drm_warn lines count too.
+d=$(new_run drm-warn)
+printf '%s\n' "<12>[ 1.0] svmgpu-harness: begin igt:prog" \
+	"<14>[ 1.1] [IGT] prog: starting subtest a" \
+	"<6>[ 1.12] svmgpu svmgpu.0: [drm] 256 MiB VRAM, 2 engines" \
+	"<4>[ 1.13] svmgpu_kunit: loading test module taints kernel." \
+	"<4>[ 1.15] svmgpu svmgpu.0: [drm] page-table pool exhausted" \
+	"<12>[ 1.2] svmgpu-harness: end igt:prog rc=0" >"$d/kmsg.txt"
+expect "$d" dmesg@igt:prog fail "a drm_warn line (level 4) fails the job"
+expect "$d" igt@prog@a fail "a drm_warn line fails the subtest"
+sed -i '/page-table pool/d' "$d/kmsg.txt"
+expect "$d" dmesg@igt:prog pass "svmgpu's info lines and the KUnit taint note pass"
+
+d=$(new_run announced)
+printf '%s\n' "<12>[ 1.0] svmgpu-harness: begin igt:prog" \
+	"<14>[ 1.1] [IGT] prog: starting subtest a" \
+	"<13>[ 1.11] svmgpu-test: expect-kmsg kernel job failed: -(5|28)" \
+	"<3>[ 1.12] svmgpu svmgpu.0: [drm] *ERROR* kernel job failed: -28" \
+	"<14>[ 1.2] [IGT] prog: starting subtest b" \
+	"<12>[ 1.3] svmgpu-harness: end igt:prog rc=0" >"$d/kmsg.txt"
+expect "$d" dmesg@igt:prog pass "an announced svmgpu error line passes"
+expect "$d" igt@prog@a pass "an announced line does not fail its subtest"
+sed -i '5a <3>[ 1.25] svmgpu svmgpu.0: [drm] *ERROR* kernel job failed: -28' \
+	"$d/kmsg.txt"
+expect "$d" igt@prog@b fail "an announcement ends with its subtest"
+sed -i '3a <4>[ 1.115] WARNING: CPU: 0 PID: 1 at drivers/gpu/drm/svmgpu/svmgpu_sched.c:92' \
+	"$d/kmsg.txt"
+expect "$d" igt@prog@a fail "an announcement cannot excuse a WARNING"
+
+d=$(new_run announced-elsewhere)
+sed -i '2a [ 1.12] svmgpu-test: expect-kmsg no such line' "$d/dmesg.txt"
+sed -i '3a [ 1.13] svmgpu svmgpu.0: [drm] *ERROR* kernel job failed: -5' \
+	"$d/dmesg.txt"
+expect "$d" dmesg@igt:prog fail "an announcement of another line does not help"
+
 d=$(new_run leak)
 printf 'unreferenced object 0xffff (size 64):\n  backtrace:\n    svmgpu_probe+0x1\n' \
 	>"$d/kmemleak.txt"
