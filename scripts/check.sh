@@ -162,6 +162,7 @@ main() {
 	log "make check took $((SECONDS - start)) s"
 	python3 "$REPO/scripts/results.py" --host "$HOST_RESULTS" \
 		"${run_args[@]}" --xfail "$REPO/tests/expected-failures.txt" \
+		--known-leaks "$REPO/tests/known-leaks.txt" \
 		--out "$BUILD_DIR/results.json"
 }
 

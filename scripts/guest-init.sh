@@ -12,6 +12,10 @@
 #                    SVMGPU_MODROOT, SVMGPU_MODPARAMS
 #   /mnt/jobs        one job a line: NAME TIMEOUT COMMAND...
 #   /mnt/out/NAME.log, NAME.rc    each job's output and exit code
+#   /mnt/kallsyms-svmgpu.txt      svmgpu's symbols, saved before the unload
+#   /mnt/kmemleak-before-unload.txt, kmemleak-after-unload.txt
+#                    kmemleak's reports while svmgpu is loaded, then the
+#                    new ones after it is unloaded
 #   /mnt/dmesg.txt, /mnt/kmsg.txt the kernel log at the end, as "dmesg"
 #                    prints it and with levels ("dmesg -r")
 #   /mnt/done        written last: the run completed
@@ -101,6 +105,22 @@ run_job() {
 	echo "svmgpu-harness: $name exited $rc" >/dev/console
 }
 
+# kmemleak_read PHASE: scan, and save every report to
+# /mnt/kmemleak-PHASE.txt; a scan that cannot run is written there too, so
+# the host fails it. An object is reported once it is at least 5 s old and
+# its contents did not change between two scans, hence the two scans.
+kmemleak_read() {
+	local out=/mnt/kmemleak-$1.txt f=/sys/kernel/debug/kmemleak
+
+	[[ -e $f ]] || return 0
+	kmsg "kmemleak scan $1"
+	if ! { echo scan >"$f" && sleep 1 && echo scan >"$f" &&
+		cat "$f" >"$out"; } 2>"$out.err"; then
+		echo "svmgpu-harness: kmemleak failed: $(cat "$out.err")" >>"$out"
+	fi
+	rm -f "$out.err"
+}
+
 if [[ $SVMGPU_MODE == shell ]]; then
 	load_svmgpu
 	echo "svmgpu VM: svmgpu is loaded. 'exit' or Ctrl-D powers off." \
@@ -133,20 +153,21 @@ for dump in /sys/class/devcoredump/devcd*/data; do
 	echo 1 >"$dump"
 done
 lsmod >/mnt/out/module-unload.log 2>&1
+# Leaks while svmgpu is loaded, so that kmemleak names its frames; "clear"
+# then hides these from the scan after the unload. svmgpu's symbols are kept
+# to name the frames of what the unload leaks.
+grep '\[svmgpu\]$' /proc/kallsyms >/mnt/kallsyms-svmgpu.txt 2>/dev/null
+kmemleak_read before-unload
+[[ -e /sys/kernel/debug/kmemleak ]] && echo clear >/sys/kernel/debug/kmemleak
 # svmgpu must still be loaded (no job may have unloaded it), and unload.
 if rmmod svmgpu >>/mnt/out/module-unload.log 2>&1; then
 	echo 0 >/mnt/out/module-unload.rc
 else
 	echo 1 >/mnt/out/module-unload.rc
 fi
-if [[ -e /sys/kernel/debug/kmemleak ]]; then
-	# Two scans: kmemleak reports an object only once it has been seen
-	# unreferenced by consecutive scans.
-	echo scan >/sys/kernel/debug/kmemleak
-	sleep 1
-	echo scan >/sys/kernel/debug/kmemleak
-	cat /sys/kernel/debug/kmemleak >/mnt/kmemleak.txt 2>&1
-fi
+# What the unload leaves behind is reported once it is 5 s old.
+sleep 5
+kmemleak_read after-unload
 kmsg "end module-unload"
 
 dmesg >/mnt/dmesg.txt

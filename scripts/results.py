@@ -6,6 +6,7 @@ Inputs:
   --host FILE        host-side checks, one "KEY<TAB>pass|fail|skip<TAB>LOG" a line
   --run DIR          a VM run directory (see scripts/vm.sh, guest-init.sh)
   --xfail FILE       tests/expected-failures.txt
+  --known-leaks FILE tests/known-leaks.txt
   --out FILE         results.json to write
 
 Every VM job produces result keys according to its kind, the prefix of its
@@ -24,12 +25,18 @@ with a kmsg line "svmgpu-test: expect-kmsg REGEX" (see scan_kernel_log()).
 A job that timed out, crashed the guest or never ran fails every result it
 was expected to produce.
 
+Every kmemleak report fails harness@kmemleak@before-unload (scanned while
+svmgpu is still loaded) or harness@kmemleak@after-unload, unless the leak
+is a core-kernel leak listed in tests/known-leaks.txt; a leak with an
+svmgpu frame can never be listed.
+
 Expected failures apply to the peer's tests only ("peer@" keys); an entry for
 any other key is an error, so svmgpu's own failures can never be hidden.
 The last line printed is "N passed, N failed, N skipped".
 """
 
 import argparse
+import bisect
 import json
 import os
 import re
@@ -322,7 +329,86 @@ def scan_kernel_log(res, run_dir, jobs):
                 "announced: %s\n" % l for l in announced.get(job, [])[:40]))
 
 
-def collect_vm(res, run_dir):
+def load_kallsyms(path):
+    """Text symbols of a module, from a saved "grep [svmgpu] /proc/kallsyms"."""
+    syms = []
+    for line in (read(path) or "").splitlines():
+        parts = line.split()
+        if len(parts) >= 3 and parts[1] in ("t", "T"):
+            try:
+                addr = int(parts[0], 16)
+            except ValueError:
+                continue
+            if addr:
+                module = parts[3].strip("[]") if len(parts) > 3 else "?"
+                syms.append((addr, parts[2], module))
+    syms.sort()
+    return syms
+
+
+def symbolise(report, syms):
+    """Name the raw addresses kmemleak printed for an unloaded module."""
+    if not syms:
+        return report
+    addrs = [s[0] for s in syms]
+    out = []
+    for line in report.splitlines():
+        m = re.match(r"^(\s+)0x([0-9a-f]{16})\s*$", line)
+        if m:
+            addr = int(m.group(2), 16)
+            i = bisect.bisect_right(addrs, addr) - 1
+            if i >= 0 and addr - addrs[i] < 0x10000:
+                _, name, module = syms[i]
+                line = "%s%s+0x%x [%s] (0x%s, symbolised from kallsyms)" % (
+                    m.group(1), name, addr - addrs[i], module, m.group(2))
+        out.append(line)
+    return "\n".join(out)
+
+
+def load_known_leaks(path):
+    known = []
+    for line in (read(path) or "").splitlines():
+        line = line.strip()
+        if not line or line.startswith("#"):
+            continue
+        pattern, _, reason = line.partition(" ")
+        if not reason.strip():
+            sys.exit("%s: %s: a known leak needs a reason" % (path, pattern))
+        try:
+            known.append((re.compile(pattern), reason.strip()))
+        except re.error as e:
+            sys.exit("%s: %s: %s" % (path, pattern, e))
+    return known
+
+
+def check_kmemleak(res, key, text, syms, known):
+    """One result for one kmemleak read: every report fails unless known."""
+    if text is None:
+        res.add(key, "skip", "kmemleak is not available in this kernel")
+        return
+    failures = []
+    notes = []
+    for m in re.finditer(r"svmgpu-harness: kmemleak .*", text):
+        failures.append(m.group(0))
+    blocks = re.split(r"(?m)^(?=unreferenced object )", text)
+    leaks = [symbolise(b.rstrip(), syms) for b in blocks
+             if b.startswith("unreferenced object ")]
+    for leak in leaks:
+        _, _, trace = leak.partition("backtrace")
+        reason = None
+        # svmgpu's own leaks can never be excused.
+        if "svmgpu" not in trace:
+            reason = next((r for p, r in known if p.search(trace)), None)
+        if reason is None:
+            failures.append(leak)
+        else:
+            notes.append("known leak (%s):\n%s" % (reason, leak))
+    summary = "%d leak(s), %d known" % (len(leaks), len(notes))
+    res.add(key, "fail" if failures else "pass",
+            "\n".join([summary] + failures + notes))
+
+
+def collect_vm(res, run_dir, known_leaks=()):
     jobs = load_jobs(run_dir)
     timed_out = os.path.exists(os.path.join(run_dir, "timeout"))
     done = os.path.exists(os.path.join(run_dir, "done"))
@@ -365,11 +451,15 @@ def collect_vm(res, run_dir):
             else "fail",
             read(os.path.join(run_dir, "out", "module-unload.log")) or "")
 
-    leaks = read(os.path.join(run_dir, "kmemleak.txt")) or ""
-    ours = [blk for blk in leaks.split("unreferenced object")
-            if "svmgpu" in blk or "drm_" in blk]
-    res.add("harness@kmemleak", "fail" if ours else "pass",
-            "unreferenced object".join([""] + ours))
+    syms = load_kallsyms(os.path.join(run_dir, "kallsyms-svmgpu.txt"))
+    for phase in ("before-unload", "after-unload"):
+        text = read(os.path.join(run_dir, "kmemleak-%s.txt" % phase))
+        if text is None and not done:
+            res.add("harness@kmemleak@" + phase, "fail",
+                    "not scanned: the guest did not finish")
+            continue
+        check_kmemleak(res, "harness@kmemleak@" + phase, text, syms,
+                       known_leaks)
 
     res.add("harness@guest-completed", "pass" if done else "fail",
             "" if done else "guest %s; see %s" % (
@@ -397,6 +487,7 @@ def main():
     ap.add_argument("--host")
     ap.add_argument("--run")
     ap.add_argument("--xfail")
+    ap.add_argument("--known-leaks")
     ap.add_argument("--out", required=True)
     args = ap.parse_args()
 
@@ -407,7 +498,8 @@ def main():
             res.add(key, result,
                     (read(log) or "") if result == "fail" else "", log=log)
     if args.run:
-        collect_vm(res, args.run)
+        known = load_known_leaks(args.known_leaks) if args.known_leaks else []
+        collect_vm(res, args.run, known)
 
     xfail = load_xfail(args.xfail) if args.xfail else {}
     xfailed = []

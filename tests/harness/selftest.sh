@@ -127,11 +127,68 @@ sed -i '3a [ 1.13] svmgpu svmgpu.0: [drm] *ERROR* kernel job failed: -5' \
 	"$d/dmesg.txt"
 expect "$d" dmesg@igt:prog fail "an announcement of another line does not help"
 
-d=$(new_run leak)
-printf 'unreferenced object 0xffff (size 64):\n  backtrace:\n    svmgpu_probe+0x1\n' \
-	>"$d/kmemleak.txt"
-expect "$d" harness@kmemleak fail "a kmemleak report in svmgpu fails"
+# --- kmemleak -----------------------------------------------------------------
 
+leak() { # leak FRAME...: one kmemleak report with that backtrace
+	printf 'unreferenced object 0xffff888004d0c000 (size 64):\n'
+	printf '  comm "swapper/0", pid 1, jiffies 4294892296\n'
+	printf '  hex dump (first 32 bytes):\n    00 00 00 00\n'
+	printf '  backtrace (crc 5a4c5d1e):\n'
+	printf '    %s\n' "$@"
+}
+
+d=$(new_run leak)
+leak kmalloc_trace_noprof+0x1a/0x40 svmgpu_probe+0x1/0x80 \
+	>"$d/kmemleak-before-unload.txt"
+expect "$d" harness@kmemleak@before-unload fail "a kmemleak report in svmgpu fails"
+expect "$d" harness@kmemleak@after-unload skip "no kmemleak file: not available"
+
+d=$(new_run core-leak)
+: >"$d/kmemleak-before-unload.txt"
+leak __kmalloc_noprof+0x1a/0x40 p9_fcall_init+0x10/0x20 \
+	>"$d/kmemleak-after-unload.txt"
+expect "$d" harness@kmemleak@before-unload pass "an empty kmemleak report passes"
+expect "$d" harness@kmemleak@after-unload fail "a leak without svmgpu in it fails too"
+echo 'p9_fcall_init\+ 9p test reason' >"$T/known-ok"
+expect_leaks() { # expect_leaks DIR KEY RESULT WHAT KNOWN_LEAKS
+	python3 "$REPO/scripts/results.py" --run "$1" --known-leaks "$5" \
+		--out "$1/results.json" >"$1/summary" 2>&1
+	local got
+	got=$(python3 -c 'import json,sys; t=json.load(open(sys.argv[1]))["tests"]; print(t.get(sys.argv[2],{}).get("result","missing"))' \
+		"$1/results.json" "$2" 2>/dev/null)
+	if [[ $got == "$3" ]]; then ok "$4"; else not_ok "$4 ($2: $got)"; fi
+}
+expect_leaks "$d" harness@kmemleak@after-unload pass \
+	"a listed core-kernel leak passes" "$T/known-ok"
+leak __kmalloc_noprof+0x1a/0x40 p9_fcall_init+0x10/0x20 \
+	svmgpu_bo_create+0x10/0x20 >"$d/kmemleak-after-unload.txt"
+expect_leaks "$d" harness@kmemleak@after-unload fail \
+	"a listed pattern cannot excuse a leak with an svmgpu frame" "$T/known-ok"
+echo 'p9_fcall_init\+' >"$T/known-noreason"
+if python3 "$REPO/scripts/results.py" --run "$d" --known-leaks "$T/known-noreason" \
+	--out "$d/r.json" >/dev/null 2>&1; then
+	not_ok "a known leak without a reason is refused"
+else
+	ok "a known leak without a reason is refused"
+fi
+
+d=$(new_run unloaded-leak)
+: >"$d/kmemleak-before-unload.txt"
+leak __kmalloc_noprof+0x1a/0x40 0xffffffffc0201234 do_one_initcall+0x1/0x2 \
+	>"$d/kmemleak-after-unload.txt"
+printf '%s\n' 'ffffffffc0201000 t svmgpu_vm_create	[svmgpu]' \
+	'ffffffffc0201400 t svmgpu_vm_destroy	[svmgpu]' >"$d/kallsyms-svmgpu.txt"
+echo 'do_one_initcall\+ would hide it' >"$T/known-initcall"
+expect_leaks "$d" harness@kmemleak@after-unload fail \
+	"an unloaded module's frame is symbolised, and counts as svmgpu's" \
+	"$T/known-initcall"
+check "the symbolised frame is shown" \
+	grep -q 'svmgpu_vm_create+0x234 \[svmgpu\]' "$d/summary"
+
+d=$(new_run kmemleak-broken)
+echo "svmgpu-harness: kmemleak failed: write error: Device or resource busy" \
+	>"$d/kmemleak-before-unload.txt"
+expect "$d" harness@kmemleak@before-unload fail "a kmemleak scan that failed fails"
 
 # --- exit codes and expected sets ------------------------------------------------
 
