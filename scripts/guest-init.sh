@@ -9,9 +9,12 @@
 # carries the job in and the results out:
 #
 #   /mnt/job.env     variables: SVMGPU_MODE, SVMGPU_REPO, SVMGPU_BUILD,
-#                    SVMGPU_MODROOT, SVMGPU_MODPARAMS
+#                    SVMGPU_MODROOT, SVMGPU_MODPARAMS, SVMGPU_JOB_IDLE
 #   /mnt/jobs        one job a line: NAME TIMEOUT COMMAND...
 #   /mnt/out/NAME.log, NAME.rc    each job's output and exit code
+#   /mnt/out/NAME.idle            the job made no progress and was killed
+#   /mnt/progress    the kernel log's harness, IGT and KUnit lines, as they
+#                    come: the host's no-progress watchdog reads it
 #   /mnt/kallsyms-svmgpu.txt      svmgpu's symbols, saved before the unload
 #   /mnt/kmemleak-before-unload.txt, kmemleak-after-unload.txt
 #                    kmemleak's reports while svmgpu is loaded, then the
@@ -54,6 +57,7 @@ mount -t 9p -o trans=virtio,version=9p2000.L,msize=512000 svmgpuio /mnt ||
 # shellcheck source=/dev/null
 . /mnt/job.env
 mkdir -p /mnt/out
+JOB_IDLE=${SVMGPU_JOB_IDLE:-300}
 
 # Give the guest a writable DIR, a tmpfs over the host's, while keeping the
 # host paths the run needs (the clone, its build directory, the kernel
@@ -86,20 +90,57 @@ export PATH=$SVMGPU_REPO/scripts/guest-bin:$PATH
 echo 1 >/proc/sys/kernel/sysrq
 hostname svmgpu-vm 2>/dev/null || true
 
+# Progress, for the watchdogs: the harness's marks, IGT's subtest starts
+# and KUnit's results, as the kernel logs them. A hung job or kernel stops
+# them; a soft-lockup or hung-task report does not count.
+stdbuf -oL dmesg --follow 2>/dev/null |
+	grep --line-buffered -E 'svmgpu-harness: |svmgpu-test: |\[IGT\] |\] +(not )?ok [0-9]+ ' \
+	>>/mnt/progress &
+progress_pid=$!
+
 load_svmgpu() {
 	# shellcheck disable=SC2086
 	modprobe svmgpu $SVMGPU_MODPARAMS
 }
 
+# watch_job NAME PID: kill the job PID (a "timeout" process, leader of its
+# process group) once neither its output nor /mnt/progress has grown for
+# JOB_IDLE seconds. A job that cannot be killed is left to the host's
+# watchdog (scripts/vm.sh), which gives up on the whole guest.
+watch_job() {
+	local name=$1 pid=$2 sig old='' last=$SECONDS
+
+	while sleep 5; do
+		sig=$(stat -c %s "/mnt/out/$name.log" /mnt/progress 2>/dev/null)
+		if [[ $sig != "$old" ]]; then
+			old=$sig
+			last=$SECONDS
+		elif ((SECONDS - last >= JOB_IDLE)); then
+			echo "no progress for ${JOB_IDLE}s: killed" >"/mnt/out/$name.idle"
+			kmsg "no progress from $name for ${JOB_IDLE}s: killing it"
+			kill -TERM "$pid" 2>/dev/null
+			sleep 15
+			kill -KILL -- "-$pid" "$pid" 2>/dev/null
+			return
+		fi
+	done
+}
+
 # Run one job with a time limit, recording its output and exit code.
 run_job() {
-	local name=$1 limit=$2 rc
+	local name=$1 limit=$2 rc pid watch_pid
 	shift 2
 
 	echo "svmgpu-harness: running $name" >/dev/console
 	kmsg "begin $name"
-	timeout -k 10 "$limit" "$@" >"/mnt/out/$name.log" 2>&1 </dev/null
+	timeout -k 10 "$limit" "$@" >"/mnt/out/$name.log" 2>&1 </dev/null &
+	pid=$!
+	watch_job "$name" "$pid" &
+	watch_pid=$!
+	wait "$pid"
 	rc=$?
+	kill "$watch_pid" 2>/dev/null
+	wait "$watch_pid" 2>/dev/null
 	echo "$rc" >"/mnt/out/$name.rc"
 	kmsg "end $name rc=$rc"
 	echo "svmgpu-harness: $name exited $rc" >/dev/console
@@ -172,5 +213,6 @@ kmsg "end module-unload"
 
 dmesg >/mnt/dmesg.txt
 dmesg -r >/mnt/kmsg.txt
+kill "$progress_pid" 2>/dev/null
 echo "done" >/mnt/done
 poweroff_now

@@ -23,7 +23,8 @@ or an error or warning of svmgpu's (drm_err, drm_warn, DRM_ERROR, and
 drm_sched's and TTM's on svmgpu's behalf) that the test had not announced
 with a kmsg line "svmgpu-test: expect-kmsg REGEX" (see scan_kernel_log()).
 A job that timed out, crashed the guest or never ran fails every result it
-was expected to produce.
+was expected to produce; so does one that stopped making progress and was
+killed by the no-progress watchdog (scripts/vm.sh).
 
 Every kmemleak report fails harness@kmemleak@before-unload (scanned while
 svmgpu is still loaded) or harness@kmemleak@after-unload, unless the leak
@@ -252,6 +253,21 @@ def svmgpu_error(level, line):
     return level <= KERN_WARNING
 
 
+def running_job(run_dir, jobs):
+    """The job the guest was running when it stopped, or None."""
+    current = None
+    for line in (read(os.path.join(run_dir, "progress")) or "").splitlines():
+        m = HARNESS_MARK.search(line)
+        if m:
+            current = m.group(2) if m.group(1) == "begin" else None
+    if current is not None:
+        return current
+    for job in jobs:
+        if read(os.path.join(run_dir, "out", job + ".rc")) is None:
+            return job
+    return None
+
+
 def scan_kernel_log(res, run_dir, jobs):
     """Attribute every bad kernel line to the job (and subtest) running.
 
@@ -411,7 +427,9 @@ def check_kmemleak(res, key, text, syms, known):
 def collect_vm(res, run_dir, known_leaks=()):
     jobs = load_jobs(run_dir)
     timed_out = os.path.exists(os.path.join(run_dir, "timeout"))
+    watchdog = read(os.path.join(run_dir, "watchdog"))
     done = os.path.exists(os.path.join(run_dir, "done"))
+    running = None if done else running_job(run_dir, jobs)
 
     load_failed = read(os.path.join(run_dir, "load-failed"))
     res.add("harness@module-load", "fail" if load_failed else "pass",
@@ -440,9 +458,20 @@ def collect_vm(res, run_dir, known_leaks=()):
         else:
             res.add("%s@%s" % (kind, name),
                     "pass" if rc == 0 else "fail", log)
-        if rc is None:
-            why = "timed out (guest killed)" if timed_out else \
-                "never finished: the guest crashed or hung"
+        idle = read(os.path.join(run_dir, "out", job + ".idle"))
+        if idle is not None:
+            res.add("harness@job@" + job, "fail",
+                    "the guest killed the job: %s\n%s" % (idle.strip(), log))
+        elif rc is None:
+            if job == running and watchdog is not None:
+                why = ("no progress for %ss: the watchdog killed the guest "
+                       "while this job ran" % watchdog.strip())
+            elif job == running and timed_out:
+                why = "timed out (guest killed)"
+            elif running is not None and job != running:
+                why = "never ran: the guest stopped while %s ran" % running
+            else:
+                why = "never finished: the guest crashed or hung"
             res.add("harness@job@" + job, "fail", why + "\n" + log)
 
     unload_rc = read(os.path.join(run_dir, "out", "module-unload.rc"))
@@ -461,10 +490,19 @@ def collect_vm(res, run_dir, known_leaks=()):
         check_kmemleak(res, "harness@kmemleak@" + phase, text, syms,
                        known_leaks)
 
-    res.add("harness@guest-completed", "pass" if done else "fail",
-            "" if done else "guest %s; see %s" % (
-                "timed out" if timed_out else "did not finish",
-                os.path.join(run_dir, "serial.log")))
+    if done:
+        why = ""
+    elif watchdog is not None:
+        why = "guest made no progress for %ss and was killed" % \
+            watchdog.strip()
+    elif timed_out:
+        why = "guest timed out"
+    else:
+        why = "guest did not finish"
+    if why:
+        why += "%s; see %s" % (" while %s ran" % running if running else "",
+                               os.path.join(run_dir, "serial.log"))
+    res.add("harness@guest-completed", "pass" if done else "fail", why)
     scan_kernel_log(res, run_dir, jobs)
 
 

@@ -5,6 +5,10 @@
 #
 #   scripts/vm.sh run RUN_DIR    run the jobs in RUN_DIR/jobs, results in RUN_DIR
 #   scripts/vm.sh shell          interactive shell with svmgpu loaded
+#   scripts/vm.sh watch RUN_DIR PID LIMIT
+#                                the host's watchdog on its own, for
+#                                tests/harness/selftest.sh: wait for PID as
+#                                "run" waits for QEMU
 #
 # Environment:
 #   SVMGPU_MODPARAMS   parameters for "modprobe svmgpu" (default: none)
@@ -12,22 +16,41 @@
 #   SVMGPU_VM_CPUS     guest vCPUs (default 2)
 #   SVMGPU_ACCEL       kvm or tcg; default: kvm if a probe boot works, else tcg
 #   SVMGPU_BOOT_MARGIN seconds allowed for boot and shutdown (default 180)
+#   SVMGPU_JOB_IDLE    seconds a job may go without progress before the guest
+#                      kills it (default 300)
+#   SVMGPU_WATCHDOG    seconds the guest may go without progress before the
+#                      host kills it (default 480)
 #
 # The guest's root file system is the host's, read-only over 9p; see
 # scripts/guest-init.sh for the guest side. The serial console is kept in
-# RUN_DIR/serial.log. A guest that outlives its time limit (the sum of its
-# jobs' limits plus the boot margin) is killed and RUN_DIR/timeout records
-# that, so the result parser can report the job that hung.
+# RUN_DIR/serial.log.
+#
+# Two limits end a guest that hangs, and the result parser reports the job
+# that was running. The no-progress watchdog kills the guest when nothing
+# under RUN_DIR/out and RUN_DIR/progress (job output, the kernel log's
+# harness marks, IGT subtest starts and KUnit results) has changed for
+# SVMGPU_WATCHDOG seconds, and writes that to RUN_DIR/watchdog. It is longer
+# than the guest's own per-job idle limit, so a job that can still be
+# killed is killed in the guest and the run goes on; the watchdog catches a
+# job that cannot be (stuck in the kernel) and a hung kernel. A guest that
+# outlives the sum of its jobs' limits plus the boot margin is killed too,
+# and RUN_DIR/timeout records that.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
-KOBJ=$(kobj_dir)
-BZIMAGE=$KOBJ/arch/x86/boot/bzImage
 MEM=${SVMGPU_VM_MEM:-2G}
 CPUS=${SVMGPU_VM_CPUS:-2}
 MARGIN=${SVMGPU_BOOT_MARGIN:-180}
+JOB_IDLE=${SVMGPU_JOB_IDLE:-300}
+WATCHDOG=${SVMGPU_WATCHDOG:-480}
+KOBJ=
+BZIMAGE=
 
-[[ -f $BZIMAGE ]] || die "no kernel at $BZIMAGE: run scripts/kernel.sh"
+find_kernel() {
+	KOBJ=$(kobj_dir)
+	BZIMAGE=$KOBJ/arch/x86/boot/bzImage
+	[[ -f $BZIMAGE ]] || die "no kernel at $BZIMAGE: run scripts/kernel.sh"
+}
 
 qemu_base() {
 	local accel=$1
@@ -98,15 +121,68 @@ write_env() {
 	SVMGPU_BUILD=$BUILD_DIR
 	SVMGPU_MODROOT=$KOBJ/modroot
 	SVMGPU_MODPARAMS="${SVMGPU_MODPARAMS:-}"
+	SVMGPU_JOB_IDLE=$JOB_IDLE
 	EOF
+}
+
+# What the guest has done so far: the sizes of its job outputs and of its
+# progress file. Any change is progress.
+progress_state() {
+	local run_dir=$1
+	{
+		# Either may not exist yet.
+		find "$run_dir/out" "$run_dir/progress" -type f \
+			-printf '%p %s\n' 2>/dev/null || true
+	} | sort | cksum
+}
+
+kill_guest() {
+	local pid=$1
+	pkill -TERM -P "$pid" 2>/dev/null || true
+	kill -TERM "$pid" 2>/dev/null || true
+	sleep 2
+	pkill -KILL -P "$pid" 2>/dev/null || true
+	kill -KILL "$pid" 2>/dev/null || true
+}
+
+# watch_guest RUN_DIR PID LIMIT: wait while PID runs; kill it when it has
+# made no progress for WATCHDOG seconds (RUN_DIR/watchdog) or has run for
+# LIMIT seconds (RUN_DIR/timeout). Prints how long it waited.
+watch_guest() {
+	local run_dir=$1 pid=$2 limit=$3 start=$SECONDS state old='' last
+
+	last=$SECONDS
+	while kill -0 "$pid" 2>/dev/null; do
+		state=$(progress_state "$run_dir")
+		if [[ $state != "$old" ]]; then
+			old=$state
+			last=$SECONDS
+		fi
+		if ((SECONDS - last >= WATCHDOG)); then
+			log "guest made no progress for ${WATCHDOG}s: killing it"
+			echo "$WATCHDOG" >"$run_dir/watchdog"
+			kill_guest "$pid"
+			break
+		fi
+		if ((SECONDS - start >= limit)); then
+			log "guest exceeded ${limit}s: killing it"
+			echo "$limit" >"$run_dir/timeout"
+			kill_guest "$pid"
+			break
+		fi
+		sleep 1
+	done
+	echo $((SECONDS - start))
 }
 
 cmd_run() {
 	local run_dir=$1 limit rc=0
 
 	[[ -f $run_dir/jobs ]] || die "$run_dir/jobs is missing"
+	find_kernel
 	rm -rf "$run_dir/out" "$run_dir/done" "$run_dir/timeout" \
-		"$run_dir"/*.txt "$run_dir/load-failed"
+		"$run_dir/watchdog" "$run_dir/progress" "$run_dir"/*.txt \
+		"$run_dir/load-failed"
 	write_env "$run_dir" test
 
 	limit=$(awk '!/^#/ && NF >= 3 { s += $2 } END { print s + 0 }' \
@@ -114,22 +190,8 @@ cmd_run() {
 	limit=$((limit + MARGIN))
 
 	boot "$run_dir" </dev/null >"$run_dir/serial.log" 2>&1 &
-	local qemu_pid=$!
-	local waited=0
-	while kill -0 "$qemu_pid" 2>/dev/null; do
-		if ((waited >= limit)); then
-			log "guest exceeded ${limit}s: killing it"
-			echo "$limit" >"$run_dir/timeout"
-			pkill -TERM -P "$qemu_pid" 2>/dev/null || true
-			kill -TERM "$qemu_pid" 2>/dev/null || true
-			sleep 2
-			pkill -KILL -P "$qemu_pid" 2>/dev/null || true
-			kill -KILL "$qemu_pid" 2>/dev/null || true
-			break
-		fi
-		sleep 1
-		waited=$((waited + 1))
-	done
+	local qemu_pid=$! waited
+	waited=$(watch_guest "$run_dir" "$qemu_pid" "$limit")
 	wait "$qemu_pid" || rc=$?
 	log "guest finished after ${waited}s (qemu exit $rc); serial log: $run_dir/serial.log"
 	[[ -f $run_dir/done ]]
@@ -137,6 +199,7 @@ cmd_run() {
 
 cmd_shell() {
 	local run_dir=$BUILD_DIR/vm/shell
+	find_kernel
 	mkdir -p "$run_dir"
 	: >"$run_dir/jobs"
 	write_env "$run_dir" shell
@@ -151,7 +214,11 @@ run)
 shell)
 	cmd_shell
 	;;
+watch)
+	[[ $# -eq 4 ]] || die "usage: $0 watch RUN_DIR PID LIMIT"
+	watch_guest "$2" "$3" "$4"
+	;;
 *)
-	die "usage: $0 run RUN_DIR | shell"
+	die "usage: $0 run RUN_DIR | shell | watch RUN_DIR PID LIMIT"
 	;;
 esac

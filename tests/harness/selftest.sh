@@ -190,6 +190,47 @@ echo "svmgpu-harness: kmemleak failed: write error: Device or resource busy" \
 	>"$d/kmemleak-before-unload.txt"
 expect "$d" harness@kmemleak@before-unload fail "a kmemleak scan that failed fails"
 
+# --- a hung guest -------------------------------------------------------------
+
+d=$(new_run watchdog)
+rm "$d/out/igt:prog.rc" "$d/done" "$d/dmesg.txt"
+printf '[ 1.0] svmgpu-harness: begin igt:prog\n' >"$d/progress"
+echo 480 >"$d/watchdog"
+printf 'igt:prog 60 /bin/prog\nigt:later 60 /bin/later\n' >"$d/jobs"
+expect "$d" harness@job@igt:prog fail "the job that stopped progressing is reported"
+check "... as a no-progress failure" grep -q "no progress for 480s" "$d/summary"
+expect "$d" harness@job@igt:later fail "the jobs after it are reported as never run"
+expect "$d" harness@guest-completed fail "a guest killed by the watchdog is reported"
+
+# The host's watchdog itself (scripts/vm.sh), on a stand-in for QEMU.
+d=$(new_run watch-idle)
+rm "$d/done"
+sleep 120 &
+pid=$!
+start=$SECONDS
+SVMGPU_WATCHDOG=3 "$REPO/scripts/vm.sh" watch "$d" "$pid" 600 >/dev/null 2>&1
+alive=0
+kill "$pid" 2>/dev/null && alive=1
+wait "$pid" 2>/dev/null
+check "the watchdog kills a guest that makes no progress" \
+	test -f "$d/watchdog" -a "$alive" = 0 -a $((SECONDS - start)) -lt 30
+
+d=$(new_run watch-busy)
+(for i in 1 2 3 4 5 6; do sleep 1; echo "line $i" >>"$d/out/igt:prog.log"; done) &
+pid=$!
+SVMGPU_WATCHDOG=3 "$REPO/scripts/vm.sh" watch "$d" "$pid" 600 >/dev/null 2>&1
+if [[ ! -f $d/watchdog && ! -f $d/timeout ]]; then
+	ok "the watchdog spares a guest that makes progress"
+else
+	not_ok "the watchdog spares a guest that makes progress"
+fi
+wait "$pid" 2>/dev/null
+
+d=$(new_run guest-idle)
+echo 143 >"$d/out/igt:prog.rc"
+echo "no progress for 300s: killed" >"$d/out/igt:prog.idle"
+expect "$d" harness@job@igt:prog fail "a job the guest killed for no progress fails"
+
 # --- exit codes and expected sets ------------------------------------------------
 
 d=$(new_run peer-no-tap)
