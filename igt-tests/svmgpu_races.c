@@ -513,7 +513,9 @@ static void test_exec_vs_destroy(int fd, const struct race_opts *opts)
 
 /* Ids the racer destroys: the lowest free ids are handed out first. */
 #define RACE_IDS	3
-/* Ids above this cannot come from the creator's few live objects. */
+/* Threads that create, besides the racer. */
+#define CREATORS	2
+/* Ids above this cannot come from the creators' few live objects. */
 #define MAX_PLAUSIBLE_ID	64
 
 struct racer {
@@ -560,8 +562,19 @@ static void *racer_thread(void *arg)
 	return NULL;
 }
 
-/* What the creator saw; checked once the racer has stopped. */
+/* A creator thread, and what it saw; checked once every thread stopped. */
 struct creator {
+	int fd;
+	uint32_t engines;
+	uint32_t end_bo;
+	/* Its own, for its jobs' fences. */
+	uint32_t syncobj;
+	/*
+	 * Where it maps the END: its own address, as an id it binds in may
+	 * have become another creator's VM meanwhile.
+	 */
+	uint64_t cs_va;
+	uint64_t deadline_ns;
 	unsigned int rounds;
 	unsigned int queues, binds, jobs;
 	int bad;
@@ -598,9 +611,10 @@ static bool creator_id_check(struct creator *c, uint32_t id, const char *what)
  * destroys. Every call that names an object the racer may have destroyed
  * gives 0 or -ENOENT. Returns false on an unexpected result.
  */
-static bool creator_round(int fd, struct creator *c, uint32_t engines,
-			  uint32_t end_bo, uint32_t syncobj)
+static bool creator_round(struct creator *c)
 {
+	const int fd = c->fd;
+	const uint32_t end_bo = c->end_bo, syncobj = c->syncobj;
 	uint32_t vms[2] = {}, queue = 0;
 	unsigned int nvms = 1 + (c->rounds & 1), i;
 	struct drm_svmgpu_vm_bind_op op;
@@ -615,7 +629,7 @@ static bool creator_round(int fd, struct creator *c, uint32_t engines,
 	if (!ok)
 		goto out;
 
-	ret = __svmgpu_queue_create(fd, vms[nvms - 1], c->rounds % engines,
+	ret = __svmgpu_queue_create(fd, vms[nvms - 1], c->rounds % c->engines,
 				    DRM_SVMGPU_QUEUE_PRIORITY_NORMAL, &queue);
 	ok = creator_check(c, ret, true, "QUEUE_CREATE on a new VM",
 			   vms[nvms - 1]);
@@ -628,7 +642,7 @@ static bool creator_round(int fd, struct creator *c, uint32_t engines,
 	if (!ok)
 		goto out;
 
-	op = svmgpu_op_map(end_bo, 0, CS_VA, SZ_4K, 0);
+	op = svmgpu_op_map(end_bo, 0, c->cs_va, SZ_4K, 0);
 	ret = __svmgpu_vm_bind(fd, vms[nvms - 1], &op, 1, NULL, 0);
 	ok = creator_check(c, ret, true, "VM_BIND of a new VM", vms[nvms - 1]);
 	mapped = ok && ret == 0;
@@ -638,7 +652,7 @@ static bool creator_round(int fd, struct creator *c, uint32_t engines,
 	if (ok && mapped && queue && c->rounds % 8 == 0) {
 		struct drm_svmgpu_sync out = svmgpu_sync_out(syncobj);
 
-		ret = __svmgpu_exec(fd, queue, CS_VA, 4, &out, 1);
+		ret = __svmgpu_exec(fd, queue, c->cs_va, 4, &out, 1);
 		if (ret == 0) {
 			c->jobs++;
 			ret = svmgpu_syncobj_wait(fd, syncobj, 0,
@@ -663,23 +677,35 @@ out:
 	return ok;
 }
 
+static void *creator_thread(void *arg)
+{
+	struct creator *c = arg;
+
+	while (c->rounds < 3000 && now_ns() < c->deadline_ns &&
+	       creator_round(c))
+		;
+
+	return NULL;
+}
+
 /*
- * One thread creates VMs and queues while another destroys the ids they
+ * Two threads create VMs and queues while another destroys the ids they
  * will get. Every call gives 0 or -ENOENT, and an id a create returned
  * is plausible. The file stays usable, and closing it frees everything
  * (the harness checks kmemleak and that svmgpu unloads).
  */
 static void test_destroy_before_publish(int fd)
 {
-	struct racer racer = {};
-	struct creator creator = {};
+	struct creator *creators;
+	struct racer *racer;
 	struct svmgpu_buf data;
 	struct svmgpu_ctx ctx;
 	struct svmgpu_cs cs;
-	uint32_t end_bo, syncobj, queue;
-	pthread_t thread;
-	uint64_t start;
-	bool ok = true;
+	pthread_t racer_tid, creator_tids[CREATORS];
+	uint32_t end_bo, queue;
+	uint64_t deadline;
+	unsigned int i;
+	bool joined = true;
 	int rfd;
 
 	svmgpu_require_features(fd, ALL);
@@ -687,33 +713,61 @@ static void test_destroy_before_publish(int fd)
 	/* A file of its own: the racer destroys whatever has its ids. */
 	rfd = drm_open_svmgpu(0);
 	end_bo = end_bo_create(rfd);
-	syncobj = svmgpu_syncobj_create(rfd, 0);
 
-	racer.fd = rfd;
-	quiet_thread_create(&thread, racer_thread, &racer);
-	start = now_ns();
-	while (ok && creator.rounds < 3000 &&
-	       now_ns() - start < 12 * NSEC_PER_SEC)
-		ok = creator_round(rfd, &creator, svmgpu_num_engines(rfd),
-				   end_bo, syncobj);
-	__atomic_store_n(&racer.stop, true, __ATOMIC_RELEASE);
-	igt_assert_f(join_within(thread, RACE_LIMIT_NS),
-		     "a destroy of the racer did not return\n");
+	/*
+	 * Allocated, and leaked if a call hangs: its thread still points
+	 * here. More threads than CPUs, so that a create is preempted now
+	 * and then between publishing an object and returning its id.
+	 */
+	racer = calloc(1, sizeof(*racer));
+	creators = calloc(CREATORS, sizeof(*creators));
+	igt_assert(racer && creators);
+	racer->fd = rfd;
+	deadline = now_ns() + 12 * NSEC_PER_SEC;
+	for (i = 0; i < CREATORS; i++)
+		creators[i] = (struct creator) {
+			.fd = rfd,
+			.engines = svmgpu_num_engines(rfd),
+			.end_bo = end_bo,
+			.syncobj = svmgpu_syncobj_create(rfd, 0),
+			.cs_va = CS_VA + i * SZ_2M,
+			.deadline_ns = deadline,
+		};
 
-	igt_info("%u rounds: %u queues, %u binds, %u jobs; the racer made "
-		 "%llu calls and destroyed %llu VMs and %llu queues\n",
-		 creator.rounds, creator.queues, creator.binds, creator.jobs,
-		 (unsigned long long)racer.calls,
-		 (unsigned long long)racer.vms,
-		 (unsigned long long)racer.queues);
-	igt_assert_f(racer.bad == 0, "racer: %s of id %u: %d (%s)\n",
-		     racer.bad_what, racer.bad_id, racer.bad,
-		     strerror(-racer.bad));
-	igt_assert_f(creator.bad == 0, "round %u: %s (id %u): %d (%s)\n",
-		     creator.rounds, creator.bad_what, creator.bad_id,
-		     creator.bad, strerror(-creator.bad));
-	igt_assert_f(racer.vms > 0,
+	quiet_thread_create(&racer_tid, racer_thread, racer);
+	for (i = 0; i < CREATORS; i++)
+		quiet_thread_create(&creator_tids[i], creator_thread,
+				    &creators[i]);
+	for (i = 0; i < CREATORS; i++)
+		joined &= join_within(creator_tids[i],
+				      12 * NSEC_PER_SEC + RACE_LIMIT_NS);
+	__atomic_store_n(&racer->stop, true, __ATOMIC_RELEASE);
+	joined &= join_within(racer_tid, RACE_LIMIT_NS);
+	igt_assert_f(joined, "a create, destroy or job of the race did not "
+		     "return\n");
+
+	for (i = 0; i < CREATORS; i++) {
+		struct creator *c = &creators[i];
+
+		igt_info("creator %u: %u rounds: %u queues, %u binds, %u jobs\n",
+			 i, c->rounds, c->queues, c->binds, c->jobs);
+		igt_assert_f(c->bad == 0,
+			     "creator %u, round %u: %s (id %u): %d (%s)\n", i,
+			     c->rounds, c->bad_what, c->bad_id, c->bad,
+			     strerror(-c->bad));
+		svmgpu_syncobj_destroy(rfd, c->syncobj);
+	}
+	igt_info("the racer made %llu calls and destroyed %llu VMs and %llu "
+		 "queues\n", (unsigned long long)racer->calls,
+		 (unsigned long long)racer->vms,
+		 (unsigned long long)racer->queues);
+	igt_assert_f(racer->bad == 0, "racer: %s of id %u: %d (%s)\n",
+		     racer->bad_what, racer->bad_id, racer->bad,
+		     strerror(-racer->bad));
+	igt_assert_f(racer->vms > 0,
 		     "the racer never destroyed a VM: no race was run\n");
+	free(creators);
+	free(racer);
 
 	/* The file still works. */
 	svmgpu_ctx_init(&ctx, rfd, SZ_64K);
@@ -1491,8 +1545,8 @@ static void test_storm_close_busy(int fd)
 	alarms = __atomic_load_n(&storm_alarms, __ATOMIC_RELAXED);
 	start = now_ns();
 	storm_start();
-	/* Let the storm run before close(), so that it is hit. */
-	sleep_ms(5);
+	/* Let the storm start: close() may take less than one period. */
+	sleep_ms(20);
 	ret = close(cfd);
 	err = errno;
 	storm_stop();
@@ -1568,7 +1622,7 @@ igt_main
 		test_exec_vs_destroy(svmgpu_fd, &opts);
 	}
 
-	igt_describe("One thread creates VMs, queues on them, mappings and "
+	igt_describe("Two threads create VMs, queues on them, mappings and "
 		     "jobs, while another destroys the ids they will get: "
 		     "every call gives 0 or -ENOENT, returned ids are "
 		     "plausible, the file keeps working and closes cleanly.");
