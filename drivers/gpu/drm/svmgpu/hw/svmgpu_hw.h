@@ -185,6 +185,12 @@ struct svmgpu_hw_engine {
 	/** @current_job: The job being executed, or NULL. */
 	struct svmgpu_hw_job *current_job;
 
+	/**
+	 * @in_done: The thread is calling the done() of the job it just
+	 * released from @current_job.
+	 */
+	bool in_done;
+
 	/** @abort: Reset requested: stop @current_job as soon as possible. */
 	bool abort;
 

@@ -122,10 +122,15 @@ static int svmgpu_hw_engine_thread(void *arg)
 		spin_lock(&engine->lock);
 		engine->current_job = NULL;
 		engine->abort = false;
+		engine->in_done = true;
 		spin_unlock(&engine->lock);
-		wake_up_all(&engine->wq);
 
 		job->done(job);
+
+		spin_lock(&engine->lock);
+		engine->in_done = false;
+		spin_unlock(&engine->lock);
+		wake_up_all(&engine->wq);
 	}
 	return 0;
 }
@@ -156,12 +161,17 @@ static void svmgpu_hw_engine_abort(struct svmgpu_hw_engine *e, int status)
 	e->abort_status = status;
 }
 
-/* Wait until the engine has let go of @job. */
+/* Wait until the engine has let go of @job and called its done(). */
 static void svmgpu_hw_engine_wait_released(struct svmgpu_hw_engine *e,
 					   struct svmgpu_hw_job *job)
 {
-	/* The thread clears current_job before it calls done(). */
-	wait_event(e->wq, READ_ONCE(e->current_job) != job);
+	/*
+	 * The thread clears current_job, sets in_done, calls done(), and
+	 * clears in_done. @job may be freed once done() has run, so it is
+	 * only compared, never dereferenced.
+	 */
+	wait_event(e->wq,
+		   READ_ONCE(e->current_job) != job && !READ_ONCE(e->in_done));
 }
 
 static void svmgpu_hw_engine_complete(struct svmgpu_hw_job *job, int status)
