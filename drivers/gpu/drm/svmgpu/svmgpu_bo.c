@@ -74,11 +74,10 @@ static void svmgpu_gem_free(struct drm_gem_object *obj)
 	struct svmgpu_device *sdev = to_svmgpu_device(obj->dev);
 
 	if (bo->pinned) {
-		/* Nobody else can hold a reference now: this cannot fail. */
-		if (!ttm_bo_reserve(&bo->tbo, false, false, NULL)) {
-			ttm_bo_unpin(&bo->tbo);
-			ttm_bo_unreserve(&bo->tbo);
-		}
+		/* Without a ww context, an uninterruptible lock cannot fail. */
+		dma_resv_lock(obj->resv, NULL);
+		ttm_bo_unpin(&bo->tbo);
+		dma_resv_unlock(obj->resv);
 		atomic64_sub(obj->size, &sdev->pinned_bytes);
 	}
 	ttm_bo_put(&bo->tbo);
