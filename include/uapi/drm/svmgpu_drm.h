@@ -446,7 +446,8 @@ struct drm_svmgpu_gem_info {
 /**
  * struct drm_svmgpu_vm_create - Argument of DRM_IOCTL_SVMGPU_VM_CREATE.
  *
- * Errors: -EINVAL for non-zero @extensions or @flags; -ENOMEM.
+ * Errors: -EINVAL for non-zero @extensions or @flags; -ENOSPC if the
+ * device's page-table memory is exhausted; -ENOMEM.
  */
 struct drm_svmgpu_vm_create {
 	/** @extensions: Pointer to the first extension. MBZ. */
@@ -565,12 +566,14 @@ struct drm_svmgpu_vm_bind_op {
  * struct drm_svmgpu_vm_bind - Argument of DRM_IOCTL_SVMGPU_VM_BIND.
  *
  * Waits for every sync without DRM_SVMGPU_SYNC_SIGNAL, then applies @ops in
- * order, and finally signals every sync with DRM_SVMGPU_SYNC_SIGNAL. An
- * OP_UNMAP first waits for every job that may use the VM's mappings, and
- * invalidates the GPU's TLBs after; an OP_MAP only adds mappings, which no
- * running job can depend on, and waits for nothing. The ioctl returns once
- * the operations are complete; waits are interruptible and the ioctl
- * restartable.
+ * order, and finally signals every sync with DRM_SVMGPU_SYNC_SIGNAL. If any
+ * operation is an OP_UNMAP, the ioctl waits for every job that may use the
+ * VM's mappings before it applies any operation, and invalidates the GPU's
+ * TLBs after; a bind of OP_MAPs only adds mappings, which no running job
+ * can depend on, and waits for no job. The ioctl returns once the
+ * operations are complete. Every wait comes before the first operation is
+ * applied and is interruptible: an ioctl interrupted by a signal has
+ * changed nothing and can be restarted as it is.
  *
  * Every operation is checked before any is applied. An error that only
  * applying can find (an OP_MAP over an existing mapping, -ENOMEM) stops at
@@ -582,6 +585,8 @@ struct drm_svmgpu_vm_bind_op {
  * @num_ops of 0 or above %DRM_SVMGPU_VM_BIND_MAX_OPS, more than
  * %DRM_SVMGPU_MAX_SYNCS syncs, a wait on a syncobj or point with no fence,
  * or non-zero @extensions or @pad; -EFAULT for unreadable @ops or @syncs;
+ * -ENOSPC if an OP_MAP needs page tables beyond the VM's share of the
+ * device's page-table memory, or beyond what is left of it; -ENOMEM;
  * -EINTR if a signal interrupts a wait (unless the ioctl is restarted
  * transparently).
  */

@@ -9,8 +9,9 @@
 #include <drm/drm_managed.h>
 #include <drm/drm_print.h>
 
+#include "svmgpu_coredump.h"
 #include "svmgpu_device.h"
-#include "svmgpu_pt.h"
+#include "svmgpu_pt_pool.h"
 #include "svmgpu_sched.h"
 #include "svmgpu_ttm.h"
 
@@ -24,13 +25,14 @@
  * the DRM device.
  *
  * The &struct svmgpu_device is a managed allocation (devm_drm_dev_alloc()),
- * and everything hanging off it is released by drmm actions, in reverse
- * order of creation, when the last reference on the DRM device is dropped.
- * An open file therefore keeps the device memory alive after the platform
- * device is gone, so code that touches the emulated hardware on behalf of
- * an ioctl must hold drm_dev_enter(). The device query needs no such guard:
- * it reads only the identification block, which lives as long as the
- * &struct svmgpu_device.
+ * and everything hanging off it, the emulated hardware included, is
+ * released by drmm actions, in reverse order of creation, when the last
+ * reference on the DRM device is dropped. An open file therefore keeps the
+ * device and its hardware alive after the platform device is gone, and
+ * ioctls need no drm_dev_enter() guard; once the device is unplugged, the
+ * DRM core refuses new ioctls with -ENODEV. The one user of
+ * drm_dev_enter() is the CPU fault handler of BO mappings, which maps a
+ * dummy page instead of VRAM into a process whose device went away.
  */
 
 static void svmgpu_device_fini_hw(struct drm_device *drm, void *arg)
@@ -44,6 +46,27 @@ static void svmgpu_device_fini_misc(struct drm_device *drm, void *arg)
 
 	ida_destroy(&sdev->asid_ida);
 	mutex_destroy(&sdev->vms_lock);
+}
+
+/*
+ * The page-table pool is a sixteenth of VRAM, at its top. The kernel's
+ * reserve covers the kernel queue's tables (a level-0 table per 2 MiB of
+ * VRAM, which it maps whole) and its windows and command pages. One VM may
+ * take a quarter of the rest.
+ */
+static int svmgpu_device_pt_pool_init(struct svmgpu_device *sdev)
+{
+	u64 vram = svmgpu_hw_caps(&sdev->hw)->vram_size;
+	u64 size = ALIGN(vram / 16, SZ_2M);
+	unsigned long reserve = vram / SZ_2M + 64;
+	int ret;
+
+	ret = svmgpu_pt_pool_init(&sdev->drm, &sdev->pt_pool, vram - size,
+				  size, reserve);
+	if (ret)
+		return ret;
+	sdev->pt_vm_max = (sdev->pt_pool.pages - sdev->pt_pool.reserve) / 4;
+	return 0;
 }
 
 /**
@@ -110,11 +133,15 @@ svmgpu_device_create(struct platform_device *pdev,
 	if (ret)
 		return ERR_PTR(ret);
 
-	ret = svmgpu_pt_pool_init(sdev);
+	ret = svmgpu_device_pt_pool_init(sdev);
 	if (ret)
 		return ERR_PTR(ret);
 
 	ret = svmgpu_ttm_init(sdev);
+	if (ret)
+		return ERR_PTR(ret);
+
+	ret = svmgpu_coredump_wq_init(sdev);
 	if (ret)
 		return ERR_PTR(ret);
 

@@ -16,9 +16,11 @@
 
 #include "hw/svmgpu_hw.h"
 #include "svmgpu_move.h"
+#include "svmgpu_pt_pool.h"
 #include "svmgpu_stats.h"
 
 struct drm_driver;
+struct workqueue_struct;
 struct platform_device;
 struct svmgpu_sched;
 
@@ -73,23 +75,23 @@ struct svmgpu_device {
 	/** @asid_ida: Address-space ids of the VMs. */
 	struct ida asid_ida;
 
-	/** @pt_pool_lock: Protects @pt_pool. */
-	spinlock_t pt_pool_lock;
+	/** @pt_pool: VRAM for page tables, outside TTM. */
+	struct svmgpu_pt_pool pt_pool;
 
-	/** @pt_pool: Allocation bitmap of the page-table pool. */
-	unsigned long *pt_pool;
-
-	/** @pt_pool_base: VRAM offset of the page-table pool. */
-	u64 pt_pool_base;
-
-	/** @pt_pool_pages: Size of the page-table pool in pages. */
-	unsigned long pt_pool_pages;
+	/** @pt_vm_max: How many page tables one VM may have. */
+	unsigned long pt_vm_max;
 
 	/** @vms_lock: Protects @vms. */
 	struct mutex vms_lock;
 
 	/** @vms: Every live VM, for debugfs. */
 	struct list_head vms;
+
+	/**
+	 * @dump_wq: Formats devcoredumps outside the fence-signalling path
+	 * (svmgpu_coredump.c).
+	 */
+	struct workqueue_struct *dump_wq;
 };
 
 /**

@@ -70,15 +70,21 @@
  *    eviction takes other BOs' reservations inside the first one's, with
  *    the same ticket or by trylock. GEM_INFO, fdinfo and vm_access take
  *    one reservation alone, without a ticket.
- * 3. &svmgpu_mover.lock: the kernel queue's windows and job order, taken
- *    by moves and clears inside the moved BO's reservation
+ *    &svmgpu_queue.submit_lock nests inside them: EXEC arms and pushes
+ *    its job under it, and queue destruction marks the queue killed
+ *    under it (DOC: EXEC); nothing allocates or waits under it.
+ * 3. &svmgpu_mover.lock: the kernel queue's windows, page tables and job
+ *    order, taken by moves and clears inside the moved BO's reservation
  *    (svmgpu_move.c). Released before pt_lock is taken.
  * 4. &svmgpu_vm.pt_lock: the VM's page tables. Taken by VM_BIND and by
  *    BO moves (svmgpu_vm_bo_moved()), so it nests inside reservations.
+ *    Held across the TLB invalidation after which unlinked tables are
+ *    freed. Reserving tables for a new mapping allocates under it; moves
+ *    only rewrite reserved tables and never allocate (DOC: page tables).
  * 5. &svmgpu_device.vms_lock: the device's list of VMs, for debugfs; it
  *    nests pt_lock inside it only in the dump, which takes no other lock.
  *
- * Spinlocks and leaf locks: &svmgpu_device.pt_pool_lock (page-table pool
+ * Spinlocks and leaf locks: &svmgpu_pt_pool.lock (page-table pool
  * bitmap), the xarray locks of &svmgpu_file (id tables; lookups take a
  * reference under them), the DRM file's table_lock (fdinfo only takes
  * GEM references under it), TTM's lru_lock, the schedulers' fence locks,
@@ -86,8 +92,11 @@
  * atomics and take no lock.
  *
  * Nothing in the fence-signalling path (run_job(), the completion
- * interrupt, timeout handling) takes a reservation or pt_lock, or
- * allocates with GFP_KERNEL; TLB invalidation waits only for hw/.
+ * interrupt, timeout handling, and EXEC from arming to pushing) takes a
+ * reservation or pt_lock, or allocates with GFP_KERNEL; TLB invalidation
+ * waits only for hw/. The completion interrupt and the arm-to-push
+ * sections are annotated with dma_fence_begin_signalling(), so lockdep
+ * reports any violation.
  */
 
 #define SVMGPU_MAX_DEVICES	16

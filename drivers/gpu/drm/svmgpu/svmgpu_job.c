@@ -42,29 +42,93 @@
  * than back off on a ww deadlock); such a submission drops its locks and
  * tries once more holding evict_sem for writing, with no other submission
  * in flight. GEM_CREATE and GEM_MIGRATE do the same.
+ *
+ * BOs are validated inside drm_exec's locking loop, before
+ * ww_acquire_done(): TTM's eviction walk locks other BOs with the same
+ * ticket, and a contended lock there must still be able to back off.
+ *
+ * A job is armed and pushed under its queue's &svmgpu_queue.submit_lock,
+ * and only while the queue is not &svmgpu_queue.killed. Destroying a queue
+ * sets that flag under the same lock before it destroys the entity, so no
+ * job is ever armed, and no fence published, on a killed entity: every
+ * fence EXEC publishes belongs to a job the scheduler will run or cancel.
+ * Arming to pushing is a fence-signalling critical section, annotated
+ * with dma_fence_begin_signalling().
  */
 
-static int svmgpu_job_prepare_bos(struct svmgpu_job *job,
-				  struct drm_exec *exec)
+/**
+ * svmgpu_job_create() - Allocate and initialise a job.
+ * @entity: The scheduler entity it will be pushed to.
+ * @owner: Owner of the scheduler fences (the queue, or the mover).
+ * @client_id: DRM client id, for the scheduler's tracepoints; 0 for the
+ * kernel.
+ *
+ * The hardware fence is preallocated here, so that run_job() and the
+ * fence-signalling path never allocate.
+ *
+ * Return: The job, to be pushed or given to svmgpu_job_abort(), or an
+ * ERR_PTR().
+ */
+struct svmgpu_job *svmgpu_job_create(struct drm_sched_entity *entity,
+				     void *owner, u64 client_id)
+{
+	struct svmgpu_job *job;
+	int ret;
+
+	job = kzalloc(sizeof(*job), GFP_KERNEL);
+	if (!job)
+		return ERR_PTR(-ENOMEM);
+
+	job->hw_fence = svmgpu_sched_fence_alloc();
+	if (!job->hw_fence) {
+		ret = -ENOMEM;
+		goto err_free_job;
+	}
+
+	ret = drm_sched_job_init(&job->base, entity, 1, owner, client_id);
+	if (ret)
+		goto err_free_fence;
+	return job;
+
+err_free_fence:
+	kfree(job->hw_fence);
+err_free_job:
+	kfree(job);
+	return ERR_PTR(ret);
+}
+
+/**
+ * svmgpu_job_abort() - Free a job that was never armed.
+ * @job: The job, from svmgpu_job_create().
+ *
+ * Drops the job's references on its queue and VM, if it has them.
+ */
+void svmgpu_job_abort(struct svmgpu_job *job)
+{
+	drm_sched_job_cleanup(&job->base);
+	kfree(job->hw_fence);
+	if (job->vm)
+		drm_gpuvm_put(&job->vm->gpuvm);
+	if (job->queue)
+		svmgpu_queue_put(job->queue);
+	kfree(job);
+}
+
+/* Make every BO the job may use usable by the GPU. */
+static int svmgpu_job_validate_bos(struct svmgpu_job *job,
+				   struct drm_exec *exec)
 {
 	struct ttm_operation_ctx ctx = { .interruptible = true };
+	struct drm_gem_object *resv_obj = drm_gpuvm_resv_obj(&job->vm->gpuvm);
 	struct drm_gem_object *obj;
 	int ret;
 
 	drm_exec_for_each_locked_object(exec, obj) {
 		/* The VM's own resv object is not a BO. */
-		if (obj == drm_gpuvm_resv_obj(&job->vm->gpuvm))
+		if (obj == resv_obj)
 			continue;
 
 		ret = svmgpu_bo_validate(gem_to_svmgpu_bo(obj), &ctx);
-		if (ret)
-			return ret;
-	}
-
-	/* After validation: the job also waits for the moves it queued. */
-	drm_exec_for_each_locked_object(exec, obj) {
-		ret = drm_sched_job_add_resv_dependencies(&job->base, obj->resv,
-							  DMA_RESV_USAGE_KERNEL);
 		if (ret)
 			return ret;
 	}
@@ -73,32 +137,83 @@ static int svmgpu_job_prepare_bos(struct svmgpu_job *job,
 
 /*
  * Lock the VM and its BOs and make the BOs usable. On success the caller
- * owns @vm_exec's locks; on failure nothing is left locked.
+ * owns @exec's locks; on failure nothing is left locked.
  */
-static int svmgpu_job_lock(struct svmgpu_job *job, struct drm_gpuvm_exec *vm_exec)
+static int svmgpu_job_lock(struct svmgpu_job *job, struct drm_exec *exec)
 {
-	int ret;
+	struct drm_gpuvm *gpuvm = &job->vm->gpuvm;
+	struct drm_gem_object *obj;
+	int ret = 0;
 
-	/* drm_gpuvm_exec_lock() cleans up after itself when it fails. */
-	ret = drm_gpuvm_exec_lock(vm_exec);
-	if (ret)
-		return ret;
+	drm_exec_init(exec, DRM_EXEC_INTERRUPTIBLE_WAIT, 0);
+	drm_exec_until_all_locked(exec) {
+		ret = drm_gpuvm_prepare_vm(gpuvm, exec, 1);
+		drm_exec_retry_on_contention(exec);
+		if (ret)
+			break;
 
-	ret = svmgpu_job_prepare_bos(job, &vm_exec->exec);
+		ret = drm_gpuvm_prepare_objects(gpuvm, exec, 1);
+		drm_exec_retry_on_contention(exec);
+		if (ret)
+			break;
+
+		/* Before ww_acquire_done(): see DOC: EXEC. */
+		ret = svmgpu_job_validate_bos(job, exec);
+		drm_exec_retry_on_contention(exec);
+		if (ret)
+			break;
+	}
 	if (ret)
-		drm_exec_fini(&vm_exec->exec);
+		goto err_fini;
+
+	/* After validation: the job also waits for the moves it queued. */
+	drm_exec_for_each_locked_object(exec, obj) {
+		ret = drm_sched_job_add_resv_dependencies(&job->base, obj->resv,
+							  DMA_RESV_USAGE_KERNEL);
+		if (ret)
+			goto err_fini;
+	}
+	return 0;
+
+err_fini:
+	drm_exec_fini(exec);
 	return ret;
 }
 
-static int svmgpu_job_push(struct svmgpu_job *job, struct svmgpu_syncs *syncs)
+/* Arm and push @job, unless its queue is being destroyed. */
+static int svmgpu_job_arm_push(struct svmgpu_job *job, struct drm_exec *exec,
+			       struct svmgpu_syncs *syncs)
+{
+	struct svmgpu_queue *queue = job->queue;
+	struct dma_fence *fence;
+	bool cookie;
+
+	mutex_lock(&queue->submit_lock);
+	if (queue->killed) {
+		mutex_unlock(&queue->submit_lock);
+		return -ENOENT;
+	}
+
+	cookie = dma_fence_begin_signalling();
+	drm_sched_job_arm(&job->base);
+	fence = dma_fence_get(&job->base.s_fence->finished);
+	drm_gpuvm_resv_add_fence(&job->vm->gpuvm, exec, fence,
+				 DMA_RESV_USAGE_BOOKKEEP,
+				 DMA_RESV_USAGE_WRITE);
+	drm_sched_entity_push_job(&job->base);
+	dma_fence_end_signalling(cookie);
+	mutex_unlock(&queue->submit_lock);
+
+	svmgpu_syncs_signal(syncs, fence);
+	dma_fence_put(fence);
+	return 0;
+}
+
+/* Lock, validate, arm and push. On failure the job is still the caller's. */
+static int svmgpu_job_submit(struct svmgpu_job *job, struct svmgpu_syncs *syncs)
 {
 	struct rw_semaphore *evict_sem = &job->vm->sdev->evict_sem;
-	struct drm_gpuvm_exec vm_exec = {
-		.vm = &job->vm->gpuvm,
-		.flags = DRM_EXEC_INTERRUPTIBLE_WAIT,
-		.num_fences = 1,
-	};
-	struct dma_fence *fence;
+	struct drm_exec exec;
 	bool exclusive = false;
 	int ret;
 
@@ -106,7 +221,7 @@ static int svmgpu_job_push(struct svmgpu_job *job, struct svmgpu_syncs *syncs)
 	if (ret)
 		return ret;
 
-	ret = svmgpu_job_lock(job, &vm_exec);
+	ret = svmgpu_job_lock(job, &exec);
 	if (ret == -ENOMEM) {
 		/*
 		 * The BOs that could make room were locked by other
@@ -117,21 +232,13 @@ static int svmgpu_job_push(struct svmgpu_job *job, struct svmgpu_syncs *syncs)
 		if (ret)
 			return ret;
 		exclusive = true;
-		ret = svmgpu_job_lock(job, &vm_exec);
+		ret = svmgpu_job_lock(job, &exec);
 	}
 	if (ret)
 		goto out_sem;
 
-	drm_sched_job_arm(&job->base);
-	fence = dma_fence_get(&job->base.s_fence->finished);
-	drm_gpuvm_resv_add_fence(&job->vm->gpuvm, &vm_exec.exec, fence,
-				 DMA_RESV_USAGE_BOOKKEEP,
-				 DMA_RESV_USAGE_WRITE);
-	drm_sched_entity_push_job(&job->base);
-	drm_exec_fini(&vm_exec.exec);
-
-	svmgpu_syncs_signal(syncs, fence);
-	dma_fence_put(fence);
+	ret = svmgpu_job_arm_push(job, &exec, syncs);
+	drm_exec_fini(&exec);
 
 out_sem:
 	if (exclusive)
@@ -165,62 +272,44 @@ int svmgpu_exec_ioctl(struct drm_device *drm, void *data,
 			     args->length > DRM_SVMGPU_EXEC_MAX_LENGTH))
 		return -EINVAL;
 
+	/* The queue's reference keeps its VM's drm_gpuvm alive. */
 	queue = svmgpu_queue_lookup(to_svmgpu_file(file), args->queue_id);
 	if (!queue)
 		return -ENOENT;
 	if (READ_ONCE(queue->banned)) {
 		ret = -ECANCELED;
-		goto err_queue;
+		goto err_put_queue;
 	}
 
 	ret = svmgpu_syncs_parse(file, args->syncs, args->num_syncs, &syncs);
 	if (ret)
-		goto err_queue;
+		goto err_put_queue;
 
-	job = kzalloc(sizeof(*job), GFP_KERNEL);
-	if (!job) {
-		ret = -ENOMEM;
-		goto err_syncs;
+	job = svmgpu_job_create(&queue->entity, queue, file->client_id);
+	if (IS_ERR(job)) {
+		ret = PTR_ERR(job);
+		goto err_fini_syncs;
 	}
-	job->hw_fence = svmgpu_sched_fence_alloc();
-	if (!job->hw_fence) {
-		ret = -ENOMEM;
-		goto err_job;
-	}
-	job->hw.cs_address = args->address;
-	job->hw.cs_length = args->length;
-	job->hw.pt_root = queue->vm->root->addr;
-	job->hw.asid = queue->vm->asid;
-
-	ret = drm_sched_job_init(&job->base, &queue->entity, 1, queue,
-				 file->client_id);
-	if (ret)
-		goto err_fence;
-
-	/* From here on, free_job() releases the job's references. */
+	/* The job takes over the lookup's queue reference. */
 	job->queue = queue;
 	job->vm = queue->vm;
 	drm_gpuvm_get(&job->vm->gpuvm);
+	job->hw.cs_address = args->address;
+	job->hw.cs_length = args->length;
+	job->hw.pt_root = job->vm->pt.root->addr;
+	job->hw.asid = job->vm->asid;
 
 	ret = svmgpu_syncs_add_deps(file, &syncs, &job->base);
 	if (!ret)
-		ret = svmgpu_job_push(job, &syncs);
-	if (ret) {
-		drm_sched_job_cleanup(&job->base);
-		drm_gpuvm_put(&job->vm->gpuvm);
-		goto err_fence;
-	}
-
+		ret = svmgpu_job_submit(job, &syncs);
+	if (ret)
+		svmgpu_job_abort(job);
 	svmgpu_syncs_fini(&syncs);
-	return 0;
+	return ret;
 
-err_fence:
-	kfree(job->hw_fence);
-err_job:
-	kfree(job);
-err_syncs:
+err_fini_syncs:
 	svmgpu_syncs_fini(&syncs);
-err_queue:
+err_put_queue:
 	svmgpu_queue_put(queue);
 	return ret;
 }

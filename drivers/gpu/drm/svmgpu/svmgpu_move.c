@@ -14,6 +14,7 @@
 #include <drm/ttm/ttm_tt.h>
 
 #include "svmgpu_device.h"
+#include "svmgpu_job.h"
 #include "svmgpu_move.h"
 #include "svmgpu_pt.h"
 #include "svmgpu_sched.h"
@@ -56,40 +57,15 @@
 static struct svmgpu_job *svmgpu_move_job_create(struct svmgpu_mover *mover)
 {
 	struct svmgpu_job *job;
-	int ret;
 
-	job = kzalloc(sizeof(*job), GFP_KERNEL);
-	if (!job)
-		return ERR_PTR(-ENOMEM);
+	job = svmgpu_job_create(&mover->entity, mover, 0);
+	if (IS_ERR(job))
+		return job;
 
-	job->hw_fence = svmgpu_sched_fence_alloc();
-	if (!job->hw_fence) {
-		ret = -ENOMEM;
-		goto err_job;
-	}
-
-	ret = drm_sched_job_init(&job->base, &mover->entity, 1, mover, 0);
-	if (ret)
-		goto err_fence;
-
-	job->hw.pt_root = mover->root->addr;
+	job->hw.pt_root = mover->pt.root->addr;
 	job->hw.asid = mover->asid;
 	job->hw.cs_length = SVMGPU_MOVE_CS_DW * sizeof(u32);
 	return job;
-
-err_fence:
-	kfree(job->hw_fence);
-err_job:
-	kfree(job);
-	return ERR_PTR(ret);
-}
-
-/* Free a job that was never pushed. */
-static void svmgpu_move_job_free(struct svmgpu_job *job)
-{
-	drm_sched_job_cleanup(&job->base);
-	kfree(job->hw_fence);
-	kfree(job);
 }
 
 /* The next slot, once its previous job has finished. */
@@ -129,12 +105,16 @@ static void svmgpu_move_push(struct svmgpu_mover *mover,
 			     struct svmgpu_move_slot *slot,
 			     struct svmgpu_job *job)
 {
+	bool cookie;
+
 	lockdep_assert_held(&mover->lock);
 
 	job->hw.cs_address = SVMGPU_MOVE_VRAM_VA + slot->cs_addr;
+	cookie = dma_fence_begin_signalling();
 	drm_sched_job_arm(&job->base);
 	slot->fence = dma_fence_get(&job->base.s_fence->finished);
 	drm_sched_entity_push_job(&job->base);
+	dma_fence_end_signalling(cookie);
 }
 
 /*
@@ -152,7 +132,6 @@ static int svmgpu_move_copy_batch(struct svmgpu_mover *mover,
 	struct svmgpu_device *sdev = mover->sdev;
 	struct svmgpu_move_slot *slots[SVMGPU_MOVE_SLOTS];
 	unsigned int i;
-	int ret;
 
 	for (i = 0; i < n; i++) {
 		u64 offset = (first + i) * SVMGPU_MOVE_CHUNK;
@@ -162,12 +141,9 @@ static int svmgpu_move_copy_batch(struct svmgpu_mover *mover,
 		};
 		struct svmgpu_move_slot *slot = svmgpu_move_slot_get(mover);
 
-		svmgpu_pt_unmap(sdev, mover->root, slot->window,
-				SVMGPU_MOVE_CHUNK);
-		ret = svmgpu_pt_map(sdev, mover->root, slot->window, len,
-				    &backing, true);
-		if (ret)
-			return ret;
+		/* Reserved at init: this allocates nothing. */
+		svmgpu_pt_unmap(&mover->pt, slot->window, SVMGPU_MOVE_CHUNK);
+		svmgpu_pt_map(&mover->pt, slot->window, len, &backing, true);
 
 		if (to_vram)
 			svmgpu_move_emit(slot, DRM_SVMGPU_CMD_COPY,
@@ -216,7 +192,7 @@ int svmgpu_move_copy(struct svmgpu_device *sdev, struct ttm_buffer_object *tbo,
 	dma_resv_assert_held(tbo->base.resv);
 
 	mutex_lock(&mover->lock);
-	if (!mover->root) {
+	if (!mover->pt.root) {
 		ret = -ENODEV;
 		goto out_unlock;
 	}
@@ -246,7 +222,7 @@ int svmgpu_move_copy(struct svmgpu_device *sdev, struct ttm_buffer_object *tbo,
 
 err_jobs:
 	for (i = 0; i < n; i++)
-		svmgpu_move_job_free(jobs[i]);
+		svmgpu_job_abort(jobs[i]);
 	if (last) {
 		dma_fence_wait(last, false);
 		dma_fence_put(last);
@@ -278,7 +254,7 @@ int svmgpu_move_clear(struct svmgpu_device *sdev,
 	dma_resv_assert_held(tbo->base.resv);
 
 	mutex_lock(&mover->lock);
-	if (!mover->root) {
+	if (!mover->pt.root) {
 		ret = -ENODEV;
 		goto out_unlock;
 	}
@@ -292,7 +268,7 @@ int svmgpu_move_clear(struct svmgpu_device *sdev,
 	ret = drm_sched_job_add_resv_dependencies(&job->base, tbo->base.resv,
 						  DMA_RESV_USAGE_KERNEL);
 	if (ret) {
-		svmgpu_move_job_free(job);
+		svmgpu_job_abort(job);
 		goto out_unlock;
 	}
 
@@ -327,11 +303,10 @@ static void svmgpu_move_fini(struct drm_device *drm, void *arg)
 			dma_fence_put(slot->fence);
 			slot->fence = NULL;
 		}
-		svmgpu_pt_pool_free(sdev, slot->cs_addr);
+		svmgpu_pt_pool_free(&sdev->pt_pool, slot->cs_addr);
 	}
-	svmgpu_pt_destroy(sdev, mover->root);
 	/* Later moves (none are expected) fall back to the CPU. */
-	mover->root = NULL;
+	svmgpu_pt_tree_fini(&mover->pt);
 	mutex_unlock(&mover->lock);
 
 	ida_free(&sdev->asid_ida, mover->asid);
@@ -365,21 +340,37 @@ int svmgpu_move_init(struct svmgpu_device *sdev)
 		return ret;
 	mover->asid = ret;
 
-	mover->root = svmgpu_pt_create_root(sdev);
-	if (!mover->root) {
-		ret = -ENOMEM;
-		goto err_asid;
-	}
-
-	ret = svmgpu_pt_map(sdev, mover->root, SVMGPU_MOVE_VRAM_VA,
-			    caps->vram_size, &vram, true);
+	ret = svmgpu_pt_tree_init(&mover->pt, &sdev->pt_pool, &sdev->hw,
+				  &mover->lock, ULONG_MAX, true);
 	if (ret)
-		goto err_root;
+		goto err_asid;
+
+	/*
+	 * Reserve all of VRAM and every window now, so that no move ever
+	 * allocates a table. No engine walks the tree yet.
+	 */
+	mutex_lock(&mover->lock);
+	ret = svmgpu_pt_reserve(&mover->pt, SVMGPU_MOVE_VRAM_VA,
+				caps->vram_size);
+	if (!ret) {
+		ret = svmgpu_pt_reserve(&mover->pt, SVMGPU_MOVE_WINDOW_VA,
+					SVMGPU_MOVE_SLOTS * SVMGPU_MOVE_CHUNK);
+		if (ret)
+			svmgpu_pt_release(&mover->pt, SVMGPU_MOVE_VRAM_VA,
+					  caps->vram_size);
+	}
+	if (!ret)
+		svmgpu_pt_map(&mover->pt, SVMGPU_MOVE_VRAM_VA, caps->vram_size,
+			      &vram, true);
+	mutex_unlock(&mover->lock);
+	if (ret)
+		goto err_tree;
 
 	for (i = 0; i < SVMGPU_MOVE_SLOTS; i++) {
 		struct svmgpu_move_slot *slot = &mover->slots[i];
 
-		ret = svmgpu_pt_pool_alloc(sdev, &slot->cs_addr);
+		ret = svmgpu_pt_pool_alloc(&sdev->pt_pool, true,
+					   &slot->cs_addr);
 		if (ret)
 			goto err_slots;
 		slot->cs = svmgpu_hw_vram_vaddr(&sdev->hw, slot->cs_addr);
@@ -396,10 +387,11 @@ int svmgpu_move_init(struct svmgpu_device *sdev)
 
 err_slots:
 	while (i--)
-		svmgpu_pt_pool_free(sdev, mover->slots[i].cs_addr);
-err_root:
-	svmgpu_pt_destroy(sdev, mover->root);
-	mover->root = NULL;
+		svmgpu_pt_pool_free(&sdev->pt_pool, mover->slots[i].cs_addr);
+err_tree:
+	mutex_lock(&mover->lock);
+	svmgpu_pt_tree_fini(&mover->pt);
+	mutex_unlock(&mover->lock);
 err_asid:
 	ida_free(&sdev->asid_ida, mover->asid);
 	return ret;

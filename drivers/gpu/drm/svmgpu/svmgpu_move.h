@@ -10,9 +10,10 @@
 
 #include <drm/gpu_scheduler.h>
 
+#include "svmgpu_pt.h"
+
 struct dma_fence;
 struct svmgpu_device;
-struct svmgpu_pt;
 struct ttm_buffer_object;
 struct ttm_resource;
 
@@ -53,14 +54,17 @@ struct svmgpu_mover {
 	u32 asid;
 
 	/**
-	 * @lock: Protects @root, @slots and @next, and orders the kernel
+	 * @lock: Protects @pt, @slots and @next, and orders the kernel
 	 * queue's jobs: each is pushed under it. Taken inside BO
 	 * reservations.
 	 */
 	struct mutex lock;
 
-	/** @root: Level-3 page table of the kernel queue. */
-	struct svmgpu_pt *root;
+	/**
+	 * @pt: Page tables of the kernel queue, which reserve all of VRAM and
+	 * every window at init, so that moves never allocate a table.
+	 */
+	struct svmgpu_pt_tree pt;
 
 	/** @slots: The windows. */
 	struct svmgpu_move_slot slots[SVMGPU_MOVE_SLOTS];

@@ -5,10 +5,13 @@
 #ifndef __SVMGPU_PT_H__
 #define __SVMGPU_PT_H__
 
+#include <linux/list.h>
 #include <linux/types.h>
 
 struct drm_printer;
-struct svmgpu_device;
+struct mutex;
+struct svmgpu_hw;
+struct svmgpu_pt_pool;
 
 /**
  * struct svmgpu_pt - One GPU page table: a page of the page-table pool.
@@ -23,8 +26,54 @@ struct svmgpu_pt {
 	/** @children: Lower tables, for levels above 0; else NULL. */
 	struct svmgpu_pt **children;
 
+	/**
+	 * @refs: Number of (reserved range, entry) pairs: for each range
+	 * svmgpu_pt_reserve() took, one per entry of this table it covers.
+	 * The table is freed when it drops to zero.
+	 */
+	unsigned int refs;
+
 	/** @level: Level of the table, 0 to 3. */
 	unsigned int level;
+
+	/**
+	 * @stale: In &svmgpu_pt_tree.stale once unlinked, until the TLB
+	 * invalidation after which svmgpu_pt_free_stale() frees it.
+	 */
+	struct list_head stale;
+};
+
+/**
+ * struct svmgpu_pt_tree - The page tables of one GPU address space.
+ *
+ * All fields, and the tables, are protected by @lock, which the caller
+ * holds around every call but svmgpu_pt_tree_init() and
+ * svmgpu_pt_tree_fini().
+ */
+struct svmgpu_pt_tree {
+	/** @pool: Where the tables come from. */
+	struct svmgpu_pt_pool *pool;
+
+	/** @hw: The GPU, for the kernel mappings of VRAM. */
+	struct svmgpu_hw *hw;
+
+	/** @lock: The owner's lock that serialises changes. */
+	struct mutex *lock;
+
+	/** @root: The level-3 table. */
+	struct svmgpu_pt *root;
+
+	/** @tables: Tables allocated, the root and stale ones included. */
+	unsigned long tables;
+
+	/** @max_tables: The cap of @tables, charged to the owner. */
+	unsigned long max_tables;
+
+	/** @kernel: The kernel's own tree, which may use the pool's reserve. */
+	bool kernel;
+
+	/** @stale: Unlinked tables, freed after the next TLB invalidation. */
+	struct list_head stale;
 };
 
 /**
@@ -41,18 +90,17 @@ struct svmgpu_pt_backing {
 	const dma_addr_t *dma;
 };
 
-int svmgpu_pt_pool_init(struct svmgpu_device *sdev);
-u64 svmgpu_pt_pool_base(struct svmgpu_device *sdev);
-int svmgpu_pt_pool_alloc(struct svmgpu_device *sdev, u64 *addr);
-void svmgpu_pt_pool_free(struct svmgpu_device *sdev, u64 addr);
-
-struct svmgpu_pt *svmgpu_pt_create_root(struct svmgpu_device *sdev);
-void svmgpu_pt_destroy(struct svmgpu_device *sdev, struct svmgpu_pt *pt);
-int svmgpu_pt_map(struct svmgpu_device *sdev, struct svmgpu_pt *root,
-		  u64 va, u64 size, const struct svmgpu_pt_backing *backing,
-		  bool writable);
-void svmgpu_pt_unmap(struct svmgpu_device *sdev, struct svmgpu_pt *root,
-		     u64 va, u64 size);
-void svmgpu_pt_dump(struct svmgpu_pt *root, struct drm_printer *p);
+int svmgpu_pt_tree_init(struct svmgpu_pt_tree *tree,
+			struct svmgpu_pt_pool *pool, struct svmgpu_hw *hw,
+			struct mutex *lock, unsigned long max_tables,
+			bool kernel);
+void svmgpu_pt_tree_fini(struct svmgpu_pt_tree *tree);
+int svmgpu_pt_reserve(struct svmgpu_pt_tree *tree, u64 va, u64 size);
+void svmgpu_pt_release(struct svmgpu_pt_tree *tree, u64 va, u64 size);
+void svmgpu_pt_map(struct svmgpu_pt_tree *tree, u64 va, u64 size,
+		   const struct svmgpu_pt_backing *backing, bool writable);
+void svmgpu_pt_unmap(struct svmgpu_pt_tree *tree, u64 va, u64 size);
+void svmgpu_pt_free_stale(struct svmgpu_pt_tree *tree);
+void svmgpu_pt_dump(struct svmgpu_pt_tree *tree, struct drm_printer *p);
 
 #endif /* __SVMGPU_PT_H__ */

@@ -4,9 +4,11 @@
  */
 
 #include <linux/capability.h>
+#include <linux/nospec.h>
 #include <linux/slab.h>
 
 #include <drm/drm_file.h>
+#include <drm/drm_gpuvm.h>
 #include <drm/svmgpu_drm.h>
 
 #include "svmgpu_device.h"
@@ -21,9 +23,15 @@
  * DOC: queues
  *
  * A queue is a drm_sched entity on its engine's scheduler, bound to a VM.
- * Destroying it (or closing its file) flushes the entity, so jobs already
- * submitted still run, then drops its user reference on the VM; its jobs
- * keep the queue structure alive until they are freed.
+ * Destroying it (or closing its file) first marks it killed under its
+ * submit_lock, so that no EXEC arms a job on it any more (DOC: EXEC), then
+ * flushes the entity, so jobs already submitted still run, and then drops
+ * its user reference on the VM; its jobs keep the queue structure, and
+ * the queue keeps the VM's structure, alive until they are freed.
+ *
+ * A new queue is published in its file's id table only once it is fully
+ * initialised, and its id is read back under the table's lock: a
+ * QUEUE_DESTROY that guesses the id may free it the moment it is visible.
  *
  * @banned is set by the completion interrupt of a failed job and read by
  * EXEC without a lock: a job submitted while the ban lands may still run,
@@ -51,7 +59,18 @@ static void svmgpu_queue_free(struct kref *kref)
 		container_of(kref, struct svmgpu_queue, refcount);
 
 	svmgpu_file_stats_put(queue->stats);
+	drm_gpuvm_put(&queue->vm->gpuvm);
+	mutex_destroy(&queue->submit_lock);
 	kfree(queue);
+}
+
+/**
+ * svmgpu_queue_get() - Take a reference.
+ * @queue: The queue, of which the caller holds a reference.
+ */
+void svmgpu_queue_get(struct svmgpu_queue *queue)
+{
+	kref_get(&queue->refcount);
 }
 
 /**
@@ -88,9 +107,14 @@ struct svmgpu_queue *svmgpu_queue_lookup(struct svmgpu_file *sfile, u32 id)
  */
 static void svmgpu_queue_destroy(struct svmgpu_queue *queue, bool cancel)
 {
+	/* No EXEC arms a job after this... */
+	mutex_lock(&queue->submit_lock);
+	queue->killed = true;
+	mutex_unlock(&queue->submit_lock);
+
 	if (cancel)
 		svmgpu_queue_ban(queue);
-	/* No job of the entity reaches the engine after this... */
+	/* ...no job of the entity reaches the engine after this... */
 	drm_sched_entity_destroy(&queue->entity);
 	/* ...so this leaves none behind. */
 	if (cancel)
@@ -133,6 +157,7 @@ int svmgpu_queue_create_ioctl(struct drm_device *drm, void *data,
 	struct drm_svmgpu_queue_create *args = data;
 	struct drm_gpu_scheduler *sched;
 	struct svmgpu_queue *queue;
+	u32 prio;
 	int ret;
 
 	if (SVMGPU_IOCTL_DBG(drm, args->extensions || args->flags ||
@@ -157,29 +182,38 @@ int svmgpu_queue_create_ioctl(struct drm_device *drm, void *data,
 	}
 
 	kref_init(&queue->refcount);
+	mutex_init(&queue->submit_lock);
+	svmgpu_coredump_init(&queue->coredump);
 	queue->sdev = sdev;
-	queue->stats = svmgpu_file_stats_get(sfile->stats);
-	queue->engine = args->engine;
-	sched = &sdev->scheds[args->engine].base;
-	ret = drm_sched_entity_init(&queue->entity,
-				    svmgpu_priorities[args->priority],
+	queue->engine = array_index_nospec(args->engine,
+					   svmgpu_hw_caps(&sdev->hw)->num_engines);
+	sched = &sdev->scheds[queue->engine].base;
+	prio = array_index_nospec(args->priority, ARRAY_SIZE(svmgpu_priorities));
+	ret = drm_sched_entity_init(&queue->entity, svmgpu_priorities[prio],
 				    &sched, 1, NULL);
 	if (ret)
-		goto err_vm;
+		goto err_put_vm;
+	queue->stats = svmgpu_file_stats_get(sfile->stats);
+	drm_gpuvm_get(&queue->vm->gpuvm);
 
-	ret = xa_alloc(&sfile->queues, &queue->id, queue, SVMGPU_ID_LIMIT,
-		       GFP_KERNEL);
+	/* Publish last, and read the id before a racing destroy can free it. */
+	xa_lock(&sfile->queues);
+	ret = __xa_alloc(&sfile->queues, &queue->id, queue, SVMGPU_ID_LIMIT,
+			 GFP_KERNEL);
+	if (!ret)
+		args->queue_id = queue->id;
+	xa_unlock(&sfile->queues);
 	if (ret)
-		goto err_entity;
-
-	args->queue_id = queue->id;
+		goto err_destroy_entity;
 	return 0;
 
-err_entity:
+err_destroy_entity:
 	drm_sched_entity_destroy(&queue->entity);
-err_vm:
 	svmgpu_file_stats_put(queue->stats);
+	drm_gpuvm_put(&queue->vm->gpuvm);
+err_put_vm:
 	svmgpu_vm_user_put(queue->vm);
+	mutex_destroy(&queue->submit_lock);
 err_free:
 	kfree(queue);
 	return ret;

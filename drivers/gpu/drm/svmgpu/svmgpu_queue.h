@@ -6,8 +6,11 @@
 #define __SVMGPU_QUEUE_H__
 
 #include <linux/kref.h>
+#include <linux/mutex.h>
 
 #include <drm/gpu_scheduler.h>
+
+#include "svmgpu_coredump.h"
 
 struct drm_device;
 struct drm_file;
@@ -19,7 +22,8 @@ struct svmgpu_vm;
 /**
  * struct svmgpu_queue - A queue of jobs for one engine in one VM.
  *
- * Referenced by its file's id table and by each of its jobs.
+ * Referenced by its file's id table, by EXEC while it submits, and by
+ * each of its jobs.
  */
 struct svmgpu_queue {
 	/** @refcount: References. */
@@ -28,7 +32,11 @@ struct svmgpu_queue {
 	/** @sdev: The device. */
 	struct svmgpu_device *sdev;
 
-	/** @vm: The VM, with a user reference until the queue is destroyed. */
+	/**
+	 * @vm: The VM. The queue holds a user reference on it until it is
+	 * destroyed, and a reference on its drm_gpuvm until it is freed, so
+	 * that whoever holds the queue can dereference @vm.
+	 */
 	struct svmgpu_vm *vm;
 
 	/** @id: The id its file knows it by. */
@@ -43,11 +51,28 @@ struct svmgpu_queue {
 	/** @entity: The scheduler entity. */
 	struct drm_sched_entity entity;
 
+	/**
+	 * @submit_lock: Serialises arming and pushing jobs to @entity with
+	 * the destruction of the queue. Taken inside BO reservations; nothing
+	 * waits for a fence or allocates under it.
+	 */
+	struct mutex submit_lock;
+
+	/**
+	 * @killed: The queue is being destroyed, and its entity may be
+	 * killed: no job may be armed. Under @submit_lock.
+	 */
+	bool killed;
+
+	/** @coredump: The dump of its first failed job. */
+	struct svmgpu_coredump coredump;
+
 	/** @stats: Its file's usage stats, referenced. */
 	struct svmgpu_file_stats *stats;
 };
 
 void svmgpu_queue_ban(struct svmgpu_queue *queue);
+void svmgpu_queue_get(struct svmgpu_queue *queue);
 void svmgpu_queue_put(struct svmgpu_queue *queue);
 struct svmgpu_queue *svmgpu_queue_lookup(struct svmgpu_file *sfile, u32 id);
 void svmgpu_queue_file_close(struct svmgpu_file *sfile);

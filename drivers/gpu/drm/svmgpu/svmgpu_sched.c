@@ -12,6 +12,7 @@
 #include "svmgpu_coredump.h"
 #include "svmgpu_device.h"
 #include "svmgpu_fdinfo.h"
+#include "svmgpu_job.h"
 #include "svmgpu_pt.h"
 #include "svmgpu_queue.h"
 #include "svmgpu_sched.h"
@@ -31,8 +32,10 @@
  * which completes the job with -ETIME, and restarts the scheduler. The
  * other jobs on the engine carry on.
  *
- * The completion interrupt runs in the fence-signalling path, so it does
- * not allocate with GFP_KERNEL.
+ * The completion interrupt runs in the fence-signalling path, annotated
+ * with dma_fence_begin_signalling() so that lockdep checks it: it takes no
+ * lock under which anything allocates, and never allocates itself; a
+ * devcoredump is formatted later by a worker (svmgpu_coredump.c).
  */
 
 static const char *svmgpu_fence_driver_name(struct dma_fence *fence)
@@ -76,6 +79,7 @@ static void svmgpu_sched_job_done(struct svmgpu_hw_job *hw_job)
 	struct svmgpu_job *job = container_of(hw_job, struct svmgpu_job, hw);
 	struct svmgpu_queue *queue = job->queue;
 	struct dma_fence *fence = job->hw_fence;
+	bool cookie = dma_fence_begin_signalling();
 
 	if (queue && hw_job->start_ns)
 		svmgpu_file_stats_add_busy(queue->stats, queue->engine,
@@ -97,6 +101,7 @@ static void svmgpu_sched_job_done(struct svmgpu_hw_job *hw_job)
 	}
 	/* The scheduler may free the job as soon as the fence signals. */
 	dma_fence_signal(fence);
+	dma_fence_end_signalling(cookie);
 }
 
 static struct dma_fence *svmgpu_sched_run_job(struct drm_sched_job *sched_job)

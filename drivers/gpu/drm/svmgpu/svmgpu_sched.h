@@ -13,8 +13,6 @@
 #include "hw/svmgpu_hw.h"
 
 struct svmgpu_device;
-struct svmgpu_queue;
-struct svmgpu_vm;
 
 /**
  * struct svmgpu_sched - The scheduler of one engine.
@@ -37,30 +35,6 @@ struct svmgpu_sched {
 
 	/** @fence_lock: Lock of the engine's hardware fences. */
 	spinlock_t fence_lock;
-};
-
-/**
- * struct svmgpu_job - A job: a command buffer submitted by EXEC, or a
- * kernel job of the BO mover, which has no queue and no VM.
- */
-struct svmgpu_job {
-	/** @base: The scheduler job. */
-	struct drm_sched_job base;
-
-	/** @hw: What the engine executes. */
-	struct svmgpu_hw_job hw;
-
-	/** @queue: The queue, referenced; NULL for kernel jobs. */
-	struct svmgpu_queue *queue;
-
-	/** @vm: The VM, whose drm_gpuvm is referenced; NULL for kernel jobs. */
-	struct svmgpu_vm *vm;
-
-	/** @hw_fence: Signalled by the engine; preallocated at submission. */
-	struct dma_fence *hw_fence;
-
-	/** @hw_fence_init: @hw_fence was initialised by run_job(). */
-	bool hw_fence_init;
 };
 
 int svmgpu_sched_init(struct svmgpu_device *sdev, unsigned int timeout_ms);

@@ -312,7 +312,7 @@ static void svmgpu_ttm_fini(struct drm_device *drm, void *arg)
 int svmgpu_ttm_init(struct svmgpu_device *sdev)
 {
 	struct drm_device *drm = &sdev->drm;
-	u64 vram = svmgpu_pt_pool_base(sdev);
+	u64 vram = sdev->pt_pool.base;
 	int ret;
 
 	ret = ttm_device_init(&sdev->ttm, &svmgpu_ttm_funcs, drm->dev,

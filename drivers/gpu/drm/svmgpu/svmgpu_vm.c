@@ -32,13 +32,26 @@
  * id for the TLBs. Every BO mapped in a VM is an external object of the
  * drm_gpuvm, so a job locks and fences all of them (svmgpu_job.c).
  *
- * VM_BIND applies its operations synchronously. An OP_MAP inserts a
- * mapping and writes its leaves. An OP_UNMAP splits the mappings it
- * overlaps with drm_gpuvm's split/merge helpers; every mapping it touches
- * is unmapped whole, then what remains of it is mapped again, so that
- * large leaves never straddle a boundary. Before it changes any valid
- * leaf, VM_BIND waits until the VM is idle, and after, it invalidates the
- * TLBs and waits for the invalidation.
+ * VM_BIND applies its operations synchronously, in two phases. First it
+ * does everything that can wait or be interrupted: it waits for its
+ * in-syncs, locks the VM's reservation, every BO mapped in the VM and the
+ * BOs it maps (one drm_exec transaction), brings swapped BOs back, and, if
+ * any operation is an OP_UNMAP, waits until the VM is idle. Holding the
+ * VM's reservation keeps EXEC from adding jobs meanwhile. Nothing is
+ * changed until all of that succeeded, so a signal leaves nothing applied
+ * and the ioctl can be restarted from the start, as libdrm's drmIoctl()
+ * does on -EINTR. Then it applies the operations, which neither wait nor
+ * sleep interruptibly, and invalidates the TLBs once at the end.
+ *
+ * An OP_MAP inserts a mapping and writes its leaves. An OP_UNMAP splits
+ * the mappings it overlaps with drm_gpuvm's split/merge helpers; every
+ * mapping it touches is unmapped whole, then what remains of it is mapped
+ * again, so that large leaves never straddle a boundary.
+ *
+ * Teardown, when the VM's last user goes, cannot fail: it waits for the
+ * VM's jobs without interruption, then removes the mappings one by one,
+ * locking one BO at a time, with no memory allocation, and invalidates the
+ * VM's TLB entries before the address-space id can be reused.
  *
  * The page tables always describe where each BO is now: when TTM moves a
  * BO, svmgpu_vm_bo_moved() rewrites every mapping of it before the move
@@ -57,6 +70,12 @@ struct svmgpu_va {
 
 	/** @readonly: The GPU may not write through it. */
 	bool readonly;
+
+	/**
+	 * @dead: In VM_BIND's list of removed mappings, which hold a
+	 * reference on their BO until the bind has unlocked every BO.
+	 */
+	struct list_head dead;
 };
 
 static struct svmgpu_va *to_svmgpu_va(struct drm_gpuva *va)
@@ -74,7 +93,8 @@ static void svmgpu_vm_free(struct drm_gpuvm *gpuvm)
 	struct svmgpu_vm *vm = to_svmgpu_vm(gpuvm);
 	struct svmgpu_device *sdev = vm->sdev;
 
-	svmgpu_pt_destroy(sdev, vm->root);
+	/* svmgpu_vm_release() flushed the TLBs after the last unmap. */
+	svmgpu_pt_tree_fini(&vm->pt);
 	ida_free(&sdev->asid_ida, vm->asid);
 	mutex_destroy(&vm->pt_lock);
 	mutex_destroy(&vm->lock);
@@ -110,24 +130,34 @@ static bool svmgpu_va_backing(struct drm_gpuva *va,
 	}
 }
 
-/* Write the leaves of @va, if its BO is where the GPU can reach it. */
-static int svmgpu_vm_map_va(struct svmgpu_vm *vm, struct drm_gpuva *va)
+/*
+ * Write the leaves of @va, if its BO is where the GPU can reach it. The
+ * range is reserved, so this allocates nothing and cannot fail.
+ */
+static void svmgpu_vm_map_va(struct svmgpu_vm *vm, struct drm_gpuva *va)
 {
 	struct svmgpu_pt_backing backing;
 
 	lockdep_assert_held(&vm->pt_lock);
 
-	if (!svmgpu_va_backing(va, &backing))
-		return 0;
-	return svmgpu_pt_map(vm->sdev, vm->root, va->va.addr, va->va.range,
-			     &backing, !to_svmgpu_va(va)->readonly);
+	if (svmgpu_va_backing(va, &backing))
+		svmgpu_pt_map(&vm->pt, va->va.addr, va->va.range, &backing,
+			      !to_svmgpu_va(va)->readonly);
 }
 
+/*
+ * Invalidate the TLBs, then free the tables nothing can walk any more.
+ * Under pt_lock, so that no table is unlinked between the invalidation
+ * and the freeing.
+ */
 static void svmgpu_vm_flush_tlb(struct svmgpu_vm *vm)
 {
 	struct svmgpu_hw *hw = &vm->sdev->hw;
 
+	mutex_lock(&vm->pt_lock);
 	svmgpu_hw_tlb_wait(hw, svmgpu_hw_tlb_invalidate(hw));
+	svmgpu_pt_free_stale(&vm->pt);
+	mutex_unlock(&vm->pt_lock);
 }
 
 /**
@@ -147,14 +177,11 @@ void svmgpu_vm_bo_moved(struct svmgpu_bo *bo)
 	drm_gem_for_each_gpuvm_bo(vm_bo, obj) {
 		struct svmgpu_vm *vm = to_svmgpu_vm(vm_bo->vm);
 
+		/* The tables are reserved: this cannot fail. */
 		mutex_lock(&vm->pt_lock);
 		drm_gpuvm_bo_for_each_va(va, vm_bo) {
-			svmgpu_pt_unmap(vm->sdev, vm->root, va->va.addr,
-					va->va.range);
-			/* Out of tables: the range faults until unmapped. */
-			if (svmgpu_vm_map_va(vm, va))
-				drm_warn_once(&vm->sdev->drm,
-					      "page-table pool exhausted\n");
+			svmgpu_pt_unmap(&vm->pt, va->va.addr, va->va.range);
+			svmgpu_vm_map_va(vm, va);
 		}
 		mutex_unlock(&vm->pt_lock);
 		svmgpu_vm_flush_tlb(vm);
@@ -165,7 +192,7 @@ static struct svmgpu_vm *svmgpu_vm_create(struct svmgpu_device *sdev)
 {
 	struct drm_gem_object *resv_obj;
 	struct svmgpu_vm *vm;
-	int asid;
+	int asid, ret;
 
 	vm = kzalloc(sizeof(*vm), GFP_KERNEL);
 	if (!vm)
@@ -177,23 +204,23 @@ static struct svmgpu_vm *svmgpu_vm_create(struct svmgpu_device *sdev)
 		return ERR_PTR(asid);
 	}
 
-	vm->root = svmgpu_pt_create_root(sdev);
+	mutex_init(&vm->lock);
+	mutex_init(&vm->pt_lock);
+	ret = svmgpu_pt_tree_init(&vm->pt, &sdev->pt_pool, &sdev->hw,
+				  &vm->pt_lock, sdev->pt_vm_max, false);
+	if (ret)
+		goto err_free_asid;
+
 	resv_obj = drm_gpuvm_resv_object_alloc(&sdev->drm);
-	if (!vm->root || !resv_obj) {
-		svmgpu_pt_destroy(sdev, vm->root);
-		ida_free(&sdev->asid_ida, asid);
-		kfree(vm);
-		if (resv_obj)
-			drm_gem_object_put(resv_obj);
-		return ERR_PTR(-ENOMEM);
+	if (!resv_obj) {
+		ret = -ENOMEM;
+		goto err_fini_pt;
 	}
 
 	vm->sdev = sdev;
 	vm->asid = asid;
 	vm->pid = task_tgid_nr(current);
 	kref_init(&vm->users);
-	mutex_init(&vm->lock);
-	mutex_init(&vm->pt_lock);
 	drm_gpuvm_init(&vm->gpuvm, "svmgpu", 0, &sdev->drm, resv_obj, 0,
 		       BIT_ULL(svmgpu_hw_caps(&sdev->hw)->va_bits), 0,
 		       SVMGPU_VM_RESERVED, &svmgpu_gpuvm_ops);
@@ -204,47 +231,34 @@ static struct svmgpu_vm *svmgpu_vm_create(struct svmgpu_device *sdev)
 	list_add_tail(&vm->link, &sdev->vms);
 	mutex_unlock(&sdev->vms_lock);
 	return vm;
-}
 
-/* Lock the BOs of every mapping that @ops removes. */
-static int svmgpu_vm_lock_ops(struct drm_exec *exec, struct drm_gpuva_ops *ops)
-{
-	struct drm_gpuva_op *op;
-	int ret = 0;
-
-	drm_exec_until_all_locked(exec) {
-		drm_gpuva_for_each_op(op, ops) {
-			struct drm_gpuva *va = op->op == DRM_GPUVA_OP_REMAP ?
-					       op->remap.unmap->va :
-					       op->unmap.va;
-
-			ret = drm_exec_lock_obj(exec, va->gem.obj);
-			drm_exec_retry_on_contention(exec);
-			if (ret)
-				return ret;
-		}
-	}
-	return 0;
+err_fini_pt:
+	svmgpu_pt_tree_fini(&vm->pt);
+err_free_asid:
+	ida_free(&sdev->asid_ida, asid);
+	mutex_destroy(&vm->pt_lock);
+	mutex_destroy(&vm->lock);
+	kfree(vm);
+	return ERR_PTR(ret);
 }
 
 /*
- * Remove every mapping in [addr, addr + range). Caller holds vm->lock.
- * Waits are interruptible if @intr: not on teardown, which may run with a
- * fatal signal pending.
+ * Remove every mapping in [addr, addr + range). The caller holds vm->lock,
+ * the VM's reservation and those of every BO mapped in it, and has waited
+ * for the VM to idle. The removed mappings go to @dead, each holding a
+ * reference on its BO; the caller flushes the TLBs before it frees them.
  */
 static int svmgpu_vm_unmap(struct svmgpu_vm *vm, u64 addr, u64 range,
-			   bool intr)
+			   struct list_head *dead)
 {
 	struct svmgpu_va **pieces = NULL;
 	struct drm_gpuva_ops *ops;
 	struct drm_gpuva_op *op;
-	struct drm_exec exec;
 	unsigned int n = 0, i = 0;
-	bool applied = false;
-	long wait;
-	int ret;
+	int ret = 0;
 
 	lockdep_assert_held(&vm->lock);
+	dma_resv_assert_held(drm_gpuvm_resv(&vm->gpuvm));
 
 	ops = drm_gpuvm_sm_unmap_ops_create(&vm->gpuvm, addr, range);
 	if (IS_ERR(ops))
@@ -266,22 +280,6 @@ static int svmgpu_vm_unmap(struct svmgpu_vm *vm, u64 addr, u64 range,
 		}
 	}
 
-	/* In-flight jobs may use these mappings: wait for the VM to idle. */
-	wait = dma_resv_wait_timeout(drm_gpuvm_resv(&vm->gpuvm),
-				     DMA_RESV_USAGE_BOOKKEEP, intr,
-				     MAX_SCHEDULE_TIMEOUT);
-	if (wait < 0) {
-		ret = wait;
-		goto out_free;
-	}
-
-	/* Several split mappings may share a BO: lock it once. */
-	drm_exec_init(&exec, (intr ? DRM_EXEC_INTERRUPTIBLE_WAIT : 0) |
-			     DRM_EXEC_IGNORE_DUPLICATES, 0);
-	ret = svmgpu_vm_lock_ops(&exec, ops);
-	if (ret)
-		goto out_exec;
-
 	i = 0;
 	mutex_lock(&vm->pt_lock);
 	drm_gpuva_for_each_op(op, ops) {
@@ -293,8 +291,7 @@ static int svmgpu_vm_unmap(struct svmgpu_vm *vm, u64 addr, u64 range,
 						    op->unmap.va;
 		readonly = to_svmgpu_va(old)->readonly;
 		vm_bo = old->vm_bo;
-		svmgpu_pt_unmap(vm->sdev, vm->root, old->va.addr,
-				old->va.range);
+		svmgpu_pt_unmap(&vm->pt, old->va.addr, old->va.range);
 
 		/*
 		 * Unlinking may drop the last reference on the BO but the one
@@ -305,9 +302,12 @@ static int svmgpu_vm_unmap(struct svmgpu_vm *vm, u64 addr, u64 range,
 		 * they are all unlocked; @old goes with them.
 		 */
 		drm_gem_object_get(old->gem.obj);
+		list_add_tail(&to_svmgpu_va(old)->dead, dead);
 		if (op->op == DRM_GPUVA_OP_UNMAP) {
 			drm_gpuva_unmap(&op->unmap);
 			drm_gpuva_unlink(old);
+			svmgpu_pt_release(&vm->pt, old->va.addr,
+					  old->va.range);
 			continue;
 		}
 
@@ -329,27 +329,20 @@ static int svmgpu_vm_unmap(struct svmgpu_vm *vm, u64 addr, u64 range,
 			drm_gpuva_link(next, vm_bo);
 		drm_gpuva_unlink(old);
 
-		if ((prev && svmgpu_vm_map_va(vm, prev)) ||
-		    (next && svmgpu_vm_map_va(vm, next)))
-			ret = -ENOMEM;
+		/*
+		 * The pieces lie inside @old, whose tables exist: reserving
+		 * them only takes references, before @old drops its own.
+		 */
+		if (prev && !svmgpu_pt_reserve(&vm->pt, prev->va.addr,
+					       prev->va.range))
+			svmgpu_vm_map_va(vm, prev);
+		if (next && !svmgpu_pt_reserve(&vm->pt, next->va.addr,
+					       next->va.range))
+			svmgpu_vm_map_va(vm, next);
+		svmgpu_pt_release(&vm->pt, old->va.addr, old->va.range);
 	}
 	mutex_unlock(&vm->pt_lock);
-	applied = true;
-	svmgpu_vm_flush_tlb(vm);
 
-out_exec:
-	drm_exec_fini(&exec);
-	/* Free the mappings the ops removed, and drop their BOs. */
-	drm_gpuva_for_each_op(op, ops) {
-		struct drm_gpuva *old;
-
-		if (!applied)
-			break;
-		old = op->op == DRM_GPUVA_OP_REMAP ? op->remap.unmap->va :
-						    op->unmap.va;
-		drm_gem_object_put(old->gem.obj);
-		kfree(to_svmgpu_va(old));
-	}
 out_free:
 	for (i = 0; i < n; i++)
 		kfree(pieces[i]);
@@ -358,16 +351,19 @@ out_free:
 	return ret;
 }
 
+/*
+ * Map @obj as @op says. The caller holds vm->lock and the reservations of
+ * the VM and of @obj, which it has brought back from swap.
+ */
 static int svmgpu_vm_map(struct svmgpu_vm *vm, struct drm_gem_object *obj,
 			 const struct drm_svmgpu_vm_bind_op *op)
 {
-	struct ttm_operation_ctx ctx = { .interruptible = true };
-	struct svmgpu_bo *bo = gem_to_svmgpu_bo(obj);
 	struct drm_gpuvm_bo *vm_bo;
 	struct svmgpu_va *va;
 	int ret;
 
 	lockdep_assert_held(&vm->lock);
+	dma_resv_assert_held(obj->resv);
 
 	if (SVMGPU_IOCTL_DBG(&vm->sdev->drm,
 			     drm_gpuva_find_first(&vm->gpuvm, op->addr,
@@ -379,78 +375,101 @@ static int svmgpu_vm_map(struct svmgpu_vm *vm, struct drm_gem_object *obj,
 		return -ENOMEM;
 	va->readonly = op->flags & DRM_SVMGPU_VM_BIND_READONLY;
 
-	ret = dma_resv_lock_interruptible(obj->resv, NULL);
+	/*
+	 * The only step that needs page tables, so the only one that may
+	 * find the VM's share of them, or the pool, used up: -ENOSPC.
+	 */
+	mutex_lock(&vm->pt_lock);
+	ret = svmgpu_pt_reserve(&vm->pt, op->addr, op->range);
+	mutex_unlock(&vm->pt_lock);
 	if (ret)
 		goto err_free;
-
-	/* Swapped out: bring it back where the GPU can reach it. */
-	if (bo->tbo.resource->mem_type == TTM_PL_SYSTEM) {
-		ret = ttm_bo_validate(&bo->tbo, &bo->placement, &ctx);
-		if (ret)
-			goto err_unlock;
-	}
 
 	vm_bo = drm_gpuvm_bo_obtain(&vm->gpuvm, obj);
 	if (IS_ERR(vm_bo)) {
 		ret = PTR_ERR(vm_bo);
-		goto err_unlock;
+		goto err_release;
 	}
 
 	drm_gpuva_init(&va->base, op->addr, op->range, obj, op->bo_offset);
 	ret = drm_gpuva_insert(&vm->gpuvm, &va->base);
 	if (ret) {
 		drm_gpuvm_bo_put(vm_bo);
-		goto err_unlock;
+		goto err_release;
 	}
 	drm_gpuva_link(&va->base, vm_bo);
 	drm_gpuvm_bo_extobj_add(vm_bo);
 	drm_gpuvm_bo_put(vm_bo);
 
 	mutex_lock(&vm->pt_lock);
-	ret = svmgpu_vm_map_va(vm, &va->base);
-	if (ret)
-		svmgpu_pt_unmap(vm->sdev, vm->root, op->addr, op->range);
+	svmgpu_vm_map_va(vm, &va->base);
 	mutex_unlock(&vm->pt_lock);
-	if (ret) {
-		drm_gpuva_remove(&va->base);
-		drm_gpuva_unlink(&va->base);
-		dma_resv_unlock(obj->resv);
-		kfree(va);
-		/* Leaves may have been written and cached: flush them. */
-		svmgpu_vm_flush_tlb(vm);
-		return ret;
-	}
-
-	dma_resv_unlock(obj->resv);
 	return 0;
 
-err_unlock:
-	dma_resv_unlock(obj->resv);
+err_release:
+	/* Nothing was linked: the bind's TLB flush frees the tables. */
+	mutex_lock(&vm->pt_lock);
+	svmgpu_pt_release(&vm->pt, op->addr, op->range);
+	mutex_unlock(&vm->pt_lock);
 err_free:
 	kfree(va);
 	return ret;
 }
 
-/* Remove every mapping; the VM has no user left. */
+/*
+ * Remove one mapping at teardown: lock its BO alone, unmap and unlink it.
+ * Allocates nothing, so it cannot fail.
+ */
+static void svmgpu_vm_teardown_va(struct svmgpu_vm *vm, struct drm_gpuva *va)
+{
+	struct drm_gem_object *obj = va->gem.obj;
+
+	/* Unlinking may drop the vm_bo's reference on @obj. */
+	drm_gem_object_get(obj);
+	dma_resv_lock(obj->resv, NULL);
+	mutex_lock(&vm->pt_lock);
+	svmgpu_pt_unmap(&vm->pt, va->va.addr, va->va.range);
+	svmgpu_pt_release(&vm->pt, va->va.addr, va->va.range);
+	mutex_unlock(&vm->pt_lock);
+	drm_gpuva_remove(va);
+	drm_gpuva_unlink(va);
+	dma_resv_unlock(obj->resv);
+	drm_gem_object_put(obj);
+	kfree(to_svmgpu_va(va));
+}
+
+/* Remove every mapping; the VM has no user left. Cannot fail. */
 static void svmgpu_vm_release(struct kref *kref)
 {
 	struct svmgpu_vm *vm = container_of(kref, struct svmgpu_vm, users);
 	struct svmgpu_device *sdev = vm->sdev;
-	u64 start = SVMGPU_VM_RESERVED;
+	struct drm_gpuva *va, *next;
 
 	mutex_lock(&sdev->vms_lock);
 	list_del(&vm->link);
 	mutex_unlock(&sdev->vms_lock);
 
 	/*
-	 * Jobs end, or time out and are reset: wait for them without
-	 * interruption. Unmapping the whole space splits nothing, so it
-	 * allocates nothing and cannot fail.
+	 * No queue is left, so no job can be added. Those in flight end,
+	 * or time out and are reset: wait for them without interruption.
 	 */
+	dma_resv_wait_timeout(drm_gpuvm_resv(&vm->gpuvm),
+			      DMA_RESV_USAGE_BOOKKEEP, false,
+			      MAX_SCHEDULE_TIMEOUT);
+
 	mutex_lock(&vm->lock);
-	svmgpu_vm_unmap(vm, start, svmgpu_vm_va_end(vm) - start, false);
+	drm_gpuvm_for_each_va_safe(va, next, &vm->gpuvm) {
+		/* The reserved first 64 KiB is a node of the tree too. */
+		if (va != &vm->gpuvm.kernel_alloc_node)
+			svmgpu_vm_teardown_va(vm, va);
+	}
 	mutex_unlock(&vm->lock);
 
+	/*
+	 * Whatever the TLBs still hold for this address-space id goes
+	 * before svmgpu_vm_free() lets another VM reuse the id.
+	 */
+	svmgpu_vm_flush_tlb(vm);
 	drm_gpuvm_put(&vm->gpuvm);
 }
 
@@ -511,7 +530,7 @@ void svmgpu_vm_dump(struct svmgpu_device *sdev, struct drm_printer *p)
 	list_for_each_entry(vm, &sdev->vms, link) {
 		drm_printf(p, "vm %u pid %d\n", vm->id, vm->pid);
 		mutex_lock(&vm->pt_lock);
-		svmgpu_pt_dump(vm->root, p);
+		svmgpu_pt_dump(&vm->pt, p);
 		mutex_unlock(&vm->pt_lock);
 	}
 	mutex_unlock(&sdev->vms_lock);
@@ -531,7 +550,6 @@ int svmgpu_vm_create_ioctl(struct drm_device *drm, void *data,
 	struct svmgpu_file *sfile = to_svmgpu_file(file);
 	struct drm_svmgpu_vm_create *args = data;
 	struct svmgpu_vm *vm;
-	u32 id;
 	int ret;
 
 	if (SVMGPU_IOCTL_DBG(drm, args->extensions || args->flags))
@@ -541,14 +559,19 @@ int svmgpu_vm_create_ioctl(struct drm_device *drm, void *data,
 	if (IS_ERR(vm))
 		return PTR_ERR(vm);
 
-	ret = xa_alloc(&sfile->vms, &id, vm, SVMGPU_ID_LIMIT, GFP_KERNEL);
-	if (ret) {
+	/*
+	 * Publish last. __xa_alloc() writes vm->id before the VM becomes
+	 * visible, and the id is read back before the lock is dropped: a
+	 * VM_DESTROY that guesses the id may free the VM at once after.
+	 */
+	xa_lock(&sfile->vms);
+	ret = __xa_alloc(&sfile->vms, &vm->id, vm, SVMGPU_ID_LIMIT, GFP_KERNEL);
+	if (!ret)
+		args->vm_id = vm->id;
+	xa_unlock(&sfile->vms);
+	if (ret)
 		svmgpu_vm_user_put(vm);
-		return ret;
-	}
-	vm->id = id;
-	args->vm_id = id;
-	return 0;
+	return ret;
 }
 
 /**
@@ -615,6 +638,134 @@ static int svmgpu_vm_check_op(struct svmgpu_vm *vm, struct drm_file *file,
 	return 0;
 }
 
+/* Lock what a bind touches, and bring its BOs back from swap. */
+static int svmgpu_vm_bind_lock(struct svmgpu_vm *vm, struct drm_exec *exec,
+			       struct drm_gem_object **objs, u32 num_ops)
+{
+	struct ttm_operation_ctx ctx = { .interruptible = true };
+	u32 i;
+	int ret;
+
+	ret = drm_gpuvm_prepare_vm(&vm->gpuvm, exec, 0);
+	if (ret)
+		return ret;
+	/* The BOs of the mappings an OP_UNMAP may remove or split. */
+	ret = drm_gpuvm_prepare_objects(&vm->gpuvm, exec, 0);
+	if (ret)
+		return ret;
+
+	for (i = 0; i < num_ops; i++) {
+		struct svmgpu_bo *bo;
+
+		if (!objs[i])
+			continue;
+		ret = drm_exec_lock_obj(exec, objs[i]);
+		if (ret)
+			return ret;
+
+		/*
+		 * Swapped out: bring it back where the GPU can reach it,
+		 * before ww_acquire_done(), as TTM may lock other BOs.
+		 */
+		bo = gem_to_svmgpu_bo(objs[i]);
+		if (bo->tbo.resource->mem_type == TTM_PL_SYSTEM) {
+			ret = ttm_bo_validate(&bo->tbo, &bo->placement, &ctx);
+			if (ret)
+				return ret;
+		}
+	}
+	return 0;
+}
+
+/*
+ * Everything a bind does that may wait or be interrupted, before it
+ * changes anything (DOC: VMs and VM_BIND). On success the caller owns
+ * @exec's locks; on failure nothing is locked and nothing changed.
+ */
+static int svmgpu_vm_bind_prepare(struct svmgpu_vm *vm, struct drm_exec *exec,
+				  const struct drm_svmgpu_vm_bind_op *ops,
+				  struct drm_gem_object **objs, u32 num_ops)
+{
+	bool unmaps = false;
+	long wait;
+	u32 i;
+	int ret = 0;
+
+	lockdep_assert_held(&vm->lock);
+
+	/* Several ops, and the VM's own mappings, may share a BO. */
+	drm_exec_init(exec, DRM_EXEC_INTERRUPTIBLE_WAIT |
+		      DRM_EXEC_IGNORE_DUPLICATES, 0);
+	drm_exec_until_all_locked(exec) {
+		ret = svmgpu_vm_bind_lock(vm, exec, objs, num_ops);
+		drm_exec_retry_on_contention(exec);
+		if (ret)
+			break;
+	}
+	if (ret)
+		goto err_fini;
+
+	for (i = 0; i < num_ops; i++)
+		unmaps |= ops[i].op == DRM_SVMGPU_VM_BIND_OP_UNMAP;
+
+	/*
+	 * In-flight jobs may use the mappings an OP_UNMAP removes: wait for
+	 * the VM to idle. The VM's reservation keeps EXEC from adding more.
+	 */
+	if (unmaps) {
+		wait = dma_resv_wait_timeout(drm_gpuvm_resv(&vm->gpuvm),
+					     DMA_RESV_USAGE_BOOKKEEP, true,
+					     MAX_SCHEDULE_TIMEOUT);
+		if (wait < 0) {
+			ret = wait;
+			goto err_fini;
+		}
+	}
+	return 0;
+
+err_fini:
+	drm_exec_fini(exec);
+	return ret;
+}
+
+/* Free what the ops removed, once every BO is unlocked. */
+static void svmgpu_vm_free_dead(struct list_head *dead)
+{
+	struct svmgpu_va *va, *next;
+
+	list_for_each_entry_safe(va, next, dead, dead) {
+		list_del(&va->dead);
+		drm_gem_object_put(va->base.gem.obj);
+		kfree(va);
+	}
+}
+
+/*
+ * Apply the ops, which can no longer be interrupted, then flush the TLBs.
+ * Ends the caller's drm_exec transaction.
+ */
+static int svmgpu_vm_bind_apply(struct svmgpu_vm *vm, struct drm_exec *exec,
+				const struct drm_svmgpu_vm_bind_op *ops,
+				struct drm_gem_object **objs, u32 num_ops)
+{
+	LIST_HEAD(dead);
+	u32 i;
+	int ret = 0;
+
+	for (i = 0; i < num_ops && !ret; i++) {
+		if (ops[i].op == DRM_SVMGPU_VM_BIND_OP_MAP)
+			ret = svmgpu_vm_map(vm, objs[i], &ops[i]);
+		else
+			ret = svmgpu_vm_unmap(vm, ops[i].addr, ops[i].range,
+					      &dead);
+	}
+	/* Even a failed op may have written entries and unlinked tables. */
+	svmgpu_vm_flush_tlb(vm);
+	drm_exec_fini(exec);
+	svmgpu_vm_free_dead(&dead);
+	return ret;
+}
+
 /**
  * svmgpu_vm_bind_ioctl() - DRM_IOCTL_SVMGPU_VM_BIND.
  * @drm: The DRM device.
@@ -631,6 +782,7 @@ int svmgpu_vm_bind_ioctl(struct drm_device *drm, void *data,
 	struct drm_gem_object **objs;
 	struct svmgpu_syncs syncs;
 	struct svmgpu_vm *vm;
+	struct drm_exec exec;
 	u32 i;
 	int ret;
 
@@ -672,12 +824,10 @@ int svmgpu_vm_bind_ioctl(struct drm_device *drm, void *data,
 	ret = mutex_lock_interruptible(&vm->lock);
 	if (ret)
 		goto out_syncs;
-	for (i = 0; i < args->num_ops && !ret; i++) {
-		if (ops[i].op == DRM_SVMGPU_VM_BIND_OP_MAP)
-			ret = svmgpu_vm_map(vm, objs[i], &ops[i]);
-		else
-			ret = svmgpu_vm_unmap(vm, ops[i].addr, ops[i].range,
-					      true);
+	ret = svmgpu_vm_bind_prepare(vm, &exec, ops, objs, args->num_ops);
+	if (!ret) {
+		ret = svmgpu_vm_bind_apply(vm, &exec, ops, objs,
+					   args->num_ops);
 	}
 	mutex_unlock(&vm->lock);
 

@@ -11,13 +11,14 @@
 
 #include <drm/drm_gpuvm.h>
 
+#include "svmgpu_pt.h"
+
 struct drm_device;
 struct drm_file;
 struct drm_printer;
 struct svmgpu_bo;
 struct svmgpu_device;
 struct svmgpu_file;
-struct svmgpu_pt;
 
 /**
  * struct svmgpu_vm - A GPU virtual address space.
@@ -54,13 +55,14 @@ struct svmgpu_vm {
 	struct mutex lock;
 
 	/**
-	 * @pt_lock: Protects the page tables. Innermost: taken with BO
-	 * reservations held, by binds and by BO moves.
+	 * @pt_lock: Protects @pt. Taken with BO reservations held, by binds
+	 * and by BO moves, and held across the TLB invalidation after which
+	 * unlinked tables are freed. Reserving tables allocates under it.
 	 */
 	struct mutex pt_lock;
 
-	/** @root: The level-3 page table. */
-	struct svmgpu_pt *root;
+	/** @pt: The page tables, charged to the VM. */
+	struct svmgpu_pt_tree pt;
 
 	/** @link: In the device's VM list, under its vms_lock. */
 	struct list_head link;

@@ -6,10 +6,12 @@
  * svmgpu_pt_map() and the hardware's own walker, svmgpu_hw_mmu_walk(),
  * reads them back, so both sides must agree on the format.
  *
- * The device is a stub: 8 MiB of "VRAM" from vzalloc(), all of it the
- * page-table pool.
+ * The device is a stub: 8 MiB of "VRAM" from vzalloc(), whose first pages
+ * are the page-table pool.
  */
 
+#include <linux/bitmap.h>
+#include <linux/list.h>
 #include <linux/sizes.h>
 #include <linux/slab.h>
 #include <linux/vmalloc.h>
@@ -20,26 +22,32 @@
 #include "../hw/svmgpu_hw_regs.h"
 #include "../svmgpu_device.h"
 #include "../svmgpu_pt.h"
+#include "../svmgpu_pt_pool.h"
 
 #define STUB_VRAM	SZ_8M
 
 struct pt_stub {
 	struct svmgpu_device *sdev;
-	struct svmgpu_pt *root;
+	struct svmgpu_pt_tree tree;
 };
 
 static void pt_stub_exit(void *data)
 {
 	struct pt_stub *stub = data;
 
-	svmgpu_pt_destroy(stub->sdev, stub->root);
+	svmgpu_pt_tree_fini(&stub->tree);
 	vfree(stub->sdev->hw.vram);
 }
 
-static struct pt_stub *pt_stub_new(struct kunit *test, unsigned long pages)
+/* A device whose pool has @pages pages, @reserve of them for the kernel. */
+static struct pt_stub *pt_stub_new_pool(struct kunit *test,
+					unsigned long pages,
+					unsigned long reserve,
+					unsigned long max_tables, bool kernel)
 {
 	struct pt_stub *stub = kunit_kzalloc(test, sizeof(*stub), GFP_KERNEL);
 	struct svmgpu_device *sdev;
+	struct svmgpu_pt_pool *pool;
 
 	KUNIT_ASSERT_NOT_NULL(test, stub);
 	sdev = kunit_kzalloc(test, sizeof(*sdev), GFP_KERNEL);
@@ -50,18 +58,50 @@ static struct pt_stub *pt_stub_new(struct kunit *test, unsigned long pages)
 	KUNIT_ASSERT_NOT_NULL(test, sdev->hw.vram);
 	sdev->hw.caps.vram_size = STUB_VRAM;
 	sdev->hw.caps.va_bits = 48;
-	sdev->pt_pool_base = 0;
-	sdev->pt_pool_pages = pages;
-	spin_lock_init(&sdev->pt_pool_lock);
-	sdev->pt_pool = kunit_kcalloc(test, BITS_TO_LONGS(pages),
-				      sizeof(long), GFP_KERNEL);
-	KUNIT_ASSERT_NOT_NULL(test, sdev->pt_pool);
 
-	stub->root = svmgpu_pt_create_root(sdev);
-	KUNIT_ASSERT_NOT_NULL(test, stub->root);
+	pool = &sdev->pt_pool;
+	spin_lock_init(&pool->lock);
+	pool->base = 0;
+	pool->pages = pages;
+	pool->reserve = reserve;
+	pool->bitmap = kunit_kcalloc(test, BITS_TO_LONGS(pages), sizeof(long),
+				     GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, pool->bitmap);
+
+	/* Single-threaded: no lock to assert. */
+	KUNIT_ASSERT_EQ(test, svmgpu_pt_tree_init(&stub->tree, pool, &sdev->hw,
+						  NULL, max_tables, kernel), 0);
 	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, pt_stub_exit,
 							stub), 0);
 	return stub;
+}
+
+static struct pt_stub *pt_stub_new(struct kunit *test, unsigned long pages)
+{
+	return pt_stub_new_pool(test, pages, 0, ULONG_MAX, false);
+}
+
+/* Reserve and map, as a VM_BIND OP_MAP does. */
+static int pt_map(struct pt_stub *stub, u64 va, u64 size,
+		  const struct svmgpu_pt_backing *backing, bool writable)
+{
+	int ret = svmgpu_pt_reserve(&stub->tree, va, size);
+
+	if (!ret)
+		svmgpu_pt_map(&stub->tree, va, size, backing, writable);
+	return ret;
+}
+
+/* Unmap and release, as a VM_BIND OP_UNMAP does, then "flush". */
+static void pt_unmap(struct pt_stub *stub, u64 va, u64 size)
+{
+	svmgpu_pt_unmap(&stub->tree, va, size);
+	svmgpu_pt_release(&stub->tree, va, size);
+}
+
+static unsigned long pool_used(struct pt_stub *stub)
+{
+	return svmgpu_pt_pool_used(&stub->sdev->pt_pool);
 }
 
 /* Translate @va; returns the leaf size shift, or 0 on a fault. */
@@ -69,7 +109,7 @@ static unsigned int walk(struct pt_stub *stub, u64 va, u64 *addr, u64 *pte)
 {
 	struct svmgpu_hw_tlb_entry e;
 
-	if (svmgpu_hw_mmu_walk(&stub->sdev->hw, stub->root->addr, va, &e))
+	if (svmgpu_hw_mmu_walk(&stub->sdev->hw, stub->tree.root->addr, va, &e))
 		return 0;
 	*pte = e.pte;
 	*addr = (e.pte & SVMGPU_PTE_ADDR_MASK) + (va & (BIT_ULL(e.shift) - 1));
@@ -83,8 +123,7 @@ static void pt_vram_leaf_sizes(struct kunit *test)
 	u64 addr, pte;
 
 	/* 2 MiB-aligned on both sides: 2 MiB leaves. */
-	KUNIT_ASSERT_EQ(test, svmgpu_pt_map(stub->sdev, stub->root, SZ_1G,
-					    SZ_4M, &vram, true), 0);
+	KUNIT_ASSERT_EQ(test, pt_map(stub, SZ_1G, SZ_4M, &vram, true), 0);
 	KUNIT_EXPECT_EQ(test, walk(stub, SZ_1G + SZ_2M + 12, &addr, &pte), 21);
 	KUNIT_EXPECT_EQ(test, addr, 64 * SZ_2M + SZ_2M + 12);
 	KUNIT_EXPECT_TRUE(test, pte & SVMGPU_PTE_WRITE);
@@ -92,9 +131,8 @@ static void pt_vram_leaf_sizes(struct kunit *test)
 
 	/* 64 KiB-aligned: 64 KiB leaves, then 4 KiB for the tail. */
 	vram.vram = 64 * SZ_2M + SZ_64K;
-	KUNIT_ASSERT_EQ(test, svmgpu_pt_map(stub->sdev, stub->root,
-					    SZ_2G + SZ_64K, SZ_128K + SZ_4K,
-					    &vram, false), 0);
+	KUNIT_ASSERT_EQ(test, pt_map(stub, SZ_2G + SZ_64K, SZ_128K + SZ_4K,
+				     &vram, false), 0);
 	KUNIT_EXPECT_EQ(test, walk(stub, SZ_2G + SZ_64K + 5 * SZ_4K + 1,
 				   &addr, &pte), 16);
 	KUNIT_EXPECT_EQ(test, addr, 64 * SZ_2M + SZ_64K + 5 * SZ_4K + 1);
@@ -104,8 +142,7 @@ static void pt_vram_leaf_sizes(struct kunit *test)
 
 	/* GPU address and memory disagree on alignment: 4 KiB leaves. */
 	vram.vram = 64 * SZ_2M + SZ_4K;
-	KUNIT_ASSERT_EQ(test, svmgpu_pt_map(stub->sdev, stub->root,
-					    SZ_4G, SZ_2M, &vram, true), 0);
+	KUNIT_ASSERT_EQ(test, pt_map(stub, SZ_4G, SZ_2M, &vram, true), 0);
 	KUNIT_EXPECT_EQ(test, walk(stub, SZ_4G + SZ_1M, &addr, &pte), 12);
 	KUNIT_EXPECT_EQ(test, addr, 64 * SZ_2M + SZ_4K + SZ_1M);
 
@@ -129,8 +166,7 @@ static void pt_system_pages(struct kunit *test)
 	for (i = 16; i < 32; i++)
 		dma[i] = 0x80000000 + (31 - i) * SZ_64K;
 
-	KUNIT_ASSERT_EQ(test, svmgpu_pt_map(stub->sdev, stub->root, SZ_1G,
-					    32 * SZ_4K, &sys, true), 0);
+	KUNIT_ASSERT_EQ(test, pt_map(stub, SZ_1G, 32 * SZ_4K, &sys, true), 0);
 	KUNIT_EXPECT_EQ(test, walk(stub, SZ_1G + 3 * SZ_4K + 8, &addr, &pte),
 			16);
 	KUNIT_EXPECT_EQ(test, addr, 0x40000000 + 3 * SZ_4K + 8);
@@ -149,22 +185,19 @@ static void pt_unmap_keeps_neighbours(struct kunit *test)
 	u64 addr, pte;
 
 	/* Two 4K mappings in one 64K block, next to a 64K leaf. */
-	KUNIT_ASSERT_EQ(test, svmgpu_pt_map(stub->sdev, stub->root, SZ_1G,
-					    SZ_4K, &a, true), 0);
-	KUNIT_ASSERT_EQ(test, svmgpu_pt_map(stub->sdev, stub->root,
-					    SZ_1G + SZ_4K, SZ_4K, &b, true), 0);
-	KUNIT_ASSERT_EQ(test, svmgpu_pt_map(stub->sdev, stub->root,
-					    SZ_1G + SZ_64K, SZ_64K, &a, true),
+	KUNIT_ASSERT_EQ(test, pt_map(stub, SZ_1G, SZ_4K, &a, true), 0);
+	KUNIT_ASSERT_EQ(test, pt_map(stub, SZ_1G + SZ_4K, SZ_4K, &b, true), 0);
+	KUNIT_ASSERT_EQ(test, pt_map(stub, SZ_1G + SZ_64K, SZ_64K, &a, true),
 			0);
 
-	svmgpu_pt_unmap(stub->sdev, stub->root, SZ_1G, SZ_4K);
+	pt_unmap(stub, SZ_1G, SZ_4K);
 	KUNIT_EXPECT_EQ(test, walk(stub, SZ_1G, &addr, &pte), 0);
 	KUNIT_EXPECT_EQ(test, walk(stub, SZ_1G + SZ_4K, &addr, &pte), 12);
 	KUNIT_EXPECT_EQ(test, addr, (u64)SZ_8M);
 	KUNIT_EXPECT_EQ(test, walk(stub, SZ_1G + SZ_64K, &addr, &pte), 16);
 
 	/* Unmapping a 64K leaf clears all 16 entries. */
-	svmgpu_pt_unmap(stub->sdev, stub->root, SZ_1G + SZ_64K, SZ_64K);
+	pt_unmap(stub, SZ_1G + SZ_64K, SZ_64K);
 	KUNIT_EXPECT_EQ(test, walk(stub, SZ_1G + SZ_64K + 15 * SZ_4K, &addr,
 				   &pte), 0);
 	KUNIT_EXPECT_EQ(test, walk(stub, SZ_1G + SZ_4K, &addr, &pte), 12);
@@ -174,20 +207,25 @@ static void pt_remap_2m_with_smaller_leaves(struct kunit *test)
 {
 	struct pt_stub *stub = pt_stub_new(test, 64);
 	struct svmgpu_pt_backing vram = { .vram = SZ_2M };
+	unsigned long used;
 	u64 addr, pte;
 
-	KUNIT_ASSERT_EQ(test, svmgpu_pt_map(stub->sdev, stub->root, SZ_1G,
-					    SZ_2M, &vram, true), 0);
+	KUNIT_ASSERT_EQ(test, pt_map(stub, SZ_1G, SZ_2M, &vram, true), 0);
 	KUNIT_EXPECT_EQ(test, walk(stub, SZ_1G, &addr, &pte), 21);
 
-	/* As VM_BIND splits it: unmap whole, map the two remaining parts. */
-	svmgpu_pt_unmap(stub->sdev, stub->root, SZ_1G, SZ_2M);
-	KUNIT_ASSERT_EQ(test, svmgpu_pt_map(stub->sdev, stub->root, SZ_1G,
-					    SZ_1M, &vram, true), 0);
+	/*
+	 * As VM_BIND splits it: unmap whole, reserve and map the two
+	 * remaining parts, then release the whole. Nothing is allocated.
+	 */
+	used = pool_used(stub);
+	svmgpu_pt_unmap(&stub->tree, SZ_1G, SZ_2M);
+	KUNIT_ASSERT_EQ(test, pt_map(stub, SZ_1G, SZ_1M, &vram, true), 0);
 	vram.vram = SZ_2M + SZ_1M + SZ_4K;
-	KUNIT_ASSERT_EQ(test, svmgpu_pt_map(stub->sdev, stub->root,
-					    SZ_1G + SZ_1M + SZ_4K,
-					    SZ_1M - SZ_4K, &vram, true), 0);
+	KUNIT_ASSERT_EQ(test, pt_map(stub, SZ_1G + SZ_1M + SZ_4K, SZ_1M - SZ_4K,
+				     &vram, true), 0);
+	svmgpu_pt_release(&stub->tree, SZ_1G, SZ_2M);
+	KUNIT_EXPECT_EQ(test, pool_used(stub), used);
+	KUNIT_EXPECT_TRUE(test, list_empty(&stub->tree.stale));
 	KUNIT_EXPECT_EQ(test, walk(stub, SZ_1G, &addr, &pte), 16);
 	KUNIT_EXPECT_EQ(test, walk(stub, SZ_1G + SZ_1M, &addr, &pte), 0);
 	KUNIT_EXPECT_EQ(test, walk(stub, SZ_1G + SZ_2M - 1, &addr, &pte), 16);
@@ -199,16 +237,79 @@ static void pt_remap_2m_with_smaller_leaves(struct kunit *test)
 
 static void pt_pool_exhaustion(struct kunit *test)
 {
-	/* Root plus two tables: not enough for a level-0 table. */
-	struct pt_stub *stub = pt_stub_new(test, 3);
+	/* Root plus three tables: one 4K mapping at most. */
+	struct pt_stub *stub = pt_stub_new(test, 4);
 	struct svmgpu_pt_backing vram = { .vram = SZ_4K };
 
-	KUNIT_EXPECT_EQ(test, svmgpu_pt_map(stub->sdev, stub->root, SZ_1G,
-					    SZ_4K, &vram, true), -ENOMEM);
-	/* A 2 MiB leaf needs no level-0 table. */
-	vram.vram = SZ_2M;
-	KUNIT_EXPECT_EQ(test, svmgpu_pt_map(stub->sdev, stub->root, SZ_1G,
-					    SZ_2M, &vram, true), 0);
+	KUNIT_ASSERT_EQ(test, pt_map(stub, SZ_1G, SZ_4K, &vram, true), 0);
+	/* Another 1 GiB span needs two more tables: nothing is kept. */
+	KUNIT_EXPECT_EQ(test, pt_map(stub, SZ_2G, SZ_4K, &vram, true), -ENOSPC);
+	KUNIT_EXPECT_EQ(test, pool_used(stub), 4);
+	KUNIT_EXPECT_EQ(test, stub->tree.tables, 4);
+	/* The same 2 MiB span needs none. */
+	KUNIT_EXPECT_EQ(test, pt_map(stub, SZ_1G + SZ_4K, SZ_4K, &vram, true),
+			0);
+}
+
+static void pt_tree_cap(struct kunit *test)
+{
+	/* A big pool, but the address space may have 3 tables. */
+	struct pt_stub *stub = pt_stub_new_pool(test, 64, 0, 3, false);
+	struct svmgpu_pt_backing vram = { .vram = SZ_4K };
+
+	KUNIT_EXPECT_EQ(test, pt_map(stub, SZ_1G, SZ_4K, &vram, true), -ENOSPC);
+	KUNIT_EXPECT_EQ(test, stub->tree.tables, 1);
+	KUNIT_EXPECT_EQ(test, pool_used(stub), 1);
+}
+
+static void pt_kernel_reserve(struct kunit *test)
+{
+	/* 8 pages, the last 4 for the kernel. */
+	struct pt_stub *user = pt_stub_new_pool(test, 8, 4, ULONG_MAX, false);
+	struct svmgpu_pt_backing vram = { .vram = SZ_4K };
+	u64 addr;
+
+	/* Root plus 3 tables: the user's share is full. */
+	KUNIT_ASSERT_EQ(test, pt_map(user, SZ_1G, SZ_4K, &vram, true), 0);
+	KUNIT_EXPECT_EQ(test, svmgpu_pt_pool_alloc(&user->sdev->pt_pool, false,
+						   &addr), -ENOSPC);
+	/* The kernel still gets its pages. */
+	KUNIT_EXPECT_EQ(test, svmgpu_pt_pool_alloc(&user->sdev->pt_pool, true,
+						   &addr), 0);
+	svmgpu_pt_pool_free(&user->sdev->pt_pool, addr);
+}
+
+static void pt_release_frees_after_flush(struct kunit *test)
+{
+	struct pt_stub *stub = pt_stub_new(test, 64);
+	struct svmgpu_pt_backing vram = { .vram = SZ_2M };
+	u64 addr, pte;
+
+	/* A 2 MiB leaf keeps its level-0 table: 1 + 3 tables. */
+	KUNIT_ASSERT_EQ(test, pt_map(stub, SZ_1G, SZ_2M, &vram, true), 0);
+	KUNIT_EXPECT_EQ(test, walk(stub, SZ_1G + 8, &addr, &pte), 21);
+	KUNIT_EXPECT_EQ(test, pool_used(stub), 4);
+
+	/*
+	 * Unmapped and released, the tables are unlinked at once but, as an
+	 * engine may still be walking them, freed only after the flush.
+	 */
+	pt_unmap(stub, SZ_1G, SZ_2M);
+	KUNIT_EXPECT_EQ(test, walk(stub, SZ_1G + 8, &addr, &pte), 0);
+	KUNIT_EXPECT_FALSE(test, list_empty(&stub->tree.stale));
+	KUNIT_EXPECT_EQ(test, pool_used(stub), 4);
+	svmgpu_pt_free_stale(&stub->tree);
+	KUNIT_EXPECT_EQ(test, pool_used(stub), 1);
+	KUNIT_EXPECT_EQ(test, stub->tree.tables, 1);
+
+	/* Overlapping reservations: tables go with the last one. */
+	KUNIT_ASSERT_EQ(test, pt_map(stub, SZ_1G, SZ_4K, &vram, true), 0);
+	KUNIT_ASSERT_EQ(test, svmgpu_pt_reserve(&stub->tree, SZ_1G, SZ_2M), 0);
+	pt_unmap(stub, SZ_1G, SZ_4K);
+	KUNIT_EXPECT_TRUE(test, list_empty(&stub->tree.stale));
+	svmgpu_pt_release(&stub->tree, SZ_1G, SZ_2M);
+	svmgpu_pt_free_stale(&stub->tree);
+	KUNIT_EXPECT_EQ(test, pool_used(stub), 1);
 }
 
 static struct kunit_case svmgpu_pt_cases[] = {
@@ -217,6 +318,9 @@ static struct kunit_case svmgpu_pt_cases[] = {
 	KUNIT_CASE(pt_unmap_keeps_neighbours),
 	KUNIT_CASE(pt_remap_2m_with_smaller_leaves),
 	KUNIT_CASE(pt_pool_exhaustion),
+	KUNIT_CASE(pt_tree_cap),
+	KUNIT_CASE(pt_kernel_reserve),
+	KUNIT_CASE(pt_release_frees_after_flush),
 	{}
 };
 
