@@ -12,7 +12,8 @@
 # once into $SVMGPU_CACHE/src. Our driver is overlaid, not copied: the tree's
 # drivers/gpu/drm/svmgpu and include/uapi/drm/svmgpu_drm.h are symlinks into
 # this repository, re-pointed on every run so a fresh clone builds its own
-# sources. The configuration is tinyconfig plus configs/svmgpu.config.
+# sources. The configuration is tinyconfig plus configs/svmgpu.config, plus
+# configs/debug.config for the debug flavour (SVMGPU_FLAVOUR, see lib.sh).
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -50,35 +51,46 @@ source "drivers/gpu/drm/svmgpu/Kconfig"' "$kconfig"
 	grep -q 'drivers/gpu/drm/svmgpu/Kconfig' "$kconfig" ||
 		die "could not hook svmgpu into $kconfig"
 
+	# A different clone than last time: its files may be older than the
+	# objects, so drop them rather than trust timestamps.
+	if [[ -L $KSRC/drivers/gpu/drm/svmgpu &&
+	      $(readlink "$KSRC/drivers/gpu/drm/svmgpu") != "$REPO/drivers/gpu/drm/svmgpu" ]]; then
+		rm -rf "$SVMGPU_CACHE"/build/*/drivers/gpu/drm/svmgpu
+	fi
 	ln -sfn "$REPO/drivers/gpu/drm/svmgpu" "$KSRC/drivers/gpu/drm/svmgpu"
 	ln -sfn "$REPO/include/uapi/drm/svmgpu_drm.h" \
 		"$KSRC/include/uapi/drm/svmgpu_drm.h"
 }
 
 configure_kernel() {
-	local frag=$REPO/configs/svmgpu.config missing=0 line opt want got
+	local frags frag missing=0 line opt want got
 
-	log "configuring $KOBJ (tinyconfig + configs/svmgpu.config)"
+	frags=$(flavour_fragments)
+	log "configuring $KOBJ (tinyconfig +" $(basename -a $frags) ")"
 	make -s -C "$KSRC" O="$KOBJ" tinyconfig
+	# shellcheck disable=SC2086
 	"$KSRC/scripts/kconfig/merge_config.sh" -m -O "$KOBJ" \
-		"$KOBJ/.config" "$frag" >/dev/null
+		"$KOBJ/.config" $frags >/dev/null
 	make -s -C "$KSRC" O="$KOBJ" olddefconfig
 
-	# Every option in the fragment must have survived dependency resolution.
-	while read -r line; do
-		case $line in
-		CONFIG_*=n) opt=${line%%=*}; want=n ;;
-		CONFIG_*=*) opt=${line%%=*}; want=${line#*=} ;;
-		*) continue ;;
-		esac
-		got=$(grep -E "^$opt=" "$KOBJ/.config" | cut -d= -f2- || true)
-		[[ $want == n && -z $got ]] && continue
-		if [[ $got != "$want" ]]; then
-			log "config: $opt wanted $want, got '${got:-unset}'"
-			missing=1
-		fi
-	done <"$frag"
-	((missing == 0)) || die "configs/svmgpu.config did not apply cleanly"
+	# Every option in the fragments must have survived dependency
+	# resolution.
+	for frag in $frags; do
+		while read -r line; do
+			case $line in
+			CONFIG_*=n) opt=${line%%=*}; want=n ;;
+			CONFIG_*=*) opt=${line%%=*}; want=${line#*=} ;;
+			*) continue ;;
+			esac
+			got=$(grep -E "^$opt=" "$KOBJ/.config" | cut -d= -f2- || true)
+			[[ $want == n && -z $got ]] && continue
+			if [[ $got != "$want" ]]; then
+				log "config: $opt wanted $want, got '${got:-unset}'"
+				missing=1
+			fi
+		done <"$frag"
+	done
+	((missing == 0)) || die "the config fragments did not apply cleanly"
 }
 
 build_kernel() {
@@ -105,14 +117,21 @@ build_modules() {
 	make -s -C "$KSRC" O="$KOBJ" -j"$NPROC" modules
 }
 
-# The guest's modprobe looks here (scripts/guest-bin/modprobe).
+# The guest's modprobe looks here (scripts/guest-bin/modprobe). The modules
+# are installed per clone, so that a clone's VM run loads its own svmgpu.ko
+# even when another clone rebuilds the shared kernel tree meanwhile.
 install_modules() {
-	rm -rf "$KOBJ/modroot"
+	rm -rf "$BUILD_DIR/modroot"
+	mkdir -p "$BUILD_DIR"
 	make -s -C "$KSRC" O="$KOBJ" modules_install \
-		INSTALL_MOD_PATH="$KOBJ/modroot" INSTALL_MOD_STRIP=1
+		INSTALL_MOD_PATH="$BUILD_DIR/modroot" INSTALL_MOD_STRIP=1
 }
 
 mkdir -p "$SVMGPU_CACHE/src" "$SVMGPU_CACHE/build"
+# One kernel.sh at a time per cache: concurrent runs (two clones, or make
+# check beside make bench) would otherwise build into one tree at once.
+exec 9>"$SVMGPU_CACHE/.lock"
+flock 9
 extract_source
 overlay_driver
 

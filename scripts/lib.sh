@@ -25,20 +25,40 @@ ksrc_version() {
 
 ksrc_dir() { echo "$SVMGPU_CACHE/src/linux-$(ksrc_version)"; }
 
+# Two kernel flavours share one source tree. "debug" (the default, used by
+# make check and make demo) adds configs/debug.config: lockdep, KASAN,
+# DEBUG_VM, kmemleak and fault injection. "release" is svmgpu.config alone,
+# for make bench, so benchmark figures are not distorted by debug options.
+SVMGPU_FLAVOUR=${SVMGPU_FLAVOUR:-debug}
+
+# The config fragments of the selected flavour, in merge order.
+flavour_fragments() {
+	echo "$REPO/configs/svmgpu.config"
+	case $SVMGPU_FLAVOUR in
+	debug) echo "$REPO/configs/debug.config" ;;
+	release) ;;
+	*) die "SVMGPU_FLAVOUR must be debug or release, not '$SVMGPU_FLAVOUR'" ;;
+	esac
+}
+
 # The cache key covers everything that changes the kernel's .config: the
-# source version, our fragment, the Kconfig files merged into the tree and
-# KERNEL_RECIPE, which must be bumped whenever kernel.sh changes how the
-# kernel is configured or built. Driver C sources are deliberately not part
-# of it: a driver change rebuilds only the modules.
-KERNEL_RECIPE=1
+# source version, the flavour's fragments, the Kconfig files merged into the
+# tree and KERNEL_RECIPE, which must be bumped whenever kernel.sh changes how
+# the kernel is configured or built. Driver C sources are deliberately not
+# part of it: a driver change rebuilds only the modules.
+KERNEL_RECIPE=2
 
 kbuild_key() {
+	local frags
+	frags=$(flavour_fragments) || exit 1
 	{
 		ksrc_version
-		echo "recipe $KERNEL_RECIPE"
-		cat "$REPO/configs/svmgpu.config" \
-		    "$REPO/drivers/gpu/drm/svmgpu/Kconfig"
+		echo "recipe $KERNEL_RECIPE flavour $SVMGPU_FLAVOUR"
+		# shellcheck disable=SC2086
+		cat $frags "$REPO/drivers/gpu/drm/svmgpu/Kconfig"
 	} | sha256sum | cut -c1-16
 }
 
-kobj_dir() { echo "$SVMGPU_CACHE/build/$(ksrc_version)-$(kbuild_key)"; }
+kobj_dir() {
+	echo "$SVMGPU_CACHE/build/$(ksrc_version)-$SVMGPU_FLAVOUR-$(kbuild_key)"
+}
