@@ -606,3 +606,72 @@ int svmgpu_module_load(const char *params)
 
 	return ret;
 }
+
+static int param_name_cmp(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/**
+ * svmgpu_module_params() - The loaded module's parameters, as modprobe
+ * takes them.
+ * @buf: Filled with "name=value" pairs separated by spaces, in name order,
+ *	 of every parameter sysfs lets us read.
+ * @len: Size of @buf.
+ *
+ * What a test that reloads svmgpu passes to svmgpu_module_load() to put
+ * the module back as the run loaded it, and compares afterwards.
+ *
+ * Return: 0, or a negative errno (-ENOENT if svmgpu is not loaded,
+ * -E2BIG if @buf is too small, -EINVAL for a value with a space).
+ */
+int svmgpu_module_params(char *buf, size_t len)
+{
+	char *names[64], value[256];
+	unsigned int n = 0, i;
+	struct dirent *de;
+	size_t used = 0;
+	int ret = 0;
+	DIR *dir;
+
+	if (!len)
+		return -EINVAL;
+	buf[0] = '\0';
+
+	dir = opendir(SVMGPU_PARAM_DIR);
+	if (!dir)
+		return -errno;
+	while ((de = readdir(dir)) && n < ARRAY_SIZE(names)) {
+		if (de->d_name[0] == '.')
+			continue;
+		names[n] = strdup(de->d_name);
+		if (!names[n]) {
+			ret = -ENOMEM;
+			break;
+		}
+		n++;
+	}
+	closedir(dir);
+	qsort(names, n, sizeof(names[0]), param_name_cmp);
+
+	for (i = 0; i < n && !ret; i++) {
+		int w;
+
+		if (svmgpu_param_read(names[i], value, sizeof(value)))
+			continue;	/* not readable: cannot be restored */
+		if (strchr(value, ' ')) {
+			ret = -EINVAL;
+			break;
+		}
+		w = snprintf(buf + used, len - used, "%s%s=%s",
+			     used ? " " : "", names[i], value);
+		if (w < 0 || (size_t)w >= len - used)
+			ret = -E2BIG;
+		else
+			used += w;
+	}
+	for (i = 0; i < n; i++)
+		free(names[i]);
+
+	return ret;
+}

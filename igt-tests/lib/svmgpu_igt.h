@@ -59,5 +59,6 @@ int svmgpu_module_refcnt(void);
 int svmgpu_modprobe(const char *const args[]);
 int svmgpu_module_unload(void);
 int svmgpu_module_load(const char *params);
+int svmgpu_module_params(char *buf, size_t len);
 
 #endif /* SVMGPU_IGT_LIB_H */
