@@ -99,7 +99,7 @@ static vm_fault_t svmgpu_bo_vm_fault(struct vm_fault *vmf)
 	if (drm_dev_enter(drm, &idx)) {
 		/* Waits for a pending move, and copes with a racing fault. */
 		ret = ttm_bo_vm_fault_reserved(vmf, vmf->vma->vm_page_prot,
-					       READ_ONCE(svmgpu_fault_prefault));
+					       svmgpu_param_fault_prefault());
 		drm_dev_exit(idx);
 	} else {
 		ret = ttm_bo_vm_dummy_page(vmf, vmf->vma->vm_page_prot);

@@ -147,7 +147,19 @@ MODULE_PARM_DESC(vram_size,
 		 "VRAM per GPU in bytes; K, M and G suffixes accepted (16M-64G, multiple of 2M, default 256M)");
 
 /* Pages a CPU fault on a BO maps at once; read by every fault. */
-unsigned int svmgpu_fault_prefault = 16;
+static unsigned int fault_prefault = 16;
+
+/**
+ * svmgpu_param_fault_prefault() - The fault_prefault module parameter.
+ *
+ * Writable at run time, so read it once per use.
+ *
+ * Return: How many pages a CPU fault on a BO maps, 1 to 512.
+ */
+unsigned int svmgpu_param_fault_prefault(void)
+{
+	return READ_ONCE(fault_prefault);
+}
 
 static int svmgpu_param_set_prefault(const char *val,
 				     const struct kernel_param *kp)
@@ -171,7 +183,7 @@ static const struct kernel_param_ops svmgpu_param_prefault_ops = {
 };
 
 module_param_cb(fault_prefault, &svmgpu_param_prefault_ops,
-		&svmgpu_fault_prefault, 0644);
+		&fault_prefault, 0644);
 MODULE_PARM_DESC(fault_prefault,
 		 "Pages a CPU fault on a buffer object maps at once (1-512, default 16; writable at run time)");
 

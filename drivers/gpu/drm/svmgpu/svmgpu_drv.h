@@ -31,6 +31,6 @@
 	__failed;							\
 })
 
-extern unsigned int svmgpu_fault_prefault;
+unsigned int svmgpu_param_fault_prefault(void);
 
 #endif /* __SVMGPU_DRV_H__ */
