@@ -37,7 +37,7 @@
 
 static void svmgpu_device_fini_hw(struct drm_device *drm, void *arg)
 {
-	svmgpu_hw_fini(arg);
+	svmgpu_hw_destroy(arg);
 }
 
 static void svmgpu_device_fini_misc(struct drm_device *drm, void *arg)
@@ -56,7 +56,7 @@ static void svmgpu_device_fini_misc(struct drm_device *drm, void *arg)
  */
 static int svmgpu_device_pt_pool_init(struct svmgpu_device *sdev)
 {
-	u64 vram = svmgpu_hw_caps(&sdev->hw)->vram_size;
+	u64 vram = svmgpu_hw_caps(sdev->hw)->vram_size;
 	u64 size = ALIGN(vram / 16, SZ_2M);
 	unsigned long reserve = vram / SZ_2M + 64;
 	int ret;
@@ -121,15 +121,15 @@ svmgpu_device_create(struct platform_device *pdev,
 	if (ret)
 		return ERR_PTR(ret);
 
-	ret = svmgpu_hw_init(&sdev->hw, &pdev->dev, &cfg->hw,
-			     dev_name(&pdev->dev));
-	if (ret) {
+	sdev->hw = svmgpu_hw_create(&pdev->dev, &cfg->hw, dev_name(&pdev->dev));
+	if (IS_ERR(sdev->hw)) {
+		ret = PTR_ERR(sdev->hw);
 		drm_err(&sdev->drm, "cannot bring up the hardware: %d\n", ret);
 		return ERR_PTR(ret);
 	}
 
 	ret = drmm_add_action_or_reset(&sdev->drm, svmgpu_device_fini_hw,
-				       &sdev->hw);
+				       sdev->hw);
 	if (ret)
 		return ERR_PTR(ret);
 

@@ -47,7 +47,7 @@ struct svmgpu_device {
 	struct drm_device drm;
 
 	/** @hw: The emulated hardware. Constant after probe. */
-	struct svmgpu_hw hw;
+	struct svmgpu_hw *hw;
 
 	/** @ttm: The TTM device. */
 	struct ttm_device ttm;

@@ -138,7 +138,7 @@ void svmgpu_show_fdinfo(struct drm_printer *p, struct drm_file *file)
 	unsigned int i;
 	int id = 0;
 
-	for (i = 0; i < svmgpu_hw_caps(&sdev->hw)->num_engines; i++)
+	for (i = 0; i < svmgpu_hw_caps(sdev->hw)->num_engines; i++)
 		drm_printf(p, "drm-engine-engine%u:\t%lld ns\n", i,
 			   atomic64_read(&sfile->stats->engine_ns[i]));
 

@@ -155,7 +155,7 @@ static int svmgpu_move_copy_batch(struct svmgpu_mover *mover,
 	}
 
 	/* The windows' old translations may still be in a TLB. */
-	svmgpu_hw_tlb_wait(&sdev->hw, svmgpu_hw_tlb_invalidate(&sdev->hw));
+	svmgpu_hw_tlb_wait(sdev->hw, svmgpu_hw_tlb_invalidate(sdev->hw));
 
 	for (i = 0; i < n; i++)
 		svmgpu_move_push(mover, slots[i], jobs[i]);
@@ -322,7 +322,7 @@ static void svmgpu_move_fini(struct drm_device *drm, void *arg)
  */
 int svmgpu_move_init(struct svmgpu_device *sdev)
 {
-	const struct svmgpu_hw_caps *caps = svmgpu_hw_caps(&sdev->hw);
+	const struct svmgpu_hw_caps *caps = svmgpu_hw_caps(sdev->hw);
 	struct svmgpu_mover *mover = &sdev->mover;
 	struct svmgpu_pt_backing vram = { .vram = 0 };
 	struct drm_gpu_scheduler *sched;
@@ -340,7 +340,7 @@ int svmgpu_move_init(struct svmgpu_device *sdev)
 		return ret;
 	mover->asid = ret;
 
-	ret = svmgpu_pt_tree_init(&mover->pt, &sdev->pt_pool, &sdev->hw,
+	ret = svmgpu_pt_tree_init(&mover->pt, &sdev->pt_pool, sdev->hw,
 				  &mover->lock, ULONG_MAX, true);
 	if (ret)
 		goto err_asid;
@@ -373,7 +373,7 @@ int svmgpu_move_init(struct svmgpu_device *sdev)
 					   &slot->cs_addr);
 		if (ret)
 			goto err_slots;
-		slot->cs = svmgpu_hw_vram_vaddr(&sdev->hw, slot->cs_addr);
+		slot->cs = svmgpu_hw_vram_vaddr(sdev->hw, slot->cs_addr);
 		slot->window = SVMGPU_MOVE_WINDOW_VA + i * SVMGPU_MOVE_CHUNK;
 	}
 

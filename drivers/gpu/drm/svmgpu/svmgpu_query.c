@@ -92,7 +92,7 @@ static int svmgpu_query_device_info(struct svmgpu_device *sdev,
 	if (ret)
 		return ret < 0 ? ret : 0;
 
-	svmgpu_query_fill_device_info(svmgpu_hw_caps(&sdev->hw), &info);
+	svmgpu_query_fill_device_info(svmgpu_hw_caps(sdev->hw), &info);
 	info.vram_bo_size = svmgpu_ttm_size(sdev, TTM_PL_VRAM);
 	if (copy_to_user(u64_to_user_ptr(q->data), &info, sizeof(info)))
 		return -EFAULT;

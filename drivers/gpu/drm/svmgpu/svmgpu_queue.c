@@ -118,7 +118,7 @@ static void svmgpu_queue_destroy(struct svmgpu_queue *queue, bool cancel)
 	drm_sched_entity_destroy(&queue->entity);
 	/* ...so this leaves none behind. */
 	if (cancel)
-		svmgpu_hw_engine_cancel(&queue->sdev->hw, queue->engine, queue);
+		svmgpu_hw_engine_cancel(queue->sdev->hw, queue->engine, queue);
 	svmgpu_vm_user_put(queue->vm);
 	svmgpu_queue_put(queue);
 }
@@ -163,7 +163,7 @@ int svmgpu_queue_create_ioctl(struct drm_device *drm, void *data,
 	if (SVMGPU_IOCTL_DBG(drm, args->extensions || args->flags ||
 			     args->pad) ||
 	    SVMGPU_IOCTL_DBG(drm, args->engine >=
-			     svmgpu_hw_caps(&sdev->hw)->num_engines) ||
+			     svmgpu_hw_caps(sdev->hw)->num_engines) ||
 	    SVMGPU_IOCTL_DBG(drm, args->priority >=
 			     ARRAY_SIZE(svmgpu_priorities)))
 		return -EINVAL;
@@ -186,7 +186,7 @@ int svmgpu_queue_create_ioctl(struct drm_device *drm, void *data,
 	svmgpu_coredump_init(&queue->coredump);
 	queue->sdev = sdev;
 	queue->engine = array_index_nospec(args->engine,
-					   svmgpu_hw_caps(&sdev->hw)->num_engines);
+					   svmgpu_hw_caps(sdev->hw)->num_engines);
 	sched = &sdev->scheds[queue->engine].base;
 	prio = array_index_nospec(args->priority, ARRAY_SIZE(svmgpu_priorities));
 	ret = drm_sched_entity_init(&queue->entity, svmgpu_priorities[prio],

@@ -121,7 +121,7 @@ static struct dma_fence *svmgpu_sched_run_job(struct drm_sched_job *sched_job)
 
 	/* One reference for the scheduler, one stays with the job. */
 	dma_fence_get(job->hw_fence);
-	svmgpu_hw_engine_submit(&sched->sdev->hw, sched->engine, &job->hw);
+	svmgpu_hw_engine_submit(sched->sdev->hw, sched->engine, &job->hw);
 	return job->hw_fence;
 }
 
@@ -136,7 +136,7 @@ svmgpu_sched_timedout_job(struct drm_sched_job *sched_job)
 	drm_sched_stop(&sched->base, sched_job);
 	/* Completes the job with -ETIME, through svmgpu_sched_job_done(). */
 	if (job->hw_fence_init)
-		svmgpu_hw_engine_reset(&sched->sdev->hw, sched->engine,
+		svmgpu_hw_engine_reset(sched->sdev->hw, sched->engine,
 				       &job->hw);
 
 	/*
@@ -184,7 +184,7 @@ static void svmgpu_sched_fini(struct drm_device *drm, void *arg)
 	struct svmgpu_device *sdev = arg;
 	unsigned int i;
 
-	for (i = 0; i < svmgpu_hw_caps(&sdev->hw)->num_engines; i++)
+	for (i = 0; i < svmgpu_hw_caps(sdev->hw)->num_engines; i++)
 		drm_sched_fini(&sdev->scheds[i].base);
 }
 
@@ -199,7 +199,7 @@ static void svmgpu_sched_fini(struct drm_device *drm, void *arg)
  */
 int svmgpu_sched_init(struct svmgpu_device *sdev, unsigned int timeout_ms)
 {
-	unsigned int i, n = svmgpu_hw_caps(&sdev->hw)->num_engines;
+	unsigned int i, n = svmgpu_hw_caps(sdev->hw)->num_engines;
 	int ret;
 
 	sdev->scheds = drmm_kcalloc(&sdev->drm, n, sizeof(*sdev->scheds),

@@ -245,7 +245,7 @@ static int svmgpu_ttm_io_mem_reserve(struct ttm_device *bdev,
 		/* VRAM is ordinary memory, mapped contiguously by hw/. */
 		offset = (u64)mem->start << PAGE_SHIFT;
 		mem->bus.offset = offset;
-		mem->bus.addr = svmgpu_hw_vram_vaddr(&sdev->hw, offset);
+		mem->bus.addr = svmgpu_hw_vram_vaddr(sdev->hw, offset);
 		mem->bus.is_iomem = true;
 		mem->bus.caching = ttm_cached;
 		return 0;
@@ -259,7 +259,7 @@ static unsigned long svmgpu_ttm_io_mem_pfn(struct ttm_buffer_object *tbo,
 {
 	struct svmgpu_device *sdev = bdev_to_svmgpu(tbo->bdev);
 
-	return svmgpu_hw_vram_pfn(&sdev->hw,
+	return svmgpu_hw_vram_pfn(sdev->hw,
 				  (tbo->resource->start + page_offset) <<
 				  PAGE_SHIFT);
 }

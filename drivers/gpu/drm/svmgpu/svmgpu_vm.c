@@ -85,7 +85,7 @@ static struct svmgpu_va *to_svmgpu_va(struct drm_gpuva *va)
 
 static u64 svmgpu_vm_va_end(struct svmgpu_vm *vm)
 {
-	return BIT_ULL(svmgpu_hw_caps(&vm->sdev->hw)->va_bits);
+	return BIT_ULL(svmgpu_hw_caps(vm->sdev->hw)->va_bits);
 }
 
 static void svmgpu_vm_free(struct drm_gpuvm *gpuvm)
@@ -152,7 +152,7 @@ static void svmgpu_vm_map_va(struct svmgpu_vm *vm, struct drm_gpuva *va)
  */
 static void svmgpu_vm_flush_tlb(struct svmgpu_vm *vm)
 {
-	struct svmgpu_hw *hw = &vm->sdev->hw;
+	struct svmgpu_hw *hw = vm->sdev->hw;
 
 	mutex_lock(&vm->pt_lock);
 	svmgpu_hw_tlb_wait(hw, svmgpu_hw_tlb_invalidate(hw));
@@ -206,7 +206,7 @@ static struct svmgpu_vm *svmgpu_vm_create(struct svmgpu_device *sdev)
 
 	mutex_init(&vm->lock);
 	mutex_init(&vm->pt_lock);
-	ret = svmgpu_pt_tree_init(&vm->pt, &sdev->pt_pool, &sdev->hw,
+	ret = svmgpu_pt_tree_init(&vm->pt, &sdev->pt_pool, sdev->hw,
 				  &vm->pt_lock, sdev->pt_vm_max, false);
 	if (ret)
 		goto err_free_asid;
@@ -222,7 +222,7 @@ static struct svmgpu_vm *svmgpu_vm_create(struct svmgpu_device *sdev)
 	vm->pid = task_tgid_nr(current);
 	kref_init(&vm->users);
 	drm_gpuvm_init(&vm->gpuvm, "svmgpu", 0, &sdev->drm, resv_obj, 0,
-		       BIT_ULL(svmgpu_hw_caps(&sdev->hw)->va_bits), 0,
+		       BIT_ULL(svmgpu_hw_caps(sdev->hw)->va_bits), 0,
 		       SVMGPU_VM_RESERVED, &svmgpu_gpuvm_ops);
 	/* drm_gpuvm holds its own reference on the resv object. */
 	drm_gem_object_put(resv_obj);

@@ -14,6 +14,7 @@
 #include <kunit/visibility.h>
 
 #include "svmgpu_hw.h"
+#include "svmgpu_hw_priv.h"
 #include "svmgpu_hw_mmu.h"
 
 /**
@@ -97,23 +98,29 @@ err_free:
 }
 
 /**
- * svmgpu_hw_init() - Power up an emulated GPU.
- * @hw: The hardware to initialise.
+ * svmgpu_hw_create() - Power up an emulated GPU.
  * @dev: The device it sits on.
  * @cfg: Its configuration.
  * @name: Base name for the hardware's threads.
  *
- * Return: 0 on success, -EINVAL if @cfg is not a valid configuration,
- * -ENOMEM if VRAM cannot be allocated.
+ * Return: The hardware, to be given to svmgpu_hw_destroy(); an ERR_PTR()
+ * of -EINVAL if @cfg is not a valid configuration, or of -ENOMEM if VRAM
+ * cannot be allocated.
  */
-int svmgpu_hw_init(struct svmgpu_hw *hw, struct device *dev,
-		   const struct svmgpu_hw_config *cfg, const char *name)
+struct svmgpu_hw *svmgpu_hw_create(struct device *dev,
+				   const struct svmgpu_hw_config *cfg,
+				   const char *name)
 {
+	struct svmgpu_hw *hw;
 	int ret;
 
 	ret = svmgpu_hw_config_check(cfg);
 	if (ret)
-		return ret;
+		return ERR_PTR(ret);
+
+	hw = kzalloc(sizeof(*hw), GFP_KERNEL);
+	if (!hw)
+		return ERR_PTR(-ENOMEM);
 
 	hw->dev = dev;
 	hw->caps.vram_size = cfg->vram_size;
@@ -123,7 +130,7 @@ int svmgpu_hw_init(struct svmgpu_hw *hw, struct device *dev,
 
 	ret = svmgpu_hw_vram_alloc(hw);
 	if (ret)
-		return ret;
+		goto err_free;
 
 	ret = svmgpu_hw_mmu_init(hw, name);
 	if (ret)
@@ -133,32 +140,34 @@ int svmgpu_hw_init(struct svmgpu_hw *hw, struct device *dev,
 	if (ret)
 		goto err_mmu;
 
-	return 0;
+	return hw;
 
 err_mmu:
 	svmgpu_hw_mmu_fini(hw);
 err_vram:
 	svmgpu_hw_vram_free(hw);
-	return ret;
+err_free:
+	kfree(hw);
+	return ERR_PTR(ret);
 }
 
 /**
- * svmgpu_hw_fini() - Power down an emulated GPU.
- * @hw: The hardware, initialised by svmgpu_hw_init(), with no job left.
+ * svmgpu_hw_destroy() - Power down an emulated GPU.
+ * @hw: The hardware, from svmgpu_hw_create(), with no job left.
  */
-void svmgpu_hw_fini(struct svmgpu_hw *hw)
+void svmgpu_hw_destroy(struct svmgpu_hw *hw)
 {
 	svmgpu_hw_engines_fini(hw);
 	svmgpu_hw_mmu_fini(hw);
 	svmgpu_hw_vram_free(hw);
-	hw->dev = NULL;
+	kfree(hw);
 }
 
 /**
  * svmgpu_hw_caps() - Read the identification block.
- * @hw: The hardware, initialised by svmgpu_hw_init().
+ * @hw: The hardware, from svmgpu_hw_create().
  *
- * Return: The hardware's capabilities, valid until svmgpu_hw_fini().
+ * Return: The hardware's capabilities, valid until svmgpu_hw_destroy().
  */
 const struct svmgpu_hw_caps *svmgpu_hw_caps(const struct svmgpu_hw *hw)
 {

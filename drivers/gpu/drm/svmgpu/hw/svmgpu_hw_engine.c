@@ -10,6 +10,7 @@
 #include <linux/slab.h>
 
 #include "svmgpu_hw.h"
+#include "svmgpu_hw_priv.h"
 #include "svmgpu_hw_cmd.h"
 #include "svmgpu_hw_mmu.h"
 

@@ -11,6 +11,7 @@
 #include <kunit/visibility.h>
 
 #include "svmgpu_hw.h"
+#include "svmgpu_hw_priv.h"
 #include "svmgpu_hw_mmu.h"
 #include "svmgpu_hw_regs.h"
 

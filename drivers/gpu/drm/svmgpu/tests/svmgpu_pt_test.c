@@ -19,6 +19,7 @@
 #include <kunit/test.h>
 
 #include "../hw/svmgpu_hw_mmu.h"
+#include "../hw/svmgpu_hw_priv.h"
 #include "../hw/svmgpu_hw_regs.h"
 #include "../svmgpu_device.h"
 #include "../svmgpu_pt.h"
@@ -36,7 +37,7 @@ static void pt_stub_exit(void *data)
 	struct pt_stub *stub = data;
 
 	svmgpu_pt_tree_fini(&stub->tree);
-	vfree(stub->sdev->hw.vram);
+	vfree(stub->sdev->hw->vram);
 }
 
 /* A device whose pool has @pages pages, @reserve of them for the kernel. */
@@ -54,10 +55,12 @@ static struct pt_stub *pt_stub_new_pool(struct kunit *test,
 	KUNIT_ASSERT_NOT_NULL(test, sdev);
 	stub->sdev = sdev;
 
-	sdev->hw.vram = vzalloc(STUB_VRAM);
-	KUNIT_ASSERT_NOT_NULL(test, sdev->hw.vram);
-	sdev->hw.caps.vram_size = STUB_VRAM;
-	sdev->hw.caps.va_bits = 48;
+	sdev->hw = kunit_kzalloc(test, sizeof(*sdev->hw), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, sdev->hw);
+	sdev->hw->vram = vzalloc(STUB_VRAM);
+	KUNIT_ASSERT_NOT_NULL(test, sdev->hw->vram);
+	sdev->hw->caps.vram_size = STUB_VRAM;
+	sdev->hw->caps.va_bits = 48;
 
 	pool = &sdev->pt_pool;
 	spin_lock_init(&pool->lock);
@@ -69,7 +72,7 @@ static struct pt_stub *pt_stub_new_pool(struct kunit *test,
 	KUNIT_ASSERT_NOT_NULL(test, pool->bitmap);
 
 	/* Single-threaded: no lock to assert. */
-	KUNIT_ASSERT_EQ(test, svmgpu_pt_tree_init(&stub->tree, pool, &sdev->hw,
+	KUNIT_ASSERT_EQ(test, svmgpu_pt_tree_init(&stub->tree, pool, sdev->hw,
 						  NULL, max_tables, kernel), 0);
 	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, pt_stub_exit,
 							stub), 0);
@@ -109,7 +112,7 @@ static unsigned int walk(struct pt_stub *stub, u64 va, u64 *addr, u64 *pte)
 {
 	struct svmgpu_hw_tlb_entry e;
 
-	if (svmgpu_hw_mmu_walk(&stub->sdev->hw, stub->tree.root->addr, va, &e))
+	if (svmgpu_hw_mmu_walk(stub->sdev->hw, stub->tree.root->addr, va, &e))
 		return 0;
 	*pte = e.pte;
 	*addr = (e.pte & SVMGPU_PTE_ADDR_MASK) + (va & (BIT_ULL(e.shift) - 1));

@@ -1,0 +1,137 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Copyright (c) 2026 The svmgpu authors
+ */
+#ifndef __SVMGPU_HW_PRIV_H__
+#define __SVMGPU_HW_PRIV_H__
+
+/*
+ * The emulated GPU's own state. Only hw/ and the KUnit tests that build a
+ * stub GPU include this header; the driver sees &struct svmgpu_hw as an
+ * opaque handle.
+ */
+
+#include <linux/list.h>
+#include <linux/mutex.h>
+#include <linux/spinlock.h>
+#include <linux/types.h>
+#include <linux/wait.h>
+#include <linux/workqueue.h>
+
+#include "svmgpu_hw.h"
+
+struct device;
+struct page;
+struct task_struct;
+
+/* A TLB entry: one translation of an address-space id. */
+struct svmgpu_hw_tlb_entry {
+	u64 va;
+	u64 pte;
+	u32 asid;
+	u8 shift;
+	bool valid;
+};
+
+#define SVMGPU_HW_TLB_ENTRIES	32
+
+/**
+ * struct svmgpu_hw_engine - One engine. Private to hw/.
+ */
+struct svmgpu_hw_engine {
+	/** @hw: The GPU. */
+	struct svmgpu_hw *hw;
+
+	/** @index: Index among the GPU's engines. */
+	unsigned int index;
+
+	/** @thread: Executes the engine's jobs. */
+	struct task_struct *thread;
+
+	/**
+	 * @lock: Protects @queue, @current_job and @abort, which the engine
+	 * thread and the driver's submission and reset paths share.
+	 */
+	spinlock_t lock;
+
+	/** @queue: Submitted jobs, in order. */
+	struct list_head queue;
+
+	/** @current_job: The job being executed, or NULL. */
+	struct svmgpu_hw_job *current_job;
+
+	/**
+	 * @in_done: The thread is calling the done() of the job it just
+	 * released from @current_job.
+	 */
+	bool in_done;
+
+	/** @abort: Reset requested: stop @current_job as soon as possible. */
+	bool abort;
+
+	/** @abort_status: What the job stopped by @abort completes with. */
+	int abort_status;
+
+	/** @wq: Wakes the thread on submission; wakes resets on completion. */
+	wait_queue_head_t wq;
+
+	/**
+	 * @xlat_lock: Held by the engine across each translation and the
+	 * memory access that uses it, and by TLB invalidation while it clears
+	 * @tlb. So once an invalidation completes, no access through a stale
+	 * translation is in flight. Protects @tlb and @tlb_next.
+	 */
+	struct mutex xlat_lock;
+
+	/** @tlb: Cached translations. */
+	struct svmgpu_hw_tlb_entry tlb[SVMGPU_HW_TLB_ENTRIES];
+
+	/** @tlb_next: Next entry to replace, round robin. */
+	unsigned int tlb_next;
+};
+
+/**
+ * struct svmgpu_hw - One emulated GPU.
+ *
+ * Private to hw/: the driver holds a pointer from svmgpu_hw_create() and
+ * uses the functions of svmgpu_hw.h.
+ */
+struct svmgpu_hw {
+	/** @dev: The device the hardware sits on. */
+	struct device *dev;
+
+	/** @caps: Identification block, constant after svmgpu_hw_create(). */
+	struct svmgpu_hw_caps caps;
+
+	/** @vram_chunks: The 2 MiB chunks of VRAM, in address order. */
+	struct page **vram_chunks;
+
+	/** @vram: Kernel mapping of all of VRAM, contiguous. */
+	void *vram;
+
+	/** @engines: The engines, caps.num_engines of them. */
+	struct svmgpu_hw_engine *engines;
+
+	/** @tlb_wq: Executes TLB invalidations. */
+	struct workqueue_struct *tlb_wq;
+
+	/** @tlb_work: The pending invalidation. */
+	struct work_struct tlb_work;
+
+	/**
+	 * @tlb_requested: Number of invalidations requested; written under
+	 * @tlb_done_wq.lock.
+	 */
+	u64 tlb_requested;
+
+	/**
+	 * @tlb_completed: Number of invalidations complete; written under
+	 * @tlb_done_wq.lock.
+	 */
+	u64 tlb_completed;
+
+	/** @tlb_done_wq: Waiters for invalidation completion. */
+	wait_queue_head_t tlb_done_wq;
+};
+
+#endif /* __SVMGPU_HW_PRIV_H__ */
