@@ -19,6 +19,7 @@
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
@@ -27,6 +28,7 @@
 #include "igt.h"
 #include "svmgpu_drm.h"
 #include "svmgpu_igt.h"
+#include "svmgpu_util.h"
 
 IGT_TEST_DESCRIPTION("Basic svmgpu uAPI: render node, device query, module reload.");
 
@@ -42,6 +44,16 @@ IGT_TEST_DESCRIPTION("Basic svmgpu uAPI: render node, device query, module reloa
 
 /* Feature bits the uAPI header defines. */
 #define KNOWN_FEATURES	SVMGPU_KNOWN_FEATURES
+
+/*
+ * Feature bits this build of svmgpu implements (svmgpu_query.c sets
+ * them), and which every device must therefore report: a driver that lost
+ * one would otherwise only make the tests that need it skip. Add a bit
+ * here when the driver starts setting it.
+ */
+#define IMPLEMENTED_FEATURES \
+	(DRM_SVMGPU_FEATURE_GEM | DRM_SVMGPU_FEATURE_VM | \
+	 DRM_SVMGPU_FEATURE_EXEC | DRM_SVMGPU_FEATURE_GEM_MIGRATE)
 
 /*
  * The last ioctl the header defines. Ioctl numbers are append-only, so
@@ -62,8 +74,14 @@ IGT_TEST_DESCRIPTION("Basic svmgpu uAPI: render node, device query, module reloa
  */
 static int svmgpu_fd = -1;
 
-/* Set while module-reload may have left the module in a non-default state. */
+/*
+ * Set while a subtest that reloads svmgpu may have left it unloaded or
+ * loaded with other parameters than @run_params.
+ */
 static bool module_dirty;
+
+/* The parameters the run loaded svmgpu with, as modprobe takes them. */
+static char run_params[1024];
 
 static void fill_canary(void *buf, size_t len)
 {
@@ -160,6 +178,12 @@ static void check_device_info(const struct drm_svmgpu_query_device_info *info)
 		igt_assert_eq_u64(info->page_sizes & ~KNOWN_PAGE_SIZES, 0);
 		igt_assert_eq_u64(info->features & ~KNOWN_FEATURES, 0);
 	}
+	igt_assert_f((info->features & IMPLEMENTED_FEATURES) ==
+		     IMPLEMENTED_FEATURES,
+		     "features %#llx lack %#llx, which this build implements\n",
+		     (unsigned long long)info->features,
+		     (unsigned long long)(IMPLEMENTED_FEATURES &
+					  ~info->features));
 
 	/*
 	 * SVM hands raw CPU pointers to the GPU, so the GPU VA must cover the
@@ -771,10 +795,15 @@ static void reload_and_check(const char *params, int expect)
 	check_all_devices(expect);
 }
 
-static void test_module_reload(void)
+/*
+ * Closes every svmgpu descriptor, checks that svmgpu is a loaded module
+ * that nothing holds, and records the parameters it was loaded with, or
+ * skips.
+ */
+static void prepare_unload(void)
 {
 	enum svmgpu_module_state state;
-	int i, ret, refcnt;
+	int ret, refcnt;
 
 	/* No descriptor may survive an unload: close ours, and any leak. */
 	if (svmgpu_fd >= 0) {
@@ -793,6 +822,43 @@ static void test_module_reload(void)
 	refcnt = svmgpu_module_refcnt();
 	igt_skip_on_f(refcnt != 0, "svmgpu is in use (refcnt %d)\n", refcnt);
 
+	if (!run_params[0]) {
+		ret = svmgpu_module_params(run_params, sizeof(run_params));
+		igt_assert_f(ret == 0, "cannot read svmgpu's parameters: %s\n",
+			     strerror(-ret));
+		igt_info("svmgpu's parameters: %s\n", run_params);
+	}
+}
+
+/*
+ * Loads svmgpu (unloaded) with the parameters of the run, and checks that
+ * it has them and its devices answer.
+ */
+static void load_run_params(void)
+{
+	char now[sizeof(run_params)];
+	int ret;
+
+	ret = svmgpu_module_load(run_params);
+	igt_assert_f(ret == 0, "modprobe %s %s: %d\n", SVMGPU_MODULE_NAME,
+		     run_params, ret);
+	igt_assert_eq(svmgpu_module_state(), SVMGPU_MODULE_LOADED);
+	igt_assert_eq(svmgpu_module_params(now, sizeof(now)), 0);
+	igt_assert_f(!strcmp(now, run_params),
+		     "svmgpu reloaded with \"%s\", not the run's \"%s\"\n",
+		     now, run_params);
+	igt_assert_f(svmgpu_wait_devices(svmgpu_param_get_u64("num_devices"),
+					 DEVICE_TIMEOUT_MS),
+		     "svmgpu devices did not come back\n");
+	check_all_devices(svmgpu_count_devices());
+}
+
+static void test_module_reload(void)
+{
+	int i, ret;
+
+	prepare_unload();
+
 	/* A first unload that fails means something else holds the module. */
 	ret = svmgpu_module_unload();
 	igt_skip_on_f(ret != 0, "cannot unload svmgpu (modprobe -r: %d)\n",
@@ -806,16 +872,146 @@ static void test_module_reload(void)
 		reload_and_check("num_devices=2", 2);
 		reload_and_check(NULL, 0);
 	}
+
+	/* Back as the run loaded it, for the tests after this one. */
+	ret = svmgpu_module_unload();
+	igt_assert_f(ret == 0, "modprobe -r %s: %d\n", SVMGPU_MODULE_NAME, ret);
+	igt_assert_f(svmgpu_wait_devices(0, DEVICE_TIMEOUT_MS),
+		     "svmgpu device nodes remain after unload\n");
+	load_run_params();
 	module_dirty = false;
 
 	/* Later subtests and the closing fixture expect the fd. */
 	svmgpu_fd = drm_open_svmgpu(0);
 }
 
+/* delete_module(2) as rmmod calls it: fails at once if the module is in use. */
+static int delete_svmgpu(void)
+{
+	if (syscall(SYS_delete_module, SVMGPU_MODULE_NAME, O_NONBLOCK))
+		return -errno;
+
+	return 0;
+}
+
+/* Expects an unload of svmgpu to be refused while it is in use. */
+static void assert_unload_refused(const char *what)
+{
+	int ret = delete_svmgpu();
+
+	igt_assert_f(ret == -EAGAIN || ret == -EBUSY,
+		     "delete_module(svmgpu) with %s: %d (%s), expected "
+		     "-EAGAIN or -EBUSY\n", what, ret, strerror(-ret));
+	igt_assert_f(svmgpu_module_unload() != 0,
+		     "modprobe -r svmgpu with %s succeeded\n", what);
+	igt_assert_eq(svmgpu_module_state(), SVMGPU_MODULE_LOADED);
+	igt_assert_lt(0, svmgpu_module_refcnt());
+}
+
 /*
- * If module-reload failed half-way, put the module back with its default
- * parameters so that later tests find a usable device. Best effort: this
- * runs in a fixture, where an assertion would fail every later subtest.
+ * An unload while a client has a render node open, BOs mapped and a job
+ * queued behind a job held at a gate is refused cleanly, and leaves
+ * everything working: the jobs complete once the gate opens. A CPU
+ * mapping that outlives its file still holds the module. Once all is
+ * closed, the module unloads (with no leak: the harness scans kmemleak and
+ * the kernel log) and is loaded again with the run's parameters.
+ */
+static void test_unload_busy(void)
+{
+	const uint64_t features = DRM_SVMGPU_FEATURE_GEM |
+				  DRM_SVMGPU_FEATURE_VM |
+				  DRM_SVMGPU_FEATURE_EXEC;
+	uint32_t queue, out_held, out_queued, orphan;
+	struct svmgpu_cs held, queued;
+	struct timespec start = {};
+	struct svmgpu_gate gate;
+	struct svmgpu_buf data;
+	struct svmgpu_ctx ctx;
+	void *orphan_map;
+	int fd, ret;
+
+	prepare_unload();
+
+	fd = drm_open_svmgpu(0);
+	svmgpu_require_features(fd, features);
+	svmgpu_ctx_init(&ctx, fd, 16 * SZ_4K);
+	svmgpu_ctx_buf(&ctx, &data, SZ_64K, SVMGPU_PLACEMENT_BOTH);
+	memset(data.map, 0, SZ_64K);
+	svmgpu_gate_init(&gate, &ctx);
+	queue = svmgpu_queue_create(fd, ctx.vm, 0);
+	out_held = svmgpu_syncobj_create(fd, 0);
+	out_queued = svmgpu_syncobj_create(fd, 0);
+
+	/* One job held at the gate, one queued behind it on the queue. */
+	svmgpu_ctx_cs(&ctx, &held, 256);
+	svmgpu_gate_emit(&gate, &held);
+	svmgpu_cs_write32(&held, svmgpu_buf_gpu(&data, 0), 1);
+	svmgpu_cs_end(&held);
+	svmgpu_ctx_cs(&ctx, &queued, 256);
+	svmgpu_cs_write32(&queued, svmgpu_buf_gpu(&data, 4), 2);
+	svmgpu_cs_end(&queued);
+	svmgpu_submit(fd, queue, &held, out_held);
+	svmgpu_gate_wait_arrived(&gate);
+	svmgpu_submit(fd, queue, &queued, out_queued);
+	igt_assert(svmgpu_syncobj_busy(fd, out_queued, 0));
+
+	assert_unload_refused("a job held and one queued");
+
+	/* Nothing changed: the jobs are still there, the device answers. */
+	igt_assert(svmgpu_syncobj_busy(fd, out_held, 0));
+	igt_assert(svmgpu_syncobj_busy(fd, out_queued, 0));
+	check_all_devices(svmgpu_count_devices());
+
+	svmgpu_gate_open(&gate);
+	igt_assert_eq(svmgpu_wait_job(fd, out_held), 0);
+	igt_assert_eq(svmgpu_wait_job(fd, out_queued), 0);
+	igt_assert_eq_u32(((uint32_t *)data.map)[0], 1);
+	igt_assert_eq_u32(((uint32_t *)data.map)[1], 2);
+
+	/* A mapping whose handle and file are gone still holds the module. */
+	orphan = svmgpu_bo_create(fd, SZ_64K, SVMGPU_PLACEMENT_BOTH, 0);
+	orphan_map = svmgpu_bo_mmap(fd, orphan, SZ_64K,
+				    PROT_READ | PROT_WRITE);
+	memset(orphan_map, 0x5a, SZ_64K);
+
+	svmgpu_syncobj_destroy(fd, out_held);
+	svmgpu_syncobj_destroy(fd, out_queued);
+	svmgpu_queue_destroy(fd, queue);
+	svmgpu_gate_fini(&gate);
+	svmgpu_buf_destroy(&data);
+	svmgpu_ctx_fini(&ctx);
+	svmgpu_gem_close(fd, orphan);
+	igt_assert_eq(close(fd), 0);
+
+	assert_unload_refused("a BO still mapped");
+	igt_assert_eq(((uint8_t *)orphan_map)[SZ_64K - 1], 0x5a);
+	igt_assert_eq(munmap(orphan_map, SZ_64K), 0);
+
+	/* Everything is closed: the module goes, once its count drops. */
+	igt_nsec_elapsed(&start);
+	while (svmgpu_module_refcnt() > 0 &&
+	       igt_nsec_elapsed(&start) < DEVICE_TIMEOUT_MS * 1000000ull)
+		usleep(10000);
+	module_dirty = true;
+	ret = delete_svmgpu();
+	igt_assert_f(ret == 0, "delete_module(svmgpu) with nothing open: %d "
+		     "(%s), refcnt %d\n", ret, strerror(-ret),
+		     svmgpu_module_refcnt());
+	igt_assert_eq(svmgpu_module_state(), SVMGPU_MODULE_ABSENT);
+	igt_assert_f(svmgpu_wait_devices(0, DEVICE_TIMEOUT_MS),
+		     "svmgpu device nodes remain after unload\n");
+
+	load_run_params();
+	module_dirty = false;
+
+	svmgpu_fd = drm_open_svmgpu(0);
+}
+
+/*
+ * If a subtest that reloads svmgpu failed half-way, put the module back
+ * with the run's parameters so that later tests find a usable device.
+ * Best effort: this runs in a fixture, where an assertion would fail
+ * every later subtest.
  */
 static void restore_module(void)
 {
@@ -823,11 +1019,12 @@ static void restore_module(void)
 		return;
 
 	svmgpu_close_drm_fds();
+	svmgpu_gates_release_leaked();
 	if (svmgpu_module_state() == SVMGPU_MODULE_LOADED &&
 	    svmgpu_module_unload() != 0)
 		igt_warn("cannot unload svmgpu to restore it\n");
-	if (svmgpu_module_load(NULL) != 0)
-		igt_warn("cannot reload svmgpu with default parameters\n");
+	if (svmgpu_module_load(run_params[0] ? run_params : NULL) != 0)
+		igt_warn("cannot reload svmgpu with \"%s\"\n", run_params);
 	module_dirty = false;
 }
 
@@ -900,9 +1097,17 @@ igt_main
 		test_two_devices();
 
 	igt_describe("Unload and reload the module with one and two devices, "
-		     "several times; it ends loaded with default parameters.");
+		     "several times; it ends loaded with the parameters the "
+		     "run loaded it with.");
 	igt_subtest("module-reload")
 		test_module_reload();
+
+	igt_describe("With a render node open, BOs mapped and a job queued "
+		     "behind one held at a gate, unloading the module is "
+		     "refused and changes nothing; once all is closed it "
+		     "unloads, and loads again with the run's parameters.");
+	igt_subtest("unload-busy")
+		test_unload_busy();
 
 	igt_fixture {
 		if (svmgpu_fd >= 0)
