@@ -3,17 +3,26 @@
  * Copyright (c) 2026 The svmgpu authors
  *
  * fault_bench [MiB]: the cost of CPU page faults on BO mappings, per 4 KiB
- * page touched, against the first touch of anonymous memory of the same
- * size in the same process, reported as ratios (BO / anonymous time).
+ * page touched, against two references of the same size in the same
+ * process, reported as ratios (BO / reference time).
  *
- * Three kinds of memory, 64 MiB by default and at most a quarter of the
+ * Four kinds of memory, 64 MiB by default and at most a quarter of the
  * VRAM that BOs can use:
  *
  * - anonymous memory, mmap(MAP_PRIVATE | MAP_ANONYMOUS) without transparent
  *   huge pages (MADV_NOHUGEPAGE), so that each 4 KiB page faults on its
- *   own; each of its faults also allocates and zeroes a page;
+ *   own; each of its faults also allocates and zeroes a page, which a BO
+ *   fault never does: the "anonymous" ratio is not like for like;
+ * - a memfd (shmem) whose pages exist beforehand: fallocate()d and written
+ *   once through another mapping, so that they are in the page cache,
+ *   up to date, before the timed mapping is made. Its faults, like a BO's,
+ *   only look the page up and map it: this is the like-for-like reference.
+ *   A write fault on a shared shmem mapping maps one page (fault-around is
+ *   for read faults only), and includes shmem's dirty accounting;
  * - a BO that may only live in system memory, its pages populated first;
- * - a BO that may only live in VRAM.
+ *   a fault maps up to fault_prefault pages (TTM's reservation, a wait for
+ *   any move, then the PTEs);
+ * - a BO that may only live in VRAM, the same but for VRAM pages.
  *
  * Each repetition maps the memory anew (for a BO: munmap() and mmap() of
  * its fake offset again, so that no PTE is left) and writes one byte in
@@ -30,7 +39,10 @@
  * where it should be, or fault_prefault could not be restored (1).
  */
 
+/* memfd_create() and fallocate(). */
+#define _GNU_SOURCE
 #include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -55,7 +67,10 @@
 #define SYSTEM		DRM_SVMGPU_GEM_PLACEMENT_SYSTEM
 #define PREFAULT_PARAM	"/sys/module/svmgpu/parameters/fault_prefault"
 
-/* Memory to fault in: a BO, or anonymous memory if @bo is NULL. */
+/*
+ * Memory to fault in: a BO; a memfd if @bo is NULL and @fd is not -1;
+ * anonymous memory otherwise.
+ */
 struct target {
 	const char *name;
 	struct svmgpu_bo *bo;
@@ -70,7 +85,7 @@ static void *map_fresh(const struct target *t)
 {
 	void *p;
 
-	if (t->bo)
+	if (t->bo || t->fd >= 0)
 		return mmap(NULL, t->size, PROT_READ | PROT_WRITE, MAP_SHARED,
 			    t->fd, (off_t)t->offset);
 
@@ -170,6 +185,50 @@ static int create_bo(struct svmgpu_device *dev, struct target *t)
 	return 0;
 }
 
+/*
+ * A memfd of @t->size whose pages are all in the page cache and up to
+ * date: fallocate() allocates them, and a write through a first mapping
+ * marks them up to date (shmem would otherwise clear a fallocate()d page
+ * at its first fault). That mapping is gone before anything is timed.
+ */
+static int create_memfd(struct target *t)
+{
+	void *p;
+
+	t->fd = memfd_create("fault_bench", MFD_CLOEXEC);
+	if (t->fd < 0)
+		return DIE("memfd_create", -errno);
+	if (fallocate(t->fd, 0, 0, (off_t)t->size))
+		return DIE("fallocate", -errno);
+	p = map_fresh(t);
+	if (p == MAP_FAILED)
+		return DIE("mmap memfd", -errno);
+	memset(p, 0x11, t->size);
+	munmap(p, t->size);
+	return 0;
+}
+
+/* Check, through a new mapping, that the memfd's pages hold @value. */
+static int check_memfd(const struct target *t, uint8_t value)
+{
+	const uint8_t *p = map_fresh(t);
+	size_t off;
+	int status = 0;
+
+	if (p == MAP_FAILED)
+		return DIE("mmap memfd", -errno);
+	for (off = 0; off < t->size; off += PAGE) {
+		if (p[off] != value) {
+			fprintf(stderr, "fault_bench: memfd: byte %zu is 0x%02x, expected 0x%02x\n",
+				off, p[off], value);
+			status = 1;
+			break;
+		}
+	}
+	munmap((void *)p, t->size);
+	return status;
+}
+
 /* Read a module parameter into @buf, without the newline. */
 static bool read_param(const char *path, char *buf, int len)
 {
@@ -197,9 +256,12 @@ static bool write_param(const char *path, const char *value)
 	return !fclose(f) && ok;
 }
 
-/* Measure both BOs with @value written; print one line after @label. */
+/*
+ * Measure both BOs with @value written; print a line per BO after @label,
+ * with its ratios to the memfd (like for like) and to anonymous memory.
+ */
 static int run_bos(const char *label, const struct target *bos, double anon,
-		   uint8_t value)
+		   double memfd, uint8_t value)
 {
 	double ns[2];
 	int i;
@@ -211,16 +273,17 @@ static int run_bos(const char *label, const struct target *bos, double anon,
 		if (check_bo(&bos[i], value))
 			return 1;
 	}
-	printf("%s: %s BO %.0f ns/page (%.2fx), %s BO %.0f ns/page (%.2fx)\n",
-	       label, bos[0].name, ns[0], ns[0] / anon, bos[1].name, ns[1],
-	       ns[1] / anon);
+	for (i = 0; i < 2; i++)
+		printf("%s: %s BO %.0f ns/page, %.2fx memfd, %.2fx anonymous\n",
+		       label, bos[i].name, ns[i], ns[i] / memfd, ns[i] / anon);
 	return 0;
 }
 
 int main(int argc, char **argv)
 {
 	size_t size = (argc > 1 ? strtoull(argv[1], NULL, 0) : 64) << 20;
-	struct target anon = { .name = "anonymous" };
+	struct target anon = { .name = "anonymous", .fd = -1 };
+	struct target memfd = { .name = "memfd" };
 	struct target bos[2] = {
 		{ .name = "system", .placement = SYSTEM },
 		{ .name = "VRAM", .placement = VRAM },
@@ -229,7 +292,7 @@ int main(int argc, char **argv)
 	struct svmgpu_device *dev;
 	char old[32], label[96];
 	uint64_t limit;
-	double anon_ns;
+	double anon_ns, memfd_ns;
 	int i, ret, status;
 
 	ret = svmgpu_device_open(0, &dev);
@@ -248,6 +311,9 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	anon.size = size;
+	memfd.size = size;
+	if (create_memfd(&memfd))
+		return 1;
 	for (i = 0; i < 2; i++) {
 		bos[i].size = size;
 		if (create_bo(dev, &bos[i]))
@@ -257,15 +323,20 @@ int main(int argc, char **argv)
 	anon_ns = measure(&anon, 0x22);
 	if (anon_ns < 0)
 		return DIE("anonymous mmap", (int)anon_ns);
-	printf("fault %zu MiB (%zu pages): anonymous first touch %.0f ns/page\n",
-	       size >> 20, size / PAGE, anon_ns);
+	memfd_ns = measure(&memfd, 0x22);
+	if (memfd_ns < 0)
+		return DIE("memfd mmap", (int)memfd_ns);
+	if (check_memfd(&memfd, 0x22))
+		return 1;
+	printf("fault %zu MiB (%zu pages): anonymous first touch %.0f ns/page (allocates and zeroes each page), memfd first touch %.0f ns/page (pages already in the page cache)\n",
+	       size >> 20, size / PAGE, anon_ns, memfd_ns);
 
 	if (read_param(PREFAULT_PARAM, old, sizeof(old)))
 		snprintf(label, sizeof(label),
 			 "fault %zu MiB, fault_prefault=%s", size >> 20, old);
 	else
 		snprintf(label, sizeof(label), "fault %zu MiB", size >> 20);
-	status = run_bos(label, bos, anon_ns, 0x33);
+	status = run_bos(label, bos, anon_ns, memfd_ns, 0x33);
 
 	if (!status && read_param(PREFAULT_PARAM, old, sizeof(old))) {
 		if (access(PREFAULT_PARAM, W_OK) ||
@@ -274,7 +345,7 @@ int main(int argc, char **argv)
 		} else {
 			snprintf(label, sizeof(label),
 				 "fault %zu MiB, fault_prefault=1", size >> 20);
-			status = run_bos(label, bos, anon_ns, 0x44);
+			status = run_bos(label, bos, anon_ns, memfd_ns, 0x44);
 			if (!write_param(PREFAULT_PARAM, old)) {
 				fprintf(stderr, "fault_bench: could not restore fault_prefault=%s\n",
 					old);
@@ -285,6 +356,7 @@ int main(int argc, char **argv)
 
 	for (i = 0; i < 2; i++)
 		svmgpu_bo_del(bos[i].bo);
+	close(memfd.fd);
 	svmgpu_device_del(dev);
 	return status;
 }
