@@ -2,11 +2,23 @@
 /*
  * Copyright (c) 2026 The svmgpu authors
  *
- * evict_bench [MiB...]: throughput of BO moves, VRAM->system (an eviction)
- * and system->VRAM, against a CPU memcpy() of the same size in the same
- * process, reported as ratios (move / memcpy throughput). Sizes default to
- * 4 and 64 MiB; a size above a quarter of the VRAM that BOs can use is
- * lowered to that, in whole MiB.
+ * evict_bench [MiB...]: throughput of BO moves, against a CPU memcpy() of
+ * the same bytes in the same process, reported as ratios (move / memcpy
+ * throughput). Sizes default to 4 and 64 MiB; a size above a quarter of
+ * the VRAM that BOs can use is lowered to that, in whole MiB.
+ *
+ * Two measurements per size:
+ *
+ * - "move": GEM_MIGRATE of one idle BO, VRAM->system and system->VRAM,
+ *   with VRAM to spare. Nothing else is in VRAM, so no eviction happens:
+ *   this is the copy and its bookkeeping alone.
+ * - "under pressure": VRAM is full of VRAM-only BOs of the same size, one
+ *   more than fits, so one of them is always evicted. Each repetition
+ *   moves the evicted one back with GEM_MIGRATE to VRAM: TTM must walk its
+ *   LRU, evict the least recently used BO to system memory (a copy) and
+ *   then copy the BO in. The time to completion covers both copies, so
+ *   the reference is memcpy() of the bytes both moved (usually twice the
+ *   size; the BOs each repetition evicted are counted with GEM_INFO).
  *
  * A move is timed from DRM_IOCTL_SVMGPU_GEM_MIGRATE to its completion. The
  * ioctl returns once the copy is queued; a CPU access through an existing
@@ -15,8 +27,9 @@
  * report the move, after polling it until it is done. Each figure is the
  * median of several repetitions.
  *
- * Exit status: 0, unless a move did not happen or lost data (1). A driver
- * without GEM_MIGRATE is reported and is not an error.
+ * Exit status: 0, unless a move did not happen, a BO was not evicted under
+ * pressure, or data was lost (1). A driver without GEM_MIGRATE is reported
+ * and is not an error.
  */
 
 #include <errno.h>
@@ -131,11 +144,14 @@ static uint32_t word(size_t i)
 	return (uint32_t)i * 0x9e3779b1u ^ 0xe71c7u;
 }
 
-/* Measure and print one size. Return 0 or 1, the exit status. */
-static int bench(struct svmgpu_device *dev, size_t size)
+/*
+ * Measure and print one size; @cpu is the memcpy() time of @size bytes.
+ * Return 0 or 1, the exit status.
+ */
+static int bench(struct svmgpu_device *dev, size_t size, double cpu)
 {
 	double to_sys[REPS], to_vram[REPS], ioctl_sys[REPS], ioctl_vram[REPS];
-	double mib = size / (double)(1 << 20), sys, vram, cpu;
+	double mib = size / (double)(1 << 20), sys, vram;
 	struct svmgpu_bo *bo;
 	double unused;
 	uint32_t *ptr;
@@ -180,7 +196,6 @@ static int bench(struct svmgpu_device *dev, size_t size)
 
 	sys = bench_median(to_sys, REPS);
 	vram = bench_median(to_vram, REPS);
-	cpu = cpu_memcpy(size);
 	printf("move %zu MiB: VRAM->system %.0f MiB/s (ioctl %.0f us), system->VRAM %.0f MiB/s (ioctl %.0f us), CPU memcpy %.0f MiB/s, ratios %.2f and %.2f\n",
 	       size >> 20, mib / sys, bench_median(ioctl_sys, REPS) * 1e6,
 	       mib / vram, bench_median(ioctl_vram, REPS) * 1e6, mib / cpu,
@@ -192,12 +207,152 @@ out:
 	return status;
 }
 
+/* A VRAM-only BO of the pressure test, and the seed of its contents. */
+struct filler {
+	struct svmgpu_bo *bo;
+	uint32_t *ptr;
+	uint32_t seed;
+};
+
+static uint32_t seeded_word(size_t i, uint32_t seed)
+{
+	return word(i) ^ seed;
+}
+
+/* Whether @f is in system memory (evicted); -errno on error. */
+static int evicted(const struct filler *f)
+{
+	struct svmgpu_bo_info info;
+	int ret = svmgpu_bo_query(f->bo, &info);
+
+	return ret ? ret : info.placement == SYSTEM;
+}
+
+/*
+ * Measure and print eviction under pressure for one size: VRAM full of
+ * VRAM-only BOs of @size, one more than it holds; @cpu is the memcpy()
+ * time of @size bytes. Return 0 or 1.
+ */
+static int bench_pressure(struct svmgpu_device *dev, size_t size,
+			  uint64_t vram, double cpu)
+{
+	double t[REPS], bytes[REPS], mib = size / (double)(1 << 20);
+	unsigned int n = vram / size + 1, i, j, k, rep;
+	struct filler *f = calloc(n, sizeof(*f));
+	int ret, status = 1;
+	size_t w;
+
+	if (!f)
+		return DIE("calloc", -ENOMEM);
+	for (i = 0; i < n; i++) {
+		void *map;
+
+		ret = svmgpu_bo_new(dev, size, VRAM, 0, &f[i].bo);
+		if (!ret)
+			ret = svmgpu_bo_map(f[i].bo, &map);
+		if (ret) {
+			DIE("pressure: bo_new", ret);
+			n = i + (f[i].bo != NULL);
+			goto out;
+		}
+		f[i].ptr = map;
+		f[i].seed = 0x1000 * (i + 1);
+		for (w = 0; w < size / 4; w++)
+			f[i].ptr[w] = seeded_word(w, f[i].seed);
+	}
+
+	for (rep = 0; rep < REPS; rep++) {
+		struct svmgpu_bo_info info;
+		bool was[n];
+		double t0;
+
+		/* The BO to bring back: one that is evicted. */
+		for (i = 0, k = n; i < n; i++) {
+			ret = evicted(&f[i]);
+			if (ret < 0) {
+				DIE("query", ret);
+				goto out;
+			}
+			was[i] = ret;
+			if (ret && k == n)
+				k = i;
+		}
+		if (k == n) {
+			fprintf(stderr, "evict_bench: %zu MiB: %u BOs all fit in VRAM: no pressure\n",
+				size >> 20, n);
+			goto out;
+		}
+
+		t0 = bench_now();
+		ret = svmgpu_bo_migrate(f[k].bo, VRAM);
+		if (!ret)
+			ret = wait_move(f[k].bo, (const uint8_t *)f[k].ptr,
+					size, &info);
+		t[rep] = bench_now() - t0;
+		if (ret) {
+			DIE("pressure: move", ret);
+			goto out;
+		}
+		if (info.placement != VRAM) {
+			fprintf(stderr, "evict_bench: under pressure, BO in %s after a move to VRAM\n",
+				svmgpu_bo_placement_name(info.placement));
+			goto out;
+		}
+
+		/* What this move evicted: BOs that were in VRAM and are not. */
+		for (i = 0, j = 0; i < n; i++) {
+			ret = evicted(&f[i]);
+			if (ret < 0) {
+				DIE("query", ret);
+				goto out;
+			}
+			j += ret && !was[i];
+		}
+		if (!j) {
+			fprintf(stderr, "evict_bench: %zu MiB: moving a BO into full VRAM evicted nothing\n",
+				size >> 20);
+			goto out;
+		}
+		bytes[rep] = (1.0 + j) * size;
+	}
+
+	for (i = 0; i < n; i++) {
+		for (w = 0; w < size / 4; w++) {
+			if (f[i].ptr[w] != seeded_word(w, f[i].seed)) {
+				fprintf(stderr, "evict_bench: pressure %zu MiB: BO %u lost data at byte %zu\n",
+					size >> 20, i, w * 4);
+				goto out;
+			}
+		}
+	}
+
+	/* Reference: memcpy() of the same bytes, per repetition. */
+	for (rep = 0; rep < REPS; rep++)
+		t[rep] = bytes[rep] / size * cpu / t[rep];
+	{
+		double ratio = bench_median(t, REPS);
+		double moved = bench_median(bytes, REPS) / size;
+
+		printf("under pressure %zu MiB (%u VRAM-only BOs, VRAM full): evict + move in %.0f MiB/s of data moved (%.1f BOs moved per repetition), CPU memcpy %.0f MiB/s, ratio %.2f\n",
+		       size >> 20, n, ratio * mib / cpu, moved, mib / cpu,
+		       ratio);
+	}
+	status = 0;
+
+out:
+	for (i = 0; i < n; i++)
+		svmgpu_bo_del(f[i].bo);
+	free(f);
+	return status;
+}
+
 int main(int argc, char **argv)
 {
 	struct svmgpu_device_info info;
 	struct svmgpu_device *dev;
 	uint64_t vram, limit;
 	int i, n, ret, status = 0;
+	double cpu;
 
 	ret = svmgpu_device_open(0, &dev);
 	if (ret)
@@ -224,7 +379,12 @@ int main(int argc, char **argv)
 			printf("move: skipped: less than 1 MiB to move\n");
 			continue;
 		}
-		status = bench(dev, size);
+		/* One reference for both, measured before either. */
+		cpu = cpu_memcpy(size);
+		status = bench(dev, size, cpu);
+		if (!status)
+			status = bench_pressure(dev, size, vram ? vram :
+						info.vram_size, cpu);
 	}
 	if (polled)
 		printf("note: %u moves were still reported as moving after the CPU touch; their times include polling GEM_INFO\n",
