@@ -9,6 +9,13 @@
  * Each measurement is the best of several rounds, to keep scheduling noise
  * of the emulator out. The GPU time is wall time from EXEC to the signalled
  * syncobj, so it includes submission overhead, as a user would see it.
+ *
+ * Every timed round is checked: before it, the CPU writes a value of that
+ * round's own into the source (untimed); after it, the destination must
+ * equal the source. A round that copied nothing, or only part, would leave
+ * the previous round's value behind.
+ *
+ * Exit status: 0, unless a step failed or a round's copy was wrong (1).
  */
 
 #include <errno.h>
@@ -105,30 +112,36 @@ int main(int argc, char **argv)
 		return DIE("cs", ret);
 
 	for (i = 0; i < ROUNDS; i++) {
-		double t = bench_now();
+		double t;
 
+		/* This round's own contents, untimed. */
+		memset(s, 0xa5 + i, size);
+		((volatile uint8_t *)s)[size - 1] = (uint8_t)(0x3c + i);
+
+		t = bench_now();
 		ret = svmgpu_queue_exec_wait(q, CMD_VA, svmgpu_cs_size(cs),
 					     10 * 1000000000ll);
 		t = bench_now() - t;
 		if (ret)
 			return DIE("exec", ret);
+		if (memcmp(s, d, size)) {
+			fprintf(stderr, "copy_bench: GPU copy of round %d is wrong\n",
+				i + 1);
+			return 1;
+		}
 		if (t < gpu)
 			gpu = t;
 		t = (((uint64_t *)c)[257] - ((uint64_t *)c)[256]) * 1e-9;
 		if (t < engine)
 			engine = t;
 	}
-	if (memcmp(s, d, size)) {
-		fprintf(stderr, "copy_bench: GPU copy is wrong\n");
-		return 1;
-	}
 
 	cpu = cpu_best(size);
-	printf("copy %zu MiB: GPU %s %.0f MiB/s (engine alone %.0f MiB/s), CPU memcpy %.0f MiB/s, ratio %.2f\n",
+	printf("copy %zu MiB: GPU %s %.0f MiB/s (engine alone %.0f MiB/s), CPU memcpy %.0f MiB/s, ratio %.2f; all %d rounds checked\n",
 	       size >> 20, placement == DRM_SVMGPU_GEM_PLACEMENT_VRAM ?
 	       "VRAM->VRAM" : "system->system",
 	       (size >> 20) / gpu, (size >> 20) / engine,
-	       (size >> 20) / cpu, cpu / gpu);
+	       (size >> 20) / cpu, cpu / gpu, ROUNDS);
 
 	svmgpu_cs_del(cs);
 	svmgpu_queue_del(q);
