@@ -66,7 +66,7 @@
  * The hardware fence is preallocated here, so that run_job() and the
  * fence-signalling path never allocate.
  *
- * Return: The job, to be pushed or given to svmgpu_job_abort(), or an
+ * Return: The job, to be pushed or given to svmgpu_job_free(), or an
  * ERR_PTR().
  */
 struct svmgpu_job *svmgpu_job_create(struct drm_sched_entity *entity,
@@ -98,15 +98,18 @@ err_free_job:
 }
 
 /**
- * svmgpu_job_abort() - Free a job that was never armed.
- * @job: The job, from svmgpu_job_create().
- *
- * Drops the job's references on its queue and VM, if it has them.
+ * svmgpu_job_free() - Free a job and drop its references.
+ * @job: The job: one the scheduler is done with (its free_job()), or one
+ * from svmgpu_job_create() that was never armed.
  */
-void svmgpu_job_abort(struct svmgpu_job *job)
+void svmgpu_job_free(struct svmgpu_job *job)
 {
 	drm_sched_job_cleanup(&job->base);
-	kfree(job->hw_fence);
+	/* Until run_job() initialises it, the fence is plain memory. */
+	if (job->hw_fence_init)
+		dma_fence_put(job->hw_fence);
+	else
+		kfree(job->hw_fence);
 	if (job->vm)
 		drm_gpuvm_put(&job->vm->gpuvm);
 	if (job->queue)
@@ -303,7 +306,7 @@ int svmgpu_exec_ioctl(struct drm_device *drm, void *data,
 	if (!ret)
 		ret = svmgpu_job_submit(job, &syncs);
 	if (ret)
-		svmgpu_job_abort(job);
+		svmgpu_job_free(job);
 	svmgpu_syncs_fini(&syncs);
 	return ret;
 

@@ -43,7 +43,7 @@ struct svmgpu_job {
 
 struct svmgpu_job *svmgpu_job_create(struct drm_sched_entity *entity,
 				     void *owner, u64 client_id);
-void svmgpu_job_abort(struct svmgpu_job *job);
+void svmgpu_job_free(struct svmgpu_job *job);
 
 int svmgpu_exec_ioctl(struct drm_device *drm, void *data,
 		      struct drm_file *file);

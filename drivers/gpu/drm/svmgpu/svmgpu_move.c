@@ -222,7 +222,7 @@ int svmgpu_move_copy(struct svmgpu_device *sdev, struct ttm_buffer_object *tbo,
 
 err_jobs:
 	for (i = 0; i < n; i++)
-		svmgpu_job_abort(jobs[i]);
+		svmgpu_job_free(jobs[i]);
 	if (last) {
 		dma_fence_wait(last, false);
 		dma_fence_put(last);
@@ -268,7 +268,7 @@ int svmgpu_move_clear(struct svmgpu_device *sdev,
 	ret = drm_sched_job_add_resv_dependencies(&job->base, tbo->base.resv,
 						  DMA_RESV_USAGE_KERNEL);
 	if (ret) {
-		svmgpu_job_abort(job);
+		svmgpu_job_free(job);
 		goto out_unlock;
 	}
 

@@ -159,18 +159,7 @@ svmgpu_sched_timedout_job(struct drm_sched_job *sched_job)
 
 static void svmgpu_sched_free_job(struct drm_sched_job *sched_job)
 {
-	struct svmgpu_job *job = to_svmgpu_job(sched_job);
-
-	drm_sched_job_cleanup(sched_job);
-	if (job->hw_fence_init)
-		dma_fence_put(job->hw_fence);
-	else
-		kfree(job->hw_fence);
-	if (job->vm)
-		drm_gpuvm_put(&job->vm->gpuvm);
-	if (job->queue)
-		svmgpu_queue_put(job->queue);
-	kfree(job);
+	svmgpu_job_free(to_svmgpu_job(sched_job));
 }
 
 static const struct drm_sched_backend_ops svmgpu_sched_ops = {
