@@ -389,12 +389,22 @@ static void test_hang(int fd, bool same_engine)
 	svmgpu_submit(fd, innocent_q, &ok, innocent_out);
 
 	if (!same_engine) {
-		/* Another engine is not held up by the hang. */
+		/*
+		 * Another engine is not held up by the hang: the innocent job
+		 * completes while the hung one still runs, well before the
+		 * job timeout resets it.
+		 */
 		igt_assert_eq(svmgpu_wait_job(fd, innocent_out), 0);
-		if (svmgpu_syncobj_busy(fd, hang_out, 0))
-			igt_info("innocent job done while the hang runs\n");
-		else
-			igt_warn("innocent job done only after the reset\n");
+		igt_assert_f(svmgpu_syncobj_busy(fd, hang_out, 0),
+			     "the job on engine 1 completed only after the "
+			     "hang on engine 0 was reset (%llu ms after "
+			     "submission)\n",
+			     (unsigned long long)(igt_nsec_elapsed(&since) /
+						  1000000));
+		igt_info("innocent job done while the hang runs, %llu ms "
+			 "after submission\n",
+			 (unsigned long long)(igt_nsec_elapsed(&since) /
+					      1000000));
 	}
 
 	wait_reset(fd, hang_out, &since);
