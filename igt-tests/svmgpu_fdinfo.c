@@ -425,7 +425,7 @@ static void read_engines(int fd, unsigned int engines, uint64_t *ns)
 static void test_engine_busy(unsigned int engine)
 {
 	const unsigned int hold_ms = svmgpu_hold_ms(50);
-	uint64_t *before, *after, wall = 0, busy, prev;
+	uint64_t *before, *after, wall = 0, busy, prev, min_busy;
 	unsigned int engines, e, jobs;
 	struct timespec start = {};
 	struct svmgpu_gate gate;
@@ -491,6 +491,19 @@ static void test_engine_busy(unsigned int engine)
 	igt_assert_f(busy <= wall,
 		     "drm-engine-engine%u grew by %llu ns in %llu ns\n", engine,
 		     (unsigned long long)busy, (unsigned long long)wall);
+	/*
+	 * And never less than the jobs surely ran: each was running from
+	 * before it reached its gate until after the gate opened, at least
+	 * hold_ms later. The GPU clock is CLOCK_MONOTONIC_RAW and usleep()
+	 * sleeps on CLOCK_MONOTONIC, which NTP may slew by up to 0.05%: allow
+	 * 0.1%.
+	 */
+	min_busy = jobs * hold_ms * 1000000ull;
+	min_busy -= min_busy / 1000;
+	igt_assert_f(busy >= min_busy,
+		     "drm-engine-engine%u: %llu ns busy, but %u jobs ran for "
+		     "at least %u ms each\n", engine, (unsigned long long)busy,
+		     jobs, hold_ms);
 	for (e = 0; e < engines; e++)
 		if (e != engine)
 			igt_assert_f(after[e] == before[e],
