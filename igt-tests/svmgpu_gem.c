@@ -65,6 +65,27 @@ static bool has_cap_sys_admin(void)
 	       CAP_TO_MASK(CAP_SYS_ADMIN);
 }
 
+/*
+ * Drops CAP_SYS_ADMIN from this process's effective, permitted and
+ * inheritable sets, keeping every other capability and the user id.
+ */
+static void drop_cap_sys_admin(void)
+{
+	struct __user_cap_header_struct hdr = {
+		.version = _LINUX_CAPABILITY_VERSION_3,
+	};
+	struct __user_cap_data_struct data[_LINUX_CAPABILITY_U32S_3] = {};
+	const unsigned int i = CAP_TO_INDEX(CAP_SYS_ADMIN);
+	const uint32_t mask = CAP_TO_MASK(CAP_SYS_ADMIN);
+
+	igt_assert_eq(syscall(SYS_capget, &hdr, data), 0);
+	data[i].effective &= ~mask;
+	data[i].permitted &= ~mask;
+	data[i].inheritable &= ~mask;
+	igt_assert_eq(syscall(SYS_capset, &hdr, data), 0);
+	igt_assert(!has_cap_sys_admin());
+}
+
 static const struct placement {
 	const char *name;
 	uint32_t placements;
@@ -967,6 +988,29 @@ static void test_create_pinned(int fd)
 
 	fd2 = svmgpu_scratch_open();
 
+	/*
+	 * Without CAP_SYS_ADMIN: -EPERM, on a file opened with it. First in
+	 * a child that drops only CAP_SYS_ADMIN and stays root, so that the
+	 * capability is what is checked; then in one that becomes nobody.
+	 * An unpinned BO still works for both.
+	 */
+	igt_fork(child, 1) {
+		drop_cap_sys_admin();
+		igt_assert_eq(getuid(), 0);
+		create_expect(fd2, SZ_4K, VRAM, PINNED, -EPERM);
+		create_expect(fd2, SZ_4K, VRAM, 0, 0);
+	}
+	igt_waitchildren();
+	igt_fork(child, 1) {
+		igt_assert_eq(setgid(65534), 0);
+		igt_assert_eq(setuid(65534), 0);
+		igt_assert(!has_cap_sys_admin());
+
+		create_expect(fd2, SZ_4K, VRAM, PINNED, -EPERM);
+		create_expect(fd2, SZ_4K, VRAM, 0, 0);
+	}
+	igt_waitchildren();
+
 	/* VRAM alone, nothing else. */
 	create_expect(fd2, SZ_4K, SYSTEM, PINNED, -EINVAL);
 	create_expect(fd2, SZ_4K, BOTH, PINNED, -EINVAL);
@@ -1005,17 +1049,6 @@ static void test_create_pinned(int fd)
 	svmgpu_gem_close(fd2, big);
 	other = create_pinned(fd2, share);
 	svmgpu_gem_close(fd2, other);
-
-	/* Without CAP_SYS_ADMIN: -EPERM, on the same file. */
-	igt_fork(child, 1) {
-		igt_assert_eq(setgid(65534), 0);
-		igt_assert_eq(setuid(65534), 0);
-		igt_assert(!has_cap_sys_admin());
-
-		create_expect(fd2, SZ_4K, VRAM, PINNED, -EPERM);
-		create_expect(fd2, SZ_4K, VRAM, 0, 0);
-	}
-	igt_waitchildren();
 
 	svmgpu_scratch_close();
 }
