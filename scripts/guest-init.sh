@@ -57,7 +57,7 @@ mount -t 9p -o trans=virtio,version=9p2000.L,msize=512000 svmgpuio /mnt ||
 # shellcheck source=/dev/null
 . /mnt/job.env
 mkdir -p /mnt/out
-JOB_IDLE=${SVMGPU_JOB_IDLE:-300}
+JOB_IDLE=${SVMGPU_JOB_IDLE:-600}
 
 # Give the guest a writable DIR, a tmpfs over the host's, while keeping the
 # host paths the run needs (the clone, its build directory, the kernel

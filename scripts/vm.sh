@@ -17,9 +17,9 @@
 #   SVMGPU_ACCEL       kvm or tcg; default: kvm if a probe boot works, else tcg
 #   SVMGPU_BOOT_MARGIN seconds allowed for boot and shutdown (default 180)
 #   SVMGPU_JOB_IDLE    seconds a job may go without progress before the guest
-#                      kills it (default 300)
+#                      kills it (default 600)
 #   SVMGPU_WATCHDOG    seconds the guest may go without progress before the
-#                      host kills it (default 480)
+#                      host kills it (default 780)
 #
 # The guest's root file system is the host's, read-only over 9p; see
 # scripts/guest-init.sh for the guest side. The serial console is kept in
@@ -41,8 +41,8 @@ set -euo pipefail
 MEM=${SVMGPU_VM_MEM:-2G}
 CPUS=${SVMGPU_VM_CPUS:-2}
 MARGIN=${SVMGPU_BOOT_MARGIN:-180}
-JOB_IDLE=${SVMGPU_JOB_IDLE:-300}
-WATCHDOG=${SVMGPU_WATCHDOG:-480}
+JOB_IDLE=${SVMGPU_JOB_IDLE:-600}
+WATCHDOG=${SVMGPU_WATCHDOG:-780}
 KOBJ=
 BZIMAGE=
 
