@@ -72,8 +72,15 @@ SVMGPU_ERROR_TEXT = re.compile(r"\*ERROR\*")
 # Warning-level lines that name svmgpu without being its errors.
 SVMGPU_BENIGN = re.compile(
     r"svmgpu_kunit: loading test module taints kernel")
-# Lines the harness and the tests write to /dev/kmsg themselves.
-HARNESS_LINE = re.compile(r"svmgpu-harness: |svmgpu-test: |\[IGT\] ")
+# Lines the harness and the tests write to /dev/kmsg themselves, and the
+# 9p share that carries the results ("svmgpuio").
+HARNESS_LINE = re.compile(r"svmgpu-harness: |svmgpu-test: |\[IGT\] |svmgpuio")
+# The lines of a splat (modules, task, registers, stack frames), printed at
+# warning level: they name svmgpu, but the splat's own first line is what
+# fails the run (DMESG_BAD).
+SPLAT_LINE = re.compile(
+    r"Modules linked in:|\bComm: |Hardware name:|Workqueue: |\bRIP: |"
+    r"\+0x[0-9a-f]+/0x[0-9a-f]+")
 # A test's announcement that it is about to provoke a line matching REGEX
 # (a Python regular expression, searched in the line). It holds until the
 # job ends, the next (dynamic) subtest starts, or the IGT program exits.
@@ -245,6 +252,8 @@ def split_level(raw):
 def svmgpu_error(level, line):
     """Whether a kernel log line is an error or warning of svmgpu's."""
     if HARNESS_LINE.search(line) or not SVMGPU_SOURCE.search(line):
+        return False
+    if SPLAT_LINE.search(line):
         return False
     if SVMGPU_BENIGN.search(line):
         return False

@@ -102,6 +102,14 @@ printf '%s\n' "<12>[ 1.0] svmgpu-harness: begin igt:prog" \
 	"<12>[ 1.2] svmgpu-harness: end igt:prog rc=0" >"$d/kmsg.txt"
 expect "$d" dmesg@igt:prog fail "a drm_warn line (level 4) fails the job"
 expect "$d" igt@prog@a fail "a drm_warn line fails the subtest"
+sed -i 's/page-table pool exhausted/WARNING: CPU: 1 PID: 691 at mm\/page_alloc.c:4835/' \
+	"$d/kmsg.txt"
+sed -i '/WARNING: CPU/a <4>[ 1.151] Modules linked in: svmgpu gpu_sched ttm\n<4>[ 1.152]  svmgpu_bo_create+0x10/0x20 [svmgpu]' \
+	"$d/kmsg.txt"
+expect "$d" dmesg@igt:prog fail "a splat naming svmgpu fails the job"
+check "... once, by its first line, not by its module and frame lines" \
+	test "$(grep -c 'unannounced' "$d/results.json")" = 0
+sed -i '/WARNING: CPU\|Modules linked\|svmgpu_bo_create/d' "$d/kmsg.txt"
 sed -i '/page-table pool/d' "$d/kmsg.txt"
 expect "$d" dmesg@igt:prog pass "svmgpu's info lines and the KUnit taint note pass"
 
