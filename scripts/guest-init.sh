@@ -15,7 +15,9 @@
 #   /mnt/out/NAME.idle            the job made no progress and was killed
 #   /mnt/progress    the kernel log's harness, IGT and KUnit lines, as they
 #                    come: the host's no-progress watchdog reads it
-#   /mnt/kallsyms-svmgpu.txt      svmgpu's symbols, saved before the unload
+#   /mnt/kallsyms-MODULE*.txt     the symbols of svmgpu and of the test
+#                    modules, saved before they are unloaded ($SVMGPU_IO is
+#                    /mnt for the jobs)
 #   /mnt/kmemleak-before-unload.txt, kmemleak-after-unload.txt
 #                    kmemleak's reports while svmgpu is loaded, then the
 #                    new ones after it is unloaded
@@ -85,6 +87,7 @@ writable_dir /var/tmp
 # modprobe in guest-bin/ points the real one there, so tests can simply run
 # "modprobe svmgpu".
 export SVMGPU_MODROOT
+export SVMGPU_IO=/mnt
 export PATH=$SVMGPU_REPO/scripts/guest-bin:$PATH
 
 echo 1 >/proc/sys/kernel/sysrq
@@ -101,6 +104,19 @@ progress_pid=$!
 load_svmgpu() {
 	# shellcheck disable=SC2086
 	modprobe svmgpu $SVMGPU_MODPARAMS
+}
+
+# save_symbols MODULE FILE: MODULE's symbols, so that the host can name its
+# frames in kmemleak's reports once it is unloaded. Its init code is freed
+# once loaded, and leaves kallsyms: frames in it are named after the section.
+save_symbols() {
+	local init
+
+	init=$(cat "/sys/module/$1/sections/.init.text" 2>/dev/null)
+	{
+		grep "\\[$1\\]\$" /proc/kallsyms
+		[[ -n $init ]] && printf '%s t .init.text\t[%s]\n' "${init#0x}" "$1"
+	} >"$2"
 }
 
 # watch_job NAME PID: kill the job PID (a "timeout" process, leader of its
@@ -197,7 +213,7 @@ lsmod >/mnt/out/module-unload.log 2>&1
 # Leaks while svmgpu is loaded, so that kmemleak names its frames; "clear"
 # then hides these from the scan after the unload. svmgpu's symbols are kept
 # to name the frames of what the unload leaks.
-grep '\[svmgpu\]$' /proc/kallsyms >/mnt/kallsyms-svmgpu.txt 2>/dev/null
+save_symbols svmgpu /mnt/kallsyms-svmgpu.txt
 kmemleak_read before-unload
 [[ -e /sys/kernel/debug/kmemleak ]] && echo clear >/sys/kernel/debug/kmemleak
 # svmgpu must still be loaded (no job may have unloaded it), and unload.

@@ -10,6 +10,19 @@
 # in the source); a missing one fails the job, and scripts/results.py fails
 # kunit@SUITE@missing on the host as well.
 set -u
+# save_symbols MODULE FILE: MODULE's symbols, so that the host can name its
+# frames in kmemleak's reports once it is unloaded. Its init code is freed
+# once loaded, and leaves kallsyms: frames in it are named after the section.
+save_symbols() {
+	local init
+
+	init=$(cat "/sys/module/$1/sections/.init.text" 2>/dev/null)
+	{
+		grep "\\[$1\\]\$" /proc/kallsyms
+		[[ -n $init ]] && printf '%s t .init.text\t[%s]\n' "${init#0x}" "$1"
+	} >"$2"
+}
+
 (($# >= 2)) || { echo "usage: $0 MODULE SUITE..."; exit 1; }
 module=$1
 shift
@@ -25,6 +38,7 @@ for suite in "$@"; do
 		missing=$((missing + 1))
 	fi
 done
+[[ -d ${SVMGPU_IO:-} ]] && save_symbols "$module" "$SVMGPU_IO/kallsyms-$module.txt"
 # rmmod, not modprobe -r: that would also unload svmgpu, which the test
 # module depends on.
 rmmod "$module" || { echo "rmmod $module failed"; exit 1; }

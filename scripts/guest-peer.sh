@@ -20,6 +20,19 @@ thp=/sys/kernel/mm/transparent_hugepage/enabled
 
 error() { echo "svmgpu-peer: error: $*"; }
 
+# save_symbols MODULE FILE: MODULE's symbols, so that the host can name its
+# frames in kmemleak's reports once it is unloaded. Its init code is freed
+# once loaded, and leaves kallsyms: frames in it are named after the section.
+save_symbols() {
+	local init
+
+	init=$(cat "/sys/module/$1/sections/.init.text" 2>/dev/null)
+	{
+		grep "\\[$1\\]\$" /proc/kallsyms
+		[[ -n $init ]] && printf '%s t .init.text\t[%s]\n' "${init#0x}" "$1"
+	} >"$2"
+}
+
 old_mode=$(sed -n 's/.*\[\(.*\)\].*/\1/p' "$thp")
 echo "$thp_mode" >"$thp" || { error "cannot set THP to $thp_mode"; exit 2; }
 echo "# transparent_hugepage: $(cat "$thp")"
@@ -29,6 +42,8 @@ cd /tmp || { error "no /tmp"; exit 2; }
 # Line-buffered, so that each result shows as progress to the watchdogs.
 stdbuf -oL -eL "$hmm_tests"
 rc=$?
+[[ -d ${SVMGPU_IO:-} ]] &&
+	save_symbols test_hmm "$SVMGPU_IO/kallsyms-test_hmm-$thp_mode.txt"
 modprobe -r test_hmm || { error "modprobe -r test_hmm failed"; rc=2; }
 echo "$old_mode" >"$thp" || { error "cannot restore THP to $old_mode"; rc=2; }
 exit "$rc"

@@ -38,6 +38,7 @@ The last line printed is "N passed, N failed, N skipped".
 
 import argparse
 import bisect
+import glob
 import json
 import os
 import re
@@ -354,12 +355,20 @@ def scan_kernel_log(res, run_dir, jobs):
                 "announced: %s\n" % l for l in announced.get(job, [])[:40]))
 
 
-def load_kallsyms(path):
-    """Text symbols of a module, from a saved "grep [svmgpu] /proc/kallsyms"."""
-    syms = []
-    for line in (read(path) or "").splitlines():
-        parts = line.split()
-        if len(parts) >= 3 and parts[1] in ("t", "T"):
+def load_kallsyms(run_dir):
+    """Text symbols of the modules the guest unloaded, one table per file.
+
+    The guest saves "grep [MODULE] /proc/kallsyms" before it unloads a
+    module (kallsyms-svmgpu.txt, kallsyms-test_hmm-*.txt, ...): a module
+    may be loaded more than once at different addresses.
+    """
+    tables = []
+    for path in sorted(glob.glob(os.path.join(run_dir, "kallsyms-*.txt"))):
+        syms = []
+        for line in (read(path) or "").splitlines():
+            parts = line.split()
+            if len(parts) < 3 or parts[1] not in ("t", "T"):
+                continue
             try:
                 addr = int(parts[0], 16)
             except ValueError:
@@ -367,25 +376,31 @@ def load_kallsyms(path):
             if addr:
                 module = parts[3].strip("[]") if len(parts) > 3 else "?"
                 syms.append((addr, parts[2], module))
-    syms.sort()
-    return syms
+        if syms:
+            syms.sort()
+            tables.append(syms)
+    return tables
 
 
-def symbolise(report, syms):
-    """Name the raw addresses kmemleak printed for an unloaded module."""
-    if not syms:
-        return report
-    addrs = [s[0] for s in syms]
+RAW_FRAME = re.compile(r"^(\s+)0x([0-9a-f]{16})\s*$")
+
+
+def symbolise(report, tables):
+    """Name the raw addresses kmemleak printed for unloaded modules."""
     out = []
     for line in report.splitlines():
-        m = re.match(r"^(\s+)0x([0-9a-f]{16})\s*$", line)
+        m = RAW_FRAME.match(line)
         if m:
             addr = int(m.group(2), 16)
-            i = bisect.bisect_right(addrs, addr) - 1
-            if i >= 0 and addr - addrs[i] < 0x10000:
+            for syms in tables:
+                # Within the module's text: its symbols, plus a page.
+                if not syms[0][0] <= addr < syms[-1][0] + 0x1000:
+                    continue
+                i = bisect.bisect_right([s[0] for s in syms], addr) - 1
                 _, name, module = syms[i]
-                line = "%s%s+0x%x [%s] (0x%s, symbolised from kallsyms)" % (
-                    m.group(1), name, addr - addrs[i], module, m.group(2))
+                line = "%s%s+0x%x [%s] (0x%s, from saved kallsyms)" % (
+                    m.group(1), name, addr - syms[i][0], module, m.group(2))
+                break
         out.append(line)
     return "\n".join(out)
 
@@ -421,8 +436,10 @@ def check_kmemleak(res, key, text, syms, known):
     for leak in leaks:
         _, _, trace = leak.partition("backtrace")
         reason = None
-        # svmgpu's own leaks can never be excused.
-        if "svmgpu" not in trace:
+        # svmgpu's own leaks can never be excused, nor can those with a
+        # frame nobody could name (it may be svmgpu's).
+        unnamed = any(RAW_FRAME.match(l) for l in trace.splitlines())
+        if "svmgpu" not in trace and not unnamed:
             reason = next((r for p, r in known if p.search(trace)), None)
         if reason is None:
             failures.append(leak)
@@ -489,7 +506,7 @@ def collect_vm(res, run_dir, known_leaks=()):
             else "fail",
             read(os.path.join(run_dir, "out", "module-unload.log")) or "")
 
-    syms = load_kallsyms(os.path.join(run_dir, "kallsyms-svmgpu.txt"))
+    syms = load_kallsyms(run_dir)
     for phase in ("before-unload", "after-unload"):
         text = read(os.path.join(run_dir, "kmemleak-%s.txt" % phase))
         if text is None and not done:

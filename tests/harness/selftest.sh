@@ -192,6 +192,20 @@ expect_leaks "$d" harness@kmemleak@after-unload fail \
 	"$T/known-initcall"
 check "the symbolised frame is shown" \
 	grep -q 'svmgpu_vm_create+0x234 \[svmgpu\]' "$d/summary"
+rm "$d/kallsyms-svmgpu.txt"
+leak __kmalloc_noprof+0x1a/0x40 0xffffffffc0201234 do_one_initcall+0x1/0x2 \
+	>"$d/kmemleak-after-unload.txt"
+expect_leaks "$d" harness@kmemleak@after-unload fail \
+	"a listed pattern cannot excuse a leak with a frame nobody could name" \
+	"$T/known-initcall"
+printf '%s\n' 'ffffffffc0201000 t dmirror_device_init	[test_hmm]' \
+	'ffffffffc0201400 t dmirror_fops_open	[test_hmm]' \
+	>"$d/kallsyms-test_hmm-always.txt"
+printf '%s\n' 'ffffffffc0801000 t svmgpu_vm_create	[svmgpu]' \
+	>"$d/kallsyms-svmgpu.txt"
+expect_leaks "$d" harness@kmemleak@after-unload pass \
+	"a test module's frames are named from its own saved symbols" \
+	"$T/known-initcall"
 
 d=$(new_run kmemleak-broken)
 echo "svmgpu-harness: kmemleak failed: write error: Device or resource busy" \
