@@ -89,9 +89,14 @@ pick_accel() {
 	echo "$answer"
 }
 
+# no5lvl: TCG's "-cpu max" offers LA57, and with 5-level paging the KASAN
+# kernel once reported a wild-memory-access in handle_edge_irq() during
+# identify_cpu(), before any svmgpu code ran. 4-level paging is what real
+# test machines use.
 cmdline() {
 	local init=$1
 	echo "console=ttyS0 panic=-1 loglevel=7 log_buf_len=8M hugepages=32" \
+		"no5lvl" \
 		"root=hostroot rootfstype=9p ro" \
 		"rootflags=trans=virtio,version=9p2000.L,msize=512000,cache=loose" \
 		"init=$init"
