@@ -1635,6 +1635,95 @@ static void test_pt_empty(int fd)
 	igt_assert_eq(ret, -ESRCH);
 }
 
+/* --- Page-table memory ----------------------------------------------------- */
+
+/* Where the page-table hog maps: far above svmgpu_ctx's own addresses. */
+#define HOG_VA		(1ull << 40)
+#define HOG_STRIDE	(1ull << 30)
+
+/*
+ * Map @handle's first page at HOG_STRIDE strides from HOG_VA until VM_BIND
+ * fails; each mapping needs page tables of its own. Returns how many went
+ * through, and the error that stopped them in *@err.
+ */
+static unsigned int hog_page_tables(int fd, uint32_t vm, uint32_t handle,
+				    int *err)
+{
+	uint64_t end = 1ull << svmgpu_va_bits(fd);
+	unsigned int n = 0;
+
+	*err = 0;
+	for (uint64_t va = HOG_VA; va < end; va += HOG_STRIDE, n++) {
+		*err = __svmgpu_vm_map(fd, vm, handle, 0, va, SZ_4K, 0);
+		if (*err)
+			break;
+	}
+	return n;
+}
+
+/*
+ * One client maps a page at 1 GiB strides until its VM's share of the
+ * device's page-table memory is used up. It gets a clean -ENOSPC, and:
+ * its existing mappings still work, also after their BO moved (a move
+ * must never need a table); another client can still create VMs and run
+ * jobs; and unmapping gives the tables back, so the same mappings can be
+ * made again.
+ */
+static void test_pt_exhaustion(int fd)
+{
+	struct svmgpu_buf scratch, target, other_buf;
+	struct svmgpu_ctx hog, other;
+	unsigned int n, again, i;
+	uint64_t last;
+	int err;
+
+	svmgpu_require_features(fd, VM | EXEC);
+
+	svmgpu_ctx_init(&hog, fd, CMD_POOL);
+	svmgpu_ctx_buf(&hog, &scratch, SZ_4K, SYSTEM);
+	svmgpu_buf_create(&target, fd, SZ_4K, BOTH, 0);
+
+	n = hog_page_tables(fd, hog.vm, target.handle, &err);
+	igt_info("%u mappings at 1 GiB strides before error %d\n", n, err);
+	igt_assert_eq(err, -ENOSPC);
+	igt_assert_f(n >= 64, "only %u mappings fit\n", n);
+	last = HOG_VA + (uint64_t)(n - 1) * HOG_STRIDE;
+
+	/* The mappings work, before and after their BO moves. */
+	igt_assert_eq(gpu_write32(&hog, HOG_VA, 0x600d0001), 0);
+	igt_assert_eq_u32(*(volatile uint32_t *)target.map, 0x600d0001);
+	svmgpu_bo_migrate(fd, target.handle, SYSTEM);
+	igt_assert_eq(gpu_write32(&hog, last, 0x600d0002), 0);
+	igt_assert_eq_u32(*(volatile uint32_t *)target.map, 0x600d0002);
+	svmgpu_bo_migrate(fd, target.handle, VRAM);
+	assert_gpu_sees(&hog, HOG_VA + HOG_STRIDE, 0x600d0002, &scratch);
+
+	/* Another client is not starved. */
+	svmgpu_ctx_init(&other, drm_open_svmgpu(0), CMD_POOL);
+	svmgpu_ctx_buf(&other, &other_buf, SZ_64K, VRAM);
+	igt_assert_eq(gpu_write32(&other, svmgpu_buf_gpu(&other_buf, 0),
+				  0x600d0003), 0);
+	igt_assert_eq_u32(*(volatile uint32_t *)other_buf.map, 0x600d0003);
+	svmgpu_buf_destroy(&other_buf);
+	svmgpu_ctx_fini(&other);
+	close(other.fd);
+
+	/* Unmapped, the tables are given back: the same mappings fit again. */
+	for (i = 0; i < n; i++)
+		svmgpu_vm_unmap(fd, hog.vm, HOG_VA + (uint64_t)i * HOG_STRIDE,
+				SZ_4K);
+	again = hog_page_tables(fd, hog.vm, target.handle, &err);
+	igt_assert_eq(err, -ENOSPC);
+	igt_assert_eq(again, n);
+
+	for (i = 0; i < again; i++)
+		svmgpu_vm_unmap(fd, hog.vm, HOG_VA + (uint64_t)i * HOG_STRIDE,
+				SZ_4K);
+	svmgpu_buf_destroy(&target);
+	svmgpu_buf_destroy(&scratch);
+	svmgpu_ctx_fini(&hog);
+}
+
 igt_main
 {
 	igt_fixture {
@@ -1806,6 +1895,12 @@ igt_main
 		     "destroyed one is not listed.");
 	igt_subtest("pt-empty")
 		test_pt_empty(svmgpu_fd);
+
+	igt_describe("One client exhausting its VM's page tables gets -ENOSPC; "
+		     "its mappings survive BO moves, other clients are not "
+		     "starved, and unmapping gives the tables back.");
+	igt_subtest("pt-exhaustion")
+		test_pt_exhaustion(svmgpu_fd);
 
 	igt_fixture {
 		if (svmgpu_fd >= 0)
