@@ -344,7 +344,8 @@ static int svmgpu_vm_unmap(struct svmgpu_vm *vm, u64 addr, u64 range,
 	mutex_unlock(&vm->pt_lock);
 
 out_free:
-	for (i = 0; i < n; i++)
+	/* Unused pieces; @pieces itself may have failed to allocate. */
+	for (i = 0; pieces && i < n; i++)
 		kfree(pieces[i]);
 	kfree(pieces);
 	drm_gpuva_ops_free(&vm->gpuvm, ops);
