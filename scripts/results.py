@@ -57,6 +57,10 @@ DMESG_BAD = re.compile(
 
 # A line of the kernel log, with its level when the log was saved with
 # "dmesg -r" ("<4>[   12.345678] ..."; the level is the number modulo 8).
+# Only the kernel's own lines have exact levels there: util-linux 2.38 ORs
+# rather than shifts the facility of lines written to /dev/kmsg (user,
+# 1), so a user-space line at level 4 shows as <5>. svmgpu's lines are the
+# kernel's; the harness's and the tests' are recognised by their text.
 KMSG_LEVEL = re.compile(r"^<(\d+)>")
 KERN_WARNING = 4
 
