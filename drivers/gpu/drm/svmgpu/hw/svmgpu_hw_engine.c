@@ -124,12 +124,17 @@ static int svmgpu_hw_engine_thread(void *arg)
 		engine->current_job = NULL;
 		engine->abort = false;
 		engine->in_done = true;
+		engine->done_job = job;
+		engine->done_owner = job->owner;
 		spin_unlock(&engine->lock);
 
 		job->done(job);
 
 		spin_lock(&engine->lock);
 		engine->in_done = false;
+		engine->done_job = NULL;
+		engine->done_owner = NULL;
+		engine->done_seq++;
 		spin_unlock(&engine->lock);
 		wake_up_all(&engine->wq);
 	}
@@ -162,17 +167,25 @@ static void svmgpu_hw_engine_abort(struct svmgpu_hw_engine *e, int status)
 	e->abort_status = status;
 }
 
-/* Wait until the engine has let go of @job and called its done(). */
-static void svmgpu_hw_engine_wait_released(struct svmgpu_hw_engine *e,
-					   struct svmgpu_hw_job *job)
+static bool svmgpu_hw_engine_done_reached(struct svmgpu_hw_engine *e,
+					  u64 target)
 {
-	/*
-	 * The thread clears current_job, sets in_done, calls done(), and
-	 * clears in_done. @job may be freed once done() has run, so it is
-	 * only compared, never dereferenced.
-	 */
-	wait_event(e->wq,
-		   READ_ONCE(e->current_job) != job && !READ_ONCE(e->in_done));
+	bool reached;
+
+	spin_lock(&e->lock);
+	reached = e->done_seq >= target;
+	spin_unlock(&e->lock);
+	return reached;
+}
+
+/*
+ * Wait until the thread's done() of the job it is running, or whose done()
+ * it is calling, has returned: the next one it completes. Jobs complete in
+ * order, and only the thread counts its own.
+ */
+static void svmgpu_hw_engine_wait_done(struct svmgpu_hw_engine *e, u64 target)
+{
+	wait_event(e->wq, svmgpu_hw_engine_done_reached(e, target));
 }
 
 static void svmgpu_hw_engine_complete(struct svmgpu_hw_job *job, int status)
@@ -202,12 +215,15 @@ void svmgpu_hw_engine_reset(struct svmgpu_hw *hw, unsigned int engine,
 	struct svmgpu_hw_engine *e = &hw->engines[engine];
 	struct svmgpu_hw_job *pos;
 	bool queued = false;
+	u64 target;
 
 	spin_lock(&e->lock);
-	if (e->current_job == job) {
-		svmgpu_hw_engine_abort(e, -ETIME);
+	if (e->current_job == job || (e->in_done && e->done_job == job)) {
+		if (e->current_job == job)
+			svmgpu_hw_engine_abort(e, -ETIME);
+		target = e->done_seq + 1;
 		spin_unlock(&e->lock);
-		svmgpu_hw_engine_wait_released(e, job);
+		svmgpu_hw_engine_wait_done(e, target);
 		return;
 	}
 	list_for_each_entry(pos, &e->queue, link) {
@@ -238,6 +254,8 @@ void svmgpu_hw_engine_cancel(struct svmgpu_hw *hw, unsigned int engine,
 	struct svmgpu_hw_engine *e = &hw->engines[engine];
 	struct svmgpu_hw_job *job, *tmp, *running;
 	LIST_HEAD(cancelled);
+	bool wait;
+	u64 target;
 
 	spin_lock(&e->lock);
 	list_for_each_entry_safe(job, tmp, &e->queue, link)
@@ -248,10 +266,13 @@ void svmgpu_hw_engine_cancel(struct svmgpu_hw *hw, unsigned int engine,
 		svmgpu_hw_engine_abort(e, -ECANCELED);
 	else
 		running = NULL;
+	/* A job of @owner that completes now must be done before we return. */
+	wait = running || (e->in_done && e->done_owner == owner);
+	target = e->done_seq + 1;
 	spin_unlock(&e->lock);
 
-	if (running)
-		svmgpu_hw_engine_wait_released(e, running);
+	if (wait)
+		svmgpu_hw_engine_wait_done(e, target);
 
 	list_for_each_entry_safe(job, tmp, &cancelled, link) {
 		list_del_init(&job->link);

@@ -49,8 +49,9 @@ struct svmgpu_hw_engine {
 	struct task_struct *thread;
 
 	/**
-	 * @lock: Protects @queue, @current_job and @abort, which the engine
-	 * thread and the driver's submission and reset paths share.
+	 * @lock: Protects @queue, @current_job, @abort and the done()
+	 * bookkeeping, which the engine thread and the driver's submission
+	 * and reset paths share.
 	 */
 	spinlock_t lock;
 
@@ -61,10 +62,25 @@ struct svmgpu_hw_engine {
 	struct svmgpu_hw_job *current_job;
 
 	/**
-	 * @in_done: The thread is calling the done() of the job it just
-	 * released from @current_job.
+	 * @in_done: The thread is calling the done() of @done_job, the job
+	 * it just released from @current_job. Under @lock.
 	 */
 	bool in_done;
+
+	/**
+	 * @done_job: While @in_done, the job whose done() runs. Only ever
+	 * compared: the job may be freed before done() returns.
+	 */
+	const struct svmgpu_hw_job *done_job;
+
+	/** @done_owner: While @in_done, the owner of @done_job. */
+	const void *done_owner;
+
+	/**
+	 * @done_seq: Number of done() calls the thread has completed. Under
+	 * @lock; reset and cancel wait for it to pass the job they stop.
+	 */
+	u64 done_seq;
 
 	/** @abort: Reset requested: stop @current_job as soon as possible. */
 	bool abort;
