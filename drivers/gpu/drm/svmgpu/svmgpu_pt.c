@@ -292,6 +292,23 @@ int svmgpu_pt_reserve(struct svmgpu_pt_tree *tree, u64 va, u64 size)
 }
 EXPORT_SYMBOL_IF_KUNIT(svmgpu_pt_reserve);
 
+/**
+ * svmgpu_pt_reserve_inside() - Reserve a range inside a reserved one.
+ * @tree: The tree.
+ * @va: Start of the range, 4 KiB aligned.
+ * @size: Size of the range, a multiple of 4 KiB.
+ *
+ * For the pieces that remain of a split mapping, reserved before the
+ * mapping's own reservation is dropped: every table exists already, so
+ * this only takes references, and cannot fail.
+ */
+void svmgpu_pt_reserve_inside(struct svmgpu_pt_tree *tree, u64 va, u64 size)
+{
+	tree_assert_held(tree);
+	pt_ref(tree->root, va, va + size);
+}
+EXPORT_SYMBOL_IF_KUNIT(svmgpu_pt_reserve_inside);
+
 static void pt_release(struct svmgpu_pt_tree *tree, struct svmgpu_pt *pt,
 		       u64 va, u64 end)
 {

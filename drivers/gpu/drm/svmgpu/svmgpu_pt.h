@@ -96,6 +96,7 @@ int svmgpu_pt_tree_init(struct svmgpu_pt_tree *tree,
 			bool kernel);
 void svmgpu_pt_tree_fini(struct svmgpu_pt_tree *tree);
 int svmgpu_pt_reserve(struct svmgpu_pt_tree *tree, u64 va, u64 size);
+void svmgpu_pt_reserve_inside(struct svmgpu_pt_tree *tree, u64 va, u64 size);
 void svmgpu_pt_release(struct svmgpu_pt_tree *tree, u64 va, u64 size);
 void svmgpu_pt_map(struct svmgpu_pt_tree *tree, u64 va, u64 size,
 		   const struct svmgpu_pt_backing *backing, bool writable);

@@ -34,10 +34,11 @@
  *
  * VM_BIND applies its operations synchronously, in two phases. First it
  * does everything that can wait or be interrupted: it waits for its
- * in-syncs, locks the VM's reservation, every BO mapped in the VM and the
- * BOs it maps (one drm_exec transaction), brings swapped BOs back, and, if
- * any operation is an OP_UNMAP, waits until the VM is idle. Holding the
- * VM's reservation keeps EXEC from adding jobs meanwhile. Nothing is
+ * in-syncs, locks the VM's reservation, the BOs it maps and those of the
+ * mappings its OP_UNMAPs overlap (one drm_exec transaction), brings
+ * swapped BOs back, and, if any operation is an OP_UNMAP, waits until the
+ * VM is idle. Holding the VM's reservation keeps EXEC from adding jobs
+ * meanwhile. Nothing is
  * changed until all of that succeeded, so a signal leaves nothing applied
  * and the ioctl can be restarted from the start, as libdrm's drmIoctl()
  * does on -EINTR. Then it applies the operations, which neither wait nor
@@ -244,8 +245,8 @@ err_free_asid:
 
 /*
  * Remove every mapping in [addr, addr + range). The caller holds vm->lock,
- * the VM's reservation and those of every BO mapped in it, and has waited
- * for the VM to idle. The removed mappings go to @dead, each holding a
+ * the VM's reservation and those of the BOs mapped in the range, and has
+ * waited for the VM to idle. The removed mappings go to @dead, each holding a
  * reference on its BO; the caller flushes the TLBs before it frees them.
  */
 static int svmgpu_vm_unmap(struct svmgpu_vm *vm, u64 addr, u64 range,
@@ -329,16 +330,17 @@ static int svmgpu_vm_unmap(struct svmgpu_vm *vm, u64 addr, u64 range,
 			drm_gpuva_link(next, vm_bo);
 		drm_gpuva_unlink(old);
 
-		/*
-		 * The pieces lie inside @old, whose tables exist: reserving
-		 * them only takes references, before @old drops its own.
-		 */
-		if (prev && !svmgpu_pt_reserve(&vm->pt, prev->va.addr,
-					       prev->va.range))
+		/* The pieces lie inside @old: reserve them before it goes. */
+		if (prev) {
+			svmgpu_pt_reserve_inside(&vm->pt, prev->va.addr,
+						 prev->va.range);
 			svmgpu_vm_map_va(vm, prev);
-		if (next && !svmgpu_pt_reserve(&vm->pt, next->va.addr,
-					       next->va.range))
+		}
+		if (next) {
+			svmgpu_pt_reserve_inside(&vm->pt, next->va.addr,
+						 next->va.range);
 			svmgpu_vm_map_va(vm, next);
+		}
 		svmgpu_pt_release(&vm->pt, old->va.addr, old->va.range);
 	}
 	mutex_unlock(&vm->pt_lock);
@@ -483,6 +485,19 @@ static void svmgpu_vm_release(struct kref *kref)
 void svmgpu_vm_user_put(struct svmgpu_vm *vm)
 {
 	kref_put(&vm->users, svmgpu_vm_release);
+}
+
+/**
+ * svmgpu_vm_user_get() - Take a user reference, unless the VM has none left.
+ * @vm: The VM, whose structure the caller keeps alive (a drm_gpuvm
+ * reference).
+ *
+ * Return: Whether the reference was taken. Drop it with
+ * svmgpu_vm_user_put().
+ */
+bool svmgpu_vm_user_get(struct svmgpu_vm *vm)
+{
+	return kref_get_unless_zero(&vm->users);
 }
 
 /**
@@ -639,8 +654,32 @@ static int svmgpu_vm_check_op(struct svmgpu_vm *vm, struct drm_file *file,
 	return 0;
 }
 
+/* Lock the BOs of the mappings that an OP_UNMAP of @op may remove or split. */
+static int svmgpu_vm_bind_lock_unmap(struct svmgpu_vm *vm,
+				     struct drm_exec *exec,
+				     const struct drm_svmgpu_vm_bind_op *op)
+{
+	struct drm_gpuva *va;
+	int ret;
+
+	/*
+	 * The tree, under vm->lock, is as the op will find it, but for the
+	 * mappings earlier ops of the bind add, whose BOs are locked anyway.
+	 */
+	drm_gpuvm_for_each_va_range(va, &vm->gpuvm, op->addr,
+				    op->addr + op->range) {
+		if (!va->gem.obj)
+			continue;
+		ret = drm_exec_lock_obj(exec, va->gem.obj);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
 /* Lock what a bind touches, and bring its BOs back from swap. */
 static int svmgpu_vm_bind_lock(struct svmgpu_vm *vm, struct drm_exec *exec,
+			       const struct drm_svmgpu_vm_bind_op *ops,
 			       struct drm_gem_object **objs, u32 num_ops)
 {
 	struct ttm_operation_ctx ctx = { .interruptible = true };
@@ -650,16 +689,16 @@ static int svmgpu_vm_bind_lock(struct svmgpu_vm *vm, struct drm_exec *exec,
 	ret = drm_gpuvm_prepare_vm(&vm->gpuvm, exec, 0);
 	if (ret)
 		return ret;
-	/* The BOs of the mappings an OP_UNMAP may remove or split. */
-	ret = drm_gpuvm_prepare_objects(&vm->gpuvm, exec, 0);
-	if (ret)
-		return ret;
 
 	for (i = 0; i < num_ops; i++) {
 		struct svmgpu_bo *bo;
 
-		if (!objs[i])
+		if (!objs[i]) {
+			ret = svmgpu_vm_bind_lock_unmap(vm, exec, &ops[i]);
+			if (ret)
+				return ret;
 			continue;
+		}
 		ret = drm_exec_lock_obj(exec, objs[i]);
 		if (ret)
 			return ret;
@@ -694,11 +733,11 @@ static int svmgpu_vm_bind_prepare(struct svmgpu_vm *vm, struct drm_exec *exec,
 
 	lockdep_assert_held(&vm->lock);
 
-	/* Several ops, and the VM's own mappings, may share a BO. */
+	/* Several ops, and the mappings they remove, may share a BO. */
 	drm_exec_init(exec, DRM_EXEC_INTERRUPTIBLE_WAIT |
 		      DRM_EXEC_IGNORE_DUPLICATES, 0);
 	drm_exec_until_all_locked(exec) {
-		ret = svmgpu_vm_bind_lock(vm, exec, objs, num_ops);
+		ret = svmgpu_vm_bind_lock(vm, exec, ops, objs, num_ops);
 		drm_exec_retry_on_contention(exec);
 		if (ret)
 			break;

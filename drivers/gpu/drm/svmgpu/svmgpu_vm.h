@@ -74,6 +74,7 @@ static inline struct svmgpu_vm *to_svmgpu_vm(struct drm_gpuvm *gpuvm)
 }
 
 struct svmgpu_vm *svmgpu_vm_lookup(struct svmgpu_file *sfile, u32 id);
+bool svmgpu_vm_user_get(struct svmgpu_vm *vm);
 void svmgpu_vm_user_put(struct svmgpu_vm *vm);
 void svmgpu_vm_bo_moved(struct svmgpu_bo *bo);
 void svmgpu_vm_file_close(struct svmgpu_file *sfile);
