@@ -237,14 +237,24 @@ static void svmgpu_bo_set_preferred(struct svmgpu_bo *bo, u32 preferred)
  * svmgpu_bo_validate() - Make a BO usable by the GPU before a job.
  * @bo: The BO, reserved, with &svmgpu_device.evict_sem held (DOC: EXEC).
  * @ctx: TTM's operation context.
+ * @fallback: Whether to try the BO's fallback placement directly when
+ * the preferred one fails.
  *
  * Puts the BO where its placement allows (see DOC: buffer objects) and
  * moves it to the tail of TTM's LRU: the GPU is about to use it, so it is
  * the last candidate for eviction.
  *
+ * TTM gives up, rather than fall back, when its eviction walk loses a lock
+ * to another ww transaction: it turns -EDEADLK into -ENOSPC, and the
+ * caller must then end its transaction before it locks anything else with
+ * the same ticket. So a caller that shares its transaction with other
+ * submissions passes @fallback false, and on failure retries alone,
+ * holding evict_sem for writing, with @fallback true.
+ *
  * Return: 0 or a negative error code.
  */
-int svmgpu_bo_validate(struct svmgpu_bo *bo, struct ttm_operation_ctx *ctx)
+int svmgpu_bo_validate(struct svmgpu_bo *bo, struct ttm_operation_ctx *ctx,
+		       bool fallback)
 {
 	int ret;
 
@@ -252,12 +262,7 @@ int svmgpu_bo_validate(struct svmgpu_bo *bo, struct ttm_operation_ctx *ctx)
 	dma_resv_assert_held(bo->tbo.base.resv);
 
 	ret = ttm_bo_validate(&bo->tbo, &bo->placement, ctx);
-	if (ret == -ENOMEM && bo->placement.num_placement > 1) {
-		/*
-		 * TTM gives up, rather than fall back, when its eviction walk
-		 * loses a lock to another ww transaction (it turns -EDEADLK
-		 * into -ENOSPC). Take the fallback placement directly.
-		 */
+	if (ret == -ENOMEM && fallback && bo->placement.num_placement > 1) {
 		struct ttm_place fallback = { .mem_type = bo->places[1].mem_type };
 		struct ttm_placement placement = {
 			.num_placement = 1,

@@ -58,7 +58,8 @@ static inline struct svmgpu_bo *gem_to_svmgpu_bo(struct drm_gem_object *obj)
 int svmgpu_bo_create(struct svmgpu_device *sdev, u64 size, u32 placements,
 		     u32 flags, struct svmgpu_bo **out);
 bool svmgpu_is_svmgpu_bo(struct ttm_buffer_object *tbo);
-int svmgpu_bo_validate(struct svmgpu_bo *bo, struct ttm_operation_ctx *ctx);
+int svmgpu_bo_validate(struct svmgpu_bo *bo, struct ttm_operation_ctx *ctx,
+		       bool fallback);
 
 int svmgpu_gem_create_ioctl(struct drm_device *drm, void *data,
 			    struct drm_file *file);

@@ -117,9 +117,12 @@ void svmgpu_job_free(struct svmgpu_job *job)
 	kfree(job);
 }
 
-/* Make every BO the job may use usable by the GPU. */
+/*
+ * Make every BO the job may use usable by the GPU; only a submission
+ * running alone (@exclusive) falls back to a BO's second placement.
+ */
 static int svmgpu_job_validate_bos(struct svmgpu_job *job,
-				   struct drm_exec *exec)
+				   struct drm_exec *exec, bool exclusive)
 {
 	struct ttm_operation_ctx ctx = { .interruptible = true };
 	struct drm_gem_object *resv_obj = drm_gpuvm_resv_obj(&job->vm->gpuvm);
@@ -131,7 +134,8 @@ static int svmgpu_job_validate_bos(struct svmgpu_job *job,
 		if (obj == resv_obj)
 			continue;
 
-		ret = svmgpu_bo_validate(gem_to_svmgpu_bo(obj), &ctx);
+		ret = svmgpu_bo_validate(gem_to_svmgpu_bo(obj), &ctx,
+					 exclusive);
 		if (ret)
 			return ret;
 	}
@@ -142,7 +146,8 @@ static int svmgpu_job_validate_bos(struct svmgpu_job *job,
  * Lock the VM and its BOs and make the BOs usable. On success the caller
  * owns @exec's locks; on failure nothing is left locked.
  */
-static int svmgpu_job_lock(struct svmgpu_job *job, struct drm_exec *exec)
+static int svmgpu_job_lock(struct svmgpu_job *job, struct drm_exec *exec,
+			   bool exclusive)
 {
 	struct drm_gpuvm *gpuvm = &job->vm->gpuvm;
 	struct drm_gem_object *obj;
@@ -160,14 +165,23 @@ static int svmgpu_job_lock(struct svmgpu_job *job, struct drm_exec *exec)
 		if (ret)
 			break;
 
-		/* Before ww_acquire_done(): see DOC: EXEC. */
-		ret = svmgpu_job_validate_bos(job, exec);
-		drm_exec_retry_on_contention(exec);
+		/*
+		 * Before ww_acquire_done(): see DOC: EXEC. A failure ends
+		 * the transaction, as TTM may have hidden a lost ww lock.
+		 */
+		ret = svmgpu_job_validate_bos(job, exec, exclusive);
 		if (ret)
 			break;
 	}
 	if (ret)
 		goto err_fini;
+
+	/* Validation may have used the fence slots its moves needed. */
+	drm_exec_for_each_locked_object(exec, obj) {
+		ret = dma_resv_reserve_fences(obj->resv, 1);
+		if (ret)
+			goto err_fini;
+	}
 
 	/* After validation: the job also waits for the moves it queued. */
 	drm_exec_for_each_locked_object(exec, obj) {
@@ -224,7 +238,7 @@ static int svmgpu_job_submit(struct svmgpu_job *job, struct svmgpu_syncs *syncs)
 	if (ret)
 		return ret;
 
-	ret = svmgpu_job_lock(job, &exec);
+	ret = svmgpu_job_lock(job, &exec, false);
 	if (ret == -ENOMEM) {
 		/*
 		 * The BOs that could make room were locked by other
@@ -235,7 +249,7 @@ static int svmgpu_job_submit(struct svmgpu_job *job, struct svmgpu_syncs *syncs)
 		if (ret)
 			return ret;
 		exclusive = true;
-		ret = svmgpu_job_lock(job, &exec);
+		ret = svmgpu_job_lock(job, &exec, true);
 	}
 	if (ret)
 		goto out_sem;
@@ -266,6 +280,7 @@ int svmgpu_exec_ioctl(struct drm_device *drm, void *data,
 	struct svmgpu_queue *queue;
 	struct svmgpu_syncs syncs;
 	struct svmgpu_job *job;
+	struct svmgpu_vm *vm;
 	int ret;
 
 	if (SVMGPU_IOCTL_DBG(drm, args->extensions || args->flags) ||
@@ -302,11 +317,28 @@ int svmgpu_exec_ioctl(struct drm_device *drm, void *data,
 	job->hw.pt_root = job->vm->pt.root->addr;
 	job->hw.asid = job->vm->asid;
 
+	/*
+	 * Keep the VM's mappings, and its teardown, away while we lock and
+	 * walk its BOs: the queue may be destroyed meanwhile and drop the
+	 * last other user. The user reference also keeps @vm alive once the
+	 * pushed job, which may be freed at any time, no longer does.
+	 */
+	vm = job->vm;
+	if (!svmgpu_vm_user_get(vm)) {
+		ret = -ENOENT;
+		goto err_free_job;
+	}
 	ret = svmgpu_syncs_add_deps(file, &syncs, &job->base);
 	if (!ret)
 		ret = svmgpu_job_submit(job, &syncs);
+	svmgpu_vm_user_put(vm);
 	if (ret)
-		svmgpu_job_free(job);
+		goto err_free_job;
+	svmgpu_syncs_fini(&syncs);
+	return 0;
+
+err_free_job:
+	svmgpu_job_free(job);
 	svmgpu_syncs_fini(&syncs);
 	return ret;
 
