@@ -3,6 +3,7 @@
  * Copyright (c) 2026 The svmgpu authors
  */
 
+#include <linux/delay.h>
 #include <linux/slab.h>
 
 #include <drm/drm_gpuvm.h>
@@ -168,10 +169,30 @@ static const struct drm_sched_backend_ops svmgpu_sched_ops = {
 	.free_job = svmgpu_sched_free_job,
 };
 
+static bool svmgpu_sched_drained(struct drm_gpu_scheduler *sched)
+{
+	bool drained;
+
+	spin_lock(&sched->job_list_lock);
+	drained = list_empty(&sched->pending_list);
+	spin_unlock(&sched->job_list_lock);
+	return drained;
+}
+
 static void svmgpu_sched_fini(struct drm_device *drm, void *arg)
 {
 	struct svmgpu_device *sdev = arg;
 	unsigned int i;
+
+	/*
+	 * 6.12's drm_sched_fini() neither waits for the jobs still on the
+	 * pending list nor frees them. Every entity is gone by now, so those
+	 * jobs only have to finish, or time out and be reset, and be freed
+	 * by free_job().
+	 */
+	for (i = 0; i < svmgpu_hw_caps(sdev->hw)->num_engines; i++)
+		while (!svmgpu_sched_drained(&sdev->scheds[i].base))
+			msleep(20);
 
 	for (i = 0; i < svmgpu_hw_caps(sdev->hw)->num_engines; i++)
 		drm_sched_fini(&sdev->scheds[i].base);
