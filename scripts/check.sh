@@ -52,10 +52,12 @@ add_job() {
 	echo "$*" >>"$RUN_DIR/jobs"
 }
 
-# A non-IGT job runs when T could select one of its keys.
+# A job runs when T could select one of its keys. T's part before its
+# first "*" is matched as a pattern, so that T='igt@svmgpu_[rs]*' works.
 job_wanted() {
-	local prefix=$1
-	[[ $T == "*" || $T == "$prefix"* || $prefix == "${T%%\**}"* ]]
+	local prefix=$1 head=${T%%\**}
+	# shellcheck disable=SC2053
+	[[ $T == "*" || $T == "$prefix"* || $prefix == $head* ]]
 }
 
 host_checks() {
