@@ -10,6 +10,8 @@
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
+# Benchmarks run on the release kernel: no lockdep, KASAN or kmemleak.
+export SVMGPU_FLAVOUR=release
 RUN_DIR=$BUILD_DIR/vm/bench
 
 "$REPO/scripts/build.sh"
