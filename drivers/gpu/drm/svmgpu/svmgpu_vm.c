@@ -102,8 +102,13 @@ static void svmgpu_vm_free(struct drm_gpuvm *gpuvm)
 	kfree(vm);
 }
 
+static int svmgpu_vm_step_unmap(struct drm_gpuva_op *op, void *priv);
+static int svmgpu_vm_step_remap(struct drm_gpuva_op *op, void *priv);
+
 static const struct drm_gpuvm_ops svmgpu_gpuvm_ops = {
 	.vm_free = svmgpu_vm_free,
+	.sm_step_unmap = svmgpu_vm_step_unmap,
+	.sm_step_remap = svmgpu_vm_step_remap,
 };
 
 /* Where the pages of @va are now. False if the GPU cannot reach them. */
@@ -243,114 +248,149 @@ err_free_asid:
 	return ERR_PTR(ret);
 }
 
+/**
+ * struct svmgpu_vm_unmap_ctx - State of one OP_UNMAP, for drm_gpuvm's steps.
+ */
+struct svmgpu_vm_unmap_ctx {
+	/** @vm: The VM. */
+	struct svmgpu_vm *vm;
+
+	/** @dead: Where removed mappings go. */
+	struct list_head *dead;
+
+	/**
+	 * @pieces: What may remain of split mappings: a range splits at most
+	 * the first mapping it overlaps (the piece before it) and the last
+	 * one (the piece after it).
+	 */
+	struct svmgpu_va *pieces[2];
+};
+
+/* Take a removed mapping out of the page tables; it dies with the bind. */
+static void svmgpu_vm_unmap_va(struct svmgpu_vm_unmap_ctx *ctx,
+			       struct drm_gpuva *old)
+{
+	svmgpu_pt_unmap(&ctx->vm->pt, old->va.addr, old->va.range);
+	/*
+	 * Unlinking may drop the last reference on the BO but the one
+	 * drm_exec holds, and drm_exec_fini() would free it among locked
+	 * BOs. Lockdep tracks same-class ww_mutexes held under one acquire
+	 * context as one lock, named after the first one taken, and calls
+	 * that "held lock freed". Keep the BOs until they are all unlocked;
+	 * @old goes with them.
+	 */
+	drm_gem_object_get(old->gem.obj);
+	list_add_tail(&to_svmgpu_va(old)->dead, ctx->dead);
+}
+
+static struct svmgpu_va *svmgpu_vm_take_piece(struct svmgpu_vm_unmap_ctx *ctx)
+{
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(ctx->pieces); i++) {
+		struct svmgpu_va *piece = ctx->pieces[i];
+
+		if (piece) {
+			ctx->pieces[i] = NULL;
+			return piece;
+		}
+	}
+	return NULL;
+}
+
+static int svmgpu_vm_step_unmap(struct drm_gpuva_op *op, void *priv)
+{
+	struct svmgpu_vm_unmap_ctx *ctx = priv;
+	struct drm_gpuva *old = op->unmap.va;
+
+	svmgpu_vm_unmap_va(ctx, old);
+	drm_gpuva_unmap(&op->unmap);
+	drm_gpuva_unlink(old);
+	svmgpu_pt_release(&ctx->vm->pt, old->va.addr, old->va.range);
+	return 0;
+}
+
+static int svmgpu_vm_step_remap(struct drm_gpuva_op *op, void *priv)
+{
+	struct svmgpu_vm_unmap_ctx *ctx = priv;
+	struct svmgpu_vm *vm = ctx->vm;
+	struct drm_gpuva *old = op->remap.unmap->va, *prev = NULL, *next = NULL;
+	struct drm_gpuvm_bo *vm_bo = old->vm_bo;
+	bool readonly = to_svmgpu_va(old)->readonly;
+	struct svmgpu_va *piece;
+
+	/* Every mapping it touches is unmapped whole (DOC: VMs and VM_BIND). */
+	svmgpu_vm_unmap_va(ctx, old);
+
+	if (op->remap.prev) {
+		piece = svmgpu_vm_take_piece(ctx);
+		piece->readonly = readonly;
+		prev = &piece->base;
+	}
+	if (op->remap.next) {
+		piece = svmgpu_vm_take_piece(ctx);
+		piece->readonly = readonly;
+		next = &piece->base;
+	}
+	drm_gpuva_remap(prev, next, &op->remap);
+	/* Link the pieces first: they keep vm_bo alive. */
+	if (prev)
+		drm_gpuva_link(prev, vm_bo);
+	if (next)
+		drm_gpuva_link(next, vm_bo);
+	drm_gpuva_unlink(old);
+
+	/* The pieces lie inside @old: reserve them before it goes. */
+	if (prev) {
+		svmgpu_pt_reserve_inside(&vm->pt, prev->va.addr,
+					 prev->va.range);
+		svmgpu_vm_map_va(vm, prev);
+	}
+	if (next) {
+		svmgpu_pt_reserve_inside(&vm->pt, next->va.addr,
+					 next->va.range);
+		svmgpu_vm_map_va(vm, next);
+	}
+	svmgpu_pt_release(&vm->pt, old->va.addr, old->va.range);
+	return 0;
+}
+
 /*
  * Remove every mapping in [addr, addr + range). The caller holds vm->lock,
  * the VM's reservation and those of the BOs mapped in the range, and has
- * waited for the VM to idle. The removed mappings go to @dead, each holding a
- * reference on its BO; the caller flushes the TLBs before it frees them.
+ * waited for the VM to idle. The removed mappings go to @dead, each holding
+ * a reference on its BO; the caller flushes the TLBs before it frees them.
+ *
+ * The only allocations are the two pieces a split may need, made first:
+ * drm_gpuvm_sm_unmap() then calls our steps, which allocate nothing, so
+ * an OP_UNMAP either fails with -ENOMEM having changed nothing, or
+ * completes.
  */
 static int svmgpu_vm_unmap(struct svmgpu_vm *vm, u64 addr, u64 range,
 			   struct list_head *dead)
 {
-	struct svmgpu_va **pieces = NULL;
-	struct drm_gpuva_ops *ops;
-	struct drm_gpuva_op *op;
-	unsigned int n = 0, i = 0;
+	struct svmgpu_vm_unmap_ctx ctx = { .vm = vm, .dead = dead };
+	unsigned int i;
 	int ret = 0;
 
 	lockdep_assert_held(&vm->lock);
 	dma_resv_assert_held(drm_gpuvm_resv(&vm->gpuvm));
 
-	ops = drm_gpuvm_sm_unmap_ops_create(&vm->gpuvm, addr, range);
-	if (IS_ERR(ops))
-		return PTR_ERR(ops);
-
-	/* Allocate the pieces that remain of split mappings up front. */
-	drm_gpuva_for_each_op(op, ops)
-		n += op->op == DRM_GPUVA_OP_REMAP ? 2 : 0;
-	if (n) {
-		pieces = kcalloc(n, sizeof(*pieces), GFP_KERNEL);
-		for (i = 0; pieces && i < n; i++) {
-			pieces[i] = kzalloc(sizeof(**pieces), GFP_KERNEL);
-			if (!pieces[i])
-				break;
-		}
-		if (!pieces || i < n) {
+	for (i = 0; i < ARRAY_SIZE(ctx.pieces); i++) {
+		ctx.pieces[i] = kzalloc(sizeof(*ctx.pieces[i]), GFP_KERNEL);
+		if (!ctx.pieces[i]) {
 			ret = -ENOMEM;
 			goto out_free;
 		}
 	}
 
-	i = 0;
 	mutex_lock(&vm->pt_lock);
-	drm_gpuva_for_each_op(op, ops) {
-		struct drm_gpuva *old, *prev = NULL, *next = NULL;
-		struct drm_gpuvm_bo *vm_bo;
-		bool readonly;
-
-		old = op->op == DRM_GPUVA_OP_REMAP ? op->remap.unmap->va :
-						    op->unmap.va;
-		readonly = to_svmgpu_va(old)->readonly;
-		vm_bo = old->vm_bo;
-		svmgpu_pt_unmap(&vm->pt, old->va.addr, old->va.range);
-
-		/*
-		 * Unlinking may drop the last reference on the BO but the one
-		 * drm_exec holds, and drm_exec_fini() would free it among
-		 * locked BOs. Lockdep tracks same-class ww_mutexes held under
-		 * one acquire context as one lock, named after the first one
-		 * taken, and calls that "held lock freed". Keep the BOs until
-		 * they are all unlocked; @old goes with them.
-		 */
-		drm_gem_object_get(old->gem.obj);
-		list_add_tail(&to_svmgpu_va(old)->dead, dead);
-		if (op->op == DRM_GPUVA_OP_UNMAP) {
-			drm_gpuva_unmap(&op->unmap);
-			drm_gpuva_unlink(old);
-			svmgpu_pt_release(&vm->pt, old->va.addr,
-					  old->va.range);
-			continue;
-		}
-
-		if (op->remap.prev) {
-			pieces[i]->readonly = readonly;
-			prev = &pieces[i]->base;
-			pieces[i++] = NULL;
-		}
-		if (op->remap.next) {
-			pieces[i]->readonly = readonly;
-			next = &pieces[i]->base;
-			pieces[i++] = NULL;
-		}
-		drm_gpuva_remap(prev, next, &op->remap);
-		/* Link the pieces first: they keep vm_bo alive. */
-		if (prev)
-			drm_gpuva_link(prev, vm_bo);
-		if (next)
-			drm_gpuva_link(next, vm_bo);
-		drm_gpuva_unlink(old);
-
-		/* The pieces lie inside @old: reserve them before it goes. */
-		if (prev) {
-			svmgpu_pt_reserve_inside(&vm->pt, prev->va.addr,
-						 prev->va.range);
-			svmgpu_vm_map_va(vm, prev);
-		}
-		if (next) {
-			svmgpu_pt_reserve_inside(&vm->pt, next->va.addr,
-						 next->va.range);
-			svmgpu_vm_map_va(vm, next);
-		}
-		svmgpu_pt_release(&vm->pt, old->va.addr, old->va.range);
-	}
+	ret = drm_gpuvm_sm_unmap(&vm->gpuvm, &ctx, addr, range);
 	mutex_unlock(&vm->pt_lock);
 
 out_free:
-	/* Unused pieces; @pieces itself may have failed to allocate. */
-	for (i = 0; pieces && i < n; i++)
-		kfree(pieces[i]);
-	kfree(pieces);
-	drm_gpuva_ops_free(&vm->gpuvm, ops);
+	for (i = 0; i < ARRAY_SIZE(ctx.pieces); i++)
+		kfree(ctx.pieces[i]);
 	return ret;
 }
 
