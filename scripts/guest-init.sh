@@ -62,15 +62,17 @@ mkdir -p /mnt/out
 JOB_IDLE=${SVMGPU_JOB_IDLE:-600}
 
 # Give the guest a writable DIR, a tmpfs over the host's, while keeping the
-# host paths the run needs (the clone, its build directory, the kernel
-# build) visible inside it: a CI clone may well live under /tmp.
+# host paths the run needs (the clone, its build directory and modules, the
+# kernel build with hmm-tests) visible inside it: a CI clone, or the kernel
+# cache, may well live under /tmp.
 writable_dir() {
 	local dir=$1 path top
 
 	mkdir -p "/run/host$dir"
 	mount --bind "$dir" "/run/host$dir"
 	mount -t tmpfs tmpfs "$dir"
-	for path in "$SVMGPU_REPO" "$SVMGPU_BUILD" "$SVMGPU_MODROOT"; do
+	for path in "$SVMGPU_REPO" "$SVMGPU_BUILD" "$SVMGPU_MODROOT" \
+		"${SVMGPU_KOBJ:-}"; do
 		[[ $path == "$dir"/* ]] || continue
 		top=${path#"$dir"/}
 		top=${top%%/*}
