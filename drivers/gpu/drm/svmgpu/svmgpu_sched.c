@@ -6,7 +6,6 @@
 #include <linux/delay.h>
 #include <linux/slab.h>
 
-#include <drm/drm_gpuvm.h>
 #include <drm/drm_managed.h>
 #include <drm/drm_print.h>
 
@@ -14,10 +13,8 @@
 #include "svmgpu_device.h"
 #include "svmgpu_fdinfo.h"
 #include "svmgpu_job.h"
-#include "svmgpu_pt.h"
 #include "svmgpu_queue.h"
 #include "svmgpu_sched.h"
-#include "svmgpu_vm.h"
 
 /**
  * DOC: scheduling
