@@ -135,24 +135,6 @@ static void fi_path(char *buf, size_t len, int attr, const char *knob)
 	snprintf(buf, len, FI_DEBUGFS "/%s/%s", fi_attrs[attr], knob);
 }
 
-/* Read a small file into @buf, without the newline: 0 or -errno. */
-static int read_small(const char *path, char *buf, size_t len)
-{
-	ssize_t n;
-	int fd;
-
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	n = read(fd, buf, len - 1);
-	close(fd);
-	if (n < 0)
-		return -errno;
-	buf[n] = '\0';
-	buf[strcspn(buf, "\n")] = '\0';
-	return 0;
-}
-
 /* Write @value to a file: 0 or -errno. Async-signal-safe. */
 static int write_small(const char *path, const char *value)
 {
@@ -201,7 +183,7 @@ static int fi_get_int(int attr, const char *knob)
 	int ret;
 
 	fi_path(path, sizeof(path), attr, knob);
-	ret = read_small(path, buf, sizeof(buf));
+	ret = svmgpu_read_small(path, buf, sizeof(buf));
 	igt_assert_f(ret == 0, "%s: %s\n", path, strerror(-ret));
 	return atoi(buf);
 }
@@ -373,7 +355,7 @@ static void fi_setup(void)
 		      "no /proc/thread-self/fail-nth or make-it-fail\n");
 	igt_require_f(svmgpu_text_range(&mod_start, &mod_end),
 		      "svmgpu's text is not in /proc/kallsyms\n");
-	if (read_small("/sys/module/" SVMGPU_MODULE_NAME "/sections/.text",
+	if (svmgpu_read_small("/sys/module/" SVMGPU_MODULE_NAME "/sections/.text",
 		       sect, sizeof(sect)) == 0)
 		igt_info("svmgpu .text section at %s\n", sect);
 	igt_info("failing allocations with a return address in [%#lx, %#lx)\n",
@@ -383,7 +365,7 @@ static void fi_setup(void)
 		for (a = 0; a < FI_NATTRS; a++)
 			for (k = 0; k < FI_NKNOBS; k++) {
 				fi_path(path, sizeof(path), a, fi_knobs[k]);
-				ret = read_small(path, fi_saved.value[a][k],
+				ret = svmgpu_read_small(path, fi_saved.value[a][k],
 						 sizeof(fi_saved.value[a][k]));
 				fi_saved.have[a][k] = ret == 0;
 			}
@@ -455,7 +437,7 @@ static bool fi_nth_disarm(void)
 	char buf[16];
 	int ret;
 
-	ret = read_small("/proc/thread-self/fail-nth", buf, sizeof(buf));
+	ret = svmgpu_read_small("/proc/thread-self/fail-nth", buf, sizeof(buf));
 	igt_assert_eq(self_write("fail-nth", "0"), 0);
 	igt_assert_f(ret == 0, "reading fail-nth: %s\n", strerror(-ret));
 	return atoi(buf) == 0;

@@ -170,29 +170,6 @@ static uint32_t end_bo_create(int fd)
 	return handle;
 }
 
-/* Runs @cs on a new queue of @ctx; returns the job's status. */
-static int run_on_new_queue(struct svmgpu_ctx *ctx, struct svmgpu_cs *cs)
-{
-	uint32_t queue = svmgpu_queue_create(ctx->fd, ctx->vm, 0);
-	int ret = svmgpu_run(ctx->fd, queue, cs);
-
-	svmgpu_queue_destroy(ctx->fd, queue);
-
-	return ret;
-}
-
-/* Has the GPU write @value at @addr of @ctx's VM; returns the status. */
-static int gpu_write32(struct svmgpu_ctx *ctx, uint64_t addr, uint32_t value)
-{
-	struct svmgpu_cs cs;
-
-	svmgpu_ctx_cs(ctx, &cs, 64);
-	svmgpu_cs_write32(&cs, addr, value);
-	svmgpu_cs_end(&cs);
-
-	return run_on_new_queue(ctx, &cs);
-}
-
 /* Asserts that a GPU read of @addr in @ctx's VM faults: nothing is there. */
 static void assert_gpu_faults(struct svmgpu_ctx *ctx, uint64_t addr,
 			      const struct svmgpu_buf *scratch)
@@ -203,35 +180,11 @@ static void assert_gpu_faults(struct svmgpu_ctx *ctx, uint64_t addr,
 	svmgpu_ctx_cs(ctx, &cs, 64);
 	svmgpu_cs_copy(&cs, addr, svmgpu_buf_gpu(scratch, 0), 4);
 	svmgpu_cs_end(&cs);
-	ret = run_on_new_queue(ctx, &cs);
+	ret = svmgpu_ctx_run_new_queue(ctx, &cs);
 	igt_assert_f(ret == -EFAULT,
 		     "GPU read at %#llx: job status %d (%s), expected -EFAULT: "
 		     "the mapping is still there\n", (unsigned long long)addr,
 		     ret, strerror(-ret));
-}
-
-/* A new device file runs a job: nothing a test did broke the device. */
-static void assert_device_works(void)
-{
-	struct svmgpu_buf data;
-	struct svmgpu_ctx ctx;
-	struct svmgpu_cs cs;
-	uint32_t queue;
-	int fd = drm_open_svmgpu(0);
-
-	svmgpu_ctx_init(&ctx, fd, SZ_64K);
-	svmgpu_ctx_buf(&ctx, &data, SZ_4K, BOTH);
-	queue = svmgpu_queue_create(fd, ctx.vm, 0);
-	svmgpu_ctx_cs(&ctx, &cs, 64);
-	svmgpu_cs_write32(&cs, svmgpu_buf_gpu(&data, 0), 0x600d);
-	svmgpu_cs_end(&cs);
-	igt_assert_eq(svmgpu_run(fd, queue, &cs), 0);
-	igt_assert_eq_u32(*(volatile uint32_t *)data.map, 0x600d);
-
-	svmgpu_queue_destroy(fd, queue);
-	svmgpu_buf_destroy(&data);
-	svmgpu_ctx_fini(&ctx);
-	igt_assert_eq(close(fd), 0);
 }
 
 /* --- EXEC against QUEUE_DESTROY and VM_DESTROY ------------------------------ */
@@ -506,7 +459,7 @@ static void test_exec_vs_destroy(int fd, const struct race_opts *opts)
 	if (in)
 		svmgpu_syncobj_destroy(fd, in);
 	svmgpu_gem_close(fd, end_bo);
-	assert_device_works();
+	svmgpu_assert_device_works(0);
 }
 
 /* --- Destroys of the ids being created ------------------------------------ */
@@ -783,7 +736,7 @@ static void test_destroy_before_publish(int fd)
 	igt_assert_eq(munmap(ctx.cmd.map, ctx.cmd.size), 0);
 	igt_assert_eq(close(rfd), 0);
 
-	assert_device_works();
+	svmgpu_assert_device_works(0);
 }
 
 /* --- The signal storm ------------------------------------------------------ */
@@ -1118,7 +1071,7 @@ static void test_vm_bind_restart(int fd)
 		fresh.addr = fresh_va;
 
 		/* The new mapping is there, the old one is not. */
-		igt_assert_eq(gpu_write32(&ctx, svmgpu_buf_gpu(&fresh, 16),
+		igt_assert_eq(svmgpu_ctx_write32(&ctx, svmgpu_buf_gpu(&fresh, 16),
 					  ~value), 0);
 		igt_assert_eq_u32(((volatile uint32_t *)fresh.map)[4], ~value);
 		assert_gpu_faults(&ctx, busy.addr, &scratch);
@@ -1234,7 +1187,7 @@ static void test_storm_vm_bind_in_sync(int fd)
 	igt_assert_eq_u32(*(volatile uint32_t *)done.map, 0x1a);
 	fresh.vm = target.vm;
 	fresh.addr = va;
-	igt_assert_eq(gpu_write32(&target, va + 8, 0x2b), 0);
+	igt_assert_eq(svmgpu_ctx_write32(&target, va + 8, 0x2b), 0);
 	igt_assert_eq_u32(((volatile uint32_t *)fresh.map)[2], 0x2b);
 
 	svmgpu_syncobj_destroy(fd, in);
@@ -1580,7 +1533,7 @@ static void test_storm_close_busy(int fd)
 		close(sync_fds[i]);
 	}
 
-	assert_device_works();
+	svmgpu_assert_device_works(0);
 }
 
 igt_main

@@ -288,30 +288,6 @@ static uint64_t teardown_limit_ns(void)
 					      120ull * 1000000000ull;
 }
 
-/* After a client went away, the device still runs jobs. */
-static void assert_device_works(void)
-{
-	struct svmgpu_buf data;
-	struct svmgpu_ctx ctx;
-	struct svmgpu_cs cs;
-	uint32_t queue;
-	int fd = drm_open_svmgpu(0);
-
-	svmgpu_ctx_init(&ctx, fd, SZ_64K);
-	svmgpu_ctx_buf(&ctx, &data, SZ_4K, BOTH);
-	queue = svmgpu_queue_create(fd, ctx.vm, 0);
-	svmgpu_ctx_cs(&ctx, &cs, 64);
-	svmgpu_cs_write32(&cs, svmgpu_buf_gpu(&data, 0), 0x4a11);
-	svmgpu_cs_end(&cs);
-	igt_assert_eq(svmgpu_run(fd, queue, &cs), 0);
-	igt_assert_eq_u32(*(uint32_t *)data.map, 0x4a11);
-
-	svmgpu_queue_destroy(fd, queue);
-	svmgpu_buf_destroy(&data);
-	svmgpu_ctx_fini(&ctx);
-	igt_assert_eq(close(fd), 0);
-}
-
 #define HELD_JOBS	8
 
 /*
@@ -371,7 +347,7 @@ static void test_close_inflight(int fd)
 		 (unsigned long long)ns / 1000000);
 	igt_assert_lt_u64(ns, teardown_limit_ns());
 
-	assert_device_works();
+	svmgpu_assert_device_works(0);
 }
 
 enum child_msg { CHILD_READY = 1, CHILD_FAILED = 2 };
@@ -503,7 +479,7 @@ static void test_kill_inflight(int fd)
 			 (unsigned long long)igt_nsec_elapsed(&start) /
 			 1000000);
 
-		assert_device_works();
+		svmgpu_assert_device_works(0);
 	}
 }
 

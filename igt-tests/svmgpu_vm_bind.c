@@ -47,33 +47,6 @@ static int svmgpu_fd = -1;
 /* --- GPU probes ----------------------------------------------------------- */
 
 /*
- * Runs @cs on a new queue of @ctx and returns the job's status. A failed
- * job must have banned its queue, and only that queue.
- */
-static int run_on_new_queue(struct svmgpu_ctx *ctx, struct svmgpu_cs *cs)
-{
-	uint32_t queue = svmgpu_queue_create(ctx->fd, ctx->vm, 0);
-	int ret = svmgpu_run(ctx->fd, queue, cs);
-
-	igt_assert_eq(svmgpu_ctx_banned(ctx, queue), ret != 0);
-	svmgpu_queue_destroy(ctx->fd, queue);
-
-	return ret;
-}
-
-/* Writes @value to GPU address @addr; returns the job's status. */
-static int gpu_write32(struct svmgpu_ctx *ctx, uint64_t addr, uint32_t value)
-{
-	struct svmgpu_cs cs;
-
-	svmgpu_ctx_cs(ctx, &cs, 64);
-	svmgpu_cs_write32(&cs, addr, value);
-	svmgpu_cs_end(&cs);
-
-	return run_on_new_queue(ctx, &cs);
-}
-
-/*
  * Copies @size bytes from GPU address @addr to @dst (a buffer of @ctx);
  * returns the job's status.
  */
@@ -86,7 +59,7 @@ static int gpu_read(struct svmgpu_ctx *ctx, uint64_t addr, uint64_t size,
 	svmgpu_cs_copy(&cs, addr, svmgpu_buf_gpu(dst, 0), size);
 	svmgpu_cs_end(&cs);
 
-	return run_on_new_queue(ctx, &cs);
+	return svmgpu_ctx_run_new_queue(ctx, &cs);
 }
 
 /* Reads the 32-bit word at GPU address @addr, asserting success. */
@@ -290,8 +263,8 @@ static void test_map_unmap(int fd)
 	assert_gpu_faults(&ctx, addr, &scratch);
 
 	svmgpu_buf_bind(&buf, ctx.vm, addr, 0);
-	igt_assert_eq(gpu_write32(&ctx, addr + 4, 0x1234), 0);
-	igt_assert_eq(gpu_write32(&ctx, addr + SZ_64K - 4, 0x5678), 0);
+	igt_assert_eq(svmgpu_ctx_write32(&ctx, addr + 4, 0x1234), 0);
+	igt_assert_eq(svmgpu_ctx_write32(&ctx, addr + SZ_64K - 4, 0x5678), 0);
 	igt_assert_eq_u32(((uint32_t *)buf.map)[1], 0x1234);
 	igt_assert_eq_u32(((uint32_t *)buf.map)[SZ_64K / 4 - 1], 0x5678);
 	((uint32_t *)buf.map)[2] = 0xabcd;
@@ -302,7 +275,7 @@ static void test_map_unmap(int fd)
 
 	svmgpu_buf_unbind(&buf);
 	assert_gpu_faults(&ctx, addr, &scratch);
-	igt_assert_eq(gpu_write32(&ctx, addr + 4, 0x9999), -EFAULT);
+	igt_assert_eq(svmgpu_ctx_write32(&ctx, addr + 4, 0x9999), -EFAULT);
 	igt_assert_eq_u32(((uint32_t *)buf.map)[1], 0x1234);
 
 	svmgpu_buf_destroy(&buf);
@@ -429,7 +402,7 @@ static void test_remap(int fd)
 		assert_gpu_sees(&ctx, addr, expect, &scratch);
 		assert_gpu_sees(&ctx, addr + SZ_2M - 4, expect, &scratch);
 		if (!(i & 2)) {
-			igt_assert_eq(gpu_write32(&ctx, addr + 64, i), 0);
+			igt_assert_eq(svmgpu_ctx_write32(&ctx, addr + 64, i), 0);
 			igt_assert_eq_u32(((uint32_t *)cur->map)[16], i);
 			((uint32_t *)cur->map)[16] = expect;
 		}
@@ -461,12 +434,12 @@ static void test_alias(int fd)
 	/* The second alias starts one page into the BO. */
 	svmgpu_vm_map(fd, ctx.vm, buf.handle, SZ_4K, a2, SZ_64K - SZ_4K, RO);
 
-	igt_assert_eq(gpu_write32(&ctx, a1 + SZ_4K + 12, 0x600d), 0);
+	igt_assert_eq(svmgpu_ctx_write32(&ctx, a1 + SZ_4K + 12, 0x600d), 0);
 	assert_gpu_sees(&ctx, a2 + 12, 0x600d, &scratch);
 	igt_assert_eq_u32(((uint32_t *)buf.map)[(SZ_4K + 12) / 4], 0x600d);
 
 	/* The read-only alias stays read-only. */
-	igt_assert_eq(gpu_write32(&ctx, a2 + 12, 0xbad), -EFAULT);
+	igt_assert_eq(svmgpu_ctx_write32(&ctx, a2 + 12, 0xbad), -EFAULT);
 	igt_assert_eq_u32(((uint32_t *)buf.map)[(SZ_4K + 12) / 4], 0x600d);
 
 	svmgpu_vm_unmap(fd, ctx.vm, a1, SZ_64K);
@@ -499,7 +472,7 @@ static void test_mapping_outlives_handle(int fd)
 	svmgpu_vm_map(fd, ctx.vm, handle, 0, addr, SZ_64K, 0);
 	svmgpu_gem_close(fd, handle);
 
-	igt_assert_eq(gpu_write32(&ctx, addr + 100 * 4, 0x5eed), 0);
+	igt_assert_eq(svmgpu_ctx_write32(&ctx, addr + 100 * 4, 0x5eed), 0);
 	assert_gpu_sees(&ctx, addr + 100 * 4, 0x5eed, &scratch);
 	assert_gpu_sees(&ctx, addr + 101 * 4, 0, &scratch);
 
@@ -616,7 +589,7 @@ static void test_readonly_write(int fd)
 		emit_ro_access(&cs, access, ro.addr, rw.addr);
 		svmgpu_cs_end(&cs);
 
-		ret = run_on_new_queue(&ctx, &cs);
+		ret = svmgpu_ctx_run_new_queue(&ctx, &cs);
 		igt_assert_f(ret == -EFAULT,
 			     "access %d to a read-only mapping: %d (%s)\n",
 			     access, ret, strerror(-ret));
@@ -1284,7 +1257,7 @@ static void test_bind_in_sync(int fd, bool timeline)
 	/* And the mapping is there. */
 	buf.vm = target.vm;
 	buf.addr = addr;
-	igt_assert_eq(gpu_write32(&target, addr + 16, 0x1d), 0);
+	igt_assert_eq(svmgpu_ctx_write32(&target, addr + 16, 0x1d), 0);
 	igt_assert_eq_u32(((uint32_t *)buf.map)[4], 0x1d);
 
 	svmgpu_queue_destroy(fd, queue);
@@ -1690,10 +1663,10 @@ static void test_pt_exhaustion(int fd)
 	last = HOG_VA + (uint64_t)(n - 1) * HOG_STRIDE;
 
 	/* The mappings work, before and after their BO moves. */
-	igt_assert_eq(gpu_write32(&hog, HOG_VA, 0x600d0001), 0);
+	igt_assert_eq(svmgpu_ctx_write32(&hog, HOG_VA, 0x600d0001), 0);
 	igt_assert_eq_u32(*(volatile uint32_t *)target.map, 0x600d0001);
 	svmgpu_bo_migrate(fd, target.handle, SYSTEM);
-	igt_assert_eq(gpu_write32(&hog, last, 0x600d0002), 0);
+	igt_assert_eq(svmgpu_ctx_write32(&hog, last, 0x600d0002), 0);
 	igt_assert_eq_u32(*(volatile uint32_t *)target.map, 0x600d0002);
 	svmgpu_bo_migrate(fd, target.handle, VRAM);
 	assert_gpu_sees(&hog, HOG_VA + HOG_STRIDE, 0x600d0002, &scratch);
@@ -1701,7 +1674,7 @@ static void test_pt_exhaustion(int fd)
 	/* Another client is not starved. */
 	svmgpu_ctx_init(&other, drm_open_svmgpu(0), CMD_POOL);
 	svmgpu_ctx_buf(&other, &other_buf, SZ_64K, VRAM);
-	igt_assert_eq(gpu_write32(&other, svmgpu_buf_gpu(&other_buf, 0),
+	igt_assert_eq(svmgpu_ctx_write32(&other, svmgpu_buf_gpu(&other_buf, 0),
 				  0x600d0003), 0);
 	igt_assert_eq_u32(*(volatile uint32_t *)other_buf.map, 0x600d0003);
 	svmgpu_buf_destroy(&other_buf);

@@ -357,24 +357,21 @@ void svmgpu_query_device_info(int fd,
 }
 
 /**
- * svmgpu_param_read() - Read a module parameter as text.
- * @name: Parameter name.
- * @buf: Buffer for the value, without its trailing newline.
+ * svmgpu_read_small() - Read a small sysfs, debugfs or procfs file as text.
+ * @path: The file.
+ * @buf: Buffer for its contents, without trailing white space.
  * @len: Size of @buf.
  *
- * Return: 0 or a negative errno (-ENOENT if the module or the parameter
- * does not exist or is not readable through sysfs).
+ * Return: 0 or a negative errno.
  */
-int svmgpu_param_read(const char *name, char *buf, size_t len)
+int svmgpu_read_small(const char *path, char *buf, size_t len)
 {
-	char path[PATH_MAX];
 	ssize_t n;
 	int fd;
 
 	if (!len)
 		return -EINVAL;
 
-	snprintf(path, sizeof(path), SVMGPU_PARAM_DIR "/%s", name);
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return -errno;
@@ -389,6 +386,23 @@ int svmgpu_param_read(const char *name, char *buf, size_t len)
 		buf[--n] = '\0';
 
 	return 0;
+}
+
+/**
+ * svmgpu_param_read() - Read a module parameter as text.
+ * @name: Parameter name.
+ * @buf: Buffer for the value, without its trailing newline.
+ * @len: Size of @buf.
+ *
+ * Return: 0 or a negative errno (-ENOENT if the module or the parameter
+ * does not exist or is not readable through sysfs).
+ */
+int svmgpu_param_read(const char *name, char *buf, size_t len)
+{
+	char path[PATH_MAX];
+
+	snprintf(path, sizeof(path), SVMGPU_PARAM_DIR "/%s", name);
+	return svmgpu_read_small(path, buf, len);
 }
 
 /**

@@ -44,6 +44,7 @@ void svmgpu_query_device_info(int fd,
 
 /* --- Module parameters and module state --------------------------------- */
 
+int svmgpu_read_small(const char *path, char *buf, size_t len);
 int svmgpu_param_read(const char *name, char *buf, size_t len);
 int svmgpu_param_u64(const char *name, uint64_t *val);
 uint64_t svmgpu_param_get_u64(const char *name);

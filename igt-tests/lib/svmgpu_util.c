@@ -409,6 +409,68 @@ bool svmgpu_ctx_banned(struct svmgpu_ctx *ctx, uint32_t queue)
 	return svmgpu_queue_banned(ctx->fd, queue, &ctx->probe);
 }
 
+/**
+ * svmgpu_ctx_run_new_queue() - Run a command buffer on a queue of its own.
+ * @ctx: The context, whose VM the queue uses.
+ * @cs: The command buffer.
+ *
+ * A failed job must have banned its queue, and only that queue: asserted.
+ *
+ * Return: The job's status.
+ */
+int svmgpu_ctx_run_new_queue(struct svmgpu_ctx *ctx,
+			     const struct svmgpu_cs *cs)
+{
+	uint32_t queue = svmgpu_queue_create(ctx->fd, ctx->vm, 0);
+	int ret = svmgpu_run(ctx->fd, queue, cs);
+
+	igt_assert_eq(svmgpu_ctx_banned(ctx, queue), ret != 0);
+	svmgpu_queue_destroy(ctx->fd, queue);
+
+	return ret;
+}
+
+/**
+ * svmgpu_ctx_write32() - Have the GPU write a word in the context's VM.
+ * @ctx: The context.
+ * @addr: GPU address.
+ * @value: What to write.
+ *
+ * Return: The job's status.
+ */
+int svmgpu_ctx_write32(struct svmgpu_ctx *ctx, uint64_t addr, uint32_t value)
+{
+	struct svmgpu_cs cs;
+
+	svmgpu_ctx_cs(ctx, &cs, 64);
+	svmgpu_cs_write32(&cs, addr, value);
+	svmgpu_cs_end(&cs);
+
+	return svmgpu_ctx_run_new_queue(ctx, &cs);
+}
+
+/**
+ * svmgpu_assert_device_works() - A new file of GPU @index runs a job.
+ * @index: The GPU.
+ *
+ * For tests that tore something down: nothing they did broke the device.
+ */
+void svmgpu_assert_device_works(int index)
+{
+	struct svmgpu_buf data;
+	struct svmgpu_ctx ctx;
+	int fd = drm_open_svmgpu(index);
+
+	svmgpu_ctx_init(&ctx, fd, SZ_64K);
+	svmgpu_ctx_buf(&ctx, &data, SZ_4K, SVMGPU_PLACEMENT_BOTH);
+	igt_assert_eq(svmgpu_ctx_write32(&ctx, svmgpu_buf_gpu(&data, 0),
+					 0x600d), 0);
+	igt_assert_eq_u32(*(volatile uint32_t *)data.map, 0x600d);
+	svmgpu_buf_destroy(&data);
+	svmgpu_ctx_fini(&ctx);
+	close(fd);
+}
+
 /* --- Running jobs --------------------------------------------------------- */
 
 /**

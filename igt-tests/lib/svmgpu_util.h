@@ -117,6 +117,10 @@ void svmgpu_ctx_buf(struct svmgpu_ctx *ctx, struct svmgpu_buf *buf,
 void svmgpu_ctx_cs(struct svmgpu_ctx *ctx, struct svmgpu_cs *cs,
 		   uint32_t bytes);
 bool svmgpu_ctx_banned(struct svmgpu_ctx *ctx, uint32_t queue);
+int svmgpu_ctx_run_new_queue(struct svmgpu_ctx *ctx,
+			     const struct svmgpu_cs *cs);
+int svmgpu_ctx_write32(struct svmgpu_ctx *ctx, uint64_t addr, uint32_t value);
+void svmgpu_assert_device_works(int index);
 
 /* --- Running jobs --------------------------------------------------------- */
 
