@@ -166,9 +166,10 @@ struct drm_svmgpu_query_device_info {
 	__u32 pad;
 
 	/**
-	 * @vram_bo_size: The part of @vram_size that buffer objects can use,
-	 * in bytes; the rest holds the GPU's page tables (uAPI 1.2; zero
-	 * before).
+	 * @vram_bo_size: The size of the largest buffer object VRAM can
+	 * hold, in bytes: @vram_size less the most that page tables may take
+	 * (uAPI 1.2; zero before). Page tables take VRAM only as they are
+	 * needed, so BOs together may use more than this.
 	 */
 	__u64 vram_bo_size;
 
@@ -447,7 +448,13 @@ struct drm_svmgpu_gem_info {
  * struct drm_svmgpu_vm_create - Argument of DRM_IOCTL_SVMGPU_VM_CREATE.
  *
  * Errors: -EINVAL for non-zero @extensions or @flags; -ENOSPC if the
- * device's page-table memory is exhausted; -ENOMEM.
+ * file's share of page-table memory, or VRAM, is exhausted; -ENOMEM;
+ * -EINTR if a signal interrupts the wait for VRAM (unless the ioctl is
+ * restarted transparently).
+ *
+ * Page tables take VRAM as they are needed, at most
+ * @drm_svmgpu_query_device_info.vram_size less vram_bo_size for the whole
+ * device. All the VMs of one DRM file share an eighth of that.
  */
 struct drm_svmgpu_vm_create {
 	/** @extensions: Pointer to the first extension. MBZ. */
@@ -573,7 +580,10 @@ struct drm_svmgpu_vm_bind_op {
  * can depend on, and waits for no job. The ioctl returns once the
  * operations are complete. Every wait comes before the first operation is
  * applied and is interruptible: an ioctl interrupted by a signal has
- * changed nothing and can be restarted as it is.
+ * changed nothing and can be restarted as it is. So does the page-table
+ * memory every OP_MAP needs: it is set aside, which may evict BOs from
+ * VRAM, before any operation is applied, and a bind that cannot get it
+ * fails with -ENOSPC having changed nothing.
  *
  * Every operation is checked before any is applied. An error that only
  * applying can find (an OP_MAP over an existing mapping, -ENOMEM) stops at
@@ -585,8 +595,9 @@ struct drm_svmgpu_vm_bind_op {
  * @num_ops of 0 or above %DRM_SVMGPU_VM_BIND_MAX_OPS, more than
  * %DRM_SVMGPU_MAX_SYNCS syncs, a wait on a syncobj or point with no fence,
  * or non-zero @extensions or @pad; -EFAULT for unreadable @ops or @syncs;
- * -ENOSPC if an OP_MAP needs page tables beyond the VM's share of the
- * device's page-table memory, or beyond what is left of it; -ENOMEM;
+ * -ENOSPC if the OP_MAPs need page tables beyond the file's share of
+ * page-table memory (see &drm_svmgpu_vm_create), or VRAM for them has
+ * run out; -ENOMEM;
  * -EINTR if a signal interrupts a wait (unless the ioctl is restarted
  * transparently).
  */

@@ -13,6 +13,7 @@
 
 #include "svmgpu_debugfs.h"
 #include "svmgpu_device.h"
+#include "svmgpu_pt_pool.h"
 #include "svmgpu_stats.h"
 #include "svmgpu_ttm.h"
 #include "svmgpu_vm.h"
@@ -28,8 +29,10 @@
  * bo_stats prints the device's event counters as "name: value" lines
  * (DOC: stats).
  *
- * vram prints "bo_size: ", "used: " and "pinned: " lines, in bytes, for
- * the part of VRAM that TTM manages, followed by its range manager's dump.
+ * vram prints lines "bo_size: " (the largest BO VRAM can hold), "used: "
+ * (VRAM that BOs use), "pinned: " (pinned BOs), "pagetables: " (VRAM the
+ * page-table pool holds, used or not) and "pagetables_used: ", in bytes,
+ * followed by TTM's range-manager dump, which covers BOs and page tables.
  */
 
 static int svmgpu_debugfs_vm_pagetables(struct seq_file *m, void *data)
@@ -58,9 +61,16 @@ static int svmgpu_debugfs_vram(struct seq_file *m, void *data)
 		ttm_manager_type(&sdev->ttm, TTM_PL_VRAM);
 	struct drm_printer p = drm_seq_file_printer(m);
 
+	u64 pt_bytes = (u64)svmgpu_pt_pool_pages(&sdev->pt_pool) * SZ_4K;
+
 	drm_printf(&p, "bo_size: %llu\n", svmgpu_ttm_size(sdev, TTM_PL_VRAM));
-	drm_printf(&p, "used: %llu\n", ttm_resource_manager_usage(man));
+	/* The pool's chunks are TTM BOs too; it counts them apart. */
+	drm_printf(&p, "used: %llu\n",
+		   max(ttm_resource_manager_usage(man), pt_bytes) - pt_bytes);
 	drm_printf(&p, "pinned: %lld\n", atomic64_read(&sdev->pinned_bytes));
+	drm_printf(&p, "pagetables: %llu\n", pt_bytes);
+	drm_printf(&p, "pagetables_used: %llu\n",
+		   (u64)svmgpu_pt_pool_used(&sdev->pt_pool) * SZ_4K);
 	ttm_resource_manager_debug(man, &p);
 	return 0;
 }

@@ -9,6 +9,7 @@
 #include <drm/drm_managed.h>
 #include <drm/drm_print.h>
 
+#include "hw/svmgpu_hw_regs.h"
 #include "svmgpu_coredump.h"
 #include "svmgpu_device.h"
 #include "svmgpu_pt_pool.h"
@@ -48,35 +49,37 @@ static void svmgpu_device_fini_misc(struct drm_device *drm, void *arg)
 	mutex_destroy(&sdev->vms_lock);
 }
 
+static void svmgpu_device_fini_pt_pool(struct drm_device *drm, void *arg)
+{
+	svmgpu_pt_pool_fini(arg);
+}
+
 /*
- * The page-table pool is a sixteenth of VRAM, at its top. The kernel's
- * reserve covers the kernel queue's tables (a level-0 table per 2 MiB of
- * VRAM, which it maps whole) and its windows and command pages. One VM may
- * take a quarter of the rest.
+ * Page tables may take an eighth of VRAM, 2 MiB-aligned, from TTM; one DRM
+ * file's VMs an eighth of that. The kernel queue's own tables (a level-0
+ * table per 2 MiB of VRAM, which it maps whole) come first, at probe.
  */
 static int svmgpu_device_pt_pool_init(struct svmgpu_device *sdev)
 {
 	u64 vram = svmgpu_hw_caps(sdev->hw)->vram_size;
-	u64 size = ALIGN(vram / 16, SZ_2M);
-	unsigned long reserve = vram / SZ_2M + 64;
-	int ret;
+	unsigned long max_pages = ALIGN(vram / 8, SZ_2M) / SVMGPU_PT_SIZE;
 
-	ret = svmgpu_pt_pool_init(&sdev->drm, &sdev->pt_pool, vram - size,
-				  size, reserve);
-	if (ret)
-		return ret;
-	sdev->pt_vm_max = (sdev->pt_pool.pages - sdev->pt_pool.reserve) / 4;
-	return 0;
+	svmgpu_pt_pool_init(&sdev->pt_pool, &svmgpu_ttm_pt_pool_ops,
+			    max_pages);
+	sdev->pt_file_max = max_pages / 8;
+	/* Before TTM goes: the pool's chunks are TTM BOs. */
+	return drmm_add_action_or_reset(&sdev->drm, svmgpu_device_fini_pt_pool,
+					&sdev->pt_pool);
 }
 
 /**
  * svmgpu_device_evict_exclusive() - Take evict_sem for a retry alone.
  * @sdev: The device.
  *
- * For an EXEC, GEM_CREATE or GEM_MIGRATE that ran out of VRAM because
- * other submissions held the BOs that could be evicted (DOC: EXEC). The
- * caller holds no reservation, and releases @sdev->evict_sem with
- * up_write(). Counted in bo_stats.
+ * For an EXEC, GEM_CREATE, GEM_MIGRATE, VM_CREATE or VM_BIND that ran
+ * out of VRAM because other submissions held the BOs that could be
+ * evicted (DOC: EXEC). The caller holds no reservation and no VM lock,
+ * and releases @sdev->evict_sem with up_write(). Counted in bo_stats.
  *
  * Return: 0, or -EINTR if a fatal signal came while waiting.
  */
@@ -92,7 +95,7 @@ int svmgpu_device_evict_exclusive(struct svmgpu_device *sdev)
  * @driver: The DRM driver.
  * @cfg: The configuration of the device.
  *
- * Brings up, in order, the emulated hardware, the page-table pool, TTM
+ * Brings up, in order, the emulated hardware, TTM, the page-table pool
  * and the schedulers; drmm actions tear them down in reverse order. The
  * DRM device is not registered; the caller does that once the device is
  * fully set up.
@@ -133,11 +136,11 @@ svmgpu_device_create(struct platform_device *pdev,
 	if (ret)
 		return ERR_PTR(ret);
 
-	ret = svmgpu_device_pt_pool_init(sdev);
+	ret = svmgpu_ttm_init(sdev);
 	if (ret)
 		return ERR_PTR(ret);
 
-	ret = svmgpu_ttm_init(sdev);
+	ret = svmgpu_device_pt_pool_init(sdev);
 	if (ret)
 		return ERR_PTR(ret);
 

@@ -75,11 +75,14 @@ struct svmgpu_device {
 	/** @asid_ida: Address-space ids of the VMs. */
 	struct ida asid_ida;
 
-	/** @pt_pool: VRAM for page tables, outside TTM. */
+	/** @pt_pool: VRAM for page tables, taken from TTM on demand. */
 	struct svmgpu_pt_pool pt_pool;
 
-	/** @pt_vm_max: How many page tables one VM may have. */
-	unsigned long pt_vm_max;
+	/**
+	 * @pt_file_max: How many page tables one DRM file's VMs may have
+	 * together.
+	 */
+	unsigned long pt_file_max;
 
 	/** @vms_lock: Protects @vms. */
 	struct mutex vms_lock;

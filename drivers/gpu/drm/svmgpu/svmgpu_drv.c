@@ -59,8 +59,8 @@
  * held:
  *
  * 0. &svmgpu_device.evict_sem: read by EXEC around locking and validating
- *    its BOs, written by an EXEC, GEM_CREATE or GEM_MIGRATE that retries
- *    after running out of VRAM (DOC: EXEC). Never taken with
+ *    its BOs, written by an EXEC, GEM_CREATE, GEM_MIGRATE, VM_CREATE or
+ *    VM_BIND that retries after running out of VRAM (DOC: EXEC). Never taken with
  *    &svmgpu_vm.lock or a reservation held.
  * 1. &svmgpu_vm.lock: serialises VM_BIND and VM teardown on one VM and
  *    protects its gpuva tree.
@@ -79,13 +79,20 @@
  * 4. &svmgpu_vm.pt_lock: the VM's page tables. Taken by VM_BIND and by
  *    BO moves (svmgpu_vm_bo_moved()), so it nests inside reservations.
  *    Held across the TLB invalidation after which unlinked tables are
- *    freed. Reserving tables for a new mapping allocates under it; moves
- *    only rewrite reserved tables and never allocate (DOC: page tables).
+ *    freed. Nothing allocates under it: reserving tables for a new
+ *    mapping allocates them before it takes the lock, and moves only
+ *    rewrite reserved tables (DOC: page tables). Lockdep is told that
+ *    reclaim may take it, so it reports any allocation under it.
  * 5. &svmgpu_device.vms_lock: the device's list of VMs, for debugfs; it
  *    nests pt_lock inside it only in the dump, which takes no other lock.
  *
+ * &svmgpu_pt_pool.grow_lock serialises growing and shrinking the
+ * page-table pool, which creates and frees TTM BOs, so it is outside
+ * every reservation, and only ever taken with &svmgpu_vm.lock held or
+ * none.
+ *
  * Spinlocks and leaf locks: &svmgpu_pt_pool.lock (page-table pool
- * bitmap), the xarray locks of &svmgpu_file (id tables; lookups take a
+ * chunks), the xarray locks of &svmgpu_file (id tables; lookups take a
  * reference under them), the DRM file's table_lock (fdinfo only takes
  * GEM references under it), TTM's lru_lock, the schedulers' fence locks,
  * and hw/'s engine locks. None is held across a sleep. Statistics are
@@ -221,7 +228,8 @@ static int svmgpu_open(struct drm_device *drm, struct drm_file *file)
 	if (!sfile)
 		return -ENOMEM;
 
-	sfile->stats = svmgpu_file_stats_create();
+	sfile->stats =
+		svmgpu_file_stats_create(to_svmgpu_device(drm)->pt_file_max);
 	if (!sfile->stats) {
 		kfree(sfile);
 		return -ENOMEM;

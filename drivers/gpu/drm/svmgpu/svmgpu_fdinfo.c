@@ -48,16 +48,19 @@ static const char *const svmgpu_region_names[SVMGPU_REGION_COUNT] = {
 
 /**
  * svmgpu_file_stats_create() - Allocate a file's stats.
+ * @pt_max: How many page tables the file's VMs may have together.
  *
  * Return: The stats with one reference, or NULL.
  */
-struct svmgpu_file_stats *svmgpu_file_stats_create(void)
+struct svmgpu_file_stats *svmgpu_file_stats_create(unsigned long pt_max)
 {
 	struct svmgpu_file_stats *stats;
 
-	stats = kzalloc(sizeof(*stats), GFP_KERNEL);
-	if (stats)
+	stats = kzalloc(sizeof(*stats), GFP_KERNEL_ACCOUNT);
+	if (stats) {
 		kref_init(&stats->refcount);
+		stats->pt_quota.max = pt_max;
+	}
 	return stats;
 }
 

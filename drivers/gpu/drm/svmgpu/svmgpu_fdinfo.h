@@ -9,6 +9,7 @@
 #include <linux/kref.h>
 
 #include "hw/svmgpu_hw.h"
+#include "svmgpu_pt.h"
 
 struct drm_file;
 struct drm_printer;
@@ -16,8 +17,9 @@ struct drm_printer;
 /**
  * struct svmgpu_file_stats - Usage of the GPU by one DRM file.
  *
- * Referenced by the file and by each of its queues, so that jobs that
- * complete after the file is closed still have somewhere to count.
+ * Referenced by the file and by each of its queues and VMs, so that jobs
+ * that complete, and VMs that go, after the file is closed still have
+ * somewhere to count.
  */
 struct svmgpu_file_stats {
 	/** @refcount: References. */
@@ -25,9 +27,12 @@ struct svmgpu_file_stats {
 
 	/** @engine_ns: Time the file's jobs ran on each engine. */
 	atomic64_t engine_ns[SVMGPU_HW_ENGINES_MAX];
+
+	/** @pt_quota: Page tables of the file's VMs (DOC: page tables). */
+	struct svmgpu_pt_quota pt_quota;
 };
 
-struct svmgpu_file_stats *svmgpu_file_stats_create(void);
+struct svmgpu_file_stats *svmgpu_file_stats_create(unsigned long pt_max);
 void svmgpu_file_stats_put(struct svmgpu_file_stats *stats);
 
 /**

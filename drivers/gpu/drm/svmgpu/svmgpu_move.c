@@ -303,7 +303,8 @@ static void svmgpu_move_fini(struct drm_device *drm, void *arg)
 			dma_fence_put(slot->fence);
 			slot->fence = NULL;
 		}
-		svmgpu_pt_pool_free(&sdev->pt_pool, slot->cs_addr);
+		svmgpu_pt_pool_free(&sdev->pt_pool, slot->cs_chunk,
+				    slot->cs_addr);
 	}
 	/* Later moves (none are expected) fall back to the CPU. */
 	svmgpu_pt_tree_fini(&mover->pt);
@@ -341,7 +342,7 @@ int svmgpu_move_init(struct svmgpu_device *sdev)
 	mover->asid = ret;
 
 	ret = svmgpu_pt_tree_init(&mover->pt, &sdev->pt_pool, sdev->hw,
-				  &mover->lock, ULONG_MAX, true);
+				  &mover->lock, ULONG_MAX, NULL, true);
 	if (ret)
 		goto err_asid;
 
@@ -349,17 +350,17 @@ int svmgpu_move_init(struct svmgpu_device *sdev)
 	 * Reserve all of VRAM and every window now, so that no move ever
 	 * allocates a table. No engine walks the tree yet.
 	 */
-	mutex_lock(&mover->lock);
 	ret = svmgpu_pt_reserve(&mover->pt, SVMGPU_MOVE_VRAM_VA,
 				caps->vram_size);
-	if (!ret) {
-		ret = svmgpu_pt_reserve(&mover->pt, SVMGPU_MOVE_WINDOW_VA,
-					SVMGPU_MOVE_SLOTS * SVMGPU_MOVE_CHUNK);
-		if (ret)
-			svmgpu_pt_release(&mover->pt, SVMGPU_MOVE_VRAM_VA,
-					  caps->vram_size);
-	}
-	if (!ret)
+	if (ret)
+		goto err_tree;
+	ret = svmgpu_pt_reserve(&mover->pt, SVMGPU_MOVE_WINDOW_VA,
+				SVMGPU_MOVE_SLOTS * SVMGPU_MOVE_CHUNK);
+	mutex_lock(&mover->lock);
+	if (ret)
+		svmgpu_pt_release(&mover->pt, SVMGPU_MOVE_VRAM_VA,
+				  caps->vram_size);
+	else
 		svmgpu_pt_map(&mover->pt, SVMGPU_MOVE_VRAM_VA, caps->vram_size,
 			      &vram, true);
 	mutex_unlock(&mover->lock);
@@ -369,8 +370,8 @@ int svmgpu_move_init(struct svmgpu_device *sdev)
 	for (i = 0; i < SVMGPU_MOVE_SLOTS; i++) {
 		struct svmgpu_move_slot *slot = &mover->slots[i];
 
-		ret = svmgpu_pt_pool_alloc(&sdev->pt_pool, true,
-					   &slot->cs_addr);
+		ret = svmgpu_pt_pool_alloc(&sdev->pt_pool, false,
+					   &slot->cs_addr, &slot->cs_chunk);
 		if (ret)
 			goto err_slots;
 		slot->cs = svmgpu_hw_vram_vaddr(sdev->hw, slot->cs_addr);
@@ -387,7 +388,8 @@ int svmgpu_move_init(struct svmgpu_device *sdev)
 
 err_slots:
 	while (i--)
-		svmgpu_pt_pool_free(&sdev->pt_pool, mover->slots[i].cs_addr);
+		svmgpu_pt_pool_free(&sdev->pt_pool, mover->slots[i].cs_chunk,
+				    mover->slots[i].cs_addr);
 err_tree:
 	mutex_lock(&mover->lock);
 	svmgpu_pt_tree_fini(&mover->pt);

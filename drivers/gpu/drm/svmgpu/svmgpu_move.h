@@ -14,6 +14,7 @@
 
 struct dma_fence;
 struct svmgpu_device;
+struct svmgpu_pt_chunk;
 struct ttm_buffer_object;
 struct ttm_resource;
 
@@ -29,6 +30,9 @@ struct svmgpu_move_slot {
 
 	/** @cs_addr: VRAM offset of the command page. */
 	u64 cs_addr;
+
+	/** @cs_chunk: The page-table pool's chunk it is in. */
+	struct svmgpu_pt_chunk *cs_chunk;
 
 	/** @cs: Kernel mapping of the command page. */
 	u32 *cs;

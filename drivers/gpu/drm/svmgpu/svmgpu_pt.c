@@ -21,18 +21,28 @@
  * DOC: page tables
  *
  * GPU page tables are in the hardware's format (hw/svmgpu_hw_regs.h) and
- * come from the page-table pool (svmgpu_pt_pool.c). Each address space has
- * a &struct svmgpu_pt_tree, whose tables are charged to it up to a cap.
+ * are pages of VRAM from the page-table pool (svmgpu_pt_pool.c), which
+ * takes them from TTM on demand. Each address space has a &struct
+ * svmgpu_pt_tree, whose tables are charged to it, and to the DRM file
+ * that owns it (&struct svmgpu_pt_quota), each with a cap, so that one
+ * client cannot take the tables every other client needs.
  *
  * Tables exist exactly where the address space has reserved ranges:
  * svmgpu_pt_reserve() creates every table a range needs, down to level 0,
  * and counts a reference per entry in each table on the way;
  * svmgpu_pt_release() drops them and unlinks the tables whose count falls
  * to zero. Reserving is the only step that allocates, and the only one
- * that can fail (-ENOSPC when the address space's cap or the pool is
- * exhausted, -ENOMEM). Writing and clearing leaves, svmgpu_pt_map() and
+ * that can fail (-ENOSPC when a cap, the pool or VRAM is exhausted,
+ * -ENOMEM, or a signal). Writing and clearing leaves, svmgpu_pt_map() and
  * svmgpu_pt_unmap(), never allocate and cannot fail, so a BO move can
  * always point a mapping at the BO's new memory.
+ *
+ * Nothing allocates under the tree's lock, so that code which reclaim
+ * reaches (a BO eviction, an mmu notifier) may take it. svmgpu_pt_reserve()
+ * counts the tables a range lacks under the lock, allocates and charges
+ * them into a private cache without it, then links them under it again.
+ * The caller serialises reservations of a tree (a VM's are under its
+ * &svmgpu_vm.lock), so the count stays right between the two.
  *
  * svmgpu_pt_map() picks, for every part of a range, the largest leaf that
  * the alignment of the GPU address and of the memory allows: 2 MiB, then
@@ -44,10 +54,7 @@
  * freed at once: it goes to the tree's stale list, and the owner frees it
  * with svmgpu_pt_free_stale() after the TLB invalidation that follows
  * every change, which guarantees that no walk through the old entry is
- * still in flight. A table that was never linked is freed at once.
- *
- * The owner serialises every call on a tree with the lock it gave
- * svmgpu_pt_tree_init(). Reserving allocates under that lock.
+ * still in flight. Freeing never allocates or sleeps.
  */
 
 #define PT_LEVEL_SIZE(level)	BIT_ULL(SVMGPU_PT_SHIFT(level))
@@ -76,28 +83,69 @@ static void tree_assert_held(struct svmgpu_pt_tree *tree)
 		lockdep_assert_held(tree->lock);
 }
 
-static struct svmgpu_pt *pt_create(struct svmgpu_pt_tree *tree,
-				   unsigned int level)
+static void tree_lock(struct svmgpu_pt_tree *tree)
 {
+	if (tree->lock)
+		mutex_lock(tree->lock);
+}
+
+static void tree_unlock(struct svmgpu_pt_tree *tree)
+{
+	if (tree->lock)
+		mutex_unlock(tree->lock);
+}
+
+/* Charge @n tables to @tree and its quota. Under the lock, or private. */
+static int pt_charge(struct svmgpu_pt_tree *tree, unsigned long n)
+{
+	struct svmgpu_pt_quota *quota = tree->quota;
+
+	long old;
+
+	if (n > tree->max_tables - tree->tables)
+		return -ENOSPC;
+	if (quota) {
+		/* Never over the cap, even briefly: siblings charge too. */
+		old = atomic_long_read(&quota->tables);
+		do {
+			if (n > quota->max - old)
+				return -ENOSPC;
+		} while (!atomic_long_try_cmpxchg(&quota->tables, &old,
+						  old + n));
+	}
+	tree->tables += n;
+	return 0;
+}
+
+static void pt_uncharge(struct svmgpu_pt_tree *tree, unsigned long n)
+{
+	tree->tables -= n;
+	if (tree->quota)
+		atomic_long_sub(n, &tree->quota->tables);
+}
+
+/* A new, empty table. May sleep and evict BOs: no tree lock is held. */
+static struct svmgpu_pt *pt_alloc(struct svmgpu_pt_tree *tree,
+				  unsigned int level)
+{
+	gfp_t gfp = tree->kernel ? GFP_KERNEL : GFP_KERNEL_ACCOUNT;
 	struct svmgpu_pt *pt;
 	int ret;
 
-	if (tree->tables >= tree->max_tables)
-		return ERR_PTR(-ENOSPC);
-
-	pt = kzalloc(sizeof(*pt), GFP_KERNEL);
+	pt = kzalloc(sizeof(*pt), gfp);
 	if (!pt)
 		return ERR_PTR(-ENOMEM);
 
 	ret = -ENOMEM;
 	if (level) {
 		pt->children = kcalloc(SVMGPU_PT_ENTRIES,
-				       sizeof(*pt->children), GFP_KERNEL);
+				       sizeof(*pt->children), gfp);
 		if (!pt->children)
 			goto err_free;
 	}
 
-	ret = svmgpu_pt_pool_alloc(tree->pool, tree->kernel, &pt->addr);
+	ret = svmgpu_pt_pool_alloc(tree->pool, !tree->kernel, &pt->addr,
+				   &pt->chunk);
 	if (ret)
 		goto err_free;
 
@@ -105,7 +153,6 @@ static struct svmgpu_pt *pt_create(struct svmgpu_pt_tree *tree,
 	INIT_LIST_HEAD(&pt->stale);
 	pt->entries = svmgpu_hw_vram_vaddr(tree->hw, pt->addr);
 	memset(pt->entries, 0, SVMGPU_PT_SIZE);
-	tree->tables++;
 	return pt;
 
 err_free:
@@ -114,12 +161,18 @@ err_free:
 	return ERR_PTR(ret);
 }
 
-static void pt_free(struct svmgpu_pt_tree *tree, struct svmgpu_pt *pt)
+/* Free a table, charged or not. Never sleeps or allocates. */
+static void pt_destroy(struct svmgpu_pt_tree *tree, struct svmgpu_pt *pt)
 {
-	svmgpu_pt_pool_free(tree->pool, pt->addr);
+	svmgpu_pt_pool_free(tree->pool, pt->chunk, pt->addr);
 	kfree(pt->children);
 	kfree(pt);
-	tree->tables--;
+}
+
+static void pt_free(struct svmgpu_pt_tree *tree, struct svmgpu_pt *pt)
+{
+	pt_destroy(tree, pt);
+	pt_uncharge(tree, 1);
 }
 
 static void pt_free_stale(struct svmgpu_pt_tree *tree)
@@ -144,6 +197,94 @@ static void pt_free_all(struct svmgpu_pt_tree *tree, struct svmgpu_pt *pt)
 	pt_free(tree, pt);
 }
 
+/* Levels a table below the root can have. */
+#define PT_CACHE_LEVELS		(SVMGPU_PT_LEVELS - 1)
+
+/* Tables allocated and charged for one svmgpu_pt_reserve(), not linked. */
+struct pt_cache {
+	struct list_head tables[PT_CACHE_LEVELS];
+	unsigned long count[PT_CACHE_LEVELS];
+};
+
+static void pt_cache_init(struct pt_cache *cache)
+{
+	unsigned int level;
+
+	for (level = 0; level < PT_CACHE_LEVELS; level++) {
+		INIT_LIST_HEAD(&cache->tables[level]);
+		cache->count[level] = 0;
+	}
+}
+
+static void pt_cache_put(struct pt_cache *cache, struct svmgpu_pt *pt)
+{
+	list_add(&pt->stale, &cache->tables[pt->level]);
+	cache->count[pt->level]++;
+}
+
+static struct svmgpu_pt *pt_cache_take(struct pt_cache *cache,
+				       unsigned int level)
+{
+	struct svmgpu_pt *pt;
+
+	pt = list_first_entry_or_null(&cache->tables[level], struct svmgpu_pt,
+				      stale);
+	if (pt) {
+		list_del_init(&pt->stale);
+		cache->count[level]--;
+	}
+	return pt;
+}
+
+/*
+ * Allocate @need[level] tables of each level into @cache, which are
+ * charged already. Without the tree's lock. On failure, uncharges those
+ * it could not allocate; those it did stay in @cache.
+ */
+static int pt_cache_fill(struct svmgpu_pt_tree *tree, struct pt_cache *cache,
+			 const unsigned long *need)
+{
+	unsigned long left = 0, n;
+	unsigned int level;
+	struct svmgpu_pt *pt;
+
+	for (level = 0; level < PT_CACHE_LEVELS; level++)
+		left += need[level];
+
+	for (level = 0; level < PT_CACHE_LEVELS; level++) {
+		for (n = 0; n < need[level]; n++, left--) {
+			pt = pt_alloc(tree, level);
+			if (IS_ERR(pt)) {
+				tree_lock(tree);
+				pt_uncharge(tree, left);
+				tree_unlock(tree);
+				return PTR_ERR(pt);
+			}
+			pt_cache_put(cache, pt);
+		}
+	}
+	return 0;
+}
+
+/* Free what is left in @cache, and uncharge it. Without the tree's lock. */
+static void pt_cache_drain(struct svmgpu_pt_tree *tree, struct pt_cache *cache)
+{
+	unsigned long total = 0;
+	unsigned int level;
+	struct svmgpu_pt *pt;
+
+	for (level = 0; level < PT_CACHE_LEVELS; level++) {
+		total += cache->count[level];
+		while ((pt = pt_cache_take(cache, level)))
+			pt_destroy(tree, pt);
+	}
+	if (total) {
+		tree_lock(tree);
+		pt_uncharge(tree, total);
+		tree_unlock(tree);
+	}
+}
+
 /**
  * svmgpu_pt_tree_init() - Create the page tables of an address space.
  * @tree: The tree.
@@ -151,29 +292,40 @@ static void pt_free_all(struct svmgpu_pt_tree *tree, struct svmgpu_pt *pt)
  * @hw: The GPU.
  * @lock: The owner's lock, held around every later call; or NULL.
  * @max_tables: How many tables it may have, the root included.
- * @kernel: The kernel's own address space, which may use the pool's
- * reserve.
+ * @quota: Where its tables are charged too, or NULL.
+ * @kernel: The kernel's own address space, whose allocations are
+ * neither charged to the current task's memory cgroup nor interruptible.
  *
- * Return: 0, -ENOSPC or -ENOMEM.
+ * Allocates the root table, so it may sleep and evict BOs.
+ *
+ * Return: 0; -ENOSPC; -ENOMEM; or, unless @kernel, -EINTR or -ERESTARTSYS.
  */
 int svmgpu_pt_tree_init(struct svmgpu_pt_tree *tree,
 			struct svmgpu_pt_pool *pool, struct svmgpu_hw *hw,
 			struct mutex *lock, unsigned long max_tables,
-			bool kernel)
+			struct svmgpu_pt_quota *quota, bool kernel)
 {
 	struct svmgpu_pt *root;
+	int ret;
 
 	tree->pool = pool;
 	tree->hw = hw;
 	tree->lock = lock;
 	tree->tables = 0;
 	tree->max_tables = max_tables;
+	tree->quota = quota;
 	tree->kernel = kernel;
 	INIT_LIST_HEAD(&tree->stale);
 
-	root = pt_create(tree, SVMGPU_PT_LEVELS - 1);
-	if (IS_ERR(root))
+	/* Nobody else knows the tree yet: no lock for the charge. */
+	ret = pt_charge(tree, 1);
+	if (ret)
+		return ret;
+	root = pt_alloc(tree, SVMGPU_PT_LEVELS - 1);
+	if (IS_ERR(root)) {
+		pt_uncharge(tree, 1);
 		return PTR_ERR(root);
+	}
 	tree->root = root;
 	return 0;
 }
@@ -192,9 +344,39 @@ void svmgpu_pt_tree_fini(struct svmgpu_pt_tree *tree)
 }
 EXPORT_SYMBOL_IF_KUNIT(svmgpu_pt_tree_fini);
 
-/* Create the missing tables below @pt for [@va, @end). */
-static int pt_populate(struct svmgpu_pt_tree *tree, struct svmgpu_pt *pt,
-		       u64 va, u64 end)
+/*
+ * Count in @need[level] the tables of each level that [@va, @end) lacks
+ * below @pt.
+ */
+static void pt_count_missing(const struct svmgpu_pt *pt, u64 va, u64 end,
+			     unsigned long *need)
+{
+	unsigned int index, level;
+	u64 next, span;
+
+	if (!pt->level)
+		return;
+
+	for (; va < end; va = next) {
+		index = SVMGPU_PT_INDEX(va, pt->level);
+		next = pt_entry_end(pt, va, end);
+
+		if (pt->children[index]) {
+			pt_count_missing(pt->children[index], va, next, need);
+			continue;
+		}
+		/* Nothing below: a table per span of each lower level. */
+		for (level = 0; level < pt->level; level++) {
+			span = PT_LEVEL_SIZE(level + 1);
+			need[level] += (ALIGN(next, span) -
+					ALIGN_DOWN(va, span)) / span;
+		}
+	}
+}
+
+/* Link tables from @cache where [@va, @end) lacks them below @pt. */
+static int pt_populate(struct svmgpu_pt_tree *tree, struct pt_cache *cache,
+		       struct svmgpu_pt *pt, u64 va, u64 end)
 {
 	struct svmgpu_pt *child;
 	unsigned int index;
@@ -210,20 +392,23 @@ static int pt_populate(struct svmgpu_pt_tree *tree, struct svmgpu_pt *pt,
 		child = pt->children[index];
 
 		if (!child) {
-			child = pt_create(tree, pt->level - 1);
-			if (IS_ERR(child))
-				return PTR_ERR(child);
+			child = pt_cache_take(cache, pt->level - 1);
+			if (!child)
+				return -EAGAIN;
 			pt->children[index] = child;
 		}
-		ret = pt_populate(tree, child, va, next);
+		ret = pt_populate(tree, cache, child, va, next);
 		if (ret)
 			return ret;
 	}
 	return 0;
 }
 
-/* Free the tables below @pt in [@va, @end) that nothing references. */
-static void pt_prune_new(struct svmgpu_pt_tree *tree, struct svmgpu_pt *pt,
+/*
+ * Put the tables below @pt in [@va, @end) that nothing references back in
+ * @cache. They were never linked in the hardware's entries.
+ */
+static void pt_prune_new(struct pt_cache *cache, struct svmgpu_pt *pt,
 			 u64 va, u64 end)
 {
 	struct svmgpu_pt *child;
@@ -240,11 +425,10 @@ static void pt_prune_new(struct svmgpu_pt_tree *tree, struct svmgpu_pt *pt,
 
 		if (!child)
 			continue;
-		pt_prune_new(tree, child, va, next);
-		/* Unreferenced tables were never linked: free them now. */
+		pt_prune_new(cache, child, va, next);
 		if (!child->refs) {
 			pt->children[index] = NULL;
-			pt_free(tree, child);
+			pt_cache_put(cache, child);
 		}
 	}
 }
@@ -264,31 +448,72 @@ static void pt_ref(struct svmgpu_pt *pt, u64 va, u64 end)
 	}
 }
 
+/*
+ * Under the lock: reserve [@va, @end) with tables from @cache, or, if it
+ * lacks some, charge them and say in @need how many of each level to add.
+ */
+static int pt_reserve_locked(struct svmgpu_pt_tree *tree,
+			     struct pt_cache *cache, u64 va, u64 end,
+			     unsigned long *need)
+{
+	unsigned long missing = 0;
+	unsigned int level;
+	int ret;
+
+	memset(need, 0, PT_CACHE_LEVELS * sizeof(*need));
+	pt_count_missing(tree->root, va, end, need);
+	for (level = 0; level < PT_CACHE_LEVELS; level++) {
+		need[level] -= min(need[level], cache->count[level]);
+		missing += need[level];
+	}
+	if (missing)
+		return pt_charge(tree, missing) ?: -EAGAIN;
+
+	/* The count said the cache has every table populating takes. */
+	ret = pt_populate(tree, cache, tree->root, va, end);
+	if (WARN_ON_ONCE(ret)) {
+		pt_prune_new(cache, tree->root, va, end);
+		return -ENOSPC;
+	}
+	pt_ref(tree->root, va, end);
+	return 0;
+}
+
 /**
  * svmgpu_pt_reserve() - Create the tables a range of GPU VA needs.
- * @tree: The tree.
+ * @tree: The tree, whose lock the caller does not hold.
  * @va: Start of the range, 4 KiB aligned.
  * @size: Size of the range, a multiple of 4 KiB.
  *
  * Reservations may overlap; each is dropped with svmgpu_pt_release() on
- * the same range.
+ * the same range. The caller serialises the reservations of @tree. Takes
+ * the tree's lock only to count and to link, and allocates without it,
+ * which may evict BOs.
  *
- * Return: 0; -ENOSPC if @tree's cap or the pool is exhausted, or -ENOMEM.
- * On failure nothing is reserved.
+ * Return: 0; -ENOSPC if @tree's cap, its quota, the pool or VRAM is
+ * exhausted; -ENOMEM; or, unless the tree is the kernel's, -EINTR or
+ * -ERESTARTSYS. On failure nothing is reserved.
  */
 int svmgpu_pt_reserve(struct svmgpu_pt_tree *tree, u64 va, u64 size)
 {
+	unsigned long need[PT_CACHE_LEVELS];
+	struct pt_cache cache;
 	int ret;
 
-	tree_assert_held(tree);
+	if (tree->lock)
+		lockdep_assert_not_held(tree->lock);
 
-	ret = pt_populate(tree, tree->root, va, va + size);
-	if (ret) {
-		pt_prune_new(tree, tree->root, va, va + size);
-		return ret;
-	}
-	pt_ref(tree->root, va, va + size);
-	return 0;
+	pt_cache_init(&cache);
+	do {
+		tree_lock(tree);
+		ret = pt_reserve_locked(tree, &cache, va, va + size, need);
+		tree_unlock(tree);
+		/* Charged for what the cache lacks: fill it, then go again. */
+		if (ret == -EAGAIN)
+			ret = pt_cache_fill(tree, &cache, need) ?: -EAGAIN;
+	} while (ret == -EAGAIN);
+	pt_cache_drain(tree, &cache);
+	return ret;
 }
 EXPORT_SYMBOL_IF_KUNIT(svmgpu_pt_reserve);
 

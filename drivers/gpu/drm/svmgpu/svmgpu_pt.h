@@ -5,12 +5,14 @@
 #ifndef __SVMGPU_PT_H__
 #define __SVMGPU_PT_H__
 
+#include <linux/atomic.h>
 #include <linux/list.h>
 #include <linux/types.h>
 
 struct drm_printer;
 struct mutex;
 struct svmgpu_hw;
+struct svmgpu_pt_chunk;
 struct svmgpu_pt_pool;
 
 /**
@@ -19,6 +21,9 @@ struct svmgpu_pt_pool;
 struct svmgpu_pt {
 	/** @addr: VRAM offset of the table. */
 	u64 addr;
+
+	/** @chunk: The pool's chunk the page is in. */
+	struct svmgpu_pt_chunk *chunk;
 
 	/** @entries: Kernel mapping of the table. */
 	__le64 *entries;
@@ -38,17 +43,34 @@ struct svmgpu_pt {
 
 	/**
 	 * @stale: In &svmgpu_pt_tree.stale once unlinked, until the TLB
-	 * invalidation after which svmgpu_pt_free_stale() frees it.
+	 * invalidation after which svmgpu_pt_free_stale() frees it; before
+	 * it is linked, in the cache of the svmgpu_pt_reserve() that
+	 * allocated it.
 	 */
 	struct list_head stale;
+};
+
+/**
+ * struct svmgpu_pt_quota - Page tables charged to one owner of trees.
+ *
+ * A DRM file's VMs share one, so that a client cannot get more tables by
+ * creating more VMs.
+ */
+struct svmgpu_pt_quota {
+	/** @tables: Tables charged. */
+	atomic_long_t tables;
+
+	/** @max: Cap of @tables; constant. */
+	unsigned long max;
 };
 
 /**
  * struct svmgpu_pt_tree - The page tables of one GPU address space.
  *
  * All fields, and the tables, are protected by @lock, which the caller
- * holds around every call but svmgpu_pt_tree_init() and
- * svmgpu_pt_tree_fini().
+ * holds around every call but svmgpu_pt_tree_init(),
+ * svmgpu_pt_tree_fini() and svmgpu_pt_reserve(). Nothing allocates
+ * under @lock.
  */
 struct svmgpu_pt_tree {
 	/** @pool: Where the tables come from. */
@@ -63,13 +85,22 @@ struct svmgpu_pt_tree {
 	/** @root: The level-3 table. */
 	struct svmgpu_pt *root;
 
-	/** @tables: Tables allocated, the root and stale ones included. */
+	/**
+	 * @tables: Tables allocated, the root, stale ones and those in a
+	 * reservation's cache included.
+	 */
 	unsigned long tables;
 
-	/** @max_tables: The cap of @tables, charged to the owner. */
+	/** @max_tables: The cap of @tables. */
 	unsigned long max_tables;
 
-	/** @kernel: The kernel's own tree, which may use the pool's reserve. */
+	/** @quota: Where the tables are charged too, or NULL. */
+	struct svmgpu_pt_quota *quota;
+
+	/**
+	 * @kernel: The kernel's own tree: its allocations are not charged to
+	 * the current task's memory cgroup, nor interruptible.
+	 */
 	bool kernel;
 
 	/** @stale: Unlinked tables, freed after the next TLB invalidation. */
@@ -93,7 +124,7 @@ struct svmgpu_pt_backing {
 int svmgpu_pt_tree_init(struct svmgpu_pt_tree *tree,
 			struct svmgpu_pt_pool *pool, struct svmgpu_hw *hw,
 			struct mutex *lock, unsigned long max_tables,
-			bool kernel);
+			struct svmgpu_pt_quota *quota, bool kernel);
 void svmgpu_pt_tree_fini(struct svmgpu_pt_tree *tree);
 int svmgpu_pt_reserve(struct svmgpu_pt_tree *tree, u64 va, u64 size);
 void svmgpu_pt_reserve_inside(struct svmgpu_pt_tree *tree, u64 va, u64 size);

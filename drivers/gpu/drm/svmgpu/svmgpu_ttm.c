@@ -6,6 +6,7 @@
 #include <linux/mm.h>
 #include <linux/slab.h>
 
+#include <drm/drm_gem.h>
 #include <drm/drm_managed.h>
 #include <drm/ttm/ttm_bo.h>
 #include <drm/ttm/ttm_device.h>
@@ -14,10 +15,12 @@
 #include <drm/ttm/ttm_resource.h>
 #include <drm/ttm/ttm_tt.h>
 
+#include "hw/svmgpu_hw_regs.h"
 #include "svmgpu_bo.h"
 #include "svmgpu_device.h"
 #include "svmgpu_move.h"
 #include "svmgpu_pt.h"
+#include "svmgpu_pt_pool.h"
 #include "svmgpu_trace.h"
 #include "svmgpu_ttm.h"
 #include "svmgpu_vm.h"
@@ -27,8 +30,10 @@
  *
  * Memory types:
  *
- * - %TTM_PL_VRAM: the part of VRAM not reserved for page tables, managed
- *   by a TTM range manager. A VRAM resource is contiguous.
+ * - %TTM_PL_VRAM: all of VRAM, managed by a TTM range manager. A VRAM
+ *   resource is contiguous. BOs share it with the page-table pool, whose
+ *   chunks are pinned kernel BOs (svmgpu_ttm_pt_pool_ops), so BOs may be
+ *   at most as large as VRAM less the pool's cap.
  * - %TTM_PL_TT: system pages, allocated zeroed from TTM's pool and
  *   DMA-mapped for the GPU. Its range manager only accounts for them;
  *   there is no aperture.
@@ -111,7 +116,10 @@ static void svmgpu_ttm_evict_flags(struct ttm_buffer_object *tbo,
 			       &svmgpu_evict_place : &system;
 }
 
-/* A new BO: TT pages come zeroed; VRAM is cleared by the copy engine. */
+/*
+ * A new BO: TT pages come zeroed; VRAM is cleared by the copy engine, but
+ * for the page-table pool's chunks, which the pool clears page by page.
+ */
 static int svmgpu_ttm_move_new(struct svmgpu_device *sdev,
 			       struct ttm_buffer_object *tbo,
 			       struct ttm_resource *new_mem)
@@ -119,7 +127,7 @@ static int svmgpu_ttm_move_new(struct svmgpu_device *sdev,
 	struct dma_fence *fence;
 	int ret;
 
-	if (new_mem->mem_type == TTM_PL_VRAM) {
+	if (new_mem->mem_type == TTM_PL_VRAM && svmgpu_is_svmgpu_bo(tbo)) {
 		ret = svmgpu_move_clear(sdev, tbo, new_mem, &fence);
 		if (ret)
 			return ret;
@@ -278,19 +286,100 @@ static const struct ttm_device_funcs svmgpu_ttm_funcs = {
 };
 
 /**
- * svmgpu_ttm_size() - Capacity of a memory type.
+ * svmgpu_ttm_size() - Capacity of a memory type for BOs.
  * @sdev: The device.
  * @mem_type: %TTM_PL_VRAM or %TTM_PL_TT.
  *
- * Return: The size in bytes of the memory that type can hand out.
+ * Return: The size in bytes of the largest BO that type can hold: for
+ * VRAM, all of it less what the page-table pool may take.
  */
 u64 svmgpu_ttm_size(struct svmgpu_device *sdev, u32 mem_type)
 {
 	struct ttm_resource_manager *man =
 		ttm_manager_type(&sdev->ttm, mem_type);
+	u64 size = man ? (u64)man->size << PAGE_SHIFT : 0;
 
-	return man ? (u64)man->size << PAGE_SHIFT : 0;
+	if (mem_type == TTM_PL_VRAM)
+		size -= (u64)sdev->pt_pool.max_pages * SVMGPU_PT_SIZE;
+	return size;
 }
+
+static void svmgpu_ttm_pt_chunk_destroy(struct ttm_buffer_object *tbo)
+{
+	drm_gem_object_release(&tbo->base);
+	kfree(tbo);
+}
+
+/*
+ * &svmgpu_pt_pool_ops.grow: a pinned kernel BO in the top of VRAM, the part
+ * that BOs may have only while page tables do not need it, so that a BO
+ * of svmgpu_ttm_size() always fits once the others are evicted.
+ */
+static int svmgpu_ttm_pt_grow(struct svmgpu_pt_pool *pool, u64 size,
+			      bool interruptible, u64 *base, void **owner)
+{
+	struct svmgpu_device *sdev =
+		container_of(pool, struct svmgpu_device, pt_pool);
+	struct ttm_operation_ctx ctx = { .interruptible = interruptible };
+	struct ttm_place place = {
+		.fpfn = svmgpu_ttm_size(sdev, TTM_PL_VRAM) >> PAGE_SHIFT,
+		.mem_type = TTM_PL_VRAM,
+		.flags = TTM_PL_FLAG_TOPDOWN,
+	};
+	struct ttm_placement placement = {
+		.num_placement = 1,
+		.placement = &place,
+	};
+	struct ttm_buffer_object *tbo;
+	int ret;
+
+	tbo = kzalloc(sizeof(*tbo), GFP_KERNEL);
+	if (!tbo)
+		return -ENOMEM;
+	drm_gem_private_object_init(&sdev->drm, &tbo->base, size);
+
+	/* On failure, TTM calls svmgpu_ttm_pt_chunk_destroy(). */
+	ret = ttm_bo_init_reserved(&sdev->ttm, tbo, ttm_bo_type_kernel,
+				   &placement, 0, &ctx, NULL, NULL,
+				   svmgpu_ttm_pt_chunk_destroy);
+	if (ret)
+		return ret;
+
+	/*
+	 * The range may be what an eviction is still copying out of: the
+	 * pool writes its pages with the CPU, so wait for that copy.
+	 */
+	ret = ttm_bo_wait_ctx(tbo, &ctx);
+	if (ret) {
+		ttm_bo_unreserve(tbo);
+		ttm_bo_put(tbo);
+		return ret;
+	}
+
+	ttm_bo_pin(tbo);
+	*base = (u64)tbo->resource->start << PAGE_SHIFT;
+	ttm_bo_unreserve(tbo);
+	*owner = tbo;
+	return 0;
+}
+
+/* &svmgpu_pt_pool_ops.shrink. */
+static void svmgpu_ttm_pt_shrink(struct svmgpu_pt_pool *pool, void *owner)
+{
+	struct ttm_buffer_object *tbo = owner;
+
+	/* Without a ww context, an uninterruptible lock cannot fail. */
+	dma_resv_lock(tbo->base.resv, NULL);
+	ttm_bo_unpin(tbo);
+	dma_resv_unlock(tbo->base.resv);
+	ttm_bo_put(tbo);
+}
+
+/* The page-table pool's VRAM: pinned kernel BOs. */
+const struct svmgpu_pt_pool_ops svmgpu_ttm_pt_pool_ops = {
+	.grow = svmgpu_ttm_pt_grow,
+	.shrink = svmgpu_ttm_pt_shrink,
+};
 
 static void svmgpu_ttm_fini(struct drm_device *drm, void *arg)
 {
@@ -303,7 +392,7 @@ static void svmgpu_ttm_fini(struct drm_device *drm, void *arg)
 
 /**
  * svmgpu_ttm_init() - Set up TTM for a device.
- * @sdev: The device, with its hardware and page-table pool initialised.
+ * @sdev: The device, with its hardware initialised.
  *
  * Torn down by a drmm action.
  *
@@ -312,7 +401,7 @@ static void svmgpu_ttm_fini(struct drm_device *drm, void *arg)
 int svmgpu_ttm_init(struct svmgpu_device *sdev)
 {
 	struct drm_device *drm = &sdev->drm;
-	u64 vram = sdev->pt_pool.base;
+	u64 vram = svmgpu_hw_caps(sdev->hw)->vram_size;
 	int ret;
 
 	ret = ttm_device_init(&sdev->ttm, &svmgpu_ttm_funcs, drm->dev,

@@ -5,6 +5,7 @@
 
 #include <linux/dma-fence.h>
 #include <linux/dma-resv.h>
+#include <linux/sched/mm.h>
 #include <linux/sched.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
@@ -19,6 +20,7 @@
 #include "svmgpu_bo.h"
 #include "svmgpu_device.h"
 #include "svmgpu_drv.h"
+#include "svmgpu_fdinfo.h"
 #include "svmgpu_file.h"
 #include "svmgpu_pt.h"
 #include "svmgpu_sync.h"
@@ -34,7 +36,9 @@
  *
  * VM_BIND applies its operations synchronously, in two phases. First it
  * does everything that can wait or be interrupted: it waits for its
- * in-syncs, locks the VM's reservation, the BOs it maps and those of the
+ * in-syncs, reserves the page tables its OP_MAPs need (new tables take
+ * VRAM, which may evict BOs, so this comes before any BO is locked), locks
+ * the VM's reservation, the BOs it maps and those of the
  * mappings its OP_UNMAPs overlap (one drm_exec transaction), brings
  * swapped BOs back, and, if any operation is an OP_UNMAP, waits until the
  * VM is idle. Holding the VM's reservation keeps EXEC from adding jobs
@@ -96,6 +100,7 @@ static void svmgpu_vm_free(struct drm_gpuvm *gpuvm)
 
 	/* svmgpu_vm_release() flushed the TLBs after the last unmap. */
 	svmgpu_pt_tree_fini(&vm->pt);
+	svmgpu_file_stats_put(vm->stats);
 	ida_free(&sdev->asid_ida, vm->asid);
 	mutex_destroy(&vm->pt_lock);
 	mutex_destroy(&vm->lock);
@@ -194,7 +199,8 @@ void svmgpu_vm_bo_moved(struct svmgpu_bo *bo)
 	}
 }
 
-static struct svmgpu_vm *svmgpu_vm_create(struct svmgpu_device *sdev)
+static struct svmgpu_vm *svmgpu_vm_create(struct svmgpu_device *sdev,
+					  struct svmgpu_file *sfile)
 {
 	struct drm_gem_object *resv_obj;
 	struct svmgpu_vm *vm;
@@ -212,10 +218,25 @@ static struct svmgpu_vm *svmgpu_vm_create(struct svmgpu_device *sdev)
 
 	mutex_init(&vm->lock);
 	mutex_init(&vm->pt_lock);
+	/*
+	 * Nothing allocates under pt_lock (DOC: page tables), so that
+	 * reclaim may take it: tell lockdep, which then reports any
+	 * allocation under it.
+	 */
+	if (IS_ENABLED(CONFIG_LOCKDEP)) {
+		fs_reclaim_acquire(GFP_KERNEL);
+		mutex_lock(&vm->pt_lock);
+		mutex_unlock(&vm->pt_lock);
+		fs_reclaim_release(GFP_KERNEL);
+	}
+
+	/* The VM's tables are charged to its file's stats, which it keeps. */
+	vm->stats = svmgpu_file_stats_get(sfile->stats);
 	ret = svmgpu_pt_tree_init(&vm->pt, &sdev->pt_pool, sdev->hw,
-				  &vm->pt_lock, sdev->pt_vm_max, false);
+				  &vm->pt_lock, sdev->pt_file_max,
+				  &vm->stats->pt_quota, false);
 	if (ret)
-		goto err_free_asid;
+		goto err_put_stats;
 
 	resv_obj = drm_gpuvm_resv_object_alloc(&sdev->drm);
 	if (!resv_obj) {
@@ -240,7 +261,8 @@ static struct svmgpu_vm *svmgpu_vm_create(struct svmgpu_device *sdev)
 
 err_fini_pt:
 	svmgpu_pt_tree_fini(&vm->pt);
-err_free_asid:
+err_put_stats:
+	svmgpu_file_stats_put(vm->stats);
 	ida_free(&sdev->asid_ida, asid);
 	mutex_destroy(&vm->pt_lock);
 	mutex_destroy(&vm->lock);
@@ -396,7 +418,9 @@ out_free:
 
 /*
  * Map @obj as @op says. The caller holds vm->lock and the reservations of
- * the VM and of @obj, which it has brought back from swap.
+ * the VM and of @obj, which it has brought back from swap, and reserved
+ * the page tables of @op's range, which the mapping takes over; on
+ * failure they are released.
  */
 static int svmgpu_vm_map(struct svmgpu_vm *vm, struct drm_gem_object *obj,
 			 const struct drm_svmgpu_vm_bind_op *op)
@@ -408,37 +432,29 @@ static int svmgpu_vm_map(struct svmgpu_vm *vm, struct drm_gem_object *obj,
 	lockdep_assert_held(&vm->lock);
 	dma_resv_assert_held(obj->resv);
 
+	ret = -EINVAL;
 	if (SVMGPU_IOCTL_DBG(&vm->sdev->drm,
 			     drm_gpuva_find_first(&vm->gpuvm, op->addr,
 						  op->range)))
-		return -EINVAL;
+		goto err_release;
 
+	ret = -ENOMEM;
 	va = kzalloc(sizeof(*va), GFP_KERNEL);
 	if (!va)
-		return -ENOMEM;
+		goto err_release;
 	va->readonly = op->flags & DRM_SVMGPU_VM_BIND_READONLY;
-
-	/*
-	 * The only step that needs page tables, so the only one that may
-	 * find the VM's share of them, or the pool, used up: -ENOSPC.
-	 */
-	mutex_lock(&vm->pt_lock);
-	ret = svmgpu_pt_reserve(&vm->pt, op->addr, op->range);
-	mutex_unlock(&vm->pt_lock);
-	if (ret)
-		goto err_free;
 
 	vm_bo = drm_gpuvm_bo_obtain(&vm->gpuvm, obj);
 	if (IS_ERR(vm_bo)) {
 		ret = PTR_ERR(vm_bo);
-		goto err_release;
+		goto err_free;
 	}
 
 	drm_gpuva_init(&va->base, op->addr, op->range, obj, op->bo_offset);
 	ret = drm_gpuva_insert(&vm->gpuvm, &va->base);
 	if (ret) {
 		drm_gpuvm_bo_put(vm_bo);
-		goto err_release;
+		goto err_free;
 	}
 	drm_gpuva_link(&va->base, vm_bo);
 	drm_gpuvm_bo_extobj_add(vm_bo);
@@ -449,13 +465,13 @@ static int svmgpu_vm_map(struct svmgpu_vm *vm, struct drm_gem_object *obj,
 	mutex_unlock(&vm->pt_lock);
 	return 0;
 
+err_free:
+	kfree(va);
 err_release:
 	/* Nothing was linked: the bind's TLB flush frees the tables. */
 	mutex_lock(&vm->pt_lock);
 	svmgpu_pt_release(&vm->pt, op->addr, op->range);
 	mutex_unlock(&vm->pt_lock);
-err_free:
-	kfree(va);
 	return ret;
 }
 
@@ -603,6 +619,7 @@ void svmgpu_vm_dump(struct svmgpu_device *sdev, struct drm_printer *p)
 int svmgpu_vm_create_ioctl(struct drm_device *drm, void *data,
 			   struct drm_file *file)
 {
+	struct svmgpu_device *sdev = to_svmgpu_device(drm);
 	struct svmgpu_file *sfile = to_svmgpu_file(file);
 	struct drm_svmgpu_vm_create *args = data;
 	struct svmgpu_vm *vm;
@@ -611,7 +628,15 @@ int svmgpu_vm_create_ioctl(struct drm_device *drm, void *data,
 	if (SVMGPU_IOCTL_DBG(drm, args->extensions || args->flags))
 		return -EINVAL;
 
-	vm = svmgpu_vm_create(to_svmgpu_device(drm));
+	vm = svmgpu_vm_create(sdev, sfile);
+	/* The root table's VRAM: retry while no submission holds a BO. */
+	if (vm == ERR_PTR(-ENOSPC)) {
+		ret = svmgpu_device_evict_exclusive(sdev);
+		if (ret)
+			return ret;
+		vm = svmgpu_vm_create(sdev, sfile);
+		up_write(&sdev->evict_sem);
+	}
 	if (IS_ERR(vm))
 		return PTR_ERR(vm);
 
@@ -757,6 +782,46 @@ static int svmgpu_vm_bind_lock(struct svmgpu_vm *vm, struct drm_exec *exec,
 	return 0;
 }
 
+/* Drop the page-table reservations of the OP_MAPs in @ops[@from..@to). */
+static void svmgpu_vm_bind_unreserve(struct svmgpu_vm *vm,
+				     const struct drm_svmgpu_vm_bind_op *ops,
+				     u32 from, u32 to)
+{
+	u32 i;
+
+	mutex_lock(&vm->pt_lock);
+	for (i = from; i < to; i++)
+		if (ops[i].op == DRM_SVMGPU_VM_BIND_OP_MAP)
+			svmgpu_pt_release(&vm->pt, ops[i].addr, ops[i].range);
+	mutex_unlock(&vm->pt_lock);
+}
+
+/*
+ * Reserve the page tables of every OP_MAP, before any BO is locked: new
+ * tables come from VRAM, which may evict BOs. On failure, nothing is
+ * reserved, and the caller flushes the TLBs to free what was unlinked.
+ */
+static int svmgpu_vm_bind_reserve(struct svmgpu_vm *vm,
+				  const struct drm_svmgpu_vm_bind_op *ops,
+				  u32 num_ops)
+{
+	u32 i;
+	int ret;
+
+	lockdep_assert_held(&vm->lock);
+
+	for (i = 0; i < num_ops; i++) {
+		if (ops[i].op != DRM_SVMGPU_VM_BIND_OP_MAP)
+			continue;
+		ret = svmgpu_pt_reserve(&vm->pt, ops[i].addr, ops[i].range);
+		if (ret) {
+			svmgpu_vm_bind_unreserve(vm, ops, 0, i);
+			return ret;
+		}
+	}
+	return 0;
+}
+
 /*
  * Everything a bind does that may wait or be interrupted, before it
  * changes anything (DOC: VMs and VM_BIND). On success the caller owns
@@ -822,7 +887,8 @@ static void svmgpu_vm_free_dead(struct list_head *dead)
 
 /*
  * Apply the ops, which can no longer be interrupted, then flush the TLBs.
- * Ends the caller's drm_exec transaction.
+ * Ends the caller's drm_exec transaction. The ops a failure leaves out
+ * give their page tables back.
  */
 static int svmgpu_vm_bind_apply(struct svmgpu_vm *vm, struct drm_exec *exec,
 				const struct drm_svmgpu_vm_bind_op *ops,
@@ -839,10 +905,50 @@ static int svmgpu_vm_bind_apply(struct svmgpu_vm *vm, struct drm_exec *exec,
 			ret = svmgpu_vm_unmap(vm, ops[i].addr, ops[i].range,
 					      &dead);
 	}
+	svmgpu_vm_bind_unreserve(vm, ops, i, num_ops);
 	/* Even a failed op may have written entries and unlinked tables. */
 	svmgpu_vm_flush_tlb(vm);
 	drm_exec_fini(exec);
 	svmgpu_vm_free_dead(&dead);
+	return ret;
+}
+
+/* The bind, under vm->lock: reserve, prepare, apply. */
+static int svmgpu_vm_bind_locked(struct svmgpu_vm *vm,
+				 const struct drm_svmgpu_vm_bind_op *ops,
+				 struct drm_gem_object **objs, u32 num_ops)
+{
+	struct drm_exec exec;
+	int ret;
+
+	ret = svmgpu_vm_bind_reserve(vm, ops, num_ops);
+	if (ret)
+		goto err_flush;
+	ret = svmgpu_vm_bind_prepare(vm, &exec, ops, objs, num_ops);
+	if (ret) {
+		svmgpu_vm_bind_unreserve(vm, ops, 0, num_ops);
+		goto err_flush;
+	}
+	return svmgpu_vm_bind_apply(vm, &exec, ops, objs, num_ops);
+
+err_flush:
+	/* Nothing was applied, but released reservations left tables. */
+	svmgpu_vm_flush_tlb(vm);
+	return ret;
+}
+
+/* The bind under vm->lock. -ENOSPC means nothing was applied. */
+static int svmgpu_vm_bind_run(struct svmgpu_vm *vm,
+			      const struct drm_svmgpu_vm_bind_op *ops,
+			      struct drm_gem_object **objs, u32 num_ops)
+{
+	int ret;
+
+	ret = mutex_lock_interruptible(&vm->lock);
+	if (ret)
+		return ret;
+	ret = svmgpu_vm_bind_locked(vm, ops, objs, num_ops);
+	mutex_unlock(&vm->lock);
 	return ret;
 }
 
@@ -862,7 +968,6 @@ int svmgpu_vm_bind_ioctl(struct drm_device *drm, void *data,
 	struct drm_gem_object **objs;
 	struct svmgpu_syncs syncs;
 	struct svmgpu_vm *vm;
-	struct drm_exec exec;
 	u32 i;
 	int ret;
 
@@ -901,15 +1006,18 @@ int svmgpu_vm_bind_ioctl(struct drm_device *drm, void *data,
 	if (ret)
 		goto out_syncs;
 
-	ret = mutex_lock_interruptible(&vm->lock);
-	if (ret)
-		goto out_syncs;
-	ret = svmgpu_vm_bind_prepare(vm, &exec, ops, objs, args->num_ops);
-	if (!ret) {
-		ret = svmgpu_vm_bind_apply(vm, &exec, ops, objs,
-					   args->num_ops);
+	ret = svmgpu_vm_bind_run(vm, ops, objs, args->num_ops);
+	/*
+	 * Nothing was applied. Growing the page-table pool evicts only the
+	 * BOs nobody holds: try again while no submission holds any.
+	 */
+	if (ret == -ENOSPC) {
+		ret = svmgpu_device_evict_exclusive(vm->sdev);
+		if (ret)
+			goto out_syncs;
+		ret = svmgpu_vm_bind_run(vm, ops, objs, args->num_ops);
+		up_write(&vm->sdev->evict_sem);
 	}
-	mutex_unlock(&vm->lock);
 
 	if (!ret) {
 		struct dma_fence *stub = dma_fence_get_stub();

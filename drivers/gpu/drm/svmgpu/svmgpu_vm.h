@@ -19,6 +19,7 @@ struct drm_printer;
 struct svmgpu_bo;
 struct svmgpu_device;
 struct svmgpu_file;
+struct svmgpu_file_stats;
 
 /**
  * struct svmgpu_vm - A GPU virtual address space.
@@ -57,12 +58,18 @@ struct svmgpu_vm {
 	/**
 	 * @pt_lock: Protects @pt. Taken with BO reservations held, by binds
 	 * and by BO moves, and held across the TLB invalidation after which
-	 * unlinked tables are freed. Reserving tables allocates under it.
+	 * unlinked tables are freed. Nothing allocates under it.
 	 */
 	struct mutex pt_lock;
 
-	/** @pt: The page tables, charged to the VM. */
+	/** @pt: The page tables, charged to the VM and to @stats. */
 	struct svmgpu_pt_tree pt;
+
+	/**
+	 * @stats: The creating file's stats, referenced: its page-table
+	 * quota outlives the file while the VM does.
+	 */
+	struct svmgpu_file_stats *stats;
 
 	/** @link: In the device's VM list, under its vms_lock. */
 	struct list_head link;

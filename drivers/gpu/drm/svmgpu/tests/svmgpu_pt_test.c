@@ -7,7 +7,7 @@
  * reads them back, so both sides must agree on the format.
  *
  * The device is a stub: 8 MiB of "VRAM" from vzalloc(), whose first pages
- * are the page-table pool.
+ * the page-table pool takes chunk by chunk, as it would from TTM.
  */
 
 #include <linux/bitmap.h>
@@ -30,6 +30,39 @@
 struct pt_stub {
 	struct svmgpu_device *sdev;
 	struct svmgpu_pt_tree tree;
+
+	/* The pool's VRAM source: a bump allocator that counts chunks. */
+	u64 next;
+	unsigned int chunks;
+};
+
+static int pt_stub_grow(struct svmgpu_pt_pool *pool, u64 size,
+			bool interruptible, u64 *base, void **owner)
+{
+	struct svmgpu_device *sdev =
+		container_of(pool, struct svmgpu_device, pt_pool);
+	struct pt_stub *stub = sdev->drm.dev_private;
+	u64 start = ALIGN(stub->next, size);
+
+	if (start + size > STUB_VRAM)
+		return -ENOSPC;
+	stub->next = start + size;
+	stub->chunks++;
+	*base = start;
+	*owner = stub;
+	return 0;
+}
+
+static void pt_stub_shrink(struct svmgpu_pt_pool *pool, void *owner)
+{
+	struct pt_stub *stub = owner;
+
+	stub->chunks--;
+}
+
+static const struct svmgpu_pt_pool_ops pt_stub_pool_ops = {
+	.grow = pt_stub_grow,
+	.shrink = pt_stub_shrink,
 };
 
 static void pt_stub_exit(void *data)
@@ -37,23 +70,27 @@ static void pt_stub_exit(void *data)
 	struct pt_stub *stub = data;
 
 	svmgpu_pt_tree_fini(&stub->tree);
+	svmgpu_pt_pool_fini(&stub->sdev->pt_pool);
 	vfree(stub->sdev->hw->vram);
 }
 
-/* A device whose pool has @pages pages, @reserve of them for the kernel. */
+/*
+ * A device whose pool may hold @pages pages, with a tree that may have
+ * @max_tables tables, charged to @quota too if not NULL.
+ */
 static struct pt_stub *pt_stub_new_pool(struct kunit *test,
 					unsigned long pages,
-					unsigned long reserve,
-					unsigned long max_tables, bool kernel)
+					unsigned long max_tables,
+					struct svmgpu_pt_quota *quota)
 {
 	struct pt_stub *stub = kunit_kzalloc(test, sizeof(*stub), GFP_KERNEL);
 	struct svmgpu_device *sdev;
-	struct svmgpu_pt_pool *pool;
 
 	KUNIT_ASSERT_NOT_NULL(test, stub);
 	sdev = kunit_kzalloc(test, sizeof(*sdev), GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, sdev);
 	stub->sdev = sdev;
+	sdev->drm.dev_private = stub;
 
 	sdev->hw = kunit_kzalloc(test, sizeof(*sdev->hw), GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, sdev->hw);
@@ -62,18 +99,12 @@ static struct pt_stub *pt_stub_new_pool(struct kunit *test,
 	sdev->hw->caps.vram_size = STUB_VRAM;
 	sdev->hw->caps.va_bits = 48;
 
-	pool = &sdev->pt_pool;
-	spin_lock_init(&pool->lock);
-	pool->base = 0;
-	pool->pages = pages;
-	pool->reserve = reserve;
-	pool->bitmap = kunit_kcalloc(test, BITS_TO_LONGS(pages), sizeof(long),
-				     GFP_KERNEL);
-	KUNIT_ASSERT_NOT_NULL(test, pool->bitmap);
+	svmgpu_pt_pool_init(&sdev->pt_pool, &pt_stub_pool_ops, pages);
 
 	/* Single-threaded: no lock to assert. */
-	KUNIT_ASSERT_EQ(test, svmgpu_pt_tree_init(&stub->tree, pool, sdev->hw,
-						  NULL, max_tables, kernel), 0);
+	KUNIT_ASSERT_EQ(test, svmgpu_pt_tree_init(&stub->tree, &sdev->pt_pool,
+						  sdev->hw, NULL, max_tables,
+						  quota, false), 0);
 	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, pt_stub_exit,
 							stub), 0);
 	return stub;
@@ -81,7 +112,7 @@ static struct pt_stub *pt_stub_new_pool(struct kunit *test,
 
 static struct pt_stub *pt_stub_new(struct kunit *test, unsigned long pages)
 {
-	return pt_stub_new_pool(test, pages, 0, ULONG_MAX, false);
+	return pt_stub_new_pool(test, pages, ULONG_MAX, NULL);
 }
 
 /* Reserve and map, as a VM_BIND OP_MAP does. */
@@ -257,7 +288,7 @@ static void pt_pool_exhaustion(struct kunit *test)
 static void pt_tree_cap(struct kunit *test)
 {
 	/* A big pool, but the address space may have 3 tables. */
-	struct pt_stub *stub = pt_stub_new_pool(test, 64, 0, 3, false);
+	struct pt_stub *stub = pt_stub_new_pool(test, 64, 3, NULL);
 	struct svmgpu_pt_backing vram = { .vram = SZ_4K };
 
 	KUNIT_EXPECT_EQ(test, pt_map(stub, SZ_1G, SZ_4K, &vram, true), -ENOSPC);
@@ -265,21 +296,78 @@ static void pt_tree_cap(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, pool_used(stub), 1);
 }
 
-static void pt_kernel_reserve(struct kunit *test)
+static void pt_quota_shared(struct kunit *test)
 {
-	/* 8 pages, the last 4 for the kernel. */
-	struct pt_stub *user = pt_stub_new_pool(test, 8, 4, ULONG_MAX, false);
+	/* Two trees of one owner, who may have 6 tables in all. */
+	struct svmgpu_pt_quota *quota = kunit_kzalloc(test, sizeof(*quota),
+						      GFP_KERNEL);
 	struct svmgpu_pt_backing vram = { .vram = SZ_4K };
-	u64 addr;
+	struct pt_stub *a, *b;
 
-	/* Root plus 3 tables: the user's share is full. */
-	KUNIT_ASSERT_EQ(test, pt_map(user, SZ_1G, SZ_4K, &vram, true), 0);
-	KUNIT_EXPECT_EQ(test, svmgpu_pt_pool_alloc(&user->sdev->pt_pool, false,
-						   &addr), -ENOSPC);
-	/* The kernel still gets its pages. */
-	KUNIT_EXPECT_EQ(test, svmgpu_pt_pool_alloc(&user->sdev->pt_pool, true,
-						   &addr), 0);
-	svmgpu_pt_pool_free(&user->sdev->pt_pool, addr);
+	/* The trees go at the end of the test, after this frame. */
+	KUNIT_ASSERT_NOT_NULL(test, quota);
+	quota->max = 6;
+	a = pt_stub_new_pool(test, 64, ULONG_MAX, quota);
+	b = pt_stub_new_pool(test, 64, ULONG_MAX, quota);
+
+	KUNIT_EXPECT_EQ(test, atomic_long_read(&quota->tables), 2);
+	/* a takes 3 more: the quota is used up for b, not for b's cap. */
+	KUNIT_ASSERT_EQ(test, pt_map(a, SZ_1G, SZ_4K, &vram, true), 0);
+	KUNIT_EXPECT_EQ(test, atomic_long_read(&quota->tables), 5);
+	KUNIT_EXPECT_EQ(test, pt_map(b, SZ_1G, SZ_4K, &vram, true), -ENOSPC);
+	KUNIT_EXPECT_EQ(test, atomic_long_read(&quota->tables), 5);
+	KUNIT_EXPECT_EQ(test, b->tree.tables, 1);
+
+	/* a gives them back, after the flush: b gets them. */
+	pt_unmap(a, SZ_1G, SZ_4K);
+	svmgpu_pt_free_stale(&a->tree);
+	KUNIT_EXPECT_EQ(test, atomic_long_read(&quota->tables), 2);
+	KUNIT_EXPECT_EQ(test, pt_map(b, SZ_1G, SZ_4K, &vram, true), 0);
+	KUNIT_EXPECT_EQ(test, atomic_long_read(&quota->tables), 5);
+	pt_unmap(b, SZ_1G, SZ_4K);
+	svmgpu_pt_free_stale(&b->tree);
+}
+
+static void pt_pool_grows_and_shrinks(struct kunit *test)
+{
+	/* Room for three 64 KiB chunks. */
+	struct pt_stub *stub = pt_stub_new(test, 48);
+	struct svmgpu_pt_pool *pool = &stub->sdev->pt_pool;
+	struct svmgpu_pt_backing vram = { .vram = SZ_4K };
+	unsigned int i;
+
+	KUNIT_EXPECT_EQ(test, stub->chunks, 1);
+	KUNIT_EXPECT_EQ(test, svmgpu_pt_pool_pages(pool), 16);
+
+	/*
+	 * The root, a level-2 table, and two tables per 1 GiB span:
+	 * 2 + 2 * 23 = 48, three chunks.
+	 */
+	for (i = 1; i <= 23; i++)
+		KUNIT_ASSERT_EQ(test, pt_map(stub, (u64)i * SZ_1G, SZ_4K, &vram,
+					     true), 0);
+	KUNIT_EXPECT_EQ(test, stub->chunks, 3);
+	KUNIT_EXPECT_EQ(test, pool_used(stub), 48);
+	/* The pool is at its cap: no fourth chunk. */
+	KUNIT_EXPECT_EQ(test, pt_map(stub, 24ull * SZ_1G, SZ_4K, &vram, true),
+			-ENOSPC);
+	KUNIT_EXPECT_EQ(test, pool_used(stub), 48);
+	KUNIT_EXPECT_EQ(test, stub->tree.tables, 48);
+
+	/* All given back: of the two empty chunks, one stays. */
+	for (i = 1; i <= 23; i++)
+		pt_unmap(stub, (u64)i * SZ_1G, SZ_4K);
+	svmgpu_pt_free_stale(&stub->tree);
+	flush_work(&pool->shrink_work);
+	KUNIT_EXPECT_EQ(test, pool_used(stub), 1);
+	KUNIT_EXPECT_EQ(test, stub->chunks, 2);
+	KUNIT_EXPECT_EQ(test, svmgpu_pt_pool_pages(pool), 32);
+
+	/* And the pool grows again. */
+	for (i = 1; i <= 23; i++)
+		KUNIT_ASSERT_EQ(test, pt_map(stub, (u64)i * SZ_1G, SZ_4K, &vram,
+					     true), 0);
+	KUNIT_EXPECT_EQ(test, stub->chunks, 3);
 }
 
 static void pt_release_frees_after_flush(struct kunit *test)
@@ -322,7 +410,8 @@ static struct kunit_case svmgpu_pt_cases[] = {
 	KUNIT_CASE(pt_remap_2m_with_smaller_leaves),
 	KUNIT_CASE(pt_pool_exhaustion),
 	KUNIT_CASE(pt_tree_cap),
-	KUNIT_CASE(pt_kernel_reserve),
+	KUNIT_CASE(pt_quota_shared),
+	KUNIT_CASE(pt_pool_grows_and_shrinks),
 	KUNIT_CASE(pt_release_frees_after_flush),
 	{}
 };
