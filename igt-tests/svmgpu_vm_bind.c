@@ -1635,7 +1635,7 @@ static unsigned int hog_page_tables(int fd, uint32_t vm, uint32_t handle,
 }
 
 /*
- * One client maps a page at 1 GiB strides until its VM's share of the
+ * One client maps a page at 1 GiB strides until its file's share of the
  * device's page-table memory is used up. It gets a clean -ENOSPC, and:
  * its existing mappings still work, also after their BO moved (a move
  * must never need a table); another client can still create VMs and run
@@ -1695,6 +1695,113 @@ static void test_pt_exhaustion(int fd)
 	svmgpu_buf_destroy(&target);
 	svmgpu_buf_destroy(&scratch);
 	svmgpu_ctx_fini(&hog);
+}
+
+/* Unmap what hog_page_tables() mapped. */
+static void unhog_page_tables(int fd, uint32_t vm, unsigned int n)
+{
+	for (unsigned int i = 0; i < n; i++)
+		svmgpu_vm_unmap(fd, vm, HOG_VA + (uint64_t)i * HOG_STRIDE,
+				SZ_4K);
+}
+
+/*
+ * Page tables take VRAM as they are needed and give it back: debugfs vram
+ * shows the hog's tables in use, and none of them once unmapped, with at
+ * most one empty 2 MiB chunk more held than before.
+ */
+static void test_pt_on_demand(int fd)
+{
+	struct svmgpu_vram_info before, full, after;
+	struct svmgpu_buf target;
+	unsigned int n, tries;
+	uint32_t vm;
+	int err;
+
+	svmgpu_require_features(fd, VM);
+	igt_require_f(svmgpu_has_vram_info(fd), "no debugfs vram\n");
+
+	fd = drm_open_svmgpu(0);
+	vm = svmgpu_vm_create(fd);
+	svmgpu_buf_create(&target, fd, SZ_4K, BOTH, 0);
+	svmgpu_vram_info_read(fd, &before);
+
+	n = hog_page_tables(fd, vm, target.handle, &err);
+	igt_assert_eq(err, -ENOSPC);
+	svmgpu_vram_info_read(fd, &full);
+	igt_info("%u mappings: page tables use %llu KiB of the %llu KiB the pool holds (%llu KiB before)\n",
+		 n, (unsigned long long)(full.pagetables_used >> 10),
+		 (unsigned long long)(full.pagetables >> 10),
+		 (unsigned long long)(before.pagetables_used >> 10));
+	/* A level-1 and a level-0 table per 1 GiB stride, at least. */
+	igt_assert_lte_u64(before.pagetables_used + 2ull * n * SZ_4K,
+			   full.pagetables_used);
+	igt_assert_lte_u64(full.pagetables_used, full.pagetables);
+	igt_assert_lte_u64(full.used + full.pagetables, svmgpu_vram_size(fd));
+
+	unhog_page_tables(fd, vm, n);
+	/* The pool gives empty chunks back from a worker. */
+	for (tries = 0; tries < 200; tries++) {
+		svmgpu_vram_info_read(fd, &after);
+		if (after.pagetables <= before.pagetables + SZ_2M)
+			break;
+		usleep(10 * 1000);
+	}
+	igt_assert_eq_u64(after.pagetables_used, before.pagetables_used);
+	igt_assert_lte_u64(after.pagetables, before.pagetables + SZ_2M);
+
+	svmgpu_buf_destroy(&target);
+	svmgpu_vm_destroy(fd, vm);
+	close(fd);
+}
+
+/*
+ * A file's VMs share one page-table quota: a second VM gets next to
+ * nothing once the first used it up, while another file gets as much as
+ * the first.
+ */
+static void test_pt_quota_per_file(int fd)
+{
+	struct svmgpu_buf a_buf, b_buf;
+	unsigned int n, m;
+	uint32_t a1, a2, b;
+	int a_fd, b_fd, err;
+
+	svmgpu_require_features(fd, VM);
+
+	a_fd = drm_open_svmgpu(0);
+	b_fd = drm_open_svmgpu(0);
+	svmgpu_buf_create(&a_buf, a_fd, SZ_4K, BOTH, 0);
+	svmgpu_buf_create(&b_buf, b_fd, SZ_4K, BOTH, 0);
+
+	a1 = svmgpu_vm_create(a_fd);
+	n = hog_page_tables(a_fd, a1, a_buf.handle, &err);
+	igt_assert_eq(err, -ENOSPC);
+	igt_info("the first VM made %u mappings\n", n);
+
+	err = __svmgpu_vm_create(a_fd, 0, &a2);
+	if (err) {
+		igt_assert_eq(err, -ENOSPC);
+	} else {
+		m = hog_page_tables(a_fd, a2, a_buf.handle, &err);
+		igt_assert_eq(err, -ENOSPC);
+		igt_assert_eq(m, 0);
+		svmgpu_vm_destroy(a_fd, a2);
+	}
+
+	b = svmgpu_vm_create(b_fd);
+	m = hog_page_tables(b_fd, b, b_buf.handle, &err);
+	igt_assert_eq(err, -ENOSPC);
+	igt_assert_eq(m, n);
+
+	unhog_page_tables(b_fd, b, m);
+	unhog_page_tables(a_fd, a1, n);
+	svmgpu_vm_destroy(b_fd, b);
+	svmgpu_vm_destroy(a_fd, a1);
+	svmgpu_buf_destroy(&b_buf);
+	svmgpu_buf_destroy(&a_buf);
+	close(b_fd);
+	close(a_fd);
 }
 
 igt_main
@@ -1869,11 +1976,21 @@ igt_main
 	igt_subtest("pt-empty")
 		test_pt_empty(svmgpu_fd);
 
-	igt_describe("One client exhausting its VM's page tables gets -ENOSPC; "
+	igt_describe("One client exhausting its page-table quota gets -ENOSPC; "
 		     "its mappings survive BO moves, other clients are not "
 		     "starved, and unmapping gives the tables back.");
 	igt_subtest("pt-exhaustion")
 		test_pt_exhaustion(svmgpu_fd);
+
+	igt_describe("Page tables take VRAM as they are needed, and give it "
+		     "back once unmapped.");
+	igt_subtest("pt-on-demand")
+		test_pt_on_demand(svmgpu_fd);
+
+	igt_describe("A file's VMs share one page-table quota; another file "
+		     "has its own.");
+	igt_subtest("pt-quota-per-file")
+		test_pt_quota_per_file(svmgpu_fd);
 
 	igt_fixture {
 		if (svmgpu_fd >= 0)

@@ -795,16 +795,19 @@ int svmgpu_bo_stats_parse(FILE *f, struct svmgpu_bo_stats *stats)
 
 /**
  * svmgpu_vram_info_parse() - Parse a vram text.
- * @f: The text: lines "bo_size: N", "used: N", "pinned: N", then TTM's
- *     range-manager dump, which is not parsed.
+ * @f: The text: lines "bo_size: N", "used: N", "pinned: N",
+ *     "pagetables: N" and "pagetables_used: N", then TTM's range-manager
+ *     dump, which is not parsed.
  * @info: Filled in.
  *
- * Return: 0; -ESRCH if one of the three lines is missing; -EPROTO if a
- * value is not a number (logged).
+ * Return: 0; -ESRCH if one of the lines is missing; -EPROTO if a value is
+ * not a number (logged).
  */
 int svmgpu_vram_info_parse(FILE *f, struct svmgpu_vram_info *info)
 {
-	static const char *const names[] = { "bo_size", "used", "pinned" };
+	static const char *const names[] = {
+		"bo_size", "used", "pinned", "pagetables", "pagetables_used",
+	};
 	uint64_t values[ARRAY_SIZE(names)];
 	int ret;
 
@@ -815,6 +818,8 @@ int svmgpu_vram_info_parse(FILE *f, struct svmgpu_vram_info *info)
 	info->bo_size = values[0];
 	info->used = values[1];
 	info->pinned = values[2];
+	info->pagetables = values[3];
+	info->pagetables_used = values[4];
 
 	return 0;
 }

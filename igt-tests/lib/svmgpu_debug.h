@@ -94,12 +94,16 @@ struct svmgpu_bo_stats {
  * TTM's range-manager dump (not parsed).
  */
 struct svmgpu_vram_info {
-	/** @bo_size: VRAM that BOs can use. */
+	/** @bo_size: The largest BO VRAM can hold. */
 	uint64_t bo_size;
 	/** @used: VRAM BOs use now. */
 	uint64_t used;
 	/** @pinned: VRAM pinned BOs use now. */
 	uint64_t pinned;
+	/** @pagetables: VRAM the page-table pool holds now, used or not. */
+	uint64_t pagetables;
+	/** @pagetables_used: VRAM page tables use now. */
+	uint64_t pagetables_used;
 };
 
 int svmgpu_debugfs_parse_u64(FILE *f, const char *key, uint64_t *value);

@@ -658,10 +658,12 @@ static void test_vram_info_parse(void)
 	struct svmgpu_vram_info info;
 	FILE *f;
 
-	/* The three lines, then a range-manager dump with its own "used". */
+	/* The five lines, then a range-manager dump with its own "used". */
 	f = text_file("bo_size: 251658240\n"
 		      "used: 16781312\n"
 		      "pinned: 4096\n"
+		      "pagetables: 2097152\n"
+		      "pagetables_used: 12288\n"
 		      "0x0000000000000000-0x0000000000001000: 4096: used\n"
 		      "0x0000000000001000-0x0000000001001000: 16777216: used\n"
 		      "0x0000000001001000-0x000000000f000000: 234876928: free\n"
@@ -671,12 +673,15 @@ static void test_vram_info_parse(void)
 	igt_assert_eq_u64(info.bo_size, 251658240);
 	igt_assert_eq_u64(info.used, 16781312);
 	igt_assert_eq_u64(info.pinned, 4096);
+	igt_assert_eq_u64(info.pagetables, 2097152);
+	igt_assert_eq_u64(info.pagetables_used, 12288);
 
 	f = text_file("bo_size: 251658240\nused: 0\n"
 		      "total: 251658240, used 0 free 251658240\n");
 	igt_assert_eq(svmgpu_vram_info_parse(f, &info), -ESRCH);
 	fclose(f);
-	f = text_file("bo_size: 0x1000\nused: 0\npinned: 0\n");
+	f = text_file("bo_size: 0x1000\nused: 0\npinned: 0\n"
+		      "pagetables: 0\npagetables_used: 0\n");
 	igt_assert_eq(svmgpu_vram_info_parse(f, &info), -EPROTO);
 	fclose(f);
 }
