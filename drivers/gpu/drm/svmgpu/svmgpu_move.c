@@ -23,9 +23,10 @@
  * DOC: BO moves
  *
  * TTM's moves between VRAM and system memory, and the clearing of new VRAM
- * BOs, are jobs of the copy engine (the GPU's last engine). They go
- * through a kernel queue: a scheduler entity at kernel priority, so they
- * are ordered against user jobs by fences like any other job.
+ * BOs, are jobs of the copy engine, which user queues cannot use (DOC:
+ * scheduling), so a move never waits behind a user job, only for the
+ * fences of the BO it moves. They go through a kernel queue: a scheduler
+ * entity at kernel priority.
  *
  * The kernel queue has its own GPU address space, set up at probe:
  *
@@ -33,7 +34,8 @@
  * - %SVMGPU_MOVE_SLOTS slots each own a window of %SVMGPU_MOVE_CHUNK bytes
  *   at %SVMGPU_MOVE_WINDOW_VA and a command page in the page-table pool.
  *   The CPU writes a window's PTEs for one job, once the slot's previous
- *   job has finished, and invalidates the TLBs before the job is pushed.
+ *   job has finished, and invalidates the windows' TLB entries before the
+ *   job is pushed.
  *
  * A move is cut into chunks of at most %SVMGPU_MOVE_CHUNK bytes, one COPY
  * job each; the jobs of an entity complete in order, so the last job's
@@ -154,8 +156,12 @@ static int svmgpu_move_copy_batch(struct svmgpu_mover *mover,
 		slots[i] = slot;
 	}
 
-	/* The windows' old translations may still be in a TLB. */
-	svmgpu_hw_tlb_wait(sdev->hw, svmgpu_hw_tlb_invalidate(sdev->hw));
+	/* The windows' old translations may still be in the TLB. */
+	svmgpu_hw_tlb_wait(sdev->hw,
+			   svmgpu_hw_tlb_invalidate(sdev->hw, mover->asid,
+						    SVMGPU_MOVE_WINDOW_VA,
+						    SVMGPU_MOVE_SLOTS *
+						    SVMGPU_MOVE_CHUNK));
 
 	for (i = 0; i < n; i++)
 		svmgpu_move_push(mover, slots[i], jobs[i]);
@@ -331,7 +337,7 @@ int svmgpu_move_init(struct svmgpu_device *sdev)
 	int ret;
 
 	mover->sdev = sdev;
-	mover->engine = caps->num_engines - 1;
+	mover->engine = caps->copy_engine;
 	ret = drmm_mutex_init(&sdev->drm, &mover->lock);
 	if (ret)
 		return ret;

@@ -20,7 +20,9 @@
  * DOC: scheduling
  *
  * Each engine has a drm_gpu_scheduler; each queue is an entity of its
- * engine's scheduler. run_job() hands the job to the engine with a
+ * engine's scheduler. The copy engine's scheduler has only the kernel
+ * queue (svmgpu_move.c): user queues may pick only general-purpose
+ * engines, so no user job, hung or not, delays a move. run_job() hands the job to the engine with a
  * hardware fence that the engine's completion interrupt,
  * svmgpu_sched_job_done(), signals, with the job's error if it failed.
  *
@@ -166,6 +168,12 @@ static const struct drm_sched_backend_ops svmgpu_sched_ops = {
 	.free_job = svmgpu_sched_free_job,
 };
 
+/* Every engine has a scheduler, the copy engine last. */
+static unsigned int svmgpu_sched_count(struct svmgpu_device *sdev)
+{
+	return svmgpu_hw_caps(sdev->hw)->copy_engine + 1;
+}
+
 static bool svmgpu_sched_drained(struct drm_gpu_scheduler *sched)
 {
 	bool drained;
@@ -187,11 +195,11 @@ static void svmgpu_sched_fini(struct drm_device *drm, void *arg)
 	 * jobs only have to finish, or time out and be reset, and be freed
 	 * by free_job().
 	 */
-	for (i = 0; i < svmgpu_hw_caps(sdev->hw)->num_engines; i++)
+	for (i = 0; i < svmgpu_sched_count(sdev); i++)
 		while (!svmgpu_sched_drained(&sdev->scheds[i].base))
 			msleep(20);
 
-	for (i = 0; i < svmgpu_hw_caps(sdev->hw)->num_engines; i++)
+	for (i = 0; i < svmgpu_sched_count(sdev); i++)
 		drm_sched_fini(&sdev->scheds[i].base);
 }
 
@@ -206,7 +214,7 @@ static void svmgpu_sched_fini(struct drm_device *drm, void *arg)
  */
 int svmgpu_sched_init(struct svmgpu_device *sdev, unsigned int timeout_ms)
 {
-	unsigned int i, n = svmgpu_hw_caps(sdev->hw)->num_engines;
+	unsigned int i, n = svmgpu_sched_count(sdev);
 	int ret;
 
 	sdev->scheds = drmm_kcalloc(&sdev->drm, n, sizeof(*sdev->scheds),

@@ -157,16 +157,18 @@ static void svmgpu_vm_map_va(struct svmgpu_vm *vm, struct drm_gpuva *va)
 }
 
 /*
- * Invalidate the TLBs, then free the tables nothing can walk any more.
- * Under pt_lock, so that no table is unlinked between the invalidation
+ * Invalidate the VM's TLB entries, then free the tables nothing can walk
+ * any more. Under pt_lock, so that no table is unlinked between the invalidation
  * and the freeing.
  */
 static void svmgpu_vm_flush_tlb(struct svmgpu_vm *vm)
 {
 	struct svmgpu_hw *hw = vm->sdev->hw;
+	u64 seqno;
 
 	mutex_lock(&vm->pt_lock);
-	svmgpu_hw_tlb_wait(hw, svmgpu_hw_tlb_invalidate(hw));
+	seqno = svmgpu_hw_tlb_invalidate(hw, vm->asid, 0, U64_MAX);
+	svmgpu_hw_tlb_wait(hw, seqno);
 	svmgpu_pt_free_stale(&vm->pt);
 	mutex_unlock(&vm->pt_lock);
 }

@@ -23,7 +23,8 @@
  *
  * VRAM must be a multiple of 2 MiB, so that the MMU's largest leaf can map
  * it, and lie within [%SVMGPU_HW_VRAM_MIN, %SVMGPU_HW_VRAM_MAX]. There must
- * be between 1 and %SVMGPU_HW_ENGINES_MAX engines.
+ * be between 1 and %SVMGPU_HW_ENGINES_MAX general-purpose engines; the copy
+ * engine comes on top.
  *
  * Return: 0 if the configuration is valid, -EINVAL otherwise.
  */
@@ -125,6 +126,8 @@ struct svmgpu_hw *svmgpu_hw_create(struct device *dev,
 	hw->dev = dev;
 	hw->caps.vram_size = cfg->vram_size;
 	hw->caps.num_engines = cfg->num_engines;
+	hw->caps.copy_engine = cfg->num_engines;
+	hw->num_hw_engines = cfg->num_engines + 1;
 	hw->caps.page_sizes = SZ_4K | SZ_64K | SZ_2M;
 	hw->caps.va_bits = SVMGPU_HW_VA_BITS;
 
@@ -150,6 +153,7 @@ err_free:
 	kfree(hw);
 	return ERR_PTR(ret);
 }
+EXPORT_SYMBOL_IF_KUNIT(svmgpu_hw_create);
 
 /**
  * svmgpu_hw_destroy() - Power down an emulated GPU.
@@ -162,6 +166,7 @@ void svmgpu_hw_destroy(struct svmgpu_hw *hw)
 	svmgpu_hw_vram_free(hw);
 	kfree(hw);
 }
+EXPORT_SYMBOL_IF_KUNIT(svmgpu_hw_destroy);
 
 /**
  * svmgpu_hw_caps() - Read the identification block.
@@ -173,6 +178,7 @@ const struct svmgpu_hw_caps *svmgpu_hw_caps(const struct svmgpu_hw *hw)
 {
 	return &hw->caps;
 }
+EXPORT_SYMBOL_IF_KUNIT(svmgpu_hw_caps);
 
 /**
  * svmgpu_hw_vram_vaddr() - Kernel address of VRAM.

@@ -41,7 +41,11 @@ struct svmgpu_hw;
  *   it fetches the command buffer through the MMU and executes the
  *   commands of the uAPI's command stream. A translation miss fails the
  *   job. Completion is reported by calling the job's done() callback from
- *   the engine thread, the model's interrupt.
+ *   the engine thread, the model's interrupt. After the configured
+ *   general-purpose engines comes one more, the copy engine
+ *   (&svmgpu_hw_caps.copy_engine), which the driver keeps for its own
+ *   copies and clears, as real GPUs keep a copy engine from user space,
+ *   so that they never wait behind a user job.
  *
  * DMA addresses in system-memory PTEs are resolved with dma_to_phys(), as
  * a device behind dma-direct would see them.
@@ -82,8 +86,14 @@ struct svmgpu_hw_caps {
 	/** @page_sizes: Mask of the page sizes the MMU can map. */
 	u64 page_sizes;
 
-	/** @num_engines: Number of engines. */
+	/** @num_engines: Number of general-purpose engines, from 0. */
 	u32 num_engines;
+
+	/**
+	 * @copy_engine: Index of the copy engine, right after the
+	 * general-purpose ones.
+	 */
+	u32 copy_engine;
 
 	/** @va_bits: Width of a GPU virtual address. */
 	u32 va_bits;
@@ -164,7 +174,8 @@ void svmgpu_hw_engine_reset(struct svmgpu_hw *hw, unsigned int engine,
 void svmgpu_hw_engine_cancel(struct svmgpu_hw *hw, unsigned int engine,
 			     const void *owner);
 
-u64 svmgpu_hw_tlb_invalidate(struct svmgpu_hw *hw);
+u64 svmgpu_hw_tlb_invalidate(struct svmgpu_hw *hw, u32 asid, u64 start,
+			     u64 size);
 void svmgpu_hw_tlb_wait(struct svmgpu_hw *hw, u64 seqno);
 
 #endif /* __SVMGPU_HW_H__ */

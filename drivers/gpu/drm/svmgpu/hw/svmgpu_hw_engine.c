@@ -282,7 +282,7 @@ void svmgpu_hw_engine_cancel(struct svmgpu_hw *hw, unsigned int engine,
 
 /**
  * svmgpu_hw_engines_init() - Start the engines.
- * @hw: The GPU, with caps.num_engines set.
+ * @hw: The GPU, with num_hw_engines set.
  * @name: Base name of the engine threads.
  *
  * Return: 0, or a negative error code.
@@ -292,12 +292,12 @@ int svmgpu_hw_engines_init(struct svmgpu_hw *hw, const char *name)
 	unsigned int i;
 	int ret;
 
-	hw->engines = kcalloc(hw->caps.num_engines, sizeof(*hw->engines),
+	hw->engines = kcalloc(hw->num_hw_engines, sizeof(*hw->engines),
 			      GFP_KERNEL);
 	if (!hw->engines)
 		return -ENOMEM;
 
-	for (i = 0; i < hw->caps.num_engines; i++) {
+	for (i = 0; i < hw->num_hw_engines; i++) {
 		struct svmgpu_hw_engine *e = &hw->engines[i];
 
 		e->hw = hw;
@@ -308,7 +308,7 @@ int svmgpu_hw_engines_init(struct svmgpu_hw *hw, const char *name)
 		init_waitqueue_head(&e->wq);
 	}
 
-	for (i = 0; i < hw->caps.num_engines; i++) {
+	for (i = 0; i < hw->num_hw_engines; i++) {
 		struct svmgpu_hw_engine *e = &hw->engines[i];
 
 		e->thread = kthread_run(svmgpu_hw_engine_thread, e, "%s-e%u",
@@ -335,7 +335,7 @@ void svmgpu_hw_engines_fini(struct svmgpu_hw *hw)
 {
 	unsigned int i;
 
-	for (i = 0; i < hw->caps.num_engines; i++) {
+	for (i = 0; i < hw->num_hw_engines; i++) {
 		struct svmgpu_hw_engine *e = &hw->engines[i];
 
 		if (e->thread)

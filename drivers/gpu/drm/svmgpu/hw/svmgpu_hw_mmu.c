@@ -23,12 +23,20 @@
  * VRAM; a walk that meets an invalid entry, or a write through a read-only
  * leaf, is a translation fault.
  *
- * TLBs are cleared only by svmgpu_hw_tlb_invalidate(), which is
- * asynchronous: it returns a sequence number, and svmgpu_hw_tlb_wait()
- * waits until that invalidation is complete. Completion means every TLB
- * is clear and no access through an older translation is in flight,
- * because the invalidation takes each engine's xlat_lock, which the
- * engine holds from translation to the end of the access.
+ * TLB entries are dropped only by svmgpu_hw_tlb_invalidate(), for a range
+ * of one address-space id, on every engine. It is asynchronous: it
+ * returns a sequence number, and svmgpu_hw_tlb_wait() waits until that
+ * invalidation is complete, so that a caller can start invalidations on
+ * several GPUs before it waits for any. Completion means no TLB holds an
+ * entry of the range and no access through one is in flight, because the
+ * invalidation takes each engine's xlat_lock, which the engine holds from
+ * translation to the end of the access.
+ *
+ * Requesting an invalidation never allocates and never sleeps: up to
+ * %SVMGPU_HW_TLB_PENDING ranges wait in the hardware's own table, merged
+ * when they overlap, and past that the next invalidation clears every TLB
+ * entry. The invalidations run on a WQ_MEM_RECLAIM workqueue, so reclaim
+ * can wait for them.
  */
 
 static __le64 *svmgpu_hw_pt(struct svmgpu_hw *hw, u64 table)
@@ -156,21 +164,48 @@ void *svmgpu_hw_mmu_access(struct svmgpu_hw_engine *engine,
 	return svmgpu_hw_vram_vaddr(hw, addr);
 }
 
+/* Whether @e translates an address of one of the @n ranges. */
+static bool svmgpu_hw_tlb_hit(const struct svmgpu_hw_tlb_entry *e,
+			      const struct svmgpu_hw_tlb_range *ranges,
+			      unsigned int n)
+{
+	u64 end = e->va + BIT_ULL(e->shift);
+	unsigned int i;
+
+	for (i = 0; i < n; i++)
+		if (e->asid == ranges[i].asid && e->va < ranges[i].end &&
+		    end > ranges[i].start)
+			return true;
+	return false;
+}
+
 static void svmgpu_hw_tlb_work(struct work_struct *work)
 {
 	struct svmgpu_hw *hw = container_of(work, struct svmgpu_hw, tlb_work);
-	unsigned int i;
+	struct svmgpu_hw_tlb_range ranges[SVMGPU_HW_TLB_PENDING];
+	unsigned int i, j, n;
+	bool all;
 	u64 target;
 
 	spin_lock(&hw->tlb_done_wq.lock);
 	target = hw->tlb_requested;
+	n = hw->tlb_npending;
+	memcpy(ranges, hw->tlb_pending, n * sizeof(*ranges));
+	all = hw->tlb_pending_all;
+	hw->tlb_npending = 0;
+	hw->tlb_pending_all = false;
 	spin_unlock(&hw->tlb_done_wq.lock);
 
-	for (i = 0; i < hw->caps.num_engines; i++) {
+	for (i = 0; i < hw->num_hw_engines; i++) {
 		struct svmgpu_hw_engine *engine = &hw->engines[i];
 
 		mutex_lock(&engine->xlat_lock);
-		memset(engine->tlb, 0, sizeof(engine->tlb));
+		for (j = 0; j < SVMGPU_HW_TLB_ENTRIES; j++) {
+			struct svmgpu_hw_tlb_entry *e = &engine->tlb[j];
+
+			if (e->valid && (all || svmgpu_hw_tlb_hit(e, ranges, n)))
+				e->valid = false;
+		}
 		mutex_unlock(&engine->xlat_lock);
 	}
 
@@ -180,23 +215,63 @@ static void svmgpu_hw_tlb_work(struct work_struct *work)
 	spin_unlock(&hw->tlb_done_wq.lock);
 }
 
+/* Add [@start, @end) of @asid to the pending ranges. Under the lock. */
+static void svmgpu_hw_tlb_add(struct svmgpu_hw *hw, u32 asid, u64 start,
+			      u64 end)
+{
+	struct svmgpu_hw_tlb_range *r;
+	unsigned int i;
+
+	lockdep_assert_held(&hw->tlb_done_wq.lock);
+
+	if (hw->tlb_pending_all)
+		return;
+	for (i = 0; i < hw->tlb_npending; i++) {
+		r = &hw->tlb_pending[i];
+		if (r->asid == asid && start <= r->end && end >= r->start) {
+			r->start = min(r->start, start);
+			r->end = max(r->end, end);
+			return;
+		}
+	}
+	if (hw->tlb_npending == SVMGPU_HW_TLB_PENDING) {
+		hw->tlb_pending_all = true;
+		return;
+	}
+	hw->tlb_pending[hw->tlb_npending++] = (struct svmgpu_hw_tlb_range) {
+		.start = start,
+		.end = end,
+		.asid = asid,
+	};
+}
+
 /**
- * svmgpu_hw_tlb_invalidate() - Start invalidating every engine's TLB.
+ * svmgpu_hw_tlb_invalidate() - Start invalidating a range on every engine.
  * @hw: The GPU.
+ * @asid: The address-space id whose translations go.
+ * @start: Start of the range of GPU addresses.
+ * @size: Its size; the range ends at the top of the address space at most.
+ *
+ * Never sleeps and never allocates. Entries of other address spaces, and
+ * outside the range, may go too.
  *
  * Return: A sequence number for svmgpu_hw_tlb_wait().
  */
-u64 svmgpu_hw_tlb_invalidate(struct svmgpu_hw *hw)
+u64 svmgpu_hw_tlb_invalidate(struct svmgpu_hw *hw, u32 asid, u64 start,
+			     u64 size)
 {
-	u64 seqno;
+	u64 top = BIT_ULL(hw->caps.va_bits), seqno;
 
 	spin_lock(&hw->tlb_done_wq.lock);
+	svmgpu_hw_tlb_add(hw, asid, min(start, top),
+			  size > top - min(start, top) ? top : start + size);
 	seqno = ++hw->tlb_requested;
 	spin_unlock(&hw->tlb_done_wq.lock);
 
 	queue_work(hw->tlb_wq, &hw->tlb_work);
 	return seqno;
 }
+EXPORT_SYMBOL_IF_KUNIT(svmgpu_hw_tlb_invalidate);
 
 /**
  * svmgpu_hw_tlb_wait() - Wait for a TLB invalidation to complete.
@@ -207,6 +282,7 @@ void svmgpu_hw_tlb_wait(struct svmgpu_hw *hw, u64 seqno)
 {
 	wait_event(hw->tlb_done_wq, READ_ONCE(hw->tlb_completed) >= seqno);
 }
+EXPORT_SYMBOL_IF_KUNIT(svmgpu_hw_tlb_wait);
 
 /**
  * svmgpu_hw_mmu_init() - Set up TLB invalidation.
@@ -219,7 +295,7 @@ int svmgpu_hw_mmu_init(struct svmgpu_hw *hw, const char *name)
 {
 	init_waitqueue_head(&hw->tlb_done_wq);
 	INIT_WORK(&hw->tlb_work, svmgpu_hw_tlb_work);
-	hw->tlb_wq = alloc_ordered_workqueue("%s-tlb", 0, name);
+	hw->tlb_wq = alloc_ordered_workqueue("%s-tlb", WQ_MEM_RECLAIM, name);
 	return hw->tlb_wq ? 0 : -ENOMEM;
 }
 

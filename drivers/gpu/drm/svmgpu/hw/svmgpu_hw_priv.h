@@ -35,6 +35,16 @@ struct svmgpu_hw_tlb_entry {
 
 #define SVMGPU_HW_TLB_ENTRIES	32
 
+/* Invalidations that may be pending at once before they merge into one. */
+#define SVMGPU_HW_TLB_PENDING	8
+
+/* A pending invalidation: [start, end) of one address-space id. */
+struct svmgpu_hw_tlb_range {
+	u64 start;
+	u64 end;
+	u32 asid;
+};
+
 /**
  * struct svmgpu_hw_engine - One engine. Private to hw/.
  */
@@ -125,10 +135,19 @@ struct svmgpu_hw {
 	/** @vram: Kernel mapping of all of VRAM, contiguous. */
 	void *vram;
 
-	/** @engines: The engines, caps.num_engines of them. */
+	/**
+	 * @engines: The engines: caps.num_engines general-purpose ones, then
+	 * the copy engine.
+	 */
 	struct svmgpu_hw_engine *engines;
 
-	/** @tlb_wq: Executes TLB invalidations. */
+	/** @num_hw_engines: All of them, the copy engine included. */
+	unsigned int num_hw_engines;
+
+	/**
+	 * @tlb_wq: Executes TLB invalidations. WQ_MEM_RECLAIM: reclaim may
+	 * wait for one (an mmu notifier).
+	 */
 	struct workqueue_struct *tlb_wq;
 
 	/** @tlb_work: The pending invalidation. */
@@ -148,6 +167,22 @@ struct svmgpu_hw {
 
 	/** @tlb_done_wq: Waiters for invalidation completion. */
 	wait_queue_head_t tlb_done_wq;
+
+	/**
+	 * @tlb_pending: Invalidations requested and not yet taken by the
+	 * worker; under @tlb_done_wq.lock. Requests of one address space
+	 * that overlap or touch merge.
+	 */
+	struct svmgpu_hw_tlb_range tlb_pending[SVMGPU_HW_TLB_PENDING];
+
+	/** @tlb_npending: Entries in @tlb_pending. */
+	unsigned int tlb_npending;
+
+	/**
+	 * @tlb_pending_all: @tlb_pending overflowed: the worker clears every
+	 * entry of every TLB instead.
+	 */
+	bool tlb_pending_all;
 };
 
 #endif /* __SVMGPU_HW_PRIV_H__ */
