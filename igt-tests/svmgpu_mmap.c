@@ -74,6 +74,10 @@ IGT_TEST_DESCRIPTION("svmgpu CPU mappings of BOs that move between VRAM "
 #define CMD_POOL	SZ_1M
 #define GPU_BO_SIZE	SZ_1M
 
+/* migrate-beside-hung-jobs. */
+#define BESIDE_SIZE	(4 * SZ_1M)
+#define BESIDE_MARKER	0xd0e50000u
+
 static int svmgpu_fd = -1;
 
 /* The prefault parameter as it was before the prefault subtest. */
@@ -1002,6 +1006,151 @@ static void test_migrate_busy(int fd, uint32_t to)
 	env_fini(&env);
 }
 
+/*
+ * The kernel's own copies (the clear of a new VRAM BO, and moves both
+ * ways) never wait behind a user job: they run on a copy engine that user
+ * queues cannot reach. A job held at a gate on every user engine must
+ * still be held after a BO was created in VRAM, moved to system memory
+ * and back, and read by the CPU after each move; each CPU read waits for
+ * its move's copy.
+ *
+ * Had a copy been queued behind a held job, it could only have run once
+ * the job timeout reset that job, whose fence would then be signalled
+ * (with -ETIME) by the time the reads return. So the check is on the
+ * fences, not on how long the copies took.
+ */
+static void test_migrate_beside_hung_jobs(void)
+{
+	const uint64_t size = BESIDE_SIZE;
+	volatile uint32_t *arrived, *markers;
+	uint32_t *queues, *outs, engines, h, e;
+	struct svmgpu_buf flags;
+	struct svmgpu_gate gate;
+	struct timespec held = {};
+	struct svmgpu_ctx ctx;
+	uint64_t held_ms;
+	uint8_t *ptr;
+	int fd, ret;
+
+	svmgpu_require_features(svmgpu_fd, GEM | MIGRATE | JOBS);
+	igt_require_f(svmgpu_vram_size(svmgpu_fd) >= 2 * size,
+		      "%llu MiB of VRAM is too little\n",
+		      (unsigned long long)svmgpu_vram_size(svmgpu_fd) >> 20);
+
+	/* A file of its own: a failure leaves the held jobs in it alone. */
+	fd = svmgpu_scratch_open();
+	engines = svmgpu_num_engines(fd);
+	igt_assert_lte_u32(1, engines);
+	igt_assert_f(engines <= SZ_4K / 8, "%u engines\n", engines);
+	queues = calloc(engines, sizeof(*queues));
+	outs = calloc(engines, sizeof(*outs));
+	igt_assert(queues && outs);
+
+	svmgpu_ctx_init(&ctx, fd, CMD_POOL);
+	svmgpu_gate_init(&gate, &ctx);
+
+	/*
+	 * Per engine, a word its job writes before it waits at the gate,
+	 * and a marker it writes once through the gate. The gate's own
+	 * "arrived" word cannot tell which of the jobs got there.
+	 */
+	svmgpu_ctx_buf(&ctx, &flags, SZ_4K, SYSTEM);
+	arrived = svmgpu_buf_cpu(&flags, 0);
+	markers = svmgpu_buf_cpu(&flags, SZ_4K / 2);
+	memset(flags.map, 0, SZ_4K);
+
+	for (e = 0; e < engines; e++) {
+		struct svmgpu_cs cs;
+
+		queues[e] = svmgpu_queue_create(fd, ctx.vm, e);
+		outs[e] = svmgpu_syncobj_create(fd, 0);
+
+		svmgpu_ctx_cs(&ctx, &cs, 256);
+		svmgpu_cs_write32(&cs, svmgpu_buf_gpu(&flags, 4 * e), 1);
+		svmgpu_gate_emit(&gate, &cs);
+		svmgpu_cs_write32(&cs,
+				  svmgpu_buf_gpu(&flags, SZ_4K / 2 + 4 * e),
+				  BESIDE_MARKER | e);
+		svmgpu_cs_end(&cs);
+		svmgpu_submit(fd, queues[e], &cs, outs[e]);
+	}
+
+	/*
+	 * Every job has written its word on its engine and is now in the
+	 * WAIT_MEM: every user engine is busy until the CPU opens the gate.
+	 */
+	for (e = 0; e < engines; e++) {
+		igt_assert_f(svmgpu_poll_u32(&arrived[e], 1,
+					     svmgpu_job_wait_ns()),
+			     "the job on engine %u never reached the gate\n",
+			     e);
+		igt_assert_f(svmgpu_syncobj_busy(fd, outs[e], 0),
+			     "the job on engine %u completed at the gate "
+			     "(status %d)\n", e,
+			     svmgpu_syncobj_status(fd, outs[e]));
+	}
+	igt_nsec_elapsed(&held);
+
+	/*
+	 * The BO is in no VM, so no job's fence is on it: GEM_MIGRATE has
+	 * no reason to wait, and only a copy stuck behind a job could.
+	 */
+	h = svmgpu_bo_create(fd, size, BOTH, 0);
+	ptr = map_bo(fd, h, size);
+	svmgpu_fill_pattern(ptr, size, 0xbe51de);
+	expect_bo(fd, h, VRAM, 0, NULL);
+
+	svmgpu_bo_migrate(fd, h, SYSTEM);
+	assert_pattern(ptr, size, 0xbe51de, "moved to system, engines held");
+	expect_bo(fd, h, SYSTEM, 1, NULL);
+
+	svmgpu_bo_migrate(fd, h, VRAM);
+	assert_pattern(ptr, size, 0xbe51de, "moved to VRAM, engines held");
+	expect_bo(fd, h, VRAM, 2, NULL);
+
+	held_ms = igt_nsec_elapsed(&held) / 1000000;
+	igt_info("%u engine(s) held; the clear and both moves of %llu MiB "
+		 "done in %llu ms (job_timeout_ms %d)\n", engines,
+		 (unsigned long long)size >> 20, (unsigned long long)held_ms,
+		 svmgpu_job_timeout_ms());
+
+	for (e = 0; e < engines; e++) {
+		igt_assert_f(svmgpu_syncobj_busy(fd, outs[e], 0),
+			     "the job held on engine %u completed (status %d) "
+			     "while the kernel copied a BO, %llu ms after it "
+			     "was held: a copy waited for a user job and ran "
+			     "only once that job was reset\n", e,
+			     svmgpu_syncobj_status(fd, outs[e]),
+			     (unsigned long long)held_ms);
+		igt_assert_f(markers[e] == 0,
+			     "the job on engine %u went through a closed "
+			     "gate\n", e);
+	}
+
+	svmgpu_gate_open(&gate);
+	for (e = 0; e < engines; e++) {
+		ret = svmgpu_wait_job(fd, outs[e]);
+		igt_assert_f(ret == 0, "the job on engine %u failed: %s\n",
+			     e, strerror(-ret));
+		igt_assert_f(markers[e] == (BESIDE_MARKER | e),
+			     "the job on engine %u wrote %#x, expected %#x\n",
+			     e, markers[e], BESIDE_MARKER | e);
+	}
+
+	igt_assert_eq(munmap(ptr, size), 0);
+	svmgpu_gem_close(fd, h);
+	for (e = 0; e < engines; e++) {
+		svmgpu_syncobj_destroy(fd, outs[e]);
+		svmgpu_queue_destroy(fd, queues[e]);
+	}
+	free(outs);
+	free(queues);
+	svmgpu_buf_destroy(&flags);
+	svmgpu_gate_fini(&gate);
+	svmgpu_ctx_fini(&ctx);
+	svmgpu_scratch_close();
+}
+
 igt_main
 {
 	static const struct {
@@ -1094,6 +1243,15 @@ igt_main
 		igt_dynamic("to-vram")
 			test_migrate_busy(svmgpu_fd, VRAM);
 	}
+
+	igt_describe("With a job held at a gate on every user engine, a new "
+		     "VRAM BO is cleared, moved to system memory and back by "
+		     "GEM_MIGRATE and read by the CPU after each move, while "
+		     "every held job's fence stays unsignalled: the kernel's "
+		     "copies never wait behind a user job. Then the jobs "
+		     "complete without error.");
+	igt_subtest("migrate-beside-hung-jobs")
+		test_migrate_beside_hung_jobs();
 
 	igt_fixture {
 		prefault_restore();
