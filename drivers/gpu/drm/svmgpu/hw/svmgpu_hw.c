@@ -128,6 +128,7 @@ struct svmgpu_hw *svmgpu_hw_create(struct device *dev,
 	hw->caps.num_engines = cfg->num_engines;
 	hw->caps.copy_engine = cfg->num_engines;
 	hw->num_hw_engines = cfg->num_engines + 1;
+	spin_lock_init(&hw->fault_lock);
 	hw->caps.page_sizes = SZ_4K | SZ_64K | SZ_2M;
 	hw->caps.va_bits = SVMGPU_HW_VA_BITS;
 
@@ -192,6 +193,7 @@ void *svmgpu_hw_vram_vaddr(struct svmgpu_hw *hw, u64 offset)
 {
 	return hw->vram + offset;
 }
+EXPORT_SYMBOL_IF_KUNIT(svmgpu_hw_vram_vaddr);
 
 /**
  * svmgpu_hw_vram_pfn() - Page frame number of VRAM.

@@ -40,7 +40,11 @@ struct svmgpu_hw;
  * - engines, each a kernel thread that executes jobs one at a time:
  *   it fetches the command buffer through the MMU and executes the
  *   commands of the uAPI's command stream. A translation miss fails the
- *   job. Completion is reported by calling the job's done() callback from
+ *   job, unless the job's address space is in fault mode: then the
+ *   engine stalls that one access, posts a record to the device's fault
+ *   queue and raises the fault interrupt, and replays the access, or
+ *   fails the job, as the driver answers (DOC: GPU page faults).
+ *   Completion is reported by calling the job's done() callback from
  *   the engine thread, the model's interrupt. After the configured
  *   general-purpose engines comes one more, the copy engine
  *   (&svmgpu_hw_caps.copy_engine), which the driver keeps for its own
@@ -102,6 +106,51 @@ struct svmgpu_hw_caps {
 struct svmgpu_hw_job;
 
 /**
+ * enum svmgpu_hw_access - How an access uses memory, as a fault reports it.
+ * @SVMGPU_HW_ACCESS_READ: A read.
+ * @SVMGPU_HW_ACCESS_WRITE: A write.
+ * @SVMGPU_HW_ACCESS_ATOMIC: A read-modify-write (ATOMIC).
+ */
+enum svmgpu_hw_access {
+	SVMGPU_HW_ACCESS_READ,
+	SVMGPU_HW_ACCESS_WRITE,
+	SVMGPU_HW_ACCESS_ATOMIC,
+};
+
+/**
+ * struct svmgpu_hw_fault - A record of the fault queue.
+ *
+ * Posted by an engine that stalls on a translation fault in a fault-mode
+ * address space (&svmgpu_hw_job.fault_mode). The engine waits until
+ * svmgpu_hw_fault_reply() answers the record, or until it is reset.
+ */
+struct svmgpu_hw_fault {
+	/** @address: The GPU address that faulted. */
+	u64 address;
+
+	/** @seqno: Identifies the stall, for svmgpu_hw_fault_reply(). */
+	u64 seqno;
+
+	/** @asid: Address-space id of the faulting job. */
+	u32 asid;
+
+	/** @access: An &enum svmgpu_hw_access. */
+	u8 access;
+
+	/** @engine: The stalled engine. */
+	u8 engine;
+};
+
+/**
+ * typedef svmgpu_hw_fault_irq_fn - Fault interrupt.
+ * @data: What svmgpu_hw_fault_irq_register() was given.
+ *
+ * Called from an engine's thread after it posted a record; must not sleep
+ * or wait for an engine. The driver drains the queue elsewhere.
+ */
+typedef void (*svmgpu_hw_fault_irq_fn)(void *data);
+
+/**
  * typedef svmgpu_hw_done_fn - Completion interrupt of a job.
  * @job: The job, with its result fields filled in.
  *
@@ -134,6 +183,13 @@ struct svmgpu_hw_job {
 
 	/** @owner: Tag for svmgpu_hw_engine_cancel(); opaque to hw/. */
 	const void *owner;
+
+	/**
+	 * @fault_mode: The address space is in fault mode: a translation
+	 * fault, or a write through a read-only leaf, stalls the access and
+	 * posts a fault record instead of failing the job.
+	 */
+	bool fault_mode;
 
 	/** @done: Completion interrupt. */
 	svmgpu_hw_done_fn done;
@@ -173,6 +229,12 @@ void svmgpu_hw_engine_reset(struct svmgpu_hw *hw, unsigned int engine,
 			    struct svmgpu_hw_job *job);
 void svmgpu_hw_engine_cancel(struct svmgpu_hw *hw, unsigned int engine,
 			     const void *owner);
+
+void svmgpu_hw_fault_irq_register(struct svmgpu_hw *hw,
+				  svmgpu_hw_fault_irq_fn fn, void *data);
+bool svmgpu_hw_fault_pop(struct svmgpu_hw *hw, struct svmgpu_hw_fault *fault);
+void svmgpu_hw_fault_reply(struct svmgpu_hw *hw,
+			   const struct svmgpu_hw_fault *fault, bool replay);
 
 u64 svmgpu_hw_tlb_invalidate(struct svmgpu_hw *hw, u32 asid, u64 start,
 			     u64 size);

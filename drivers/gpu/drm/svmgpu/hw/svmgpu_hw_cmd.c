@@ -37,6 +37,13 @@
  * Every access to memory is bracketed by the context's lock and unlock, so
  * that a TLB invalidation can wait for accesses through old translations
  * to finish.
+ *
+ * A bracketed section translates everything it needs before it changes
+ * anything. So when a translation faults in a fault-mode address space,
+ * the section ends having done nothing, the engine stalls outside the
+ * lock until the fault is serviced, and the section runs again: no
+ * command is applied twice, not even ATOMIC, whose result address is
+ * translated with its target.
  */
 
 #define CMD_OPCODE(hdr)		((hdr) & 0xff)
@@ -60,35 +67,69 @@ static u64 op64(const struct cmd *cmd, unsigned int i)
 	return cmd->op[i] | (u64)cmd->op[i + 1] << 32;
 }
 
-/* Map @va for @write; on failure, record the fault and return the error. */
-static void *cmd_access(struct svmgpu_hw_cmd_ctx *ctx, u64 va, bool write,
-			u64 *len)
+/* Map @va; on failure, record the fault and return the error. */
+static void *cmd_access(struct svmgpu_hw_cmd_ctx *ctx, u64 va,
+			enum svmgpu_hw_access access, u64 *len)
 {
-	void *ptr = ctx->access(ctx, va, write, len);
+	void *ptr = ctx->access(ctx, va, access != SVMGPU_HW_ACCESS_READ, len);
 
-	if (IS_ERR(ptr) && PTR_ERR(ptr) == -EFAULT)
+	if (ptr == ERR_PTR(-EFAULT) || ptr == ERR_PTR(-EAGAIN)) {
 		ctx->fault_address = va;
+		ctx->fault_access = access;
+	}
 	return ptr;
+}
+
+/*
+ * After a section, unlocked: 0 if its last translation @ptr succeeded;
+ * -EAGAIN to run the section again once a fault was serviced; or the
+ * error that ends the job.
+ */
+static int cmd_settle(struct svmgpu_hw_cmd_ctx *ctx, const void *ptr)
+{
+	int ret;
+
+	if (!IS_ERR(ptr))
+		return 0;
+	if (ptr != ERR_PTR(-EAGAIN))
+		return PTR_ERR(ptr);
+
+	ret = ctx->fault ? ctx->fault(ctx, ctx->fault_address,
+				      ctx->fault_access) : -EFAULT;
+	return ret ?: -EAGAIN;
 }
 
 static int cmd_read_words(struct svmgpu_hw_cmd_ctx *ctx, u64 va, u32 *words,
 			  unsigned int count)
 {
 	unsigned int i;
-	int ret = 0;
+	void *p;
+	int ret;
 
-	ctx->lock(ctx);
-	for (i = 0; i < count && !ret; i++) {
-		u64 len;
-		u32 *p = cmd_access(ctx, va + 4 * i, false, &len);
+	do {
+		p = NULL;
+		ctx->lock(ctx);
+		for (i = 0; i < count; i++) {
+			u64 len;
 
-		if (IS_ERR(p))
-			ret = PTR_ERR(p);
-		else
+			p = cmd_access(ctx, va + 4 * i, SVMGPU_HW_ACCESS_READ,
+				       &len);
+			if (IS_ERR(p))
+				break;
 			words[i] = le32_to_cpu(READ_ONCE(*(__le32 *)p));
-	}
-	ctx->unlock(ctx);
+		}
+		ctx->unlock(ctx);
+		ret = cmd_settle(ctx, p);
+	} while (ret == -EAGAIN);
 	return ret;
+}
+
+static void cmd_store(void *p, u64 value, bool is64)
+{
+	if (is64)
+		WRITE_ONCE(*(u64 *)p, value);
+	else
+		WRITE_ONCE(*(u32 *)p, value);
 }
 
 static int cmd_write_value(struct svmgpu_hw_cmd_ctx *ctx, u64 va, u64 value,
@@ -96,20 +137,19 @@ static int cmd_write_value(struct svmgpu_hw_cmd_ctx *ctx, u64 va, u64 value,
 {
 	u64 len;
 	void *p;
-	int ret = 0;
+	int ret;
 
 	if (!IS_ALIGNED(va, is64 ? 8 : 4))
 		return -EINVAL;
 
-	ctx->lock(ctx);
-	p = cmd_access(ctx, va, true, &len);
-	if (IS_ERR(p))
-		ret = PTR_ERR(p);
-	else if (is64)
-		WRITE_ONCE(*(u64 *)p, value);
-	else
-		WRITE_ONCE(*(u32 *)p, value);
-	ctx->unlock(ctx);
+	do {
+		ctx->lock(ctx);
+		p = cmd_access(ctx, va, SVMGPU_HW_ACCESS_WRITE, &len);
+		if (!IS_ERR(p))
+			cmd_store(p, value, is64);
+		ctx->unlock(ctx);
+		ret = cmd_settle(ctx, p);
+	} while (ret == -EAGAIN);
 	return ret;
 }
 
@@ -213,21 +253,23 @@ static int cmd_copy(struct svmgpu_hw_cmd_ctx *ctx, const struct cmd *cmd)
 	while (size) {
 		u64 slen, dlen, n = 0;
 		void *s, *d;
-		int ret = 0;
+		int ret;
 
 		if (ctx->aborted(ctx))
 			return -ETIME;
 
 		ctx->lock(ctx);
-		s = cmd_access(ctx, src, false, &slen);
-		d = IS_ERR(s) ? s : cmd_access(ctx, dst, true, &dlen);
-		if (IS_ERR(d)) {
-			ret = PTR_ERR(d);
-		} else {
+		s = cmd_access(ctx, src, SVMGPU_HW_ACCESS_READ, &slen);
+		d = IS_ERR(s) ? s : cmd_access(ctx, dst, SVMGPU_HW_ACCESS_WRITE,
+					       &dlen);
+		if (!IS_ERR(d)) {
 			n = min3(size, slen, dlen);
 			cmd_copy_data(d, s, n);
 		}
 		ctx->unlock(ctx);
+		ret = cmd_settle(ctx, d);
+		if (ret == -EAGAIN)
+			continue;
 		if (ret)
 			return ret;
 
@@ -251,21 +293,22 @@ static int cmd_fill(struct svmgpu_hw_cmd_ctx *ctx, const struct cmd *cmd)
 	while (size) {
 		u64 len, n = 0;
 		void *d;
-		int ret = 0;
+		int ret;
 
 		if (ctx->aborted(ctx))
 			return -ETIME;
 
 		ctx->lock(ctx);
-		d = cmd_access(ctx, dst, true, &len);
-		if (IS_ERR(d)) {
-			ret = PTR_ERR(d);
-		} else {
+		d = cmd_access(ctx, dst, SVMGPU_HW_ACCESS_WRITE, &len);
+		if (!IS_ERR(d)) {
 			/* Translations end on page boundaries: len % 4 == 0. */
 			n = min(size, len);
 			memset32(d, pattern, n / 4);
 		}
 		ctx->unlock(ctx);
+		ret = cmd_settle(ctx, d);
+		if (ret == -EAGAIN)
+			continue;
 		if (ret)
 			return ret;
 
@@ -310,30 +353,39 @@ static int cmd_atomic(struct svmgpu_hw_cmd_ctx *ctx, const struct cmd *cmd)
 	u64 addr = op64(cmd, 0), operand = op64(cmd, 2);
 	u64 compare = op64(cmd, 4), result = op64(cmd, 6);
 	bool is64 = cmd->flags & DRM_SVMGPU_ATOMIC_64;
+	bool ret_old = cmd->flags & DRM_SVMGPU_ATOMIC_RETURN;
 	u32 op = cmd->flags & 7;
 	u64 len, old;
-	void *p;
-	int ret = 0;
+	void *p, *r;
+	int ret;
 
 	if (cmd->len != 9 || cmd->flags & ~known ||
 	    op > DRM_SVMGPU_ATOMIC_INC || !IS_ALIGNED(addr, is64 ? 8 : 4))
 		return -EINVAL;
-	if (!(cmd->flags & DRM_SVMGPU_ATOMIC_RETURN) && result)
+	if (!ret_old && result)
+		return -EINVAL;
+	if (ret_old && !IS_ALIGNED(result, is64 ? 8 : 4))
 		return -EINVAL;
 
-	ctx->lock(ctx);
-	p = cmd_access(ctx, addr, true, &len);
-	if (IS_ERR(p))
-		ret = PTR_ERR(p);
-	else if (is64)
-		old = atomic_op64(p, op, operand, compare);
-	else
-		old = atomic_op32(p, op, operand, compare);
-	ctx->unlock(ctx);
-	if (ret || !(cmd->flags & DRM_SVMGPU_ATOMIC_RETURN))
-		return ret;
-
-	return cmd_write_value(ctx, result, old, is64);
+	/* Both translations first: a fault on either applies nothing. */
+	do {
+		ctx->lock(ctx);
+		r = ret_old ? cmd_access(ctx, result, SVMGPU_HW_ACCESS_WRITE,
+					 &len) : NULL;
+		p = IS_ERR(r) ? r : cmd_access(ctx, addr,
+					       SVMGPU_HW_ACCESS_ATOMIC, &len);
+		if (!IS_ERR(p)) {
+			if (is64)
+				old = atomic_op64(p, op, operand, compare);
+			else
+				old = atomic_op32(p, op, operand, compare);
+			if (r)
+				cmd_store(r, old, is64);
+		}
+		ctx->unlock(ctx);
+		ret = cmd_settle(ctx, p);
+	} while (ret == -EAGAIN);
+	return ret;
 }
 
 static bool wait_mem_done(u32 cmp, u64 value, u64 ref)
@@ -373,15 +425,16 @@ static int cmd_wait_mem(struct svmgpu_hw_cmd_ctx *ctx, const struct cmd *cmd)
 	for (;;) {
 		u64 len, value = 0;
 		void *p;
-		int ret = 0;
+		int ret;
 
 		ctx->lock(ctx);
-		p = cmd_access(ctx, addr, false, &len);
-		if (IS_ERR(p))
-			ret = PTR_ERR(p);
-		else
+		p = cmd_access(ctx, addr, SVMGPU_HW_ACCESS_READ, &len);
+		if (!IS_ERR(p))
 			value = is64 ? READ_ONCE(*(u64 *)p) : READ_ONCE(*(u32 *)p);
 		ctx->unlock(ctx);
+		ret = cmd_settle(ctx, p);
+		if (ret == -EAGAIN)
+			continue;
 		if (ret)
 			return ret;
 

@@ -7,6 +7,8 @@
 
 #include <linux/types.h>
 
+#include "svmgpu_hw.h"
+
 /**
  * struct svmgpu_hw_cmd_ctx - What the command executor runs against.
  *
@@ -18,11 +20,21 @@ struct svmgpu_hw_cmd_ctx {
 	 * @access: Translate @va for a read or a write. Returns a kernel
 	 * pointer to @va, valid for *@len bytes (at least 1, up to the end of
 	 * the page that maps @va), or an ERR_PTR(): -EFAULT on a translation
-	 * fault, -ETIME if the engine is being reset. Called with
-	 * @lock held and the pointer used only until @unlock.
+	 * fault, -EAGAIN on one that @fault may service, -ETIME if the engine
+	 * is being reset. Called with @lock held and the pointer used only
+	 * until @unlock.
 	 */
 	void *(*access)(struct svmgpu_hw_cmd_ctx *ctx, u64 va, bool write,
 			u64 *len);
+
+	/**
+	 * @fault: After @access returned -EAGAIN, stall until the fault is
+	 * serviced; called without @lock. Returns 0 to replay the access,
+	 * -EFAULT if it cannot be serviced, -ETIME if the engine is being
+	 * reset. NULL if no fault is ever serviced.
+	 */
+	int (*fault)(struct svmgpu_hw_cmd_ctx *ctx, u64 va,
+		     enum svmgpu_hw_access access);
 
 	/** @lock: Start a memory access (may sleep). */
 	void (*lock)(struct svmgpu_hw_cmd_ctx *ctx);
@@ -35,6 +47,9 @@ struct svmgpu_hw_cmd_ctx {
 
 	/** @fault_address: Out: the address of a fault. */
 	u64 fault_address;
+
+	/** @fault_access: Out: the &enum svmgpu_hw_access of a fault. */
+	enum svmgpu_hw_access fault_access;
 };
 
 int svmgpu_hw_cmd_execute(struct svmgpu_hw_cmd_ctx *ctx, u64 cs_address,

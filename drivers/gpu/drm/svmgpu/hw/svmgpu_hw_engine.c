@@ -9,6 +9,8 @@
 #include <linux/lockdep.h>
 #include <linux/slab.h>
 
+#include <kunit/visibility.h>
+
 #include "svmgpu_hw.h"
 #include "svmgpu_hw_priv.h"
 #include "svmgpu_hw_cmd.h"
@@ -26,7 +28,30 @@
  * hangs: it stops the job (it completes with -ETIME) and waits until the
  * engine has let go of it. Other jobs in the queue are not affected.
  * svmgpu_hw_engine_cancel() drops every job of one owner (a context that
- * is going away) the same way, completing them with -ECANCELED.
+ * is going away) the same way, completing them with -ECANCELED. Both
+ * break a stall on a fault.
+ */
+
+/**
+ * DOC: GPU page faults
+ *
+ * A job whose address space is in fault mode (&svmgpu_hw_job.fault_mode)
+ * does not fail on a translation fault, nor on a write through a
+ * read-only leaf. The engine ends the access having changed nothing (DOC:
+ * command processor), and, holding no lock, posts a &struct
+ * svmgpu_hw_fault to the device's fault queue and calls the fault
+ * interrupt handler. It then stalls until the driver answers the record
+ * with svmgpu_hw_fault_reply(): replay, after which the access is tried
+ * again and may fault again, or fail, which ends the job with -EFAULT at
+ * that address, as a fault outside fault mode does. A reset or a cancel
+ * breaks the stall and withdraws the record if the driver has not taken
+ * it yet.
+ *
+ * An engine stalls on one fault at a time, so the queue, with a slot per
+ * engine, never overflows. The driver drains it with svmgpu_hw_fault_pop()
+ * from a context that may sleep; the record's sequence number makes a
+ * late answer to a stall that a reset broke harmless. Without a handler
+ * registered, faults fail at once.
  */
 
 struct svmgpu_hw_exec {
@@ -64,6 +89,92 @@ static bool svmgpu_hw_exec_aborted(struct svmgpu_hw_cmd_ctx *ctx)
 	       kthread_should_stop();
 }
 
+/* Withdraw the record of stall @seqno of @engine, if still queued. */
+static void svmgpu_hw_fault_withdraw(struct svmgpu_hw *hw,
+				     unsigned int engine, u64 seqno)
+{
+	unsigned int i, from, to;
+
+	spin_lock(&hw->fault_lock);
+	for (i = 0; i < hw->fault_count; i++) {
+		from = (hw->fault_head + i) % SVMGPU_HW_FAULT_SLOTS;
+		if (hw->faults[from].engine != engine ||
+		    hw->faults[from].seqno != seqno)
+			continue;
+		/* Close the gap: move the younger records down. */
+		for (; i + 1 < hw->fault_count; i++) {
+			to = (hw->fault_head + i) % SVMGPU_HW_FAULT_SLOTS;
+			from = (hw->fault_head + i + 1) % SVMGPU_HW_FAULT_SLOTS;
+			hw->faults[to] = hw->faults[from];
+		}
+		hw->fault_count--;
+		break;
+	}
+	spin_unlock(&hw->fault_lock);
+}
+
+/* &svmgpu_hw_cmd_ctx.fault: post a record and stall until answered. */
+static int svmgpu_hw_exec_fault(struct svmgpu_hw_cmd_ctx *ctx, u64 va,
+				enum svmgpu_hw_access access)
+{
+	struct svmgpu_hw_exec *x = to_exec(ctx);
+	struct svmgpu_hw_engine *e = x->engine;
+	struct svmgpu_hw *hw = e->hw;
+	struct svmgpu_hw_fault fault = {
+		.address = va,
+		.asid = x->job->asid,
+		.access = access,
+		.engine = e->index,
+	};
+	svmgpu_hw_fault_irq_fn irq;
+	void *irq_data;
+	int reply;
+
+	if (svmgpu_hw_exec_aborted(ctx))
+		return -ETIME;
+
+	spin_lock(&e->lock);
+	fault.seqno = ++e->fault_seqno;
+	e->fault_reply = -EINPROGRESS;
+	spin_unlock(&e->lock);
+
+	spin_lock(&hw->fault_lock);
+	irq = hw->fault_irq;
+	irq_data = hw->fault_irq_data;
+	if (irq) {
+		hw->faults[(hw->fault_head + hw->fault_count) %
+			   SVMGPU_HW_FAULT_SLOTS] = fault;
+		hw->fault_count++;
+	}
+	spin_unlock(&hw->fault_lock);
+	if (!irq)
+		return -EFAULT;
+	irq(irq_data);
+
+	/*
+	 * A stall may last as long as the driver takes: wait interruptibly,
+	 * which a kthread only leaves on the condition, so that the hung
+	 * task detector does not count it.
+	 */
+	do {
+		reply = wait_event_interruptible(e->wq,
+						 READ_ONCE(e->fault_reply) !=
+						 -EINPROGRESS ||
+						 svmgpu_hw_exec_aborted(ctx));
+	} while (reply);
+
+	spin_lock(&e->lock);
+	reply = e->fault_reply;
+	e->fault_reply = 0;
+	spin_unlock(&e->lock);
+
+	if (reply == -EINPROGRESS) {
+		svmgpu_hw_fault_withdraw(hw, e->index, fault.seqno);
+		return -ETIME;
+	}
+	return reply;
+}
+
 static void svmgpu_hw_engine_run(struct svmgpu_hw_engine *engine,
 				 struct svmgpu_hw_job *job)
 {
@@ -73,6 +184,7 @@ static void svmgpu_hw_engine_run(struct svmgpu_hw_engine *engine,
 			.lock = svmgpu_hw_exec_lock,
 			.unlock = svmgpu_hw_exec_unlock,
 			.aborted = svmgpu_hw_exec_aborted,
+			.fault = svmgpu_hw_exec_fault,
 		},
 		.engine = engine,
 		.job = job,
@@ -157,6 +269,7 @@ void svmgpu_hw_engine_submit(struct svmgpu_hw *hw, unsigned int engine,
 	spin_unlock(&e->lock);
 	wake_up_all(&e->wq);
 }
+EXPORT_SYMBOL_IF_KUNIT(svmgpu_hw_engine_submit);
 
 /* Ask the engine to stop its running job, which completes with @status. */
 static void svmgpu_hw_engine_abort(struct svmgpu_hw_engine *e, int status)
@@ -223,6 +336,8 @@ void svmgpu_hw_engine_reset(struct svmgpu_hw *hw, unsigned int engine,
 			svmgpu_hw_engine_abort(e, -ETIME);
 		target = e->done_seq + 1;
 		spin_unlock(&e->lock);
+		/* The job may be stalled on a fault: wake it. */
+		wake_up_all(&e->wq);
 		svmgpu_hw_engine_wait_done(e, target);
 		return;
 	}
@@ -238,6 +353,7 @@ void svmgpu_hw_engine_reset(struct svmgpu_hw *hw, unsigned int engine,
 	if (queued)
 		svmgpu_hw_engine_complete(job, -ETIME);
 }
+EXPORT_SYMBOL_IF_KUNIT(svmgpu_hw_engine_reset);
 
 /**
  * svmgpu_hw_engine_cancel() - Drop every job of an owner.
@@ -271,6 +387,8 @@ void svmgpu_hw_engine_cancel(struct svmgpu_hw *hw, unsigned int engine,
 	target = e->done_seq + 1;
 	spin_unlock(&e->lock);
 
+	if (running)
+		wake_up_all(&e->wq);	/* it may be stalled on a fault */
 	if (wait)
 		svmgpu_hw_engine_wait_done(e, target);
 
@@ -279,6 +397,72 @@ void svmgpu_hw_engine_cancel(struct svmgpu_hw *hw, unsigned int engine,
 		svmgpu_hw_engine_complete(job, -ECANCELED);
 	}
 }
+
+/**
+ * svmgpu_hw_fault_irq_register() - Set the fault interrupt handler.
+ * @hw: The GPU.
+ * @fn: The handler, or NULL to remove it once no fault-mode job runs.
+ * @data: Its argument.
+ */
+void svmgpu_hw_fault_irq_register(struct svmgpu_hw *hw,
+				  svmgpu_hw_fault_irq_fn fn, void *data)
+{
+	spin_lock(&hw->fault_lock);
+	hw->fault_irq = fn;
+	hw->fault_irq_data = data;
+	spin_unlock(&hw->fault_lock);
+}
+EXPORT_SYMBOL_IF_KUNIT(svmgpu_hw_fault_irq_register);
+
+/**
+ * svmgpu_hw_fault_pop() - Take the oldest record of the fault queue.
+ * @hw: The GPU.
+ * @fault: Out: the record.
+ *
+ * Never sleeps.
+ *
+ * Return: Whether there was one.
+ */
+bool svmgpu_hw_fault_pop(struct svmgpu_hw *hw, struct svmgpu_hw_fault *fault)
+{
+	bool found;
+
+	spin_lock(&hw->fault_lock);
+	found = hw->fault_count;
+	if (found) {
+		*fault = hw->faults[hw->fault_head];
+		hw->fault_head = (hw->fault_head + 1) % SVMGPU_HW_FAULT_SLOTS;
+		hw->fault_count--;
+	}
+	spin_unlock(&hw->fault_lock);
+	return found;
+}
+EXPORT_SYMBOL_IF_KUNIT(svmgpu_hw_fault_pop);
+
+/**
+ * svmgpu_hw_fault_reply() - Answer a fault record.
+ * @hw: The GPU.
+ * @fault: The record, from svmgpu_hw_fault_pop().
+ * @replay: Replay the access; else fail the job with -EFAULT.
+ *
+ * An answer to a stall that a reset broke is ignored. Never sleeps.
+ */
+void svmgpu_hw_fault_reply(struct svmgpu_hw *hw,
+			   const struct svmgpu_hw_fault *fault, bool replay)
+{
+	struct svmgpu_hw_engine *e;
+
+	if (fault->engine >= hw->num_hw_engines)
+		return;
+	e = &hw->engines[fault->engine];
+
+	spin_lock(&e->lock);
+	if (e->fault_seqno == fault->seqno && e->fault_reply == -EINPROGRESS)
+		e->fault_reply = replay ? 0 : -EFAULT;
+	spin_unlock(&e->lock);
+	wake_up_all(&e->wq);
+}
+EXPORT_SYMBOL_IF_KUNIT(svmgpu_hw_fault_reply);
 
 /**
  * svmgpu_hw_engines_init() - Start the engines.

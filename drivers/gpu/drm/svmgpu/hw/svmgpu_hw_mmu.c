@@ -118,7 +118,8 @@ svmgpu_hw_tlb_lookup(struct svmgpu_hw_engine *engine, u32 asid, u64 va)
  * Must be called with @engine->xlat_lock held; the pointer is valid until
  * it is released.
  *
- * Return: a kernel pointer to the memory at @va, or ERR_PTR(-EFAULT).
+ * Return: a kernel pointer to the memory at @va; ERR_PTR(-EAGAIN) for a
+ * fault that a fault-mode job stalls on; or ERR_PTR(-EFAULT).
  */
 void *svmgpu_hw_mmu_access(struct svmgpu_hw_engine *engine,
 			   struct svmgpu_hw_job *job, u64 va, bool write,
@@ -135,8 +136,9 @@ void *svmgpu_hw_mmu_access(struct svmgpu_hw_engine *engine,
 
 	e = svmgpu_hw_tlb_lookup(engine, job->asid, va);
 	if (!e) {
+		/* A fault-mode address space stalls the access instead. */
 		if (svmgpu_hw_mmu_walk(hw, job->pt_root, va, &walk))
-			return ERR_PTR(-EFAULT);
+			return ERR_PTR(job->fault_mode ? -EAGAIN : -EFAULT);
 		walk.asid = job->asid;
 		e = &engine->tlb[engine->tlb_next];
 		engine->tlb_next = (engine->tlb_next + 1) % SVMGPU_HW_TLB_ENTRIES;
@@ -144,7 +146,7 @@ void *svmgpu_hw_mmu_access(struct svmgpu_hw_engine *engine,
 	}
 
 	if (write && !(e->pte & SVMGPU_PTE_WRITE))
-		return ERR_PTR(-EFAULT);
+		return ERR_PTR(job->fault_mode ? -EAGAIN : -EFAULT);
 
 	size = BIT_ULL(e->shift);
 	addr = (e->pte & SVMGPU_PTE_ADDR_MASK) + (va & (size - 1));

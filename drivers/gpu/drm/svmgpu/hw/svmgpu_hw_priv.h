@@ -35,6 +35,9 @@ struct svmgpu_hw_tlb_entry {
 
 #define SVMGPU_HW_TLB_ENTRIES	32
 
+/* One record per engine at most: an engine stalls on one fault at a time. */
+#define SVMGPU_HW_FAULT_SLOTS	(SVMGPU_HW_ENGINES_MAX + 1)
+
 /* Invalidations that may be pending at once before they merge into one. */
 #define SVMGPU_HW_TLB_PENDING	8
 
@@ -114,6 +117,18 @@ struct svmgpu_hw_engine {
 
 	/** @tlb_next: Next entry to replace, round robin. */
 	unsigned int tlb_next;
+
+	/**
+	 * @fault_seqno: Number of the engine's latest stall on a fault.
+	 * Under @lock.
+	 */
+	u64 fault_seqno;
+
+	/**
+	 * @fault_reply: While stalled, -EINPROGRESS; then the answer: 0 to
+	 * replay, -EFAULT to fail. Under @lock.
+	 */
+	int fault_reply;
 };
 
 /**
@@ -143,6 +158,27 @@ struct svmgpu_hw {
 
 	/** @num_hw_engines: All of them, the copy engine included. */
 	unsigned int num_hw_engines;
+
+	/**
+	 * @fault_lock: Protects the fault queue and the interrupt handler.
+	 * A leaf spinlock.
+	 */
+	spinlock_t fault_lock;
+
+	/** @faults: The fault queue, a ring. */
+	struct svmgpu_hw_fault faults[SVMGPU_HW_FAULT_SLOTS];
+
+	/** @fault_head: Index of the oldest record. */
+	unsigned int fault_head;
+
+	/** @fault_count: Records in the queue. */
+	unsigned int fault_count;
+
+	/** @fault_irq: The fault interrupt handler, or NULL. */
+	svmgpu_hw_fault_irq_fn fault_irq;
+
+	/** @fault_irq_data: Its argument. */
+	void *fault_irq_data;
 
 	/**
 	 * @tlb_wq: Executes TLB invalidations. WQ_MEM_RECLAIM: reclaim may

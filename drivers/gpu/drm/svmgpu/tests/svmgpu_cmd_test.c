@@ -4,7 +4,8 @@
  *
  * KUnit tests for the engines' command processor, run on fake memory: a
  * flat buffer at GPU address MEM_BASE, whose last page is read-only, with
- * nothing mapped around it.
+ * nothing mapped around it. A test may make one page "lazy": it faults,
+ * recoverably, until the fault handler maps it.
  */
 
 #include <linux/err.h>
@@ -27,6 +28,14 @@ struct fake {
 	u8 *mem;
 	bool abort;
 	unsigned int locked;
+
+	/* The lazy page, or 0; mapped once a fault was answered with 0. */
+	u64 lazy;
+	bool lazy_mapped;
+	int fault_answer;
+	unsigned int faults;
+	u64 fault_va;
+	enum svmgpu_hw_access fault_access;
 };
 
 static void *fake_access(struct svmgpu_hw_cmd_ctx *ctx, u64 va, bool write,
@@ -40,6 +49,8 @@ static void *fake_access(struct svmgpu_hw_cmd_ctx *ctx, u64 va, bool write,
 		return ERR_PTR(-EFAULT);
 	if (write && va >= MEM_RO)
 		return ERR_PTR(-EFAULT);
+	if (f->lazy && !f->lazy_mapped && (va & ~(u64)(SZ_4K - 1)) == f->lazy)
+		return ERR_PTR(-EAGAIN);
 	/* Like the MMU: valid to the end of the 4 KiB page. */
 	*len = SZ_4K - (va & (SZ_4K - 1));
 	return f->mem + (va - MEM_BASE);
@@ -60,6 +71,21 @@ static bool fake_aborted(struct svmgpu_hw_cmd_ctx *ctx)
 	return container_of(ctx, struct fake, ctx)->abort;
 }
 
+static int fake_fault(struct svmgpu_hw_cmd_ctx *ctx, u64 va,
+		      enum svmgpu_hw_access access)
+{
+	struct fake *f = container_of(ctx, struct fake, ctx);
+
+	if (f->locked)
+		return -EIO;	/* a stall under lock(): a bug */
+	f->faults++;
+	f->fault_va = va;
+	f->fault_access = access;
+	if (!f->fault_answer)
+		f->lazy_mapped = true;
+	return f->fault_answer;
+}
+
 static struct fake *fake_new(struct kunit *test)
 {
 	struct fake *f = kunit_kzalloc(test, sizeof(*f), GFP_KERNEL);
@@ -71,6 +97,7 @@ static struct fake *fake_new(struct kunit *test)
 	f->ctx.lock = fake_lock;
 	f->ctx.unlock = fake_unlock;
 	f->ctx.aborted = fake_aborted;
+	f->ctx.fault = fake_fault;
 	return f;
 }
 
@@ -372,6 +399,119 @@ static void cmd_malformed(struct kunit *test)
 						    &off), -EINVAL);
 }
 
+/* The lazy page: the fourth page of fake memory. */
+#define LAZY		(MEM_BASE + 3 * SZ_4K)
+#define LAZY_PTR(f, off) ((f)->mem + 3 * SZ_4K + (off))
+
+static void cmd_fault_replays_write(struct kunit *test)
+{
+	struct fake *f = fake_new(test);
+	struct cs cs = cs_begin(f);
+
+	f->lazy = LAZY;
+	cs_hdr(&cs, DRM_SVMGPU_CMD_WRITE_IMM, 0, 5);
+	cs_emit64(&cs, LAZY + 8);
+	cs_emit64(&cs, 0x600d);
+	cs_end(&cs);
+
+	KUNIT_ASSERT_EQ(test, run(f, &cs, NULL), 0);
+	KUNIT_EXPECT_EQ(test, f->faults, 1);
+	KUNIT_EXPECT_EQ(test, f->fault_va, LAZY + 8);
+	KUNIT_EXPECT_EQ(test, f->fault_access, SVMGPU_HW_ACCESS_WRITE);
+	KUNIT_EXPECT_EQ(test, *(u32 *)LAZY_PTR(f, 8), 0x600d);
+	KUNIT_EXPECT_EQ(test, f->locked, 0);
+}
+
+static void cmd_fault_atomic_applies_once(struct kunit *test)
+{
+	struct fake *f = fake_new(test);
+	struct cs cs = cs_begin(f);
+	u32 *v = (u32 *)DATA_PTR(f, 0);
+
+	/* The old value goes to the lazy page: the add must not repeat. */
+	f->lazy = LAZY;
+	*v = 5;
+	emit_atomic(&cs, DRM_SVMGPU_ATOMIC_ADD | DRM_SVMGPU_ATOMIC_RETURN,
+		    DATA, 3, 0, LAZY);
+	cs_end(&cs);
+
+	KUNIT_ASSERT_EQ(test, run(f, &cs, NULL), 0);
+	KUNIT_EXPECT_EQ(test, f->faults, 1);
+	KUNIT_EXPECT_EQ(test, f->fault_access, SVMGPU_HW_ACCESS_WRITE);
+	KUNIT_EXPECT_EQ(test, *v, 8);
+	KUNIT_EXPECT_EQ(test, *(u32 *)LAZY_PTR(f, 0), 5);
+
+	/* The target in the lazy page: an atomic access faults. */
+	f = fake_new(test);
+	cs = cs_begin(f);
+	f->lazy = LAZY;
+	emit_atomic(&cs, DRM_SVMGPU_ATOMIC_INC, LAZY + 4, 0, 0, 0);
+	cs_end(&cs);
+	KUNIT_ASSERT_EQ(test, run(f, &cs, NULL), 0);
+	KUNIT_EXPECT_EQ(test, f->faults, 1);
+	KUNIT_EXPECT_EQ(test, f->fault_access, SVMGPU_HW_ACCESS_ATOMIC);
+	KUNIT_EXPECT_EQ(test, *(u32 *)LAZY_PTR(f, 4), 1);
+}
+
+static void cmd_fault_copy_resumes(struct kunit *test)
+{
+	struct fake *f = fake_new(test);
+	struct cs cs = cs_begin(f);
+	u8 *src = DATA_PTR(f, 0);
+	unsigned int i;
+
+	/* From the data page into the lazy one, straddling its start. */
+	f->lazy = LAZY;
+	for (i = 0; i < SZ_4K; i++)
+		src[i] = i * 7;
+	cs_hdr(&cs, DRM_SVMGPU_CMD_COPY, 0, 7);
+	cs_emit64(&cs, DATA);
+	cs_emit64(&cs, LAZY - 100);
+	cs_emit64(&cs, 1000);
+	cs_end(&cs);
+
+	KUNIT_ASSERT_EQ(test, run(f, &cs, NULL), 0);
+	KUNIT_EXPECT_EQ(test, f->faults, 1);
+	KUNIT_EXPECT_EQ(test, f->fault_va, LAZY);
+	KUNIT_EXPECT_MEMEQ(test, LAZY_PTR(f, -100), src, 1000);
+}
+
+static void cmd_fault_fails(struct kunit *test)
+{
+	struct fake *f = fake_new(test);
+	struct cs cs = cs_begin(f);
+	u32 off;
+
+	/* The handler cannot service it: the job fails at that address. */
+	f->lazy = LAZY;
+	f->fault_answer = -EFAULT;
+	cs_hdr(&cs, DRM_SVMGPU_CMD_NOP, 0, 1);
+	cs_hdr(&cs, DRM_SVMGPU_CMD_FILL, 0, 7);
+	cs_emit64(&cs, LAZY);
+	cs_emit(&cs, 0xaa);
+	cs_emit(&cs, 0);
+	cs_emit64(&cs, 64);
+	cs_end(&cs);
+	KUNIT_EXPECT_EQ(test, run(f, &cs, &off), -EFAULT);
+	KUNIT_EXPECT_EQ(test, off, 4);
+	KUNIT_EXPECT_EQ(test, f->ctx.fault_address, LAZY);
+	KUNIT_EXPECT_EQ(test, f->faults, 1);
+
+	/* Without a handler, a recoverable fault is a plain one. */
+	f = fake_new(test);
+	cs = cs_begin(f);
+	f->lazy = LAZY;
+	f->ctx.fault = NULL;
+	cs_hdr(&cs, DRM_SVMGPU_CMD_WAIT_MEM, DRM_SVMGPU_WAIT_EQ, 7);
+	cs_emit64(&cs, LAZY);
+	cs_emit64(&cs, 0);
+	cs_emit64(&cs, ~0ull);
+	cs_end(&cs);
+	KUNIT_EXPECT_EQ(test, run(f, &cs, NULL), -EFAULT);
+	KUNIT_EXPECT_EQ(test, f->ctx.fault_address, LAZY);
+	KUNIT_EXPECT_EQ(test, f->ctx.fault_access, SVMGPU_HW_ACCESS_READ);
+}
+
 static struct kunit_case svmgpu_cmd_cases[] = {
 	KUNIT_CASE(cmd_nop_and_end),
 	KUNIT_CASE(cmd_write_imm),
@@ -382,6 +522,10 @@ static struct kunit_case svmgpu_cmd_cases[] = {
 	KUNIT_CASE(cmd_wait_mem_reset),
 	KUNIT_CASE(cmd_faults),
 	KUNIT_CASE(cmd_malformed),
+	KUNIT_CASE(cmd_fault_replays_write),
+	KUNIT_CASE(cmd_fault_atomic_applies_once),
+	KUNIT_CASE(cmd_fault_copy_resumes),
+	KUNIT_CASE(cmd_fault_fails),
 	{}
 };
 
