@@ -116,7 +116,9 @@ MODULE_PARM_DESC(num_devices,
 static unsigned int num_engines = 2;
 module_param(num_engines, uint, 0444);
 MODULE_PARM_DESC(num_engines,
-		 "Engines per GPU (1-" __stringify(SVMGPU_HW_ENGINES_MAX) ", default 2)");
+		 "General-purpose engines per GPU (1-"
+		 __stringify(SVMGPU_HW_ENGINES_MAX)
+		 ", default 2), plus the kernel's copy engine");
 
 static unsigned int job_timeout_ms = 5000;
 module_param(job_timeout_ms, uint, 0444);

@@ -162,8 +162,9 @@ EXPORT_SYMBOL_IF_KUNIT(svmgpu_hw_create);
  */
 void svmgpu_hw_destroy(struct svmgpu_hw *hw)
 {
-	svmgpu_hw_engines_fini(hw);
+	/* First the TLB worker, which may still be queued: it walks engines. */
 	svmgpu_hw_mmu_fini(hw);
+	svmgpu_hw_engines_fini(hw);
 	svmgpu_hw_vram_free(hw);
 	kfree(hw);
 }

@@ -370,20 +370,19 @@ static int cmd_atomic(struct svmgpu_hw_cmd_ctx *ctx, const struct cmd *cmd)
 	/* Both translations first: a fault on either applies nothing. */
 	do {
 		ctx->lock(ctx);
-		r = ret_old ? cmd_access(ctx, result, SVMGPU_HW_ACCESS_WRITE,
-					 &len) : NULL;
-		p = IS_ERR(r) ? r : cmd_access(ctx, addr,
-					       SVMGPU_HW_ACCESS_ATOMIC, &len);
-		if (!IS_ERR(p)) {
+		p = cmd_access(ctx, addr, SVMGPU_HW_ACCESS_ATOMIC, &len);
+		r = IS_ERR(p) || !ret_old ? p :
+		    cmd_access(ctx, result, SVMGPU_HW_ACCESS_WRITE, &len);
+		if (!IS_ERR(r)) {
 			if (is64)
 				old = atomic_op64(p, op, operand, compare);
 			else
 				old = atomic_op32(p, op, operand, compare);
-			if (r)
+			if (ret_old)
 				cmd_store(r, old, is64);
 		}
 		ctx->unlock(ctx);
-		ret = cmd_settle(ctx, p);
+		ret = cmd_settle(ctx, r);
 	} while (ret == -EAGAIN);
 	return ret;
 }

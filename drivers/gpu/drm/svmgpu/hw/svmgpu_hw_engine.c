@@ -126,8 +126,7 @@ static int svmgpu_hw_exec_fault(struct svmgpu_hw_cmd_ctx *ctx, u64 va,
 		.access = access,
 		.engine = e->index,
 	};
-	svmgpu_hw_fault_irq_fn irq;
-	void *irq_data;
+	bool posted = false;
 	int reply;
 
 	if (svmgpu_hw_exec_aborted(ctx))
@@ -138,18 +137,26 @@ static int svmgpu_hw_exec_fault(struct svmgpu_hw_cmd_ctx *ctx, u64 va,
 	e->fault_reply = -EINPROGRESS;
 	spin_unlock(&e->lock);
 
+	/*
+	 * The handler runs under fault_lock, so that once unregistered it
+	 * is not running any more. It only schedules the driver's work.
+	 */
 	spin_lock(&hw->fault_lock);
-	irq = hw->fault_irq;
-	irq_data = hw->fault_irq_data;
-	if (irq) {
+	if (hw->fault_irq &&
+	    !WARN_ON_ONCE(hw->fault_count == SVMGPU_HW_FAULT_SLOTS)) {
 		hw->faults[(hw->fault_head + hw->fault_count) %
 			   SVMGPU_HW_FAULT_SLOTS] = fault;
 		hw->fault_count++;
+		hw->fault_irq(hw->fault_irq_data);
+		posted = true;
 	}
 	spin_unlock(&hw->fault_lock);
-	if (!irq)
+	if (!posted) {
+		spin_lock(&e->lock);
+		e->fault_reply = 0;
+		spin_unlock(&e->lock);
 		return -EFAULT;
-	irq(irq_data);
+	}
 
 	/*
 	 * A stall may last as long as the driver takes: wait interruptibly,
@@ -168,7 +175,8 @@ static int svmgpu_hw_exec_fault(struct svmgpu_hw_cmd_ctx *ctx, u64 va,
 	e->fault_reply = 0;
 	spin_unlock(&e->lock);
 
-	if (reply == -EINPROGRESS) {
+	/* A reset wins over an answer that raced with it. */
+	if (reply == -EINPROGRESS || svmgpu_hw_exec_aborted(ctx)) {
 		svmgpu_hw_fault_withdraw(hw, e->index, fault.seqno);
 		return -ETIME;
 	}
@@ -401,8 +409,12 @@ void svmgpu_hw_engine_cancel(struct svmgpu_hw *hw, unsigned int engine,
 /**
  * svmgpu_hw_fault_irq_register() - Set the fault interrupt handler.
  * @hw: The GPU.
- * @fn: The handler, or NULL to remove it once no fault-mode job runs.
+ * @fn: The handler, or NULL to remove it. It runs under a spinlock of the
+ * fault queue: it must not sleep, nor call svmgpu_hw_fault_pop().
  * @data: Its argument.
+ *
+ * Process context. Once it returns, the old handler is not running and
+ * will not run again.
  */
 void svmgpu_hw_fault_irq_register(struct svmgpu_hw *hw,
 				  svmgpu_hw_fault_irq_fn fn, void *data)
@@ -419,7 +431,7 @@ EXPORT_SYMBOL_IF_KUNIT(svmgpu_hw_fault_irq_register);
  * @hw: The GPU.
  * @fault: Out: the record.
  *
- * Never sleeps.
+ * Process context; never sleeps.
  *
  * Return: Whether there was one.
  */
@@ -445,7 +457,10 @@ EXPORT_SYMBOL_IF_KUNIT(svmgpu_hw_fault_pop);
  * @fault: The record, from svmgpu_hw_fault_pop().
  * @replay: Replay the access; else fail the job with -EFAULT.
  *
- * An answer to a stall that a reset broke is ignored. Never sleeps.
+ * An answer to a stall that a reset broke is ignored. A protection
+ * fault's stale read-only TLB entry is already gone, so a replay after the
+ * page became writable needs no TLB invalidation. Process context; never
+ * sleeps.
  */
 void svmgpu_hw_fault_reply(struct svmgpu_hw *hw,
 			   const struct svmgpu_hw_fault *fault, bool replay)

@@ -32,7 +32,8 @@
  * invalidation takes each engine's xlat_lock, which the engine holds from
  * translation to the end of the access.
  *
- * Requesting an invalidation never allocates and never sleeps: up to
+ * Requesting an invalidation, in process context, never allocates and
+ * never sleeps: up to
  * %SVMGPU_HW_TLB_PENDING ranges wait in the hardware's own table, merged
  * when they overlap, and past that the next invalidation clears every TLB
  * entry. The invalidations run on a WQ_MEM_RECLAIM workqueue, so reclaim
@@ -145,8 +146,13 @@ void *svmgpu_hw_mmu_access(struct svmgpu_hw_engine *engine,
 		*e = walk;
 	}
 
-	if (write && !(e->pte & SVMGPU_PTE_WRITE))
-		return ERR_PTR(job->fault_mode ? -EAGAIN : -EFAULT);
+	if (write && !(e->pte & SVMGPU_PTE_WRITE)) {
+		if (!job->fault_mode)
+			return ERR_PTR(-EFAULT);
+		/* The replay walks the tables again, as real MMUs do. */
+		e->valid = false;
+		return ERR_PTR(-EAGAIN);
+	}
 
 	size = BIT_ULL(e->shift);
 	addr = (e->pte & SVMGPU_PTE_ADDR_MASK) + (va & (size - 1));
