@@ -1804,6 +1804,52 @@ static void test_pt_quota_per_file(int fd)
 	close(a_fd);
 }
 
+/*
+ * A bind whose OP_MAPs need more page tables than its file has left fails
+ * with -ENOSPC having changed nothing: not the OP_MAP that fits, nor an
+ * OP_UNMAP before it, even one that would free tables.
+ */
+static void test_pt_exhaustion_changes_nothing(int fd)
+{
+	struct drm_svmgpu_vm_bind_op ops[3];
+	struct svmgpu_buf buf;
+	uint64_t a, b;
+	unsigned int n;
+	uint32_t vm;
+	int err;
+
+	svmgpu_require_features(fd, VM);
+
+	fd = drm_open_svmgpu(0);
+	vm = svmgpu_vm_create(fd);
+	svmgpu_buf_create(&buf, fd, SZ_4K, BOTH, 0);
+	n = hog_page_tables(fd, vm, buf.handle, &err);
+	igt_assert_eq(err, -ENOSPC);
+	igt_assert_lte(2, n);
+
+	/* The last stride's two tables go: room for one stride, not two. */
+	a = HOG_VA + (uint64_t)(n - 1) * HOG_STRIDE;
+	b = a + HOG_STRIDE;
+	svmgpu_vm_unmap(fd, vm, a, SZ_4K);
+
+	ops[0] = svmgpu_op_unmap(HOG_VA, SZ_4K);
+	ops[1] = svmgpu_op_map(buf.handle, 0, a, SZ_4K, 0);
+	ops[2] = svmgpu_op_map(buf.handle, 0, b, SZ_4K, 0);
+	igt_assert_eq(__svmgpu_vm_bind(fd, vm, ops, 3, NULL, 0), -ENOSPC);
+
+	/* HOG_VA is still mapped, and a is free, and b does not fit. */
+	igt_assert_eq(__svmgpu_vm_map(fd, vm, buf.handle, 0, HOG_VA, SZ_4K, 0),
+		      -EINVAL);
+	igt_assert_eq(__svmgpu_vm_map(fd, vm, buf.handle, 0, a, SZ_4K, 0), 0);
+	igt_assert_eq(__svmgpu_vm_map(fd, vm, buf.handle, 0, b, SZ_4K, 0),
+		      -ENOSPC);
+
+	unhog_page_tables(fd, vm, n);
+	svmgpu_buf_destroy(&buf);
+	svmgpu_vm_destroy(fd, vm);
+	close(fd);
+}
+
 igt_main
 {
 	igt_fixture {
@@ -1991,6 +2037,11 @@ igt_main
 		     "has its own.");
 	igt_subtest("pt-quota-per-file")
 		test_pt_quota_per_file(svmgpu_fd);
+
+	igt_describe("A bind that runs out of page-table memory fails with "
+		     "-ENOSPC and applies none of its operations.");
+	igt_subtest("pt-exhaustion-changes-nothing")
+		test_pt_exhaustion_changes_nothing(svmgpu_fd);
 
 	igt_fixture {
 		if (svmgpu_fd >= 0)
