@@ -103,19 +103,26 @@ stdbuf -oL dmesg --follow 2>/dev/null |
 	>>/mnt/progress &
 progress_pid=$!
 
+# Sets svmgpu_loader to the modprobe's pid, for save_symbols.
+svmgpu_loader=
 load_svmgpu() {
 	# shellcheck disable=SC2086
-	modprobe svmgpu $SVMGPU_MODPARAMS
+	modprobe svmgpu $SVMGPU_MODPARAMS &
+	svmgpu_loader=$!
+	wait "$svmgpu_loader"
 }
 
-# save_symbols MODULE FILE: MODULE's symbols, so that the host can name its
-# frames in kmemleak's reports once it is unloaded. Its init code is freed
-# once loaded, and leaves kallsyms: frames in it are named after the section.
+# save_symbols MODULE FILE [PID]: MODULE's symbols, so that the host can name
+# its frames in kmemleak's reports once it is unloaded. Its init code is
+# freed once loaded, and leaves kallsyms: frames in it are named after the
+# section. PID is the modprobe that loaded it: when modules loaded one after
+# the other shared addresses, the leaks that modprobe made are its.
 save_symbols() {
 	local init
 
 	init=$(cat "/sys/module/$1/sections/.init.text" 2>/dev/null)
 	{
+		[[ -n ${3:-} ]] && printf '# loader-pid %s\n' "$3"
 		grep "\\[$1\\]\$" /proc/kallsyms
 		[[ -n $init ]] && printf '%s t .init.text\t[%s]\n' "${init#0x}" "$1"
 	} >"$2"
@@ -215,7 +222,7 @@ lsmod >/mnt/out/module-unload.log 2>&1
 # Leaks while svmgpu is loaded, so that kmemleak names its frames; "clear"
 # then hides these from the scan after the unload. svmgpu's symbols are kept
 # to name the frames of what the unload leaks.
-save_symbols svmgpu /mnt/kallsyms-svmgpu.txt
+save_symbols svmgpu /mnt/kallsyms-svmgpu.txt "$svmgpu_loader"
 kmemleak_read before-unload
 [[ -e /sys/kernel/debug/kmemleak ]] && echo clear >/sys/kernel/debug/kmemleak
 # svmgpu must still be loaded (no job may have unloaded it), and unload.

@@ -10,14 +10,17 @@
 # in the source); a missing one fails the job, and scripts/results.py fails
 # kunit@SUITE@missing on the host as well.
 set -u
-# save_symbols MODULE FILE: MODULE's symbols, so that the host can name its
-# frames in kmemleak's reports once it is unloaded. Its init code is freed
-# once loaded, and leaves kallsyms: frames in it are named after the section.
+# save_symbols MODULE FILE [PID]: MODULE's symbols, so that the host can name
+# its frames in kmemleak's reports once it is unloaded. Its init code is
+# freed once loaded, and leaves kallsyms: frames in it are named after the
+# section. PID is the modprobe that loaded it: when modules loaded one after
+# the other shared addresses, the leaks that modprobe made are its.
 save_symbols() {
 	local init
 
 	init=$(cat "/sys/module/$1/sections/.init.text" 2>/dev/null)
 	{
+		[[ -n ${3:-} ]] && printf '# loader-pid %s\n' "$3"
 		grep "\\[$1\\]\$" /proc/kallsyms
 		[[ -n $init ]] && printf '%s t .init.text\t[%s]\n' "${init#0x}" "$1"
 	} >"$2"
@@ -27,7 +30,10 @@ save_symbols() {
 module=$1
 shift
 
-modprobe "$module" || { echo "modprobe $module failed"; exit 1; }
+# In the background, for its pid (guest-bin/modprobe execs the real one).
+modprobe "$module" &
+loader=$!
+wait "$loader" || { echo "modprobe $module failed"; exit 1; }
 missing=0
 for suite in "$@"; do
 	results=/sys/kernel/debug/kunit/$suite/results
@@ -38,7 +44,7 @@ for suite in "$@"; do
 		missing=$((missing + 1))
 	fi
 done
-[[ -d ${SVMGPU_IO:-} ]] && save_symbols "$module" "$SVMGPU_IO/kallsyms-$module.txt"
+[[ -d ${SVMGPU_IO:-} ]] && save_symbols "$module" "$SVMGPU_IO/kallsyms-$module.txt" "$loader"
 # rmmod, not modprobe -r: that would also unload svmgpu, which the test
 # module depends on.
 rmmod "$module" || { echo "rmmod $module failed"; exit 1; }

@@ -370,13 +370,19 @@ def load_kallsyms(run_dir):
 
     The guest saves "grep [MODULE] /proc/kallsyms" before it unloads a
     module (kallsyms-svmgpu.txt, kallsyms-test_hmm-*.txt, ...): a module
-    may be loaded more than once at different addresses.
+    may be loaded more than once at different addresses. A first line
+    "# loader-pid PID" names the modprobe that loaded it. Each table is a
+    (loader pid or None, sorted symbols) pair.
     """
     tables = []
     for path in sorted(glob.glob(os.path.join(run_dir, "kallsyms-*.txt"))):
         syms = []
+        loader = None
         for line in (read(path) or "").splitlines():
             parts = line.split()
+            if parts[:2] == ["#", "loader-pid"] and len(parts) == 3:
+                loader = int(parts[2]) if parts[2].isdigit() else None
+                continue
             if len(parts) < 3 or parts[1] not in ("t", "T"):
                 continue
             try:
@@ -396,29 +402,41 @@ def load_kallsyms(run_dir):
                 syms.append((addr, parts[2], module))
         if syms:
             syms.sort()
-            tables.append(syms)
+            tables.append((loader, syms))
     return tables
 
 
 RAW_FRAME = re.compile(r"^(\s+)0x([0-9a-f]{16})\s*$")
 
 
+LEAK_PID = re.compile(r'^\s*comm "[^"]*", pid (\d+)', re.M)
+
+
 def symbolise(report, tables):
-    """Name the raw addresses kmemleak printed for unloaded modules."""
+    """Name the raw addresses kmemleak printed for unloaded modules.
+
+    Modules loaded one after the other may have used the same addresses
+    (the KUnit module's, then test_hmm's). Among the tables that cover an
+    address, the one whose module the leaking task loaded wins; otherwise
+    the first.
+    """
+    m = LEAK_PID.search(report)
+    pid = int(m.group(1)) if m else None
     out = []
     for line in report.splitlines():
         m = RAW_FRAME.match(line)
         if m:
             addr = int(m.group(2), 16)
-            for syms in tables:
-                # Within the module's text: its symbols, plus a page.
-                if not syms[0][0] <= addr < syms[-1][0] + 0x1000:
-                    continue
+            # Within the module's text: its symbols, plus a page.
+            hits = [(loader, syms) for loader, syms in tables
+                    if syms[0][0] <= addr < syms[-1][0] + 0x1000]
+            hits.sort(key=lambda t: t[0] is None or t[0] != pid)
+            if hits:
+                syms = hits[0][1]
                 i = bisect.bisect_right([s[0] for s in syms], addr) - 1
                 _, name, module = syms[i]
                 line = "%s%s+0x%x [%s] (0x%s, from saved kallsyms)" % (
                     m.group(1), name, addr - syms[i][0], module, m.group(2))
-                break
         out.append(line)
     return "\n".join(out)
 

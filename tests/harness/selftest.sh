@@ -206,6 +206,19 @@ printf '%s\n' 'ffffffffc0801000 t svmgpu_vm_create	[svmgpu]' \
 expect_leaks "$d" harness@kmemleak@after-unload pass \
 	"a test module's frames are named from its own saved symbols" \
 	"$T/known-initcall"
+# Modules loaded one after the other at the same addresses: the KUnit
+# module's table covers the frame too, but the leak's task (pid 1, in the
+# leak() report) loaded test_hmm.
+printf '%s\n' '# loader-pid 7' 'ffffffffc0201000 t svmgpu_pt_test	[svmgpu_kunit]' \
+	>"$d/kallsyms-svmgpu_kunit.txt"
+sed -i '1i # loader-pid 1' "$d/kallsyms-test_hmm-always.txt"
+expect_leaks "$d" harness@kmemleak@after-unload pass \
+	"a shared address is named after the module the leaking task loaded" \
+	"$T/known-initcall"
+sed -i 's/^# loader-pid 1$/# loader-pid 8/' "$d/kallsyms-test_hmm-always.txt"
+expect_leaks "$d" harness@kmemleak@after-unload fail \
+	"... and without a loader match, not excused by the other module" \
+	"$T/known-initcall"
 
 d=$(new_run kmemleak-broken)
 echo "svmgpu-harness: kmemleak failed: write error: Device or resource busy" \
