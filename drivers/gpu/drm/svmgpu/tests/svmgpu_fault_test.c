@@ -148,18 +148,25 @@ static void fault_test_wait(struct kunit *test, struct fault_test *t)
 	KUNIT_EXPECT_FALSE(test, svmgpu_hw_fault_pop(t->hw, &none));
 }
 
+/* Map VA_DATA writable, replay, and check that the job wrote it. */
+static void fault_test_service(struct kunit *test, struct fault_test *t,
+			       const struct svmgpu_hw_fault *fault)
+{
+	pte_set(t->hw, PT_ROOT + 3 * SZ_4K, SVMGPU_PT_INDEX(VA_DATA, 0),
+		DATA_VRAM | SVMGPU_PTE_VALID | SVMGPU_PTE_WRITE);
+	svmgpu_hw_fault_reply(t->hw, fault, true);
+	fault_test_wait(test, t);
+	KUNIT_EXPECT_EQ(test, t->job.status, 0);
+	KUNIT_EXPECT_EQ(test, fault_test_data(t), 0xabcd);
+}
+
 static void fault_replay(struct kunit *test)
 {
 	struct fault_test *t = fault_test_new(test, true);
 	struct svmgpu_hw_fault fault;
 
 	fault_test_stall(test, t, &fault);
-	pte_set(t->hw, PT_ROOT + 3 * SZ_4K, SVMGPU_PT_INDEX(VA_DATA, 0),
-		DATA_VRAM | SVMGPU_PTE_VALID | SVMGPU_PTE_WRITE);
-	svmgpu_hw_fault_reply(t->hw, &fault, true);
-	fault_test_wait(test, t);
-	KUNIT_EXPECT_EQ(test, t->job.status, 0);
-	KUNIT_EXPECT_EQ(test, fault_test_data(t), 0xabcd);
+	fault_test_service(test, t, &fault);
 }
 
 static void fault_replay_read_only(struct kunit *test)
@@ -180,12 +187,7 @@ static void fault_replay_read_only(struct kunit *test)
 	 * Made writable. No TLB invalidation is needed: the fault dropped
 	 * the read-only entry.
 	 */
-	pte_set(t->hw, PT_ROOT + 3 * SZ_4K, SVMGPU_PT_INDEX(VA_DATA, 0),
-		DATA_VRAM | SVMGPU_PTE_VALID | SVMGPU_PTE_WRITE);
-	svmgpu_hw_fault_reply(t->hw, &fault, true);
-	fault_test_wait(test, t);
-	KUNIT_EXPECT_EQ(test, t->job.status, 0);
-	KUNIT_EXPECT_EQ(test, fault_test_data(t), 0xabcd);
+	fault_test_service(test, t, &fault);
 }
 
 static void fault_fail(struct kunit *test)
