@@ -112,21 +112,9 @@ load_svmgpu() {
 	wait "$svmgpu_loader"
 }
 
-# save_symbols MODULE FILE [PID]: MODULE's symbols, so that the host can name
-# its frames in kmemleak's reports once it is unloaded. Its init code is
-# freed once loaded, and leaves kallsyms: frames in it are named after the
-# section. PID is the modprobe that loaded it: when modules loaded one after
-# the other shared addresses, the leaks that modprobe made are its.
-save_symbols() {
-	local init
-
-	init=$(cat "/sys/module/$1/sections/.init.text" 2>/dev/null)
-	{
-		[[ -n ${3:-} ]] && printf '# loader-pid %s\n' "$3"
-		grep "\\[$1\\]\$" /proc/kallsyms
-		[[ -n $init ]] && printf '%s t .init.text\t[%s]\n' "${init#0x}" "$1"
-	} >"$2"
-}
+# save_symbols: scripts/guest-lib.sh.
+# shellcheck source=scripts/guest-lib.sh
+. "$SVMGPU_REPO/scripts/guest-lib.sh"
 
 # watch_job NAME PID: kill the job PID (a "timeout" process, leader of its
 # process group) once neither its output nor /mnt/progress has grown for
