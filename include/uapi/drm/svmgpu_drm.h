@@ -52,7 +52,7 @@ extern "C" {
  * them with the values it was built against.
  */
 #define DRM_SVMGPU_UAPI_MAJOR		1
-#define DRM_SVMGPU_UAPI_MINOR		2
+#define DRM_SVMGPU_UAPI_MINOR		3
 
 /*
  * Ioctl numbers, relative to DRM_COMMAND_BASE. Append only.
@@ -68,6 +68,7 @@ extern "C" {
 #define DRM_SVMGPU_EXEC			0x08
 #define DRM_SVMGPU_GEM_MIGRATE		0x09
 #define DRM_SVMGPU_GEM_INFO		0x0a
+#define DRM_SVMGPU_WAIT_USER_FENCE	0x0b
 
 /**
  * struct drm_svmgpu_user_extension - Header of a chained ioctl extension.
@@ -124,11 +125,16 @@ enum drm_svmgpu_query_id {
  *
  * DRM_SVMGPU_FEATURE_GEM_MIGRATE: DRM_IOCTL_SVMGPU_GEM_MIGRATE and
  * DRM_IOCTL_SVMGPU_GEM_INFO, and DRM_SVMGPU_GEM_CREATE_PINNED (uAPI 1.2).
+ *
+ * DRM_SVMGPU_FEATURE_SVM: shared virtual memory on system memory (uAPI
+ * 1.3): DRM_SVMGPU_VM_CREATE_FAULT_MODE, DRM_SVMGPU_VM_BIND_OP_MAP_MIRROR,
+ * DRM_SVMGPU_EXEC_USER_FENCE and DRM_IOCTL_SVMGPU_WAIT_USER_FENCE.
  */
 #define DRM_SVMGPU_FEATURE_GEM		(1ull << 0)
 #define DRM_SVMGPU_FEATURE_VM		(1ull << 1)
 #define DRM_SVMGPU_FEATURE_EXEC		(1ull << 2)
 #define DRM_SVMGPU_FEATURE_GEM_MIGRATE	(1ull << 3)
+#define DRM_SVMGPU_FEATURE_SVM		(1ull << 4)
 
 /**
  * struct drm_svmgpu_query_device_info - What the emulated GPU is.
@@ -439,15 +445,68 @@ struct drm_svmgpu_gem_info {
  * Mappings use the largest GPU page size (2 MiB, 64 KiB, 4 KiB) that the
  * alignment of the address, the BO offset and the BO's memory allow.
  *
- * The GPU does not fault on a missing mapping in these VMs: an access to an
- * unmapped address, or a write to a read-only mapping, fails the job (its
+ * In a VM created without DRM_SVMGPU_VM_CREATE_FAULT_MODE, an access to
+ * an unmapped address, or a write to a read-only mapping, fails the job (its
  * fence signals with -EFAULT) and bans its queue.
  */
 
 /**
+ * DOC: shared virtual memory
+ *
+ * A VM created with DRM_SVMGPU_VM_CREATE_FAULT_MODE (uAPI 1.3) is a
+ * long-running VM in which the GPU takes recoverable page faults: an
+ * engine that misses a translation stalls that access while the driver
+ * resolves it, then replays it. Such a VM belongs to the process (the mm)
+ * that created it, for its whole life.
+ *
+ * An OP_MAP_MIRROR bind makes a range of the VM mirror the same range of
+ * the creating process's CPU address space: any CPU pointer in the range
+ * is a valid GPU address, whatever memory backs it (malloc, anonymous or
+ * file mmap, the stack, memfd, hugetlbfs, THP). Normally user space mirrors
+ * the whole VM above its first 64 KiB. The GPU page tables then act as a
+ * TLB of the process's page tables: filled by GPU faults, with the largest
+ * GPU page (2 MiB, 64 KiB, 4 KiB) that the CPU mapping allows, and shot
+ * down whenever the CPU mapping changes (munmap, mprotect, madvise,
+ * copy-on-write after fork, migration, reclaim), before the change
+ * completes. The GPU sees the CPU's memory coherently.
+ *
+ * BO mappings may be bound inside a mirror; they replace that part of the
+ * mirror. A part of the mirror that the GPU has faulted in is busy: an
+ * OP_MAP over it fails with -EBUSY until an OP_UNMAP of that part.
+ *
+ * A GPU access that the CPU mapping does not allow is an unrecoverable
+ * fault: a write to read-only memory, an access to PROT_NONE or unmapped
+ * memory, or to memory that is not pageable system memory (a VM_PFNMAP or
+ * VM_IO mapping, such as an svmgpu BO's own CPU mapping: bind the BO
+ * instead). The job fails with -EFAULT and its queue is banned; other
+ * queues carry on. A devcoredump records the faulting address and access.
+ *
+ * Jobs of a fault-mode VM publish no dma-fence, since resolving their
+ * faults may need memory: EXEC on such a VM refuses syncs with
+ * DRM_SVMGPU_SYNC_SIGNAL (-EINVAL). Completion is a user fence instead
+ * (DRM_SVMGPU_EXEC_USER_FENCE), a 64-bit value the GPU writes to memory
+ * when the job is done, which DRM_IOCTL_SVMGPU_WAIT_USER_FENCE waits for.
+ * A job stalled on faults is not hung: the job timeout counts only the
+ * time it runs. BOs mapped in a fault-mode VM are not fenced by its jobs;
+ * when one moves, its GPU mappings in the VM are cleared before the copy
+ * starts, and the GPU faults them back in after it.
+ */
+
+/*
+ * Flags of &drm_svmgpu_vm_create.
+ *
+ * DRM_SVMGPU_VM_CREATE_FAULT_MODE: the GPU takes recoverable page faults
+ * in the VM, which may then mirror the caller's address space (DOC: shared
+ * virtual memory). The VM belongs to the calling process's address space.
+ */
+#define DRM_SVMGPU_VM_CREATE_FAULT_MODE	(1u << 0)
+
+/**
  * struct drm_svmgpu_vm_create - Argument of DRM_IOCTL_SVMGPU_VM_CREATE.
  *
- * Errors: -EINVAL for non-zero @extensions or @flags; -ENOSPC if the
+ * Errors: -EINVAL for non-zero @extensions or unknown @flags; -EOPNOTSUPP
+ * for DRM_SVMGPU_VM_CREATE_FAULT_MODE when DRM_SVMGPU_FEATURE_SVM is
+ * clear; -ENOSPC if the
  * file's share of page-table memory, or VRAM, is exhausted; -ENOMEM;
  * -EINTR if a signal interrupts the wait for VRAM (unless the ioctl is
  * restarted transparently).
@@ -460,7 +519,7 @@ struct drm_svmgpu_vm_create {
 	/** @extensions: Pointer to the first extension. MBZ. */
 	__u64 extensions;
 
-	/** @flags: MBZ. */
+	/** @flags: Mask of DRM_SVMGPU_VM_CREATE_*. */
 	__u32 flags;
 
 	/** @vm_id: Out: the new VM's id, never 0. */
@@ -524,6 +583,7 @@ struct drm_svmgpu_sync {
 /* Operations of &drm_svmgpu_vm_bind_op. */
 #define DRM_SVMGPU_VM_BIND_OP_MAP	0
 #define DRM_SVMGPU_VM_BIND_OP_UNMAP	1
+#define DRM_SVMGPU_VM_BIND_OP_MAP_MIRROR	2
 
 /*
  * Flags of &drm_svmgpu_vm_bind_op.
@@ -544,7 +604,15 @@ struct drm_svmgpu_sync {
  *
  * OP_UNMAP removes every mapping in [@addr, @addr + @range), splitting
  * mappings that straddle its ends. @handle and @bo_offset MBZ. Unmapping a
- * range with no mapping is not an error.
+ * range with no mapping is not an error. In a mirror, it also drops what
+ * the GPU faulted in there.
+ *
+ * OP_MAP_MIRROR (uAPI 1.3, fault-mode VMs only) makes [@addr, @addr +
+ * @range) mirror the same range of the process's CPU address space (DOC:
+ * shared virtual memory). @handle, @bo_offset and @flags MBZ. The range must
+ * be free. In a fault-mode VM, an OP_MAP inside a mirror replaces that part
+ * of it, unless the GPU has faulted memory in there: then it fails with
+ * -EBUSY, having changed nothing.
  */
 struct drm_svmgpu_vm_bind_op {
 	/** @op: DRM_SVMGPU_VM_BIND_OP_*. */
@@ -591,10 +659,12 @@ struct drm_svmgpu_vm_bind_op {
  * syncs is signalled.
  *
  * Errors: -ENOENT for an unknown VM, BO or syncobj; -EINVAL for malformed
- * operations or syncs, an OP_MAP over a mapping or beyond its BO, a
+ * operations or syncs, an OP_MAP over a mapping or beyond its BO, an
+ * OP_MAP_MIRROR in a VM without fault mode, a
  * @num_ops of 0 or above %DRM_SVMGPU_VM_BIND_MAX_OPS, more than
  * %DRM_SVMGPU_MAX_SYNCS syncs, a wait on a syncobj or point with no fence,
  * or non-zero @extensions or @pad; -EFAULT for unreadable @ops or @syncs;
+ * -EBUSY for an OP_MAP over a part of a mirror that the GPU has faulted in;
  * -ENOSPC if the OP_MAPs need page tables beyond the file's share of
  * page-table memory (see &drm_svmgpu_vm_create), or VRAM for them has
  * run out; -ENOMEM;
@@ -698,19 +768,36 @@ struct drm_svmgpu_queue_destroy {
 	__u32 pad;
 };
 
+/*
+ * Flags of &drm_svmgpu_exec.
+ *
+ * DRM_SVMGPU_EXEC_USER_FENCE (uAPI 1.3): when the job completes, the GPU
+ * writes @ufence_value, 64 bits, to GPU virtual address @ufence_addr, 8-byte
+ * aligned, through the VM's mappings, after every write of the job. In a
+ * mirror, that is the same CPU address. If the job fails the value is not
+ * written, and the queue is banned.
+ */
+#define DRM_SVMGPU_EXEC_USER_FENCE	(1u << 0)
+
 /**
  * struct drm_svmgpu_exec - Argument of DRM_IOCTL_SVMGPU_EXEC.
  *
  * Submits the command buffer at GPU virtual address @address, @length
  * bytes long, to a queue. The job waits for the syncs without
  * DRM_SVMGPU_SYNC_SIGNAL, and the syncs with it receive the job's fence.
+ * A queue of a fault-mode VM accepts no DRM_SVMGPU_SYNC_SIGNAL sync: its
+ * jobs signal completion with DRM_SVMGPU_EXEC_USER_FENCE.
  *
  * Errors: -ENOENT for an unknown queue or syncobj; -ECANCELED if the queue
  * is banned; -EINVAL for an @address or @length that is not a multiple of
  * 4, a @length of 0 or above %DRM_SVMGPU_EXEC_MAX_LENGTH, malformed syncs,
  * more than %DRM_SVMGPU_MAX_SYNCS syncs, a wait on a syncobj or point with
- * no fence, or non-zero @extensions or @flags; -EFAULT for unreadable
- * @syncs.
+ * no fence, a DRM_SVMGPU_SYNC_SIGNAL sync on a fault-mode VM's queue, a
+ * @ufence_addr that is misaligned or outside the VM's mappable range,
+ * unknown @flags, non-zero @ufence_addr or
+ * @ufence_value without DRM_SVMGPU_EXEC_USER_FENCE, or non-zero
+ * @extensions; -EOPNOTSUPP for DRM_SVMGPU_EXEC_USER_FENCE when
+ * DRM_SVMGPU_FEATURE_SVM is clear; -EFAULT for unreadable @syncs.
  */
 struct drm_svmgpu_exec {
 	/** @extensions: Pointer to the first extension. MBZ. */
@@ -731,8 +818,71 @@ struct drm_svmgpu_exec {
 	/** @length: Length of the command buffer in bytes. */
 	__u32 length;
 
+	/** @flags: Mask of DRM_SVMGPU_EXEC_*. */
+	__u32 flags;
+
+	/**
+	 * @ufence_addr: With DRM_SVMGPU_EXEC_USER_FENCE, where the GPU
+	 * writes @ufence_value; else MBZ (uAPI 1.3).
+	 */
+	__u64 ufence_addr;
+
+	/** @ufence_value: With DRM_SVMGPU_EXEC_USER_FENCE, the value; else MBZ. */
+	__u64 ufence_value;
+};
+
+/**
+ * struct drm_svmgpu_wait_user_fence - DRM_IOCTL_SVMGPU_WAIT_USER_FENCE.
+ *
+ * Waits until the 64-bit value at CPU address @addr, 8-byte aligned,
+ * satisfies (value & @mask) OP (@value & @mask), OP being @op, one of the
+ * DRM_SVMGPU_WAIT_* comparisons of the WAIT_MEM command (unsigned; the
+ * DRM_SVMGPU_WAIT_64 flag is implied and not accepted). The value is read
+ * by the caller, so @addr is in the caller's address space; with a
+ * mirror, it is the @ufence_addr an EXEC gave.
+ *
+ * @timeout_ns is an absolute CLOCK_MONOTONIC time: the ioctl can be
+ * restarted after a signal with the same arguments, as libdrm's drmIoctl()
+ * does. A @timeout_ns in the past checks the value once.
+ *
+ * If @queue_id names a queue of the caller, the wait ends with -ECANCELED
+ * as soon as that queue is banned, because the job that would have
+ * written the value failed.
+ *
+ * Errors: -ETIME if the condition does not hold at @timeout_ns;
+ * -ECANCELED as above; -EFAULT if @addr cannot be read; -ENOENT for an
+ * unknown @queue_id; -EINVAL for a misaligned @addr, an unknown @op,
+ * non-zero @extensions, @flags or @pad; -EOPNOTSUPP when
+ * DRM_SVMGPU_FEATURE_SVM is clear; -EINTR if a signal interrupts the wait
+ * (unless the ioctl is restarted transparently).
+ */
+struct drm_svmgpu_wait_user_fence {
+	/** @extensions: Pointer to the first extension. MBZ. */
+	__u64 extensions;
+
+	/** @addr: CPU address of the value, 8-byte aligned. */
+	__u64 addr;
+
+	/** @value: The value to compare with. */
+	__u64 value;
+
+	/** @mask: Bits of the value that are compared. */
+	__u64 mask;
+
+	/** @timeout_ns: Absolute CLOCK_MONOTONIC deadline, in ns. */
+	__s64 timeout_ns;
+
+	/** @op: DRM_SVMGPU_WAIT_EQ to DRM_SVMGPU_WAIT_LTE. */
+	__u32 op;
+
+	/** @queue_id: A queue whose ban ends the wait, or 0. */
+	__u32 queue_id;
+
 	/** @flags: MBZ. */
 	__u32 flags;
+
+	/** @pad: MBZ. */
+	__u32 pad;
 };
 
 /**
@@ -853,6 +1003,9 @@ struct drm_svmgpu_exec {
 #define DRM_IOCTL_SVMGPU_GEM_INFO \
 	DRM_IOWR(DRM_COMMAND_BASE + DRM_SVMGPU_GEM_INFO, \
 		 struct drm_svmgpu_gem_info)
+#define DRM_IOCTL_SVMGPU_WAIT_USER_FENCE \
+	DRM_IOW(DRM_COMMAND_BASE + DRM_SVMGPU_WAIT_USER_FENCE, \
+		struct drm_svmgpu_wait_user_fence)
 
 #if defined(__cplusplus)
 }
