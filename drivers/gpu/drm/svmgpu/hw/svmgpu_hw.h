@@ -191,8 +191,26 @@ struct svmgpu_hw_job {
 	 */
 	bool fault_mode;
 
+	/**
+	 * @ufence_addr: If not zero, the GPU address, 8-byte aligned, where
+	 * the engine writes @ufence_value once the commands completed.
+	 */
+	u64 ufence_addr;
+
+	/** @ufence_value: The user fence's value. */
+	u64 ufence_value;
+
 	/** @done: Completion interrupt. */
 	svmgpu_hw_done_fn done;
+
+	/**
+	 * @stalled: The engine is stalled on a fault of this job now.
+	 * Written by the engine; read locklessly.
+	 */
+	bool stalled;
+
+	/** @faults: Result: how many times the job stalled on a fault. */
+	u32 faults;
 
 	/** @status: Result: 0, -EFAULT, -EINVAL, -ETIME or -ECANCELED. */
 	int status;

@@ -153,6 +153,26 @@ static int cmd_write_value(struct svmgpu_hw_cmd_ctx *ctx, u64 va, u64 value,
 	return ret;
 }
 
+/**
+ * svmgpu_hw_cmd_write_fence() - Write a job's completion value.
+ * @ctx: The context the job ran in.
+ * @va: GPU address, 8-byte aligned.
+ * @value: The 64-bit value.
+ *
+ * The write is ordered after every write of the job, and faults and
+ * replays like any other access.
+ *
+ * Return: 0, or the error that ends the job.
+ */
+int svmgpu_hw_cmd_write_fence(struct svmgpu_hw_cmd_ctx *ctx, u64 va,
+			      u64 value)
+{
+	/* Whoever sees the value sees what the job wrote before. */
+	smp_wmb();
+	return cmd_write_value(ctx, va, value, true);
+}
+EXPORT_SYMBOL_IF_KUNIT(svmgpu_hw_cmd_write_fence);
+
 static int cmd_write_imm(struct svmgpu_hw_cmd_ctx *ctx, const struct cmd *cmd)
 {
 	if (cmd->len != 5 || cmd->flags & ~DRM_SVMGPU_CMD_WRITE_IMM_64)

@@ -54,5 +54,7 @@ struct svmgpu_hw_cmd_ctx {
 
 int svmgpu_hw_cmd_execute(struct svmgpu_hw_cmd_ctx *ctx, u64 cs_address,
 			  u32 cs_length, u32 *cs_offset);
+int svmgpu_hw_cmd_write_fence(struct svmgpu_hw_cmd_ctx *ctx, u64 va,
+			      u64 value);
 
 #endif /* __SVMGPU_HW_CMD_H__ */

@@ -21,8 +21,11 @@
  *
  * Each engine is a kernel thread that takes jobs from its queue in
  * submission order and executes them one at a time with the command
- * processor. When a job ends, the engine fills in its result and calls its
- * done() callback from the thread: the model's completion interrupt.
+ * processor. A job that asks for a user fence (&svmgpu_hw_job.ufence_addr)
+ * then has the engine write the fence value through the MMU, after every
+ * write of the job, as real GPUs do with a store at the end of the ring.
+ * When a job ends, the engine fills in its result and calls its done()
+ * callback from the thread: the model's completion interrupt.
  *
  * svmgpu_hw_engine_reset() is the engine reset a driver issues when a job
  * hangs: it stops the job (it completes with -ETIME) and waits until the
@@ -158,6 +161,9 @@ static int svmgpu_hw_exec_fault(struct svmgpu_hw_cmd_ctx *ctx, u64 va,
 		return -EFAULT;
 	}
 
+	WRITE_ONCE(x->job->faults, x->job->faults + 1);
+	WRITE_ONCE(x->job->stalled, true);
+
 	/*
 	 * A stall may last as long as the driver takes: wait interruptibly,
 	 * which a kthread only leaves on the condition, so that the hung
@@ -169,6 +175,8 @@ static int svmgpu_hw_exec_fault(struct svmgpu_hw_cmd_ctx *ctx, u64 va,
 						 -EINPROGRESS ||
 						 svmgpu_hw_exec_aborted(ctx));
 	} while (reply);
+
+	WRITE_ONCE(x->job->stalled, false);
 
 	spin_lock(&e->lock);
 	reply = e->fault_reply;
@@ -201,6 +209,10 @@ static void svmgpu_hw_engine_run(struct svmgpu_hw_engine *engine,
 	job->start_ns = ktime_get_raw_ns();
 	job->status = svmgpu_hw_cmd_execute(&x.ctx, job->cs_address,
 					    job->cs_length, &job->cs_offset);
+	if (!job->status && job->ufence_addr)
+		job->status = svmgpu_hw_cmd_write_fence(&x.ctx,
+							job->ufence_addr,
+							job->ufence_value);
 	job->end_ns = ktime_get_raw_ns();
 	if (job->status == -ETIME && READ_ONCE(engine->abort))
 		job->status = READ_ONCE(engine->abort_status);
