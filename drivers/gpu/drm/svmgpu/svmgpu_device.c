@@ -46,6 +46,7 @@ static void svmgpu_device_fini_misc(struct drm_device *drm, void *arg)
 	struct svmgpu_device *sdev = arg;
 
 	ida_destroy(&sdev->asid_ida);
+	xa_destroy(&sdev->fault_vms);
 	mutex_destroy(&sdev->vms_lock);
 }
 
@@ -116,6 +117,8 @@ svmgpu_device_create(struct platform_device *pdev,
 		return sdev;
 
 	ida_init(&sdev->asid_ida);
+	xa_init(&sdev->fault_vms);
+	init_waitqueue_head(&sdev->ufence_wq);
 	mutex_init(&sdev->vms_lock);
 	init_rwsem(&sdev->evict_sem);
 	INIT_LIST_HEAD(&sdev->vms);
@@ -133,6 +136,10 @@ svmgpu_device_create(struct platform_device *pdev,
 
 	ret = drmm_add_action_or_reset(&sdev->drm, svmgpu_device_fini_hw,
 				       sdev->hw);
+	if (ret)
+		return ERR_PTR(ret);
+
+	ret = svmgpu_fault_init(sdev);
 	if (ret)
 		return ERR_PTR(ret);
 

@@ -10,11 +10,14 @@
 #include <linux/mutex.h>
 #include <linux/rwsem.h>
 #include <linux/spinlock.h>
+#include <linux/wait.h>
+#include <linux/xarray.h>
 
 #include <drm/drm_device.h>
 #include <drm/ttm/ttm_device.h>
 
 #include "hw/svmgpu_hw.h"
+#include "svmgpu_fault.h"
 #include "svmgpu_move.h"
 #include "svmgpu_pt_pool.h"
 #include "svmgpu_stats.h"
@@ -74,6 +77,18 @@ struct svmgpu_device {
 
 	/** @asid_ida: Address-space ids of the VMs. */
 	struct ida asid_ida;
+
+	/**
+	 * @fault_vms: The fault-mode VMs by address-space id, for the fault
+	 * worker; lookups take a reference under the xarray's lock.
+	 */
+	struct xarray fault_vms;
+
+	/** @faults: Services GPU faults (svmgpu_fault.c). */
+	struct svmgpu_fault_handler faults;
+
+	/** @ufence_wq: User-fence waiters (svmgpu_ufence.c). */
+	wait_queue_head_t ufence_wq;
 
 	/** @pt_pool: VRAM for page tables, taken from TTM on demand. */
 	struct svmgpu_pt_pool pt_pool;

@@ -23,6 +23,7 @@
 #include "svmgpu_job.h"
 #include "svmgpu_query.h"
 #include "svmgpu_queue.h"
+#include "svmgpu_ufence.h"
 #include "svmgpu_vm.h"
 
 /**
@@ -60,10 +61,16 @@
  *
  * 0. &svmgpu_device.evict_sem: read by EXEC around locking and validating
  *    its BOs, written by an EXEC, GEM_CREATE, GEM_MIGRATE, VM_CREATE or
- *    VM_BIND that retries after running out of VRAM (DOC: EXEC). Never taken with
+ *    VM_BIND that retries after running out of VRAM (DOC: EXEC), read by
+ *    the fault worker to bring a moved BO back. Never taken with
  *    &svmgpu_vm.lock or a reservation held.
- * 1. &svmgpu_vm.lock: serialises VM_BIND and VM teardown on one VM and
- *    protects its gpuva tree.
+ * 1. &svmgpu_vm.lock: serialises VM_BIND, GPU fault servicing and VM
+ *    teardown on one VM and protects its gpuva tree and SVM ranges.
+ *    Nothing waits for a fault-mode VM's jobs under it (DOC: GPU fault
+ *    handling).
+ * 1a. mmap_lock of a fault-mode VM's mm, taken for reading by the fault
+ *    worker around hmm_range_fault(); the CPU faults it runs may take BO
+ *    reservations.
  * 2. BO reservations (dma_resv), taken together through drm_exec with a
  *    ww ticket: a BO's placement, its GEM gpuva list (drm_gpuvm's
  *    default), and TTM moves. A BO move holds its reservation. TTM's
@@ -82,7 +89,9 @@
  *    freed. Nothing allocates under it: reserving tables for a new
  *    mapping allocates them before it takes the lock, and moves only
  *    rewrite reserved tables (DOC: page tables). Lockdep is told that
- *    reclaim may take it, so it reports any allocation under it.
+ *    reclaim may take it, so it reports any allocation under it. It is
+ *    also the mmu notifier lock of fault-mode VMs (DOC: shared virtual
+ *    memory), which reclaim does reach.
  * 5. &svmgpu_device.vms_lock: the device's list of VMs, for debugfs; it
  *    nests pt_lock inside it only in the dump, which takes no other lock.
  *
@@ -93,7 +102,8 @@
  *
  * Spinlocks and leaf locks: &svmgpu_pt_pool.lock (page-table pool
  * chunks), the xarray locks of &svmgpu_file (id tables; lookups take a
- * reference under them), the DRM file's table_lock (fdinfo only takes
+ * reference under them) and of &svmgpu_device.fault_vms, the user-fence
+ * wait queue's lock, the DRM file's table_lock (fdinfo only takes
  * GEM references under it), TTM's lru_lock, the schedulers' fence locks,
  * and hw/'s engine locks. None is held across a sleep. Statistics are
  * atomics and take no lock.
@@ -217,6 +227,8 @@ static const struct drm_ioctl_desc svmgpu_ioctls[] = {
 			  DRM_RENDER_ALLOW),
 	DRM_IOCTL_DEF_DRV(SVMGPU_EXEC, svmgpu_exec_ioctl, DRM_RENDER_ALLOW),
 	DRM_IOCTL_DEF_DRV(SVMGPU_GEM_MIGRATE, svmgpu_gem_migrate_ioctl,
+			  DRM_RENDER_ALLOW),
+	DRM_IOCTL_DEF_DRV(SVMGPU_WAIT_USER_FENCE, svmgpu_wait_user_fence_ioctl,
 			  DRM_RENDER_ALLOW),
 	DRM_IOCTL_DEF_DRV(SVMGPU_GEM_INFO, svmgpu_gem_info_ioctl,
 			  DRM_RENDER_ALLOW),

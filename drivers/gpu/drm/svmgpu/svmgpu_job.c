@@ -54,6 +54,15 @@
  * fence EXEC publishes belongs to a job the scheduler will run or cancel.
  * Arming to pushing is a fence-signalling critical section, annotated
  * with dma_fence_begin_signalling().
+ *
+ * A job of a fault-mode VM publishes no dma-fence: it may stall on GPU
+ * faults whose servicing allocates memory, so nothing that reclaim can
+ * wait for may depend on it. EXEC locks only the VM's own reservation,
+ * which no BO shares, and fences only that, so that VM_BIND and teardown
+ * can wait for the VM to idle; it validates no BO (a fault brings a moved
+ * BO back) and refuses out-syncs. Completion is the user fence the engine
+ * writes. The scheduler still orders and times the job internally, but a
+ * job stalled on faults does not time out (svmgpu_sched.c).
  */
 
 /**
@@ -158,6 +167,10 @@ static int svmgpu_job_lock(struct svmgpu_job *job, struct drm_exec *exec,
 		ret = drm_gpuvm_prepare_vm(gpuvm, exec, 1);
 		drm_exec_retry_on_contention(exec);
 		if (ret)
+			break;
+
+		/* Its BOs are not fenced (DOC: EXEC). */
+		if (job->vm->fault_mode)
 			break;
 
 		ret = drm_gpuvm_prepare_objects(gpuvm, exec, 1);
@@ -265,6 +278,34 @@ out_sem:
 	return ret;
 }
 
+/* Whether any of @syncs is to be signalled. */
+static bool svmgpu_syncs_signal_any(const struct svmgpu_syncs *syncs)
+{
+	u32 i;
+
+	for (i = 0; i < syncs->count; i++)
+		if (syncs->entries[i].flags & DRM_SVMGPU_SYNC_SIGNAL)
+			return true;
+	return false;
+}
+
+/* Check EXEC's user fence against the VM's address space. */
+static int svmgpu_exec_check_ufence(struct drm_device *drm,
+				    const struct drm_svmgpu_exec *args)
+{
+	u64 end = BIT_ULL(svmgpu_hw_caps(to_svmgpu_device(drm)->hw)->va_bits);
+
+	if (!(args->flags & DRM_SVMGPU_EXEC_USER_FENCE))
+		return SVMGPU_IOCTL_DBG(drm, args->ufence_addr ||
+					args->ufence_value) ? -EINVAL : 0;
+	/* Below the first 64 KiB nothing is ever mapped (DOC: VMs). */
+	if (SVMGPU_IOCTL_DBG(drm, !IS_ALIGNED(args->ufence_addr, 8) ||
+			     args->ufence_addr < SZ_64K ||
+			     args->ufence_addr >= end))
+		return -EINVAL;
+	return 0;
+}
+
 /**
  * svmgpu_exec_ioctl() - DRM_IOCTL_SVMGPU_EXEC.
  * @drm: The DRM device.
@@ -283,12 +324,16 @@ int svmgpu_exec_ioctl(struct drm_device *drm, void *data,
 	struct svmgpu_vm *vm;
 	int ret;
 
-	if (SVMGPU_IOCTL_DBG(drm, args->extensions || args->flags) ||
+	if (SVMGPU_IOCTL_DBG(drm, args->extensions ||
+			     args->flags & ~DRM_SVMGPU_EXEC_USER_FENCE) ||
 	    SVMGPU_IOCTL_DBG(drm, !IS_ALIGNED(args->address | args->length,
 					      4)) ||
 	    SVMGPU_IOCTL_DBG(drm, !args->length ||
 			     args->length > DRM_SVMGPU_EXEC_MAX_LENGTH))
 		return -EINVAL;
+	ret = svmgpu_exec_check_ufence(drm, args);
+	if (ret)
+		return ret;
 
 	/* The queue's reference keeps its VM's drm_gpuvm alive. */
 	queue = svmgpu_queue_lookup(to_svmgpu_file(file), args->queue_id);
@@ -303,6 +348,13 @@ int svmgpu_exec_ioctl(struct drm_device *drm, void *data,
 	if (ret)
 		goto err_put_queue;
 
+	/* A fault-mode VM's jobs publish no fence (DOC: EXEC). */
+	if (SVMGPU_IOCTL_DBG(drm, queue->vm->fault_mode &&
+			     svmgpu_syncs_signal_any(&syncs))) {
+		ret = -EINVAL;
+		goto err_fini_syncs;
+	}
+
 	job = svmgpu_job_create(&queue->entity, queue, file->client_id);
 	if (IS_ERR(job)) {
 		ret = PTR_ERR(job);
@@ -316,6 +368,9 @@ int svmgpu_exec_ioctl(struct drm_device *drm, void *data,
 	job->hw.cs_length = args->length;
 	job->hw.pt_root = job->vm->pt.root->addr;
 	job->hw.asid = job->vm->asid;
+	job->hw.fault_mode = job->vm->fault_mode;
+	job->hw.ufence_addr = args->ufence_addr;
+	job->hw.ufence_value = args->ufence_value;
 
 	/*
 	 * Keep the VM's mappings, and its teardown, away while we lock and

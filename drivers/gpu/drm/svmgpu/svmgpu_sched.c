@@ -15,6 +15,7 @@
 #include "svmgpu_job.h"
 #include "svmgpu_queue.h"
 #include "svmgpu_sched.h"
+#include "svmgpu_ufence.h"
 
 /**
  * DOC: scheduling
@@ -31,6 +32,14 @@
  * svmgpu_sched_timedout_job() stops the scheduler, resets the engine,
  * which completes the job with -ETIME, and restarts the scheduler. The
  * other jobs on the engine carry on.
+ *
+ * A job of a fault-mode VM is not hung while it stalls on GPU faults: when
+ * its timeout fires and it is stalled on a fault, or has stalled since the
+ * last time, svmgpu_sched_timedout_job() puts it back on the pending list
+ * and the timer starts over (6.12's scheduler has no status for "not
+ * hung"; this is what xe does for long-running jobs). The completion
+ * interrupt also wakes DRM_IOCTL_SVMGPU_WAIT_USER_FENCE's waiters
+ * (svmgpu_ufence.c).
  *
  * The completion interrupt runs in the fence-signalling path, annotated
  * with dma_fence_begin_signalling() so that lockdep checks it: it takes no
@@ -99,6 +108,9 @@ static void svmgpu_sched_job_done(struct svmgpu_hw_job *hw_job)
 		}
 		dma_fence_set_error(fence, hw_job->status);
 	}
+	/* The user fence is written, or the queue banned: waiters check. */
+	if (queue)
+		svmgpu_ufence_wake(queue->sdev);
 	/* The scheduler may free the job as soon as the fence signals. */
 	dma_fence_signal(fence);
 	dma_fence_end_signalling(cookie);
@@ -132,6 +144,29 @@ svmgpu_sched_timedout_job(struct drm_sched_job *sched_job)
 	struct svmgpu_sched *sched = to_svmgpu_sched(sched_job->sched);
 
 	struct drm_sched_job *pos;
+	u32 faults = READ_ONCE(job->hw.faults);
+
+	/* Stalled on faults: not hung. Back where the scheduler took it. */
+	if (job->hw.fault_mode &&
+	    (READ_ONCE(job->hw.stalled) || faults != job->faults_seen)) {
+		bool done;
+
+		job->faults_seen = faults;
+		/*
+		 * Off the list, a job that completes is not freed: the free
+		 * worker looks only at the list, under this lock. So either
+		 * it is done already and the timeout handler frees it, or it
+		 * goes back before it completes and the worker frees it.
+		 */
+		spin_lock(&sched->base.job_list_lock);
+		done = dma_fence_is_signaled(&sched_job->s_fence->finished);
+		if (!done)
+			list_add(&sched_job->list, &sched->base.pending_list);
+		spin_unlock(&sched->base.job_list_lock);
+		if (done)
+			sched->base.free_guilty = true;
+		return DRM_GPU_SCHED_STAT_NOMINAL;
+	}
 
 	drm_sched_stop(&sched->base, sched_job);
 	/* Completes the job with -ETIME, through svmgpu_sched_job_done(). */

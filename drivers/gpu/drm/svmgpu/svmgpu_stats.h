@@ -26,6 +26,33 @@ struct drm_printer;
  * @SVMGPU_STAT_CPU_FAULTS: CPU page faults on BO mappings.
  * @SVMGPU_STAT_EXCLUSIVE_RETRIES: EXECs, BO creations and migrations that
  *	ran out of VRAM and retried holding evict_sem exclusively.
+ * @SVMGPU_STAT_SVM_FAULTS_4K: GPU faults on the mirror serviced with a 4 KiB
+ *	range; the 64K and 2M counters follow, in that order, as for the
+ *	next three groups.
+ * @SVMGPU_STAT_SVM_FAULTS_64K: With a 64 KiB range.
+ * @SVMGPU_STAT_SVM_FAULTS_2M: With a 2 MiB range.
+ * @SVMGPU_STAT_SVM_VALID_4K: Of those, found valid already (another fault
+ *	of the batch, or a racing engine, had mapped the range).
+ * @SVMGPU_STAT_SVM_VALID_64K: Same, 64 KiB.
+ * @SVMGPU_STAT_SVM_VALID_2M: Same, 2 MiB.
+ * @SVMGPU_STAT_SVM_FAULT_NS_4K: Time servicing them, in ns, from the
+ *	worker's pop to the reply.
+ * @SVMGPU_STAT_SVM_FAULT_NS_64K: Same, 64 KiB.
+ * @SVMGPU_STAT_SVM_FAULT_NS_2M: Same, 2 MiB.
+ * @SVMGPU_STAT_SVM_HMM_NS_4K: Of that, time in hmm_range_fault(), in ns.
+ * @SVMGPU_STAT_SVM_HMM_NS_64K: Same, 64 KiB.
+ * @SVMGPU_STAT_SVM_HMM_NS_2M: Same, 2 MiB.
+ * @SVMGPU_STAT_SVM_FAULTS_FAILED: Unrecoverable GPU faults.
+ * @SVMGPU_STAT_SVM_BO_FAULTS: GPU faults on BO mappings of fault-mode VMs
+ *	(after a move cleared them).
+ * @SVMGPU_STAT_SVM_RETRIES: hmm_range_fault() runs repeated because of
+ *	-EBUSY or a concurrent invalidation.
+ * @SVMGPU_STAT_SVM_INVALIDATIONS: Notifier invalidations that cleared GPU
+ *	mappings.
+ * @SVMGPU_STAT_SVM_TLB_INVALIDATIONS: TLB invalidations they issued.
+ * @SVMGPU_STAT_SVM_TLB_NS: Time waiting for those, in ns.
+ * @SVMGPU_STAT_SVM_GC_RANGES: Ranges freed by the garbage collector after
+ *	the CPU unmapped them.
  * @SVMGPU_STAT_COUNT: Number of counters.
  */
 enum svmgpu_stat {
@@ -41,6 +68,25 @@ enum svmgpu_stat {
 	SVMGPU_STAT_CLEARED_BYTES,
 	SVMGPU_STAT_CPU_FAULTS,
 	SVMGPU_STAT_EXCLUSIVE_RETRIES,
+	SVMGPU_STAT_SVM_FAULTS_4K,
+	SVMGPU_STAT_SVM_FAULTS_64K,
+	SVMGPU_STAT_SVM_FAULTS_2M,
+	SVMGPU_STAT_SVM_VALID_4K,
+	SVMGPU_STAT_SVM_VALID_64K,
+	SVMGPU_STAT_SVM_VALID_2M,
+	SVMGPU_STAT_SVM_FAULT_NS_4K,
+	SVMGPU_STAT_SVM_FAULT_NS_64K,
+	SVMGPU_STAT_SVM_FAULT_NS_2M,
+	SVMGPU_STAT_SVM_HMM_NS_4K,
+	SVMGPU_STAT_SVM_HMM_NS_64K,
+	SVMGPU_STAT_SVM_HMM_NS_2M,
+	SVMGPU_STAT_SVM_FAULTS_FAILED,
+	SVMGPU_STAT_SVM_BO_FAULTS,
+	SVMGPU_STAT_SVM_RETRIES,
+	SVMGPU_STAT_SVM_INVALIDATIONS,
+	SVMGPU_STAT_SVM_TLB_INVALIDATIONS,
+	SVMGPU_STAT_SVM_TLB_NS,
+	SVMGPU_STAT_SVM_GC_RANGES,
 	SVMGPU_STAT_COUNT,
 };
 

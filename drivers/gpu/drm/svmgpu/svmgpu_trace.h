@@ -66,6 +66,87 @@ TRACE_EVENT(svmgpu_bo_swapout,
 		      __entry->size)
 );
 
+/*
+ * svmgpu_svm_fault: a GPU fault in a mirror was serviced: the range that
+ * holds the address, whether the access writes, and the result (0 to
+ * replay).
+ */
+TRACE_EVENT(svmgpu_svm_fault,
+	    TP_PROTO(struct drm_device *drm, u32 vm, u64 addr, u64 size,
+		     bool write, int ret),
+	    TP_ARGS(drm, vm, addr, size, write, ret),
+
+	    TP_STRUCT__entry(__string(dev, drm->unique)
+			     __field(u32, vm)
+			     __field(u64, addr)
+			     __field(u64, size)
+			     __field(bool, write)
+			     __field(int, ret)),
+
+	    TP_fast_assign(__assign_str(dev);
+			   __entry->vm = vm;
+			   __entry->addr = addr;
+			   __entry->size = size;
+			   __entry->write = write;
+			   __entry->ret = ret;),
+
+	    TP_printk("dev=%s vm=%u addr=0x%llx range=%llu %s ret=%d",
+		      __get_str(dev), __entry->vm, __entry->addr,
+		      __entry->size, __entry->write ? "write" : "read",
+		      __entry->ret)
+);
+
+/*
+ * svmgpu_svm_invalidate: an mmu notifier cleared the GPU mappings of
+ * [addr, addr + size), for an &enum mmu_notifier_event.
+ */
+TRACE_EVENT(svmgpu_svm_invalidate,
+	    TP_PROTO(struct drm_device *drm, u32 vm, u64 addr, u64 size,
+		     int event),
+	    TP_ARGS(drm, vm, addr, size, event),
+
+	    TP_STRUCT__entry(__string(dev, drm->unique)
+			     __field(u32, vm)
+			     __field(u64, addr)
+			     __field(u64, size)
+			     __field(int, event)),
+
+	    TP_fast_assign(__assign_str(dev);
+			   __entry->vm = vm;
+			   __entry->addr = addr;
+			   __entry->size = size;
+			   __entry->event = event;),
+
+	    TP_printk("dev=%s vm=%u addr=0x%llx size=%llu event=%d",
+		      __get_str(dev), __entry->vm, __entry->addr,
+		      __entry->size, __entry->event)
+);
+
+/* svmgpu_vm_bind: VM_BIND applied one operation. */
+TRACE_EVENT(svmgpu_vm_bind,
+	    TP_PROTO(struct drm_device *drm, u32 vm, u32 op, u64 addr,
+		     u64 size, int ret),
+	    TP_ARGS(drm, vm, op, addr, size, ret),
+
+	    TP_STRUCT__entry(__string(dev, drm->unique)
+			     __field(u32, vm)
+			     __field(u32, op)
+			     __field(u64, addr)
+			     __field(u64, size)
+			     __field(int, ret)),
+
+	    TP_fast_assign(__assign_str(dev);
+			   __entry->vm = vm;
+			   __entry->op = op;
+			   __entry->addr = addr;
+			   __entry->size = size;
+			   __entry->ret = ret;),
+
+	    TP_printk("dev=%s vm=%u op=%u addr=0x%llx size=%llu ret=%d",
+		      __get_str(dev), __entry->vm, __entry->op,
+		      __entry->addr, __entry->size, __entry->ret)
+);
+
 #endif /* __SVMGPU_TRACE_H__ */
 
 /* This part must be outside protection. */

@@ -48,7 +48,9 @@
  * FILL job. Every move of a BO that is mapped in a GPU VM rewrites those
  * mappings to the new memory when it is queued (svmgpu_vm_bo_moved()); no
  * job can reach them before the copy is done, because every job waits
- * for its BOs' kernel fences.
+ * for its BOs' kernel fences. Fault-mode VMs' jobs do not: their mappings
+ * are cleared before the copy is queued (svmgpu_vm_bo_move_notify()), and
+ * the fault that maps them again waits for the copy.
  *
  * Evicted BOs go to TT, least recently used first: EXEC moves the BOs it
  * uses to the tail of TTM's LRU. TTM swaps idle TT BOs out to shmem under
@@ -199,6 +201,10 @@ static int svmgpu_ttm_move(struct ttm_buffer_object *tbo, bool evict,
 	ret = ttm_bo_wait_ctx(tbo, ctx);
 	if (ret)
 		return ret;
+
+	/* Fault-mode VMs' jobs do not fence the BO: cut them off first. */
+	if (svmgpu_is_svmgpu_bo(tbo))
+		svmgpu_vm_bo_move_notify(to_svmgpu_bo(tbo));
 
 	if (old->mem_type != TTM_PL_VRAM && !to_vram) {
 		/* Between TT and SYSTEM only the binding changes. */

@@ -23,7 +23,9 @@
 #include "svmgpu_fdinfo.h"
 #include "svmgpu_file.h"
 #include "svmgpu_pt.h"
+#include "svmgpu_svm.h"
 #include "svmgpu_sync.h"
+#include "svmgpu_trace.h"
 #include "svmgpu_vm.h"
 
 /**
@@ -61,6 +63,16 @@
  * The page tables always describe where each BO is now: when TTM moves a
  * BO, svmgpu_vm_bo_moved() rewrites every mapping of it before the move
  * completes.
+ *
+ * Fault-mode VMs differ in three ways (DOC: shared virtual memory in the
+ * uAPI and in svmgpu_svm.c). OP_MAP_MIRROR inserts a mapping without a BO,
+ * whose page tables the faults fill range by range; splitting or removing
+ * one drops the ranges it overlaps. Their jobs do not fence their BOs, so
+ * a BO move clears the BO's mappings before the copy is queued
+ * (svmgpu_vm_bo_move_notify()) instead of rewriting them after, and the
+ * next GPU access faults and maps the BO again once the move is done
+ * (svmgpu_vm_fault()). And the device's fault worker finds them by
+ * address-space id (svmgpu_vm_lookup_asid()).
  */
 
 /* The first 64 KiB of every VM are never mapped: null pointers fault. */
@@ -75,6 +87,9 @@ struct svmgpu_va {
 
 	/** @readonly: The GPU may not write through it. */
 	bool readonly;
+
+	/** @mirror: It mirrors the CPU's address space; it has no BO. */
+	bool mirror;
 
 	/**
 	 * @dead: In VM_BIND's list of removed mappings, which hold a
@@ -174,10 +189,40 @@ static void svmgpu_vm_flush_tlb(struct svmgpu_vm *vm)
 }
 
 /**
+ * svmgpu_vm_bo_move_notify() - Clear a BO's mappings in fault-mode VMs.
+ * @bo: The BO, whose reservation is held, about to be moved.
+ *
+ * Called from the TTM move callback before the copy is queued: once it
+ * returns, no engine reaches the BO's old memory through a fault-mode VM,
+ * whose jobs do not fence the BO. The GPU faults the mappings back in.
+ */
+void svmgpu_vm_bo_move_notify(struct svmgpu_bo *bo)
+{
+	struct drm_gem_object *obj = &bo->tbo.base;
+	struct drm_gpuvm_bo *vm_bo;
+	struct drm_gpuva *va;
+
+	dma_resv_assert_held(obj->resv);
+
+	drm_gem_for_each_gpuvm_bo(vm_bo, obj) {
+		struct svmgpu_vm *vm = to_svmgpu_vm(vm_bo->vm);
+
+		if (!vm->fault_mode)
+			continue;
+		mutex_lock(&vm->pt_lock);
+		drm_gpuvm_bo_for_each_va(va, vm_bo)
+			svmgpu_pt_unmap(&vm->pt, va->va.addr, va->va.range);
+		mutex_unlock(&vm->pt_lock);
+		svmgpu_vm_flush_tlb(vm);
+	}
+}
+
+/**
  * svmgpu_vm_bo_moved() - Point every GPU mapping of a BO at its new memory.
  * @bo: The BO, whose reservation is held, just after TTM moved it.
  *
- * Called from the TTM move callback; the BO is idle.
+ * Called from the TTM move callback; the BO is idle. Fault-mode VMs keep
+ * the mappings svmgpu_vm_bo_move_notify() cleared until the GPU faults.
  */
 void svmgpu_vm_bo_moved(struct svmgpu_bo *bo)
 {
@@ -189,6 +234,9 @@ void svmgpu_vm_bo_moved(struct svmgpu_bo *bo)
 
 	drm_gem_for_each_gpuvm_bo(vm_bo, obj) {
 		struct svmgpu_vm *vm = to_svmgpu_vm(vm_bo->vm);
+
+		if (vm->fault_mode)
+			continue;
 
 		/* The tables are reserved: this cannot fail. */
 		mutex_lock(&vm->pt_lock);
@@ -202,7 +250,8 @@ void svmgpu_vm_bo_moved(struct svmgpu_bo *bo)
 }
 
 static struct svmgpu_vm *svmgpu_vm_create(struct svmgpu_device *sdev,
-					  struct svmgpu_file *sfile)
+					  struct svmgpu_file *sfile,
+					  bool fault_mode)
 {
 	struct drm_gem_object *resv_obj;
 	struct svmgpu_vm *vm;
@@ -246,8 +295,19 @@ static struct svmgpu_vm *svmgpu_vm_create(struct svmgpu_device *sdev,
 		goto err_fini_pt;
 	}
 
+	if (fault_mode) {
+		ret = svmgpu_svm_init(vm);
+		if (ret)
+			goto err_put_resv;
+		/* The slot the VM is published in below, once complete. */
+		ret = xa_reserve(&sdev->fault_vms, asid, GFP_KERNEL);
+		if (ret)
+			goto err_fini_svm;
+	}
+
 	vm->sdev = sdev;
 	vm->asid = asid;
+	vm->fault_mode = fault_mode;
 	vm->pid = task_tgid_nr(current);
 	kref_init(&vm->users);
 	drm_gpuvm_init(&vm->gpuvm, "svmgpu", 0, &sdev->drm, resv_obj, 0,
@@ -259,8 +319,16 @@ static struct svmgpu_vm *svmgpu_vm_create(struct svmgpu_device *sdev,
 	mutex_lock(&sdev->vms_lock);
 	list_add_tail(&vm->link, &sdev->vms);
 	mutex_unlock(&sdev->vms_lock);
+
+	/* Into the reserved slot: the fault worker may find it now. */
+	if (fault_mode)
+		xa_store(&sdev->fault_vms, asid, vm, GFP_KERNEL);
 	return vm;
 
+err_fini_svm:
+	mmdrop(vm->svm.mm);
+err_put_resv:
+	drm_gem_object_put(resv_obj);
 err_fini_pt:
 	svmgpu_pt_tree_fini(&vm->pt);
 err_put_stats:
@@ -294,6 +362,9 @@ struct svmgpu_vm_unmap_ctx {
 static void svmgpu_vm_unmap_va(struct svmgpu_vm_unmap_ctx *ctx,
 			       struct drm_gpuva *old)
 {
+	list_add_tail(&to_svmgpu_va(old)->dead, ctx->dead);
+	if (to_svmgpu_va(old)->mirror)
+		return;
 	svmgpu_pt_unmap(&ctx->vm->pt, old->va.addr, old->va.range);
 	/*
 	 * Unlinking may drop the last reference on the BO but the one
@@ -304,7 +375,6 @@ static void svmgpu_vm_unmap_va(struct svmgpu_vm_unmap_ctx *ctx,
 	 * @old goes with them.
 	 */
 	drm_gem_object_get(old->gem.obj);
-	list_add_tail(&to_svmgpu_va(old)->dead, ctx->dead);
 }
 
 static struct svmgpu_va *svmgpu_vm_take_piece(struct svmgpu_vm_unmap_ctx *ctx)
@@ -330,7 +400,39 @@ static int svmgpu_vm_step_unmap(struct drm_gpuva_op *op, void *priv)
 	svmgpu_vm_unmap_va(ctx, old);
 	drm_gpuva_unmap(&op->unmap);
 	drm_gpuva_unlink(old);
-	svmgpu_pt_release(&ctx->vm->pt, old->va.addr, old->va.range);
+	if (to_svmgpu_va(old)->mirror)
+		svmgpu_svm_remove(ctx->vm, old->va.addr,
+				  old->va.addr + old->va.range);
+	else
+		svmgpu_pt_release(&ctx->vm->pt, old->va.addr, old->va.range);
+	return 0;
+}
+
+/* Split a mirror: drop what was faulted in where it goes. */
+static int svmgpu_vm_step_remap_mirror(struct svmgpu_vm_unmap_ctx *ctx,
+				       struct drm_gpuva_op *op)
+{
+	struct drm_gpuva *old = op->remap.unmap->va, *prev = NULL, *next = NULL;
+	u64 start = old->va.addr, end = old->va.addr + old->va.range;
+	struct svmgpu_va *piece;
+
+	svmgpu_vm_unmap_va(ctx, old);
+	if (op->remap.prev) {
+		piece = svmgpu_vm_take_piece(ctx);
+		piece->mirror = true;
+		prev = &piece->base;
+	}
+	if (op->remap.next) {
+		piece = svmgpu_vm_take_piece(ctx);
+		piece->mirror = true;
+		next = &piece->base;
+	}
+	drm_gpuva_remap(prev, next, &op->remap);
+	if (prev)
+		start = prev->va.addr + prev->va.range;
+	if (next)
+		end = next->va.addr;
+	svmgpu_svm_remove(ctx->vm, start, end);
 	return 0;
 }
 
@@ -342,6 +444,9 @@ static int svmgpu_vm_step_remap(struct drm_gpuva_op *op, void *priv)
 	struct drm_gpuvm_bo *vm_bo = old->vm_bo;
 	bool readonly = to_svmgpu_va(old)->readonly;
 	struct svmgpu_va *piece;
+
+	if (to_svmgpu_va(old)->mirror)
+		return svmgpu_vm_step_remap_mirror(ctx, op);
 
 	/* Every mapping it touches is unmapped whole (DOC: VMs and VM_BIND). */
 	svmgpu_vm_unmap_va(ctx, old);
@@ -419,13 +524,35 @@ out_free:
 }
 
 /*
+ * Make room for an OP_MAP in a fault-mode VM by removing the part of a
+ * mirror it lands on: -EINVAL if anything else is there, -EBUSY if the
+ * GPU faulted memory in there.
+ */
+static int svmgpu_vm_map_over_mirror(struct svmgpu_vm *vm,
+				     const struct drm_svmgpu_vm_bind_op *op,
+				     struct list_head *dead)
+{
+	struct drm_device *drm = &vm->sdev->drm;
+	u64 end = op->addr + op->range;
+	struct drm_gpuva *va;
+
+	drm_gpuvm_for_each_va_range(va, &vm->gpuvm, op->addr, end)
+		if (SVMGPU_IOCTL_DBG(drm, !to_svmgpu_va(va)->mirror))
+			return -EINVAL;
+	if (SVMGPU_IOCTL_DBG(drm, svmgpu_svm_busy(vm, op->addr, end)))
+		return -EBUSY;
+	return svmgpu_vm_unmap(vm, op->addr, op->range, dead);
+}
+
+/*
  * Map @obj as @op says. The caller holds vm->lock and the reservations of
  * the VM and of @obj, which it has brought back from swap, and reserved
  * the page tables of @op's range, which the mapping takes over; on
  * failure they are released.
  */
 static int svmgpu_vm_map(struct svmgpu_vm *vm, struct drm_gem_object *obj,
-			 const struct drm_svmgpu_vm_bind_op *op)
+			 const struct drm_svmgpu_vm_bind_op *op,
+			 struct list_head *dead)
 {
 	struct drm_gpuvm_bo *vm_bo;
 	struct svmgpu_va *va;
@@ -434,11 +561,12 @@ static int svmgpu_vm_map(struct svmgpu_vm *vm, struct drm_gem_object *obj,
 	lockdep_assert_held(&vm->lock);
 	dma_resv_assert_held(obj->resv);
 
-	ret = -EINVAL;
-	if (SVMGPU_IOCTL_DBG(&vm->sdev->drm,
-			     drm_gpuva_find_first(&vm->gpuvm, op->addr,
-						  op->range)))
-		goto err_release;
+	/* A BO replaces the part of a mirror it lands on, if untouched. */
+	if (drm_gpuva_find_first(&vm->gpuvm, op->addr, op->range)) {
+		ret = svmgpu_vm_map_over_mirror(vm, op, dead);
+		if (ret)
+			goto err_release;
+	}
 
 	ret = -ENOMEM;
 	va = kzalloc(sizeof(*va), GFP_KERNEL);
@@ -477,6 +605,32 @@ err_release:
 	return ret;
 }
 
+/* OP_MAP_MIRROR. The caller holds vm->lock and the VM's reservation. */
+static int svmgpu_vm_map_mirror(struct svmgpu_vm *vm,
+				const struct drm_svmgpu_vm_bind_op *op)
+{
+	struct svmgpu_va *va;
+	int ret;
+
+	lockdep_assert_held(&vm->lock);
+
+	if (SVMGPU_IOCTL_DBG(&vm->sdev->drm,
+			     drm_gpuva_find_first(&vm->gpuvm, op->addr,
+						  op->range)))
+		return -EINVAL;
+
+	va = kzalloc(sizeof(*va), GFP_KERNEL);
+	if (!va)
+		return -ENOMEM;
+	va->mirror = true;
+	/* No BO and no page tables: faults reserve them range by range. */
+	drm_gpuva_init(&va->base, op->addr, op->range, NULL, 0);
+	ret = drm_gpuva_insert(&vm->gpuvm, &va->base);
+	if (ret)
+		kfree(va);
+	return ret;
+}
+
 /*
  * Remove one mapping at teardown: lock its BO alone, unmap and unlink it.
  * Allocates nothing, so it cannot fail.
@@ -484,6 +638,13 @@ err_release:
 static void svmgpu_vm_teardown_va(struct svmgpu_vm *vm, struct drm_gpuva *va)
 {
 	struct drm_gem_object *obj = va->gem.obj;
+
+	/* svmgpu_svm_fini() drops what a mirror faulted in. */
+	if (to_svmgpu_va(va)->mirror) {
+		drm_gpuva_remove(va);
+		kfree(to_svmgpu_va(va));
+		return;
+	}
 
 	/* Unlinking may drop the vm_bo's reference on @obj. */
 	drm_gem_object_get(obj);
@@ -509,6 +670,8 @@ static void svmgpu_vm_release(struct kref *kref)
 	mutex_lock(&sdev->vms_lock);
 	list_del(&vm->link);
 	mutex_unlock(&sdev->vms_lock);
+	if (vm->fault_mode)
+		xa_erase(&sdev->fault_vms, vm->asid);
 
 	/*
 	 * No queue is left, so no job can be added. Those in flight end,
@@ -519,11 +682,15 @@ static void svmgpu_vm_release(struct kref *kref)
 			      MAX_SCHEDULE_TIMEOUT);
 
 	mutex_lock(&vm->lock);
+	/* A fault the worker took before the VM left fault_vms fails. */
+	vm->dead = true;
 	drm_gpuvm_for_each_va_safe(va, next, &vm->gpuvm) {
 		/* The reserved first 64 KiB is a node of the tree too. */
 		if (va != &vm->gpuvm.kernel_alloc_node)
 			svmgpu_vm_teardown_va(vm, va);
 	}
+	if (vm->fault_mode)
+		svmgpu_svm_fini(vm);
 	mutex_unlock(&vm->lock);
 
 	/*
@@ -578,6 +745,123 @@ struct svmgpu_vm *svmgpu_vm_lookup(struct svmgpu_file *sfile, u32 id)
 }
 
 /**
+ * svmgpu_vm_lookup_asid() - Find a fault-mode VM by address-space id.
+ * @sdev: The device.
+ * @asid: The id a GPU fault reported.
+ *
+ * Return: The VM, with a drm_gpuvm reference, or NULL if no live
+ * fault-mode VM has the id.
+ */
+struct svmgpu_vm *svmgpu_vm_lookup_asid(struct svmgpu_device *sdev, u32 asid)
+{
+	struct svmgpu_vm *vm;
+
+	/* A VM leaves the table before its last drm_gpuvm reference goes. */
+	xa_lock(&sdev->fault_vms);
+	vm = xa_load(&sdev->fault_vms, asid);
+	if (vm)
+		drm_gpuvm_get(&vm->gpuvm);
+	xa_unlock(&sdev->fault_vms);
+	return vm;
+}
+
+/*
+ * Map a BO's mappings in @vm again after a move cleared them, once the
+ * move's copy is done. Without vm->lock (evict_sem comes first); the BO's
+ * reservation keeps its mappings, and their page tables, in place.
+ */
+static int svmgpu_vm_fault_bo(struct svmgpu_vm *vm, struct drm_gem_object *obj)
+{
+	struct ttm_operation_ctx ctx = { .interruptible = false };
+	struct svmgpu_device *sdev = vm->sdev;
+	struct drm_gpuvm_bo *vm_bo;
+	struct drm_gpuva *va;
+	long wait;
+	int ret;
+
+	svmgpu_stats_add(&sdev->stats, SVMGPU_STAT_SVM_BO_FAULTS, 1);
+
+	down_read(&sdev->evict_sem);
+	dma_resv_lock(obj->resv, NULL);
+	/* One BO, no ww transaction: its fallback placement is fine. */
+	ret = svmgpu_bo_validate(gem_to_svmgpu_bo(obj), &ctx, true);
+	if (ret)
+		goto out_unlock;
+
+	wait = dma_resv_wait_timeout(obj->resv, DMA_RESV_USAGE_KERNEL, false,
+				     MAX_SCHEDULE_TIMEOUT);
+	if (wait < 0) {
+		ret = wait;
+		goto out_unlock;
+	}
+
+	mutex_lock(&vm->pt_lock);
+	drm_gem_for_each_gpuvm_bo(vm_bo, obj) {
+		if (vm_bo->vm != &vm->gpuvm)
+			continue;
+		drm_gpuvm_bo_for_each_va(va, vm_bo) {
+			svmgpu_pt_unmap(&vm->pt, va->va.addr, va->va.range);
+			svmgpu_vm_map_va(vm, va);
+		}
+	}
+	mutex_unlock(&vm->pt_lock);
+
+out_unlock:
+	dma_resv_unlock(obj->resv);
+	up_read(&sdev->evict_sem);
+	return ret;
+}
+
+/**
+ * svmgpu_vm_fault() - Service a GPU fault of a fault-mode VM.
+ * @vm: The VM, referenced.
+ * @addr: The GPU address that faulted.
+ * @access: How the engine accessed it.
+ *
+ * Called by the fault worker, in no particular process.
+ *
+ * Return: 0 when the engine may replay the access, or the negative error
+ * code of an unrecoverable fault.
+ */
+int svmgpu_vm_fault(struct svmgpu_vm *vm, u64 addr,
+		    enum svmgpu_hw_access access)
+{
+	bool write = access != SVMGPU_HW_ACCESS_READ;
+	struct drm_gem_object *obj;
+	struct drm_gpuva *va;
+	int ret = -EFAULT;
+
+	mutex_lock(&vm->lock);
+	if (vm->dead)
+		goto out_unlock;
+	va = drm_gpuva_find_first(&vm->gpuvm, ALIGN_DOWN(addr, SZ_4K), SZ_4K);
+	if (!va || va == &vm->gpuvm.kernel_alloc_node)
+		goto out_unlock;
+
+	if (to_svmgpu_va(va)->mirror) {
+		ret = svmgpu_svm_fault(vm, va->va.addr,
+				       va->va.addr + va->va.range, addr, write);
+		goto out_unlock;
+	}
+
+	if (write && to_svmgpu_va(va)->readonly) {
+		ret = -EPERM;
+		goto out_unlock;
+	}
+	obj = va->gem.obj;
+	drm_gem_object_get(obj);
+	mutex_unlock(&vm->lock);
+
+	ret = svmgpu_vm_fault_bo(vm, obj);
+	drm_gem_object_put(obj);
+	return ret;
+
+out_unlock:
+	mutex_unlock(&vm->lock);
+	return ret;
+}
+
+/**
  * svmgpu_vm_file_close() - Drop the VMs of a closing file.
  * @sfile: The file.
  */
@@ -625,18 +909,21 @@ int svmgpu_vm_create_ioctl(struct drm_device *drm, void *data,
 	struct svmgpu_file *sfile = to_svmgpu_file(file);
 	struct drm_svmgpu_vm_create *args = data;
 	struct svmgpu_vm *vm;
+	bool fault_mode;
 	int ret;
 
-	if (SVMGPU_IOCTL_DBG(drm, args->extensions || args->flags))
+	if (SVMGPU_IOCTL_DBG(drm, args->extensions ||
+			     args->flags & ~DRM_SVMGPU_VM_CREATE_FAULT_MODE))
 		return -EINVAL;
+	fault_mode = args->flags & DRM_SVMGPU_VM_CREATE_FAULT_MODE;
 
-	vm = svmgpu_vm_create(sdev, sfile);
+	vm = svmgpu_vm_create(sdev, sfile, fault_mode);
 	/* The root table's VRAM: retry while no submission holds a BO. */
 	if (vm == ERR_PTR(-ENOSPC)) {
 		ret = svmgpu_device_evict_exclusive(sdev);
 		if (ret)
 			return ret;
-		vm = svmgpu_vm_create(sdev, sfile);
+		vm = svmgpu_vm_create(sdev, sfile, fault_mode);
 		up_write(&sdev->evict_sem);
 	}
 	if (IS_ERR(vm))
@@ -691,7 +978,7 @@ static int svmgpu_vm_check_op(struct svmgpu_vm *vm, struct drm_file *file,
 
 	*obj = NULL;
 	if (SVMGPU_IOCTL_DBG(drm, op->pad) ||
-	    SVMGPU_IOCTL_DBG(drm, op->op > DRM_SVMGPU_VM_BIND_OP_UNMAP) ||
+	    SVMGPU_IOCTL_DBG(drm, op->op > DRM_SVMGPU_VM_BIND_OP_MAP_MIRROR) ||
 	    SVMGPU_IOCTL_DBG(drm, !op->range) ||
 	    SVMGPU_IOCTL_DBG(drm, !IS_ALIGNED(op->addr | op->range |
 					      op->bo_offset, SZ_4K)) ||
@@ -699,9 +986,13 @@ static int svmgpu_vm_check_op(struct svmgpu_vm *vm, struct drm_file *file,
 			     op->addr >= end || op->range > end - op->addr))
 		return -EINVAL;
 
-	if (op->op == DRM_SVMGPU_VM_BIND_OP_UNMAP) {
+	if (op->op != DRM_SVMGPU_VM_BIND_OP_MAP) {
 		if (SVMGPU_IOCTL_DBG(drm, op->flags || op->handle ||
 				     op->bo_offset))
+			return -EINVAL;
+		if (SVMGPU_IOCTL_DBG(drm, op->op ==
+				     DRM_SVMGPU_VM_BIND_OP_MAP_MIRROR &&
+				     !vm->fault_mode))
 			return -EINVAL;
 		return 0;
 	}
@@ -858,8 +1149,11 @@ static int svmgpu_vm_bind_prepare(struct svmgpu_vm *vm, struct drm_exec *exec,
 	/*
 	 * In-flight jobs may use the mappings an OP_UNMAP removes: wait for
 	 * the VM to idle. The VM's reservation keeps EXEC from adding more.
+	 * Not in fault mode, where a job may be stalled on a fault that
+	 * needs vm->lock: its later accesses to the range fault, and the
+	 * TLB flush after the unmap cuts off those in flight.
 	 */
-	if (unmaps) {
+	if (unmaps && !vm->fault_mode) {
 		wait = dma_resv_wait_timeout(drm_gpuvm_resv(&vm->gpuvm),
 					     DMA_RESV_USAGE_BOOKKEEP, true,
 					     MAX_SCHEDULE_TIMEOUT);
@@ -901,11 +1195,20 @@ static int svmgpu_vm_bind_apply(struct svmgpu_vm *vm, struct drm_exec *exec,
 	int ret = 0;
 
 	for (i = 0; i < num_ops && !ret; i++) {
-		if (ops[i].op == DRM_SVMGPU_VM_BIND_OP_MAP)
-			ret = svmgpu_vm_map(vm, objs[i], &ops[i]);
-		else
+		switch (ops[i].op) {
+		case DRM_SVMGPU_VM_BIND_OP_MAP:
+			ret = svmgpu_vm_map(vm, objs[i], &ops[i], &dead);
+			break;
+		case DRM_SVMGPU_VM_BIND_OP_MAP_MIRROR:
+			ret = svmgpu_vm_map_mirror(vm, &ops[i]);
+			break;
+		default:
 			ret = svmgpu_vm_unmap(vm, ops[i].addr, ops[i].range,
 					      &dead);
+			break;
+		}
+		trace_svmgpu_vm_bind(&vm->sdev->drm, vm->id, ops[i].op,
+				     ops[i].addr, ops[i].range, ret);
 	}
 	svmgpu_vm_bind_unreserve(vm, ops, i, num_ops);
 	/* Even a failed op may have written entries and unlinked tables. */

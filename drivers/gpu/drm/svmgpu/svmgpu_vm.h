@@ -11,7 +11,9 @@
 
 #include <drm/drm_gpuvm.h>
 
+#include "hw/svmgpu_hw.h"
 #include "svmgpu_pt.h"
+#include "svmgpu_svm.h"
 
 struct drm_device;
 struct drm_file;
@@ -50,6 +52,18 @@ struct svmgpu_vm {
 	pid_t pid;
 
 	/**
+	 * @fault_mode: The GPU takes recoverable faults in the VM, whose
+	 * jobs publish no dma-fence (DOC: shared virtual memory). Constant.
+	 */
+	bool fault_mode;
+
+	/**
+	 * @dead: Its last user is gone: faults are no longer serviced.
+	 * Under @lock.
+	 */
+	bool dead;
+
+	/**
 	 * @lock: Serialises VM_BIND and teardown, and protects the gpuva
 	 * tree. Taken before any BO reservation.
 	 */
@@ -73,6 +87,9 @@ struct svmgpu_vm {
 
 	/** @link: In the device's VM list, under its vms_lock. */
 	struct list_head link;
+
+	/** @svm: The CPU address mirror, in fault mode. */
+	struct svmgpu_svm svm;
 };
 
 static inline struct svmgpu_vm *to_svmgpu_vm(struct drm_gpuvm *gpuvm)
@@ -83,7 +100,11 @@ static inline struct svmgpu_vm *to_svmgpu_vm(struct drm_gpuvm *gpuvm)
 struct svmgpu_vm *svmgpu_vm_lookup(struct svmgpu_file *sfile, u32 id);
 bool svmgpu_vm_user_get(struct svmgpu_vm *vm);
 void svmgpu_vm_user_put(struct svmgpu_vm *vm);
+void svmgpu_vm_bo_move_notify(struct svmgpu_bo *bo);
 void svmgpu_vm_bo_moved(struct svmgpu_bo *bo);
+struct svmgpu_vm *svmgpu_vm_lookup_asid(struct svmgpu_device *sdev, u32 asid);
+int svmgpu_vm_fault(struct svmgpu_vm *vm, u64 addr,
+		    enum svmgpu_hw_access access);
 void svmgpu_vm_file_close(struct svmgpu_file *sfile);
 void svmgpu_vm_dump(struct svmgpu_device *sdev, struct drm_printer *p);
 

@@ -1,0 +1,59 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Copyright (c) 2026 The svmgpu authors
+ */
+#ifndef __SVMGPU_SVM_H__
+#define __SVMGPU_SVM_H__
+
+#include <linux/list.h>
+#include <linux/rbtree_types.h>
+#include <linux/sizes.h>
+#include <linux/types.h>
+#include <linux/xarray.h>
+
+struct mm_struct;
+struct svmgpu_vm;
+
+/**
+ * struct svmgpu_svm - The CPU address mirror of a fault-mode VM.
+ *
+ * Embedded in its &struct svmgpu_vm, whose lock and pt_lock protect it as
+ * each field says.
+ */
+struct svmgpu_svm {
+	/** @mm: The address space mirrored; a mmgrab() reference. */
+	struct mm_struct *mm;
+
+	/**
+	 * @notifiers: The interval notifiers, each over an aligned region
+	 * of %SVMGPU_SVM_NOTIFIER_SIZE, indexed by region. Created by faults
+	 * under &svmgpu_vm.lock, removed at teardown.
+	 */
+	struct xarray notifiers;
+
+	/**
+	 * @ranges: Interval tree of the &struct svmgpu_svm_range of the VM.
+	 * Changed with both &svmgpu_vm.lock and &svmgpu_vm.pt_lock held, so
+	 * either is enough to read it.
+	 */
+	struct rb_root_cached ranges;
+
+	/**
+	 * @gc: Ranges that the CPU unmapped, for svmgpu_svm_gc(). Under
+	 * &svmgpu_vm.pt_lock.
+	 */
+	struct list_head gc;
+};
+
+/* Each notifier watches an aligned region of this size. */
+#define SVMGPU_SVM_NOTIFIER_SIZE	SZ_512M
+
+int svmgpu_svm_init(struct svmgpu_vm *vm);
+void svmgpu_svm_fini(struct svmgpu_vm *vm);
+void svmgpu_svm_gc(struct svmgpu_vm *vm);
+int svmgpu_svm_fault(struct svmgpu_vm *vm, u64 start, u64 end, u64 addr,
+		     bool write);
+bool svmgpu_svm_busy(struct svmgpu_vm *vm, u64 start, u64 end);
+void svmgpu_svm_remove(struct svmgpu_vm *vm, u64 start, u64 end);
+
+#endif /* __SVMGPU_SVM_H__ */
