@@ -69,10 +69,16 @@ CHECK_SIZE(drm_svmgpu_queue_create, 32);
 CHECK_OFFSET(drm_svmgpu_queue_create, queue_id, 24);
 CHECK_SIZE(drm_svmgpu_queue_destroy, 16);
 
-CHECK_SIZE(drm_svmgpu_exec, 40);
+/*
+ * uAPI 1.3 appended the user fence; DRM zero-fills the tail of a shorter
+ * (1.2) argument, so older binaries keep working.
+ */
+CHECK_SIZE(drm_svmgpu_exec, 56);
 CHECK_OFFSET(drm_svmgpu_exec, syncs, 16);
 CHECK_OFFSET(drm_svmgpu_exec, address, 24);
 CHECK_OFFSET(drm_svmgpu_exec, length, 32);
+CHECK_OFFSET(drm_svmgpu_exec, ufence_addr, 40);
+CHECK_OFFSET(drm_svmgpu_exec, ufence_value, 48);
 
 CHECK_SIZE(drm_svmgpu_gem_migrate, 24);
 CHECK_OFFSET(drm_svmgpu_gem_migrate, handle, 8);
@@ -89,6 +95,13 @@ CHECK_OFFSET(drm_svmgpu_gem_info, preferred, 28);
 CHECK_OFFSET(drm_svmgpu_gem_info, placement, 32);
 CHECK_OFFSET(drm_svmgpu_gem_info, state, 36);
 CHECK_OFFSET(drm_svmgpu_gem_info, moves, 40);
+CHECK_SIZE(drm_svmgpu_wait_user_fence, 56);
+CHECK_OFFSET(drm_svmgpu_wait_user_fence, addr, 8);
+CHECK_OFFSET(drm_svmgpu_wait_user_fence, value, 16);
+CHECK_OFFSET(drm_svmgpu_wait_user_fence, mask, 24);
+CHECK_OFFSET(drm_svmgpu_wait_user_fence, timeout_ns, 32);
+CHECK_OFFSET(drm_svmgpu_wait_user_fence, op, 40);
+CHECK_OFFSET(drm_svmgpu_wait_user_fence, queue_id, 44);
 
 _Static_assert(DRM_IOCTL_SVMGPU_EXEC ==
 	       DRM_IOW(DRM_COMMAND_BASE + 0x08, struct drm_svmgpu_exec),
@@ -98,6 +111,10 @@ _Static_assert(DRM_IOCTL_SVMGPU_GEM_MIGRATE ==
 	       "ioctl numbers are append-only");
 _Static_assert(DRM_IOCTL_SVMGPU_GEM_INFO ==
 	       DRM_IOWR(DRM_COMMAND_BASE + 0x0a, struct drm_svmgpu_gem_info),
+	       "ioctl numbers are append-only");
+_Static_assert(DRM_IOCTL_SVMGPU_WAIT_USER_FENCE ==
+	       DRM_IOW(DRM_COMMAND_BASE + 0x0b,
+		       struct drm_svmgpu_wait_user_fence),
 	       "ioctl numbers are append-only");
 
 _Static_assert(DRM_IOCTL_SVMGPU_DEVICE_QUERY ==
