@@ -206,9 +206,9 @@ int svmgpu_device_get_info(struct svmgpu_device *dev,
  *
  * System SVM (OpenCL fine-grained system SVM, as rusticl asks for) means a
  * GPU job may dereference any CPU pointer of the process: malloc, mmap or
- * stack memory. It is true only if the kernel reports the system-SVM bit in
- * its features mask. The uAPI this library was built against defines no such
- * bit yet, in which case the answer is always false.
+ * stack memory. It is true only if the kernel reports
+ * DRM_SVMGPU_FEATURE_SVM (uAPI 1.3) in its features mask, read when @dev
+ * was created; kernels before uAPI 1.3 never do.
  *
  * Return: true if the device supports system SVM, false otherwise or if
  * @dev is NULL.

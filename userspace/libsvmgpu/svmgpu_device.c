@@ -346,19 +346,6 @@ svmgpu_device_vram_bo_size(const struct svmgpu_device *dev)
 
 SVMGPU_PUBLIC bool svmgpu_device_has_system_svm(struct svmgpu_device *dev)
 {
-	if (!dev)
-		return false;
-
-#ifdef DRM_SVMGPU_FEATURE_SYSTEM_SVM
-	return dev->info.features & DRM_SVMGPU_FEATURE_SYSTEM_SVM;
-#else
-	/*
-	 * svmgpu_drm.h defines no system-SVM feature bit yet, so no kernel
-	 * built from it can advertise system SVM, whatever else its features
-	 * mask holds. The branch above takes over, and answers from the
-	 * queried mask, as soon as the uAPI defines
-	 * DRM_SVMGPU_FEATURE_SYSTEM_SVM.
-	 */
-	return false;
-#endif
+	/* Kernels before uAPI 1.3 never set the bit: it was not defined. */
+	return dev && (dev->info.features & DRM_SVMGPU_FEATURE_SVM);
 }

@@ -1692,23 +1692,29 @@ static void test_mock_bad_kernel(void)
 
 static void test_mock_system_svm(void)
 {
+	static const uint64_t masks[] = {
+		~0ull, DRM_SVMGPU_FEATURE_SVM,
+		DRM_SVMGPU_FEATURE_SVM | DRM_SVMGPU_FEATURE_EXEC | (1ull << 63),
+	};
 	struct svmgpu_device *dev;
+	size_t i;
 
-	mock_reset(true);
-	mock.answer.info.features = ~0ull;
-	dev = fake_device_new();
-	REQUIRE(dev);
-#ifdef DRM_SVMGPU_FEATURE_SYSTEM_SVM
-	EXPECT(svmgpu_device_has_system_svm(dev));
-	svmgpu_device_del(dev);
+	/* Only DRM_SVMGPU_FEATURE_SVM counts, whatever else is set. */
+	for (i = 0; i < ARRAY_SIZE(masks); i++) {
+		mock_reset(true);
+		mock.answer.info.features = masks[i];
+		dev = fake_device_new();
+		REQUIRE(dev);
+		EXPECT(svmgpu_device_has_system_svm(dev));
+		svmgpu_device_del(dev);
 
-	mock.answer.info.features = ~0ull & ~DRM_SVMGPU_FEATURE_SYSTEM_SVM;
-	dev = fake_device_new();
-	REQUIRE(dev);
-#endif
-	/* Without the uAPI bit, no mask can claim system SVM. */
-	EXPECT(!svmgpu_device_has_system_svm(dev));
-	svmgpu_device_del(dev);
+		mock_reset(true);
+		mock.answer.info.features = masks[i] & ~DRM_SVMGPU_FEATURE_SVM;
+		dev = fake_device_new();
+		REQUIRE(dev);
+		EXPECT(!svmgpu_device_has_system_svm(dev));
+		svmgpu_device_del(dev);
+	}
 }
 
 /* svmgpu_device_open(@index) opens the fake node at @path. */
