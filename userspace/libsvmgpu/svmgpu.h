@@ -454,6 +454,11 @@ const char *svmgpu_bo_placement_name(uint32_t placement);
  * mapped into it with svmgpu_vm_map() (or svmgpu_vm_bind() for several
  * operations and explicit syncs), and jobs run in it through the queues
  * created on it.
+ *
+ * A VM created in fault mode (uAPI 1.3, DRM_SVMGPU_VM_CREATE_FAULT_MODE)
+ * may also mirror ranges of the process's own address space, with
+ * svmgpu_vm_mirror(): there, a CPU pointer is the GPU address of the same
+ * memory. svmgpu_vm_new_svm() creates one that mirrors everything it can.
  */
 
 /**
@@ -477,6 +482,54 @@ struct svmgpu_vm;
  * DRM_SVMGPU_FEATURE_VM.
  */
 int svmgpu_vm_new(struct svmgpu_device *dev, struct svmgpu_vm **out);
+
+/**
+ * svmgpu_vm_new_flags() - Create a GPU virtual address space, with flags.
+ * @dev: The device.
+ * @flags: Mask of DRM_SVMGPU_VM_CREATE_* flags, such as (uAPI 1.3)
+ *         DRM_SVMGPU_VM_CREATE_FAULT_MODE.
+ * @out: Where to store the new VM. Set to NULL on failure.
+ *
+ * svmgpu_vm_new() with @flags, which go to the kernel as they are, so that
+ * flags of a later uAPI need no new library. A VM created with
+ * DRM_SVMGPU_VM_CREATE_FAULT_MODE takes recoverable GPU page faults and
+ * belongs to the calling process's address space (see "DOC: shared
+ * virtual memory" in svmgpu_drm.h). It starts empty: mirror ranges of the
+ * process into it with svmgpu_vm_mirror(), or use svmgpu_vm_new_svm(),
+ * which does both.
+ *
+ * Return: as svmgpu_vm_new(); the ioctl's errors also include -EINVAL for
+ * an unknown flag and -EOPNOTSUPP for DRM_SVMGPU_VM_CREATE_FAULT_MODE
+ * without DRM_SVMGPU_FEATURE_SVM.
+ */
+int svmgpu_vm_new_flags(struct svmgpu_device *dev, uint32_t flags,
+			struct svmgpu_vm **out);
+
+/**
+ * svmgpu_vm_new_svm() - Create a VM that mirrors the process's memory.
+ * @dev: The device.
+ * @out: Where to store the new VM. Set to NULL on failure.
+ *
+ * Creates a VM in fault mode (DRM_SVMGPU_VM_CREATE_FAULT_MODE) and mirrors
+ * the whole of it but the first 64 KiB, [64 KiB, 1 <<
+ * &svmgpu_device_info.va_bits), with one DRM_SVMGPU_VM_BIND_OP_MAP_MIRROR.
+ * From then on every pointer of the calling process below 1 << va_bits is
+ * the GPU address of the same memory, whatever backs it (malloc, mmap, the
+ * stack): see "DOC: shared virtual memory". Above the CPU's user address
+ * space (1 << 47 on x86-64) nothing is mapped, and the GPU faults there as
+ * on any unmapped pointer. BOs may still be mapped with svmgpu_vm_map();
+ * they replace that part of the mirror.
+ *
+ * The VM belongs to the calling process: use it there, not in a child
+ * after fork().
+ *
+ * Return: 0 on success; -EINVAL if @dev or @out is NULL; -EOPNOTSUPP if
+ * svmgpu_device_has_system_svm() is false, without an ioctl; -EPROTO if
+ * the device's va_bits leaves nothing to mirror (16 or less) or is 64 or
+ * more; -ENOMEM; otherwise the error of VM_CREATE or of VM_BIND, after
+ * which no VM is left behind.
+ */
+int svmgpu_vm_new_svm(struct svmgpu_device *dev, struct svmgpu_vm **out);
 
 /**
  * svmgpu_vm_ref() - Take a reference on a VM.
@@ -526,7 +579,8 @@ uint32_t svmgpu_vm_id(const struct svmgpu_vm *vm);
  * Return: 0 on success; -EINVAL if @vm is NULL, or @ops or @syncs is NULL
  * while its count is not 0; otherwise the ioctl's error, such as -EINVAL
  * for a malformed operation or a mapping over an existing one, -ENOENT for
- * an unknown BO or syncobj.
+ * an unknown BO or syncobj, -EBUSY for an OP_MAP over a part of a mirror
+ * that the GPU has faulted in.
  */
 int svmgpu_vm_bind(struct svmgpu_vm *vm,
 		   const struct drm_svmgpu_vm_bind_op *ops, uint32_t num_ops,
@@ -544,8 +598,10 @@ int svmgpu_vm_bind(struct svmgpu_vm *vm,
  *         DRM_SVMGPU_VM_BIND_READONLY.
  *
  * One DRM_SVMGPU_VM_BIND_OP_MAP operation, without syncs: the call returns
- * once the mapping is in place. [@addr, @addr + @range) must be free.
- * Alignments and bounds are the kernel's to check.
+ * once the mapping is in place. [@addr, @addr + @range) must be free, or
+ * in a fault-mode VM part of a mirror, which the BO then replaces; a part
+ * of a mirror that the GPU has faulted in is busy (-EBUSY) until it is
+ * unmapped. Alignments and bounds are the kernel's to check.
  *
  * GEM handles are private to a DRM file, and each &struct svmgpu_device has
  * its own file, so @bo and @vm must come from the same device object.
@@ -567,12 +623,33 @@ int svmgpu_vm_map(struct svmgpu_vm *vm, struct svmgpu_bo *bo,
  * One DRM_SVMGPU_VM_BIND_OP_UNMAP operation, without syncs: removes every
  * mapping in [@addr, @addr + @range), splitting the ones that straddle its
  * ends. A range without mappings is not an error. The call returns once
- * the GPU can no longer reach the range.
+ * the GPU can no longer reach the range. In a mirror, the range stops
+ * being mirrored, and what the GPU faulted in there is dropped.
  *
  * Return: 0 on success; -EINVAL if @vm is NULL; otherwise the error of
  * svmgpu_vm_bind().
  */
 int svmgpu_vm_unmap(struct svmgpu_vm *vm, uint64_t addr, uint64_t range);
+
+/**
+ * svmgpu_vm_mirror() - Mirror a range of the process's memory into a VM.
+ * @vm: The VM, created in fault mode.
+ * @addr: Start of the range, a multiple of 4 KiB, above the VM's first
+ *        64 KiB.
+ * @range: Size of the range in bytes, a non-zero multiple of 4 KiB.
+ *
+ * One DRM_SVMGPU_VM_BIND_OP_MAP_MIRROR operation (uAPI 1.3), without
+ * syncs: [@addr, @addr + @range) of @vm becomes the same range of the
+ * process's CPU address space, whose pages the GPU faults in as it
+ * touches them. The range must be free in @vm. Use it to mirror a range
+ * again after svmgpu_vm_unmap(), or parts of a VM from
+ * svmgpu_vm_new_flags(). Alignments and bounds are the kernel's to check.
+ *
+ * Return: 0 on success; -EINVAL if @vm is NULL or was not created with
+ * DRM_SVMGPU_VM_CREATE_FAULT_MODE, without an ioctl; otherwise the error
+ * of svmgpu_vm_bind(), such as -EINVAL for a range that is not free.
+ */
+int svmgpu_vm_mirror(struct svmgpu_vm *vm, uint64_t addr, uint64_t range);
 
 /**
  * DOC: queues and submission

@@ -31,6 +31,12 @@
 #define SVMGPU_EXEC_MAX_LENGTH (1u << 20)
 
 /*
+ * The lowest GPU virtual address that can be mapped: the first 64 KiB of
+ * every VM are never mapped ("DOC: GPU virtual memory").
+ */
+#define SVMGPU_VA_START 0x10000ull
+
+/*
  * Every object below is reference counted with an atomic counter: _ref is a
  * relaxed increment, _del an acq_rel decrement whose last caller tears the
  * object down, so that it sees every other owner's writes.
@@ -83,6 +89,9 @@ struct svmgpu_vm {
 
 	/* Kernel VM id, never 0; immutable. */
 	uint32_t id;
+
+	/* The DRM_SVMGPU_VM_CREATE_* flags it was created with; immutable. */
+	uint32_t flags;
 };
 
 struct svmgpu_queue {
@@ -107,6 +116,18 @@ struct svmgpu_cs {
 	/* First error of an emit since the last reset, or 0. */
 	int error;
 };
+
+/*
+ * The end of @dev's GPU virtual address space, 1 << va_bits, or 0 if the
+ * kernel reported a width this library cannot use: none above the first
+ * 64 KiB, or one whose end a uint64_t cannot hold.
+ */
+static inline uint64_t svmgpu_va_end(const struct svmgpu_device *dev)
+{
+	uint32_t bits = dev->info.va_bits;
+
+	return bits > 16 && bits < 64 ? 1ull << bits : 0;
+}
 
 /* drmIoctl(), which restarts on EINTR and EAGAIN, as 0 or -errno. */
 static inline int svmgpu_ioctl(int fd, unsigned long request, void *arg)

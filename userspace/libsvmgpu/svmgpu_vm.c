@@ -8,10 +8,12 @@
 
 #include "svmgpu_priv.h"
 
-SVMGPU_PUBLIC int svmgpu_vm_new(struct svmgpu_device *dev,
-				struct svmgpu_vm **out)
+SVMGPU_PUBLIC int svmgpu_vm_new_flags(struct svmgpu_device *dev,
+				      uint32_t flags, struct svmgpu_vm **out)
 {
-	struct drm_svmgpu_vm_create req = { 0 };
+	struct drm_svmgpu_vm_create req = {
+		.flags = flags,
+	};
 	struct svmgpu_vm *vm;
 	int ret;
 
@@ -35,6 +37,51 @@ SVMGPU_PUBLIC int svmgpu_vm_new(struct svmgpu_device *dev,
 	atomic_init(&vm->refcount, 1);
 	vm->dev = svmgpu_device_ref(dev);
 	vm->id = req.vm_id;
+	vm->flags = flags;
+	*out = vm;
+	return 0;
+}
+
+SVMGPU_PUBLIC int svmgpu_vm_new(struct svmgpu_device *dev,
+				struct svmgpu_vm **out)
+{
+	return svmgpu_vm_new_flags(dev, 0, out);
+}
+
+SVMGPU_PUBLIC int svmgpu_vm_new_svm(struct svmgpu_device *dev,
+				    struct svmgpu_vm **out)
+{
+	struct svmgpu_vm *vm;
+	uint64_t va_end;
+	int ret;
+
+	if (!out)
+		return -EINVAL;
+	*out = NULL;
+	if (!dev)
+		return -EINVAL;
+	/* The kernel would say so too, but only after VM_CREATE. */
+	if (!svmgpu_device_has_system_svm(dev))
+		return -EOPNOTSUPP;
+	va_end = svmgpu_va_end(dev);
+	if (!va_end)
+		return -EPROTO;
+
+	ret = svmgpu_vm_new_flags(dev, DRM_SVMGPU_VM_CREATE_FAULT_MODE, &vm);
+	if (ret)
+		return ret;
+
+	/*
+	 * Everything the VM can map. Above the CPU's user address space
+	 * (1 << 47 on x86-64) nothing is mapped, so the GPU faults there
+	 * as it does on any unmapped pointer.
+	 */
+	ret = svmgpu_vm_mirror(vm, SVMGPU_VA_START, va_end - SVMGPU_VA_START);
+	if (ret) {
+		svmgpu_vm_del(vm);
+		return ret;
+	}
+
 	*out = vm;
 	return 0;
 }
@@ -121,6 +168,21 @@ SVMGPU_PUBLIC int svmgpu_vm_unmap(struct svmgpu_vm *vm, uint64_t addr,
 	};
 
 	if (!vm)
+		return -EINVAL;
+	return svmgpu_vm_bind(vm, &op, 1, NULL, 0);
+}
+
+SVMGPU_PUBLIC int svmgpu_vm_mirror(struct svmgpu_vm *vm, uint64_t addr,
+				   uint64_t range)
+{
+	struct drm_svmgpu_vm_bind_op op = {
+		.op = DRM_SVMGPU_VM_BIND_OP_MAP_MIRROR,
+		.addr = addr,
+		.range = range,
+	};
+
+	/* The kernel refuses mirrors outside fault mode: no need to ask. */
+	if (!vm || !(vm->flags & DRM_SVMGPU_VM_CREATE_FAULT_MODE))
 		return -EINVAL;
 	return svmgpu_vm_bind(vm, &op, 1, NULL, 0);
 }

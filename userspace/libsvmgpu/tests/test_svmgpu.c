@@ -22,7 +22,10 @@
  *   that the tests can check the library's ioctl arguments and teardown.
  *   On request it also runs jobs: a small interpreter of NOP, END,
  *   WRITE_IMM, COPY and FILL, written from the uAPI text, that reaches BO
- *   memory through the VM's mappings. BOs have a placement, and VRAM holds
+ *   memory through the VM's mappings. VMs in fault mode (with
+ *   DRM_SVMGPU_FEATURE_SVM) may hold mirrors, through which the fake GPU
+ *   reaches this process's own memory at the same address; an address that
+ *   no CPU mapping backs faults. BOs have a placement, and VRAM holds
  *   at most vram_bo_size bytes of them: creating or migrating a BO into
  *   full VRAM evicts the least recently used ones to system memory, as the
  *   uAPI's "DOC: buffer objects" says. A move keeps a BO's memory where it
@@ -172,9 +175,11 @@ static struct {
 	bool corrupt_moves;	/* A move flips the BO's first word. */
 	bool deny_pinned;	/* No CAP_SYS_ADMIN: PINNED is -EPERM. */
 	bool vms[FAKE_MAX_OBJS];
+	bool vm_fault_mode[FAKE_MAX_OBJS];	/* Created in fault mode. */
 	struct fake_mapping {
 		bool used;
 		bool readonly;
+		bool mirror;		/* OP_MAP_MIRROR: the CPU's memory. */
 		uint32_t vm_id;
 		uint32_t handle;
 		uint64_t addr, range, bo_offset;
@@ -611,13 +616,17 @@ static int fake_vm_create(struct drm_svmgpu_vm_create *a)
 	uint32_t i;
 
 	mock.vm_create = *a;
-	if (a->extensions || a->flags)
+	if (a->extensions || (a->flags & ~DRM_SVMGPU_VM_CREATE_FAULT_MODE))
 		return fake_fail(EINVAL);
+	if ((a->flags & DRM_SVMGPU_VM_CREATE_FAULT_MODE) &&
+	    !(mock.answer.info.features & DRM_SVMGPU_FEATURE_SVM))
+		return fake_fail(EOPNOTSUPP);
 	for (i = 1; i < FAKE_MAX_OBJS && mock.vms[i]; i++)
 		;
 	if (i == FAKE_MAX_OBJS)
 		return fake_fail(ENOMEM);
 	mock.vms[i] = true;
+	mock.vm_fault_mode[i] = a->flags & DRM_SVMGPU_VM_CREATE_FAULT_MODE;
 	a->vm_id = FAKE_VM_ID_BASE + i;
 	return 0;
 }
@@ -686,12 +695,14 @@ static void fake_signal_syncs(uint64_t ptr, uint32_t n)
 				true;
 }
 
-static int fake_check_bind_op(const struct drm_svmgpu_vm_bind_op *op)
+static int fake_check_bind_op(uint32_t vm_id,
+			      const struct drm_svmgpu_vm_bind_op *op)
 {
 	uint64_t va_end = 1ull << mock.answer.info.va_bits;
 
 	if ((op->op != DRM_SVMGPU_VM_BIND_OP_MAP &&
-	     op->op != DRM_SVMGPU_VM_BIND_OP_UNMAP) ||
+	     op->op != DRM_SVMGPU_VM_BIND_OP_UNMAP &&
+	     op->op != DRM_SVMGPU_VM_BIND_OP_MAP_MIRROR) ||
 	    (op->flags & ~DRM_SVMGPU_VM_BIND_READONLY) || op->pad)
 		return -EINVAL;
 	if (op->addr % 4096 || op->range % 4096 || !op->range ||
@@ -700,6 +711,9 @@ static int fake_check_bind_op(const struct drm_svmgpu_vm_bind_op *op)
 		return -EINVAL;
 	if (op->op == DRM_SVMGPU_VM_BIND_OP_UNMAP)
 		return op->handle || op->bo_offset ? -EINVAL : 0;
+	if (op->op == DRM_SVMGPU_VM_BIND_OP_MAP_MIRROR)
+		return op->handle || op->bo_offset || op->flags ||
+		       !mock.vm_fault_mode[fake_vm(vm_id)] ? -EINVAL : 0;
 	if (!fake_bo_live(op->handle))
 		return -ENOENT;
 	if (op->bo_offset % 4096 ||
@@ -735,10 +749,12 @@ static int fake_apply_bind_op(uint32_t vm_id,
 		if (!m->used || m->vm_id != vm_id || m_end <= op->addr ||
 		    m->addr >= end)
 			continue;
-		if (op->op == DRM_SVMGPU_VM_BIND_OP_MAP)
-			return -EINVAL;	/* Over an existing mapping. */
+		/* Over an existing mapping; only a BO may replace a mirror. */
+		if (op->op == DRM_SVMGPU_VM_BIND_OP_MAP_MIRROR ||
+		    (op->op == DRM_SVMGPU_VM_BIND_OP_MAP && !m->mirror))
+			return -EINVAL;
 
-		/* UNMAP: keep what lies outside [addr, end). */
+		/* UNMAP, or a BO over a mirror: keep what lies outside. */
 		if (m->addr < op->addr && m_end > end) {
 			right = fake_mapping_alloc();
 			if (!right)
@@ -767,6 +783,7 @@ static int fake_apply_bind_op(uint32_t vm_id,
 	*m = (struct fake_mapping) {
 		.used = true,
 		.readonly = op->flags & DRM_SVMGPU_VM_BIND_READONLY,
+		.mirror = op->op == DRM_SVMGPU_VM_BIND_OP_MAP_MIRROR,
 		.vm_id = vm_id,
 		.handle = op->handle,
 		.addr = op->addr,
@@ -795,7 +812,7 @@ static int fake_vm_bind(struct drm_svmgpu_vm_bind *a)
 	for (i = 0; i < a->num_ops; i++) {
 		if (i < FAKE_MAX_RECORDED)
 			mock.bind_ops[i] = ops[i];
-		err = fake_check_bind_op(&ops[i]);
+		err = fake_check_bind_op(a->vm_id, &ops[i]);
 		if (err)
 			return fake_fail(-err);
 	}
@@ -852,8 +869,26 @@ static int fake_queue_destroy(struct drm_svmgpu_queue_destroy *a)
 }
 
 /*
+ * Whether CPU memory backs [@va, @va + @len) of this process: mincore()
+ * fails with -ENOMEM on a page that no mapping covers. Protections are not
+ * checked: the tests do not point the fake GPU at PROT_NONE or read-only
+ * memory.
+ */
+static bool fake_cpu_mapped(uint64_t va, uint64_t len)
+{
+	uint64_t page = (uint64_t)sysconf(_SC_PAGESIZE), p;
+	unsigned char vec;
+
+	for (p = va & ~(page - 1); p < va + len; p += page)
+		if (mincore((void *)(uintptr_t)p, page, &vec))
+			return false;
+	return true;
+}
+
+/*
  * The CPU address of GPU range [@va, @va + @len) of VM @vm_id, or NULL if
- * the MMU refuses it. The range must lie in one mapping.
+ * the MMU refuses it. The range must lie in one mapping. In a mirror, it is
+ * @va itself, if the CPU maps it.
  */
 static void *fake_gpu_ptr(uint32_t vm_id, uint64_t va, uint64_t len,
 			  bool write)
@@ -866,6 +901,9 @@ static void *fake_gpu_ptr(uint32_t vm_id, uint64_t va, uint64_t len,
 		if (!m->used || m->vm_id != vm_id || va < m->addr ||
 		    va - m->addr > m->range || len > m->range - (va - m->addr))
 			continue;
+		if (m->mirror)
+			return fake_cpu_mapped(va, len) ?
+			       (void *)(uintptr_t)va : NULL;
 		if ((write && m->readonly) || !fake_bo_live(m->handle))
 			return NULL;
 		return (char *)mock.bos[m->handle].mem + m->bo_offset +
@@ -1281,6 +1319,15 @@ static void test_null_objects(void)
 	EXPECT_EQ(svmgpu_vm_bind(NULL, &op, 1, &sync, 1), -EINVAL);
 	EXPECT_EQ(svmgpu_vm_map(NULL, NULL, 0, 0x10000, 4096, 0), -EINVAL);
 	EXPECT_EQ(svmgpu_vm_unmap(NULL, 0x10000, 4096), -EINVAL);
+	vm = (void *)1;
+	EXPECT_EQ(svmgpu_vm_new_flags(NULL, 0, &vm), -EINVAL);
+	EXPECT(!vm);
+	EXPECT_EQ(svmgpu_vm_new_flags(NULL, 0, NULL), -EINVAL);
+	vm = (void *)1;
+	EXPECT_EQ(svmgpu_vm_new_svm(NULL, &vm), -EINVAL);
+	EXPECT(!vm);
+	EXPECT_EQ(svmgpu_vm_new_svm(NULL, NULL), -EINVAL);
+	EXPECT_EQ(svmgpu_vm_mirror(NULL, 0x10000, 4096), -EINVAL);
 
 	EXPECT_EQ(svmgpu_queue_new(NULL, 0, DRM_SVMGPU_QUEUE_PRIORITY_NORMAL,
 				   &q), -EINVAL);
@@ -2430,6 +2477,209 @@ static void test_mock_vm_map_unmap(void)
 	svmgpu_device_del(dev2);
 }
 
+/* The VM the fake kernel knows as @vm, or -1. */
+static int fake_vm_of(const struct svmgpu_vm *vm)
+{
+	return fake_vm(svmgpu_vm_id(vm));
+}
+
+static void test_mock_vm_new_flags(void)
+{
+	struct svmgpu_device *dev;
+	struct svmgpu_vm *vm = (void *)1;
+	unsigned int ioctls;
+
+	mock_reset(true);
+	mock.answer.info.features = DRM_SVMGPU_FEATURE_SVM;
+	dev = fake_device_new();
+	REQUIRE(dev);
+
+	EXPECT_EQ(svmgpu_vm_new_flags(dev, 0, NULL), -EINVAL);
+	EXPECT_EQ(svmgpu_vm_new_flags(dev, 0, &vm), 0);
+	REQUIRE(vm);
+	EXPECT_EQ(mock.vm_create.flags, 0);
+	EXPECT(!mock.vm_fault_mode[fake_vm_of(vm)]);
+	/* Not in fault mode: no mirror, and no ioctl to find out. */
+	ioctls = mock.ioctls;
+	EXPECT_EQ(svmgpu_vm_mirror(vm, SZ_2M, SZ_2M), -EINVAL);
+	EXPECT_EQ(mock.ioctls, ioctls);
+	svmgpu_vm_del(vm);
+
+	EXPECT_EQ(svmgpu_vm_new_flags(dev, DRM_SVMGPU_VM_CREATE_FAULT_MODE,
+				      &vm), 0);
+	REQUIRE(vm);
+	EXPECT_EQ(mock.vm_create.extensions, 0);
+	EXPECT_EQ(mock.vm_create.flags, DRM_SVMGPU_VM_CREATE_FAULT_MODE);
+	EXPECT(mock.vm_fault_mode[fake_vm_of(vm)]);
+	/* It starts empty: nothing was bound. */
+	EXPECT_EQ(mock.vm_binds, 0);
+	svmgpu_vm_del(vm);
+
+	/* Flags go to the kernel as they are; it checks them. */
+	vm = (void *)1;
+	EXPECT_EQ(svmgpu_vm_new_flags(dev, 1u << 7, &vm), -EINVAL);
+	EXPECT(!vm);
+	EXPECT_EQ(mock.vm_create.flags, 1u << 7);
+	svmgpu_device_del(dev);
+
+	/* Fault mode needs DRM_SVMGPU_FEATURE_SVM. */
+	mock_reset(true);
+	dev = fake_device_new();
+	REQUIRE(dev);
+	vm = (void *)1;
+	EXPECT_EQ(svmgpu_vm_new_flags(dev, DRM_SVMGPU_VM_CREATE_FAULT_MODE,
+				      &vm), -EOPNOTSUPP);
+	EXPECT(!vm);
+	EXPECT_EQ(mock.vm_create.flags, DRM_SVMGPU_VM_CREATE_FAULT_MODE);
+	svmgpu_device_del(dev);
+}
+
+/* svmgpu_vm_new_svm() with va_bits @bits mirrors [64 KiB, 1 << @bits). */
+static void expect_vm_new_svm(uint32_t bits)
+{
+	const struct drm_svmgpu_vm_bind_op *op = &mock.bind_ops[0];
+	struct svmgpu_device *dev;
+	struct svmgpu_vm *vm = NULL;
+	int before = count_fds();
+
+	mock_reset(true);
+	mock.answer.info.features = DRM_SVMGPU_FEATURE_SVM;
+	mock.answer.info.va_bits = bits;
+	dev = fake_device_new();
+	REQUIRE(dev);
+
+	EXPECT_EQ(svmgpu_vm_new_svm(dev, &vm), 0);
+	REQUIRE(vm);
+	EXPECT_EQ(mock.vm_create.flags, DRM_SVMGPU_VM_CREATE_FAULT_MODE);
+	EXPECT(mock.vm_fault_mode[fake_vm_of(vm)]);
+	EXPECT_EQ(mock.vm_binds, 1);
+	EXPECT_EQ(mock.vm_bind.vm_id, svmgpu_vm_id(vm));
+	EXPECT_EQ(mock.vm_bind.num_ops, 1);
+	EXPECT_EQ(mock.vm_bind.num_syncs, 0);
+	EXPECT_EQ(mock.vm_bind.syncs, 0);
+	EXPECT_EQ(op->op, DRM_SVMGPU_VM_BIND_OP_MAP_MIRROR);
+	EXPECT_EQ(op->flags, 0);
+	EXPECT_EQ(op->handle, 0);
+	EXPECT_EQ(op->pad, 0);
+	EXPECT_EQ(op->bo_offset, 0);
+	EXPECT_EQ_HEX(op->addr, 0x10000);
+	EXPECT_EQ_HEX(op->range, (1ull << bits) - 0x10000);
+	EXPECT(mock.mappings[0].used && mock.mappings[0].mirror);
+
+	/* The VM holds the device, as any VM does. */
+	svmgpu_device_del(dev);
+	svmgpu_vm_del(vm);
+	EXPECT_EQ(mock.num_events, 1);
+	EXPECT_EQ(mock.events[0].type, EV_VM_DESTROY);
+	EXPECT_EQ(count_fds(), before);
+}
+
+static void test_mock_vm_new_svm(void)
+{
+	struct svmgpu_device *dev;
+	struct svmgpu_vm *vm = (void *)1;
+	int i;
+
+	expect_vm_new_svm(48);
+	expect_vm_new_svm(57);
+	expect_vm_new_svm(40);
+	expect_vm_new_svm(17);
+	expect_vm_new_svm(63);
+
+	/* Without DRM_SVMGPU_FEATURE_SVM: refused without an ioctl. */
+	mock_reset(true);
+	mock.answer.info.features = ~0ull & ~DRM_SVMGPU_FEATURE_SVM;
+	dev = fake_device_new();
+	REQUIRE(dev);
+	EXPECT_EQ(svmgpu_vm_new_svm(dev, &vm), -EOPNOTSUPP);
+	EXPECT(!vm);
+	EXPECT_EQ(mock.ioctls, 0);
+	svmgpu_device_del(dev);
+
+	/* A width that leaves nothing to mirror, or too wide to use. */
+	mock_reset(true);
+	mock.answer.info.features = DRM_SVMGPU_FEATURE_SVM;
+	mock.answer.info.va_bits = 16;
+	dev = fake_device_new();
+	REQUIRE(dev);
+	vm = (void *)1;
+	EXPECT_EQ(svmgpu_vm_new_svm(dev, &vm), -EPROTO);
+	EXPECT(!vm);
+	svmgpu_device_del(dev);
+	mock.answer.info.va_bits = 64;
+	dev = fake_device_new();
+	REQUIRE(dev);
+	EXPECT_EQ(svmgpu_vm_new_svm(dev, &vm), -EPROTO);
+	EXPECT_EQ(mock.ioctls, 0);
+
+	/* VM_CREATE fails: nothing to bind. */
+	mock.answer.info.va_bits = 48;
+	svmgpu_device_del(dev);
+	dev = fake_device_new();
+	REQUIRE(dev);
+	mock.fail_request = DRM_IOCTL_SVMGPU_VM_CREATE;
+	mock.fail_errno = ENOSPC;
+	EXPECT_EQ(svmgpu_vm_new_svm(dev, &vm), -ENOSPC);
+	EXPECT(!vm);
+	EXPECT_EQ(mock.vm_binds, 0);
+
+	/* The mirror fails: the VM goes again. */
+	mock.fail_request = DRM_IOCTL_SVMGPU_VM_BIND;
+	mock.fail_errno = ENOMEM;
+	vm = (void *)1;
+	EXPECT_EQ(svmgpu_vm_new_svm(dev, &vm), -ENOMEM);
+	EXPECT(!vm);
+	EXPECT_EQ(mock.num_events, 1);
+	EXPECT_EQ(mock.events[0].type, EV_VM_DESTROY);
+	for (i = 0; i < FAKE_MAX_OBJS; i++)
+		EXPECT(!mock.vms[i]);
+	mock.fail_request = 0;
+	svmgpu_device_del(dev);
+}
+
+static void test_mock_vm_mirror(void)
+{
+	const struct drm_svmgpu_vm_bind_op *op = &mock.bind_ops[0];
+	struct svmgpu_device *dev;
+	struct svmgpu_vm *vm = NULL;
+	struct svmgpu_bo *bo;
+
+	mock_reset(true);
+	mock.answer.info.features = DRM_SVMGPU_FEATURE_SVM;
+	dev = fake_device_new();
+	REQUIRE(dev);
+	bo = fake_bo_new(dev, SZ_2M);
+	REQUIRE(bo);
+	EXPECT_EQ(svmgpu_vm_new_flags(dev, DRM_SVMGPU_VM_CREATE_FAULT_MODE,
+				      &vm), 0);
+	REQUIRE(vm);
+
+	EXPECT_EQ(svmgpu_vm_mirror(vm, 0x40000000, 4 * SZ_2M), 0);
+	EXPECT_EQ(mock.vm_bind.vm_id, svmgpu_vm_id(vm));
+	EXPECT_EQ(mock.vm_bind.num_ops, 1);
+	EXPECT_EQ(mock.vm_bind.num_syncs, 0);
+	EXPECT_EQ(op->op, DRM_SVMGPU_VM_BIND_OP_MAP_MIRROR);
+	EXPECT_EQ(op->flags, 0);
+	EXPECT_EQ(op->handle, 0);
+	EXPECT_EQ(op->bo_offset, 0);
+	EXPECT_EQ_HEX(op->addr, 0x40000000);
+	EXPECT_EQ_HEX(op->range, 4 * SZ_2M);
+
+	/* The range must be free; the kernel says so. */
+	EXPECT_EQ(svmgpu_vm_mirror(vm, 0x40000000 + SZ_2M, SZ_2M), -EINVAL);
+	EXPECT_EQ(svmgpu_vm_mirror(vm, 0x1000, SZ_4K), -EINVAL);
+	EXPECT_EQ(svmgpu_vm_mirror(vm, 0x80000000, 0), -EINVAL);
+
+	/* A BO replaces part of the mirror; unmapped, it can be mirrored. */
+	EXPECT_EQ(svmgpu_vm_map(vm, bo, 0, 0x40000000 + SZ_2M, SZ_2M, 0), 0);
+	EXPECT_EQ(svmgpu_vm_unmap(vm, 0x40000000 + SZ_2M, SZ_2M), 0);
+	EXPECT_EQ(svmgpu_vm_mirror(vm, 0x40000000 + SZ_2M, SZ_2M), 0);
+
+	svmgpu_vm_del(vm);
+	svmgpu_bo_del(bo);
+	svmgpu_device_del(dev);
+}
+
 static void test_mock_queue(void)
 {
 	struct svmgpu_queue *q = (void *)1;
@@ -3116,6 +3366,9 @@ static const struct tap_test tests[] = {
 	{ "mock_vm", test_mock_vm },
 	{ "mock_vm_bind", test_mock_vm_bind },
 	{ "mock_vm_map_unmap", test_mock_vm_map_unmap },
+	{ "mock_vm_new_flags", test_mock_vm_new_flags },
+	{ "mock_vm_new_svm", test_mock_vm_new_svm },
+	{ "mock_vm_mirror", test_mock_vm_mirror },
 	{ "mock_queue", test_mock_queue },
 	{ "mock_queue_holds_vm", test_mock_queue_holds_vm },
 	{ "mock_queue_exec", test_mock_queue_exec },
