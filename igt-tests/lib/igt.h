@@ -23,6 +23,7 @@
 #include "svmgpu_ioctl.h"
 #include "svmgpu_cs.h"
 #include "svmgpu_util.h"
+#include "svmgpu_svm.h"
 #include "svmgpu_debug.h"
 
 #endif /* SVMGPU_IGT_H */

@@ -33,6 +33,7 @@ static const struct {
 	{ DRM_SVMGPU_FEATURE_VM, "VM" },
 	{ DRM_SVMGPU_FEATURE_EXEC, "EXEC" },
 	{ DRM_SVMGPU_FEATURE_GEM_MIGRATE, "GEM_MIGRATE" },
+	{ DRM_SVMGPU_FEATURE_SVM, "SVM" },
 };
 
 /**
@@ -483,6 +484,209 @@ void svmgpu_exec(int fd, uint32_t queue, uint64_t address, uint32_t length,
 {
 	igt_assert_eq(__svmgpu_exec(fd, queue, address, length, syncs,
 				    num_syncs), 0);
+}
+
+/* --- Shared virtual memory ----------------------------------------------- */
+
+/**
+ * svmgpu_has_svm() - Whether the driver implements shared virtual memory.
+ * @fd: svmgpu file descriptor.
+ *
+ * Return: true if the device reports DRM_SVMGPU_FEATURE_SVM: fault-mode
+ * VMs, OP_MAP_MIRROR, EXEC user fences and WAIT_USER_FENCE.
+ */
+bool svmgpu_has_svm(int fd)
+{
+	return svmgpu_has_features(fd, DRM_SVMGPU_FEATURE_VM |
+				   DRM_SVMGPU_FEATURE_EXEC |
+				   DRM_SVMGPU_FEATURE_SVM);
+}
+
+/** __svmgpu_vm_create_fault() - VM_CREATE with DRM_SVMGPU_VM_CREATE_FAULT_MODE. */
+int __svmgpu_vm_create_fault(int fd, uint32_t *vm)
+{
+	return __svmgpu_vm_create(fd, DRM_SVMGPU_VM_CREATE_FAULT_MODE, vm);
+}
+
+/**
+ * svmgpu_vm_create_fault() - Create a fault-mode VM, asserting success.
+ *
+ * The VM belongs to the calling process's address space. It mirrors
+ * nothing yet: see svmgpu_vm_mirror().
+ *
+ * Return: The VM's id, asserted non-zero.
+ */
+uint32_t svmgpu_vm_create_fault(int fd)
+{
+	uint32_t vm = 0;
+
+	igt_assert_eq(__svmgpu_vm_create_fault(fd, &vm), 0);
+	igt_assert_neq_u32(vm, 0);
+
+	return vm;
+}
+
+/** __svmgpu_vm_mirror() - One OP_MAP_MIRROR, no syncs. */
+int __svmgpu_vm_mirror(int fd, uint32_t vm, uint64_t addr, uint64_t range)
+{
+	struct drm_svmgpu_vm_bind_op op = svmgpu_op_mirror(addr, range);
+
+	return __svmgpu_vm_bind(fd, vm, &op, 1, NULL, 0);
+}
+
+/** svmgpu_vm_mirror() - __svmgpu_vm_mirror(), asserting success. */
+void svmgpu_vm_mirror(int fd, uint32_t vm, uint64_t addr, uint64_t range)
+{
+	igt_assert_eq(__svmgpu_vm_mirror(fd, vm, addr, range), 0);
+}
+
+/**
+ * svmgpu_mirror_range() - What a mirror of the whole user space covers.
+ * @fd: svmgpu file descriptor.
+ * @start: Set to the first address above the VM's null guard (64 KiB).
+ * @end: Set to the end of the user address space (SVMGPU_USER_VA_END), or
+ *	 of the GPU's, if that is smaller.
+ */
+void svmgpu_mirror_range(int fd, uint64_t *start, uint64_t *end)
+{
+	uint32_t va_bits = svmgpu_va_bits(fd);
+
+	*start = SVMGPU_VA_NULL_GUARD;
+	*end = SVMGPU_USER_VA_END;
+	if (va_bits < 64 && (1ull << va_bits) < *end)
+		*end = 1ull << va_bits;
+}
+
+/**
+ * svmgpu_vm_mirror_all() - Mirror every CPU address the GPU can reach.
+ * @fd: svmgpu file descriptor.
+ * @vm: A fault-mode VM with no mapping yet.
+ *
+ * One OP_MAP_MIRROR of svmgpu_mirror_range(): every pointer of the
+ * process is then a GPU address in @vm.
+ */
+void svmgpu_vm_mirror_all(int fd, uint32_t vm)
+{
+	uint64_t start, end;
+
+	svmgpu_mirror_range(fd, &start, &end);
+	svmgpu_vm_mirror(fd, vm, start, end - start);
+}
+
+/**
+ * __svmgpu_exec_ufence() - DRM_IOCTL_SVMGPU_EXEC with a user fence.
+ * @fd: svmgpu file descriptor.
+ * @queue: The queue.
+ * @address: GPU virtual address of the command buffer.
+ * @length: Its length in bytes.
+ * @ufence_addr: Where the GPU writes @ufence_value when the job is done:
+ *		 8-byte aligned; in a mirror, a CPU address.
+ * @ufence_value: The 64-bit value.
+ * @syncs: Syncs to wait for (a fault-mode queue signals none), or NULL.
+ * @num_syncs: How many.
+ *
+ * Return: 0 or a negative errno (-ECANCELED on a banned queue).
+ */
+int __svmgpu_exec_ufence(int fd, uint32_t queue, uint64_t address,
+			 uint32_t length, uint64_t ufence_addr,
+			 uint64_t ufence_value,
+			 const struct drm_svmgpu_sync *syncs,
+			 uint32_t num_syncs)
+{
+	struct drm_svmgpu_exec exec = {
+		.queue_id = queue,
+		.num_syncs = num_syncs,
+		.syncs = to_user_pointer(syncs),
+		.address = address,
+		.length = length,
+		.flags = DRM_SVMGPU_EXEC_USER_FENCE,
+		.ufence_addr = ufence_addr,
+		.ufence_value = ufence_value,
+	};
+
+	return __svmgpu_ioctl(fd, DRM_IOCTL_SVMGPU_EXEC, &exec);
+}
+
+/** svmgpu_exec_ufence() - __svmgpu_exec_ufence() without syncs, asserting. */
+void svmgpu_exec_ufence(int fd, uint32_t queue, uint64_t address,
+			uint32_t length, uint64_t ufence_addr,
+			uint64_t ufence_value)
+{
+	igt_assert_eq(__svmgpu_exec_ufence(fd, queue, address, length,
+					   ufence_addr, ufence_value, NULL, 0),
+		      0);
+}
+
+/**
+ * svmgpu_deadline_ns() - An absolute CLOCK_MONOTONIC time @timeout_ns away.
+ * @timeout_ns: From now, in nanoseconds.
+ *
+ * Return: The deadline, as WAIT_USER_FENCE's timeout_ns takes it,
+ * saturated at INT64_MAX.
+ */
+int64_t svmgpu_deadline_ns(uint64_t timeout_ns)
+{
+	struct timespec now;
+	uint64_t abs;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	abs = now.tv_sec * 1000000000ull + now.tv_nsec;
+	if (timeout_ns > INT64_MAX - abs)
+		return INT64_MAX;
+
+	return abs + timeout_ns;
+}
+
+/**
+ * __svmgpu_wait_ufence() - DRM_IOCTL_SVMGPU_WAIT_USER_FENCE.
+ * @fd: svmgpu file descriptor.
+ * @addr: CPU address of the 64-bit value, 8-byte aligned.
+ * @value: What to compare with.
+ * @mask: Bits compared.
+ * @op: DRM_SVMGPU_WAIT_EQ to DRM_SVMGPU_WAIT_LTE.
+ * @timeout_ns: Absolute CLOCK_MONOTONIC deadline (svmgpu_deadline_ns()).
+ * @queue: A queue whose ban ends the wait with -ECANCELED, or 0.
+ *
+ * Waits until (*@addr & @mask) @op (@value & @mask). drmIoctl() restarts
+ * it after a signal with the same absolute deadline.
+ *
+ * Return: 0 once the condition holds, -ETIME at the deadline, -ECANCELED
+ * if @queue is banned, or another negative errno.
+ */
+int __svmgpu_wait_ufence(int fd, uint64_t addr, uint64_t value, uint64_t mask,
+			 uint32_t op, int64_t timeout_ns, uint32_t queue)
+{
+	struct drm_svmgpu_wait_user_fence wait = {
+		.addr = addr,
+		.value = value,
+		.mask = mask,
+		.timeout_ns = timeout_ns,
+		.op = op,
+		.queue_id = queue,
+	};
+
+	return __svmgpu_ioctl(fd, DRM_IOCTL_SVMGPU_WAIT_USER_FENCE, &wait);
+}
+
+/**
+ * svmgpu_wait_ufence() - Wait for *@addr == @value, asserting success.
+ * @fd: svmgpu file descriptor.
+ * @addr: CPU address of the 64-bit user fence.
+ * @value: The value the job writes.
+ * @queue: The job's queue, or 0.
+ * @timeout_ns: How long from now; the test fails if it runs out.
+ */
+void svmgpu_wait_ufence(int fd, uint64_t addr, uint64_t value,
+			uint32_t queue, uint64_t timeout_ns)
+{
+	int ret = __svmgpu_wait_ufence(fd, addr, value, ~0ull,
+				       DRM_SVMGPU_WAIT_EQ,
+				       svmgpu_deadline_ns(timeout_ns), queue);
+
+	igt_assert_f(ret == 0,
+		     "user fence at %#llx: waiting for %#llx (queue %u): %d (%s)\n",
+		     (unsigned long long)addr, (unsigned long long)value,
+		     queue, ret, strerror(-ret));
 }
 
 /* --- Syncobjs ------------------------------------------------------------- */

@@ -23,10 +23,17 @@
 /* Feature bits this build of the tests knows about. */
 #define SVMGPU_KNOWN_FEATURES \
 	(DRM_SVMGPU_FEATURE_GEM | DRM_SVMGPU_FEATURE_VM | \
-	 DRM_SVMGPU_FEATURE_EXEC | DRM_SVMGPU_FEATURE_GEM_MIGRATE)
+	 DRM_SVMGPU_FEATURE_EXEC | DRM_SVMGPU_FEATURE_GEM_MIGRATE | \
+	 DRM_SVMGPU_FEATURE_SVM)
 
 /* The first 64 KiB of every VM are never mapped. */
 #define SVMGPU_VA_NULL_GUARD	(64ull << 10)
+
+/*
+ * The end of the user address space of a 4-level x86-64 page table: where
+ * a mirror of the whole of it ends (svmgpu_mirror_range()).
+ */
+#define SVMGPU_USER_VA_END	(1ull << 47)
 
 /* Limits the uAPI header sets, under shorter names. */
 #define SVMGPU_MAX_BIND_OPS	DRM_SVMGPU_VM_BIND_MAX_OPS
@@ -120,6 +127,46 @@ int __svmgpu_exec(int fd, uint32_t queue, uint64_t address, uint32_t length,
 		  const struct drm_svmgpu_sync *syncs, uint32_t num_syncs);
 void svmgpu_exec(int fd, uint32_t queue, uint64_t address, uint32_t length,
 		 const struct drm_svmgpu_sync *syncs, uint32_t num_syncs);
+
+/* --- Shared virtual memory (DRM_SVMGPU_FEATURE_SVM, uAPI 1.3) ------------- */
+
+/*
+ * A mirror is unmapped like any other mapping, with OP_UNMAP:
+ * svmgpu_vm_unmap() drops that part of the mirror and what the GPU
+ * faulted in there.
+ */
+
+bool svmgpu_has_svm(int fd);
+int __svmgpu_vm_create_fault(int fd, uint32_t *vm);
+uint32_t svmgpu_vm_create_fault(int fd);
+int __svmgpu_vm_mirror(int fd, uint32_t vm, uint64_t addr, uint64_t range);
+void svmgpu_vm_mirror(int fd, uint32_t vm, uint64_t addr, uint64_t range);
+void svmgpu_mirror_range(int fd, uint64_t *start, uint64_t *end);
+void svmgpu_vm_mirror_all(int fd, uint32_t vm);
+int __svmgpu_exec_ufence(int fd, uint32_t queue, uint64_t address,
+			 uint32_t length, uint64_t ufence_addr,
+			 uint64_t ufence_value,
+			 const struct drm_svmgpu_sync *syncs,
+			 uint32_t num_syncs);
+void svmgpu_exec_ufence(int fd, uint32_t queue, uint64_t address,
+			uint32_t length, uint64_t ufence_addr,
+			uint64_t ufence_value);
+int64_t svmgpu_deadline_ns(uint64_t timeout_ns);
+int __svmgpu_wait_ufence(int fd, uint64_t addr, uint64_t value, uint64_t mask,
+			 uint32_t op, int64_t timeout_ns, uint32_t queue);
+void svmgpu_wait_ufence(int fd, uint64_t addr, uint64_t value,
+			uint32_t queue, uint64_t timeout_ns);
+
+/* An OP_MAP_MIRROR of [@addr, @addr + @range). */
+static inline struct drm_svmgpu_vm_bind_op
+svmgpu_op_mirror(uint64_t addr, uint64_t range)
+{
+	return (struct drm_svmgpu_vm_bind_op) {
+		.op = DRM_SVMGPU_VM_BIND_OP_MAP_MIRROR,
+		.addr = addr,
+		.range = range,
+	};
+}
 
 /* --- Syncobjs (through libdrm) -------------------------------------------- */
 

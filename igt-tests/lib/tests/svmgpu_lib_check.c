@@ -8,8 +8,9 @@
  * device: the command-stream encoding against the uAPI header's
  * "DOC: command stream", the vm_pagetables, devcoredump and fdinfo
  * parsers against sample texts (lib/svmgpu_fdinfo's against text as the
- * kernel's drm_show_fdinfo() and drm_print_memory_stats() print it), and
- * the memory pattern helpers.
+ * kernel's drm_show_fdinfo() and drm_print_memory_stats() print it), the
+ * memory pattern helpers, the layout of the uAPI structures the SVM
+ * helpers fill (uAPI 1.3), and the process-memory helpers of svmgpu_svm.
  *
  * Run by "make check"; every subtest must pass.
  */
@@ -20,6 +21,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
 
 #include "igt.h"
 #include "svmgpu_fdinfo.h"
@@ -742,6 +745,104 @@ static void test_trace_parse_count(void)
 	igt_assert_eq_u32(trace_count("nop", NULL, NULL), 0);
 }
 
+#define assert_layout(type, member, offset) \
+	igt_assert_f(offsetof(struct type, member) == (offset), \
+		     #type "." #member " at %zu, expected %d\n", \
+		     offsetof(struct type, member), (offset))
+
+/*
+ * The uAPI 1.3 structures: 64-bit aligned, no implicit padding, and
+ * EXEC grown by appending only, so that a uAPI 1.2 EXEC (40 bytes) is the
+ * prefix of a 1.3 one, which the DRM core zero-extends.
+ */
+static void test_uapi_layout(void)
+{
+	igt_assert_eq(sizeof(struct drm_svmgpu_exec), 56);
+	assert_layout(drm_svmgpu_exec, extensions, 0);
+	assert_layout(drm_svmgpu_exec, queue_id, 8);
+	assert_layout(drm_svmgpu_exec, num_syncs, 12);
+	assert_layout(drm_svmgpu_exec, syncs, 16);
+	assert_layout(drm_svmgpu_exec, address, 24);
+	assert_layout(drm_svmgpu_exec, length, 32);
+	assert_layout(drm_svmgpu_exec, flags, 36);
+	assert_layout(drm_svmgpu_exec, ufence_addr, 40);
+	assert_layout(drm_svmgpu_exec, ufence_value, 48);
+
+	igt_assert_eq(sizeof(struct drm_svmgpu_wait_user_fence), 56);
+	assert_layout(drm_svmgpu_wait_user_fence, extensions, 0);
+	assert_layout(drm_svmgpu_wait_user_fence, addr, 8);
+	assert_layout(drm_svmgpu_wait_user_fence, value, 16);
+	assert_layout(drm_svmgpu_wait_user_fence, mask, 24);
+	assert_layout(drm_svmgpu_wait_user_fence, timeout_ns, 32);
+	assert_layout(drm_svmgpu_wait_user_fence, op, 40);
+	assert_layout(drm_svmgpu_wait_user_fence, queue_id, 44);
+	assert_layout(drm_svmgpu_wait_user_fence, flags, 48);
+	assert_layout(drm_svmgpu_wait_user_fence, pad, 52);
+
+	igt_assert_eq(sizeof(struct drm_svmgpu_vm_create), 16);
+	igt_assert_eq(sizeof(struct drm_svmgpu_vm_bind_op), 40);
+
+	/* The request numbers carry the new sizes; 0x0b is the new one. */
+	igt_assert_eq(_IOC_NR(DRM_IOCTL_SVMGPU_EXEC), DRM_COMMAND_BASE + 0x08);
+	igt_assert_eq(_IOC_SIZE(DRM_IOCTL_SVMGPU_EXEC), 56);
+	igt_assert_eq(_IOC_DIR(DRM_IOCTL_SVMGPU_EXEC), _IOC_WRITE);
+	igt_assert_eq(_IOC_NR(DRM_IOCTL_SVMGPU_WAIT_USER_FENCE),
+		      DRM_COMMAND_BASE + 0x0b);
+	igt_assert_eq(_IOC_SIZE(DRM_IOCTL_SVMGPU_WAIT_USER_FENCE), 56);
+	igt_assert_eq(_IOC_DIR(DRM_IOCTL_SVMGPU_WAIT_USER_FENCE), _IOC_WRITE);
+
+	/* New flags and operations take the first free values. */
+	igt_assert_eq_u32(DRM_SVMGPU_VM_CREATE_FAULT_MODE, 1);
+	igt_assert_eq_u32(DRM_SVMGPU_EXEC_USER_FENCE, 1);
+	igt_assert_eq_u32(DRM_SVMGPU_VM_BIND_OP_MAP_MIRROR, 2);
+	igt_assert_eq_u64(DRM_SVMGPU_FEATURE_SVM, 1ull << 4);
+	igt_assert(SVMGPU_KNOWN_FEATURES & DRM_SVMGPU_FEATURE_SVM);
+}
+
+/* The helpers that build SVM arguments and process memory. */
+static void test_svm_helpers(void)
+{
+	struct drm_svmgpu_vm_bind_op op = svmgpu_op_mirror(1ull << 20, SZ_2M);
+	const size_t size = 4 * SZ_64K;
+	int64_t deadline, now;
+	struct timespec ts;
+	uint8_t *p;
+	int fd;
+
+	igt_assert_eq_u32(op.op, DRM_SVMGPU_VM_BIND_OP_MAP_MIRROR);
+	igt_assert_eq_u32(op.flags, 0);
+	igt_assert_eq_u32(op.handle, 0);
+	igt_assert_eq_u32(op.pad, 0);
+	igt_assert_eq_u64(op.bo_offset, 0);
+	igt_assert_eq_u64(op.addr, 1ull << 20);
+	igt_assert_eq_u64(op.range, SZ_2M);
+
+	igt_assert_eq_u64(svmgpu_ptr((void *)0x12345678), 0x12345678);
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	now = ts.tv_sec * 1000000000ll + ts.tv_nsec;
+	deadline = svmgpu_deadline_ns(1000000000ull);
+	igt_assert_lte_s64(now + 1000000000ll, deadline);
+	igt_assert_lt_s64(deadline, now + 2000000000ll);
+	igt_assert_eq_s64(svmgpu_deadline_ns(~0ull), INT64_MAX);
+
+	/* An aligned mapping, and smaps finding it and its size. */
+	p = svmgpu_map_aligned(size, SZ_2M);
+	igt_assert_eq_u64((uintptr_t)p & (SZ_2M - 1), 0);
+	memset(p, 1, size);
+	igt_assert_eq_u64(svmgpu_smaps_field(p + size - 1, "Size"), size);
+	igt_assert_eq_u64(svmgpu_smaps_field(p, "Rss"), size);
+	igt_assert_eq_u64(svmgpu_smaps_field(p, "NoSuchField"), 0);
+	svmgpu_unmap(p, size);
+	igt_assert_eq_u64(svmgpu_smaps_field(p, "Size"), 0);
+
+	/* An unnamed file of the size asked for, read-write. */
+	fd = svmgpu_tmpfile(SZ_64K);
+	igt_assert_eq(lseek(fd, 0, SEEK_END), SZ_64K);
+	igt_assert_eq(pwrite(fd, "x", 1, 5), 1);
+	close(fd);
+}
+
 igt_main
 {
 	igt_describe("Each command encodes as the uAPI header describes.");
@@ -799,4 +900,14 @@ igt_main
 		     "field words.");
 	igt_subtest("trace-parse-count")
 		test_trace_parse_count();
+
+	igt_describe("The uAPI 1.3 structures, ioctl numbers and flag values "
+		     "have the layout the header promises.");
+	igt_subtest("uapi-layout")
+		test_uapi_layout();
+
+	igt_describe("The SVM helpers build MAP_MIRROR operations and "
+		     "deadlines, and find mappings in smaps.");
+	igt_subtest("svm-helpers")
+		test_svm_helpers();
 }

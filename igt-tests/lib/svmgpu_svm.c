@@ -1,0 +1,377 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Copyright (c) 2026 The svmgpu authors
+ */
+
+/*
+ * Building blocks for shared virtual memory tests; see svmgpu_svm.h.
+ */
+
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "igt.h"
+#include "svmgpu_svm.h"
+
+/* --- A fault-mode VM mirroring the process -------------------------------- */
+
+/**
+ * svmgpu_svm_init() - A fault-mode VM mirroring the whole process.
+ * @svm: Filled in.
+ * @fd: svmgpu file descriptor; the caller has checked svmgpu_has_svm().
+ * @pool_size: Bytes of malloc'd memory to carve command buffers from.
+ *
+ * The VM mirrors svmgpu_mirror_range(): every pointer of the process is
+ * a GPU address. Command buffers and the fence word are plain malloc'd
+ * memory, which the GPU reaches through the mirror like any other.
+ */
+void svmgpu_svm_init(struct svmgpu_svm *svm, int fd, size_t pool_size)
+{
+	memset(svm, 0, sizeof(*svm));
+	svm->fd = fd;
+	svm->vm = svmgpu_vm_create_fault(fd);
+	svmgpu_mirror_range(fd, &svm->mirror_start, &svm->mirror_end);
+	svmgpu_vm_mirror(fd, svm->vm, svm->mirror_start,
+			 svm->mirror_end - svm->mirror_start);
+
+	svm->pool_size = pool_size;
+	svm->pool = malloc(pool_size);
+	igt_assert(svm->pool);
+	svm->fence = malloc(sizeof(*svm->fence));
+	igt_assert(svm->fence);
+	*svm->fence = 0;
+
+	svmgpu_svm_cs(svm, &svm->probe, 64);
+	svmgpu_cs_end(&svm->probe);
+}
+
+/**
+ * svmgpu_svm_fini() - Destroy the VM and free the command buffers.
+ *
+ * The caller destroys its queues first, and no job may still run.
+ */
+void svmgpu_svm_fini(struct svmgpu_svm *svm)
+{
+	if (svm->vm)
+		svmgpu_vm_destroy(svm->fd, svm->vm);
+	free(svm->pool);
+	free((void *)svm->fence);
+	memset(svm, 0, sizeof(*svm));
+	svm->fd = -1;
+}
+
+/**
+ * svmgpu_svm_cs() - Carve a command buffer from the malloc'd pool.
+ * @svm: The context.
+ * @cs: Initialised, empty; its GPU address is its CPU address.
+ * @bytes: Room wanted.
+ *
+ * Buffers are 64-byte aligned and never handed out twice.
+ */
+void svmgpu_svm_cs(struct svmgpu_svm *svm, struct svmgpu_cs *cs,
+		   uint32_t bytes)
+{
+	uintptr_t base = (uintptr_t)svm->pool;
+	size_t offset = ((base + svm->pool_used + 63) & ~(uintptr_t)63) - base;
+
+	bytes = (bytes + 63) & ~63u;
+	igt_assert_f(offset + bytes <= svm->pool_size,
+		     "command pool exhausted: %zu + %u > %zu\n", offset, bytes,
+		     svm->pool_size);
+	svm->pool_used = offset + bytes;
+
+	svmgpu_cs_init(cs, svm->pool + offset, svmgpu_ptr(svm->pool + offset),
+		       bytes);
+}
+
+/** svmgpu_svm_queue() - A normal-priority queue on @engine in the VM. */
+uint32_t svmgpu_svm_queue(struct svmgpu_svm *svm, uint32_t engine)
+{
+	return svmgpu_queue_create(svm->fd, svm->vm, engine);
+}
+
+/* --- Jobs and user fences ------------------------------------------------- */
+
+/**
+ * svmgpu_svm_submit() - Submit @cs; its completion writes @value to @fence.
+ * @fd: svmgpu file descriptor.
+ * @queue: A queue of a fault-mode VM that mirrors @fence and @cs.
+ * @cs: The command buffer.
+ * @fence: An 8-byte aligned word of the process.
+ * @value: What the GPU writes there once every write of the job is done.
+ */
+void svmgpu_svm_submit(int fd, uint32_t queue, const struct svmgpu_cs *cs,
+		       volatile uint64_t *fence, uint64_t value)
+{
+	svmgpu_exec_ufence(fd, queue, svmgpu_cs_addr(cs), svmgpu_cs_bytes(cs),
+			   svmgpu_ptr(fence), value);
+}
+
+/**
+ * svmgpu_svm_wait() - Wait for a job svmgpu_svm_submit() submitted.
+ * @fd: svmgpu file descriptor.
+ * @queue: Its queue: a ban ends the wait.
+ * @fence: Its fence word.
+ * @value: Its fence value.
+ *
+ * Fails the test if neither happens within svmgpu_job_wait_ns().
+ *
+ * Return: 0 once *@fence == @value (asserted by the CPU too), or
+ * -ECANCELED if the queue was banned: the job, or one before it, failed.
+ */
+int svmgpu_svm_wait(int fd, uint32_t queue, volatile uint64_t *fence,
+		    uint64_t value)
+{
+	int ret;
+
+	ret = __svmgpu_wait_ufence(fd, svmgpu_ptr(fence), value, ~0ull,
+				   DRM_SVMGPU_WAIT_EQ,
+				   svmgpu_deadline_ns(svmgpu_job_wait_ns()),
+				   queue);
+	igt_assert_f(ret == 0 || ret == -ECANCELED,
+		     "waiting for %#" PRIx64 " at %p on queue %u: %d (%s)\n",
+		     value, (void *)fence, queue, ret, strerror(-ret));
+	if (ret == 0)
+		igt_assert_eq_u64(*fence, value);
+
+	return ret;
+}
+
+/**
+ * svmgpu_svm_run() - Run @cs on @queue to completion.
+ * @svm: The context, whose fence word the job writes.
+ * @queue: A queue of the context's VM.
+ * @cs: The command buffer.
+ *
+ * Return: 0 if the job succeeded, -ECANCELED if it failed (or the queue
+ * was banned already).
+ */
+int svmgpu_svm_run(struct svmgpu_svm *svm, uint32_t queue,
+		   const struct svmgpu_cs *cs)
+{
+	int ret;
+
+	svm->seqno++;
+	ret = __svmgpu_exec_ufence(svm->fd, queue, svmgpu_cs_addr(cs),
+				   svmgpu_cs_bytes(cs), svmgpu_ptr(svm->fence),
+				   svm->seqno, NULL, 0);
+	if (ret == -ECANCELED)
+		return ret;
+	igt_assert_f(ret == 0, "EXEC on queue %u: %d (%s)\n", queue, ret,
+		     strerror(-ret));
+
+	return svmgpu_svm_wait(svm->fd, queue, svm->fence, svm->seqno);
+}
+
+/**
+ * svmgpu_svm_banned() - Whether @queue is banned.
+ *
+ * Submits the context's probe (a lone END): a banned queue refuses it
+ * with -ECANCELED; otherwise it must run and succeed.
+ */
+bool svmgpu_svm_banned(struct svmgpu_svm *svm, uint32_t queue)
+{
+	int ret;
+
+	svm->seqno++;
+	ret = __svmgpu_exec_ufence(svm->fd, queue, svmgpu_cs_addr(&svm->probe),
+				   svmgpu_cs_bytes(&svm->probe),
+				   svmgpu_ptr(svm->fence), svm->seqno, NULL, 0);
+	igt_assert_f(ret == 0 || ret == -ECANCELED, "EXEC on queue %u: %s\n",
+		     queue, strerror(-ret));
+	if (ret == 0)
+		igt_assert_eq(svmgpu_svm_wait(svm->fd, queue, svm->fence,
+					      svm->seqno), 0);
+
+	return ret == -ECANCELED;
+}
+
+/**
+ * svmgpu_svm_run_new_queue() - Run @cs on a queue of its own, engine 0.
+ *
+ * A failed job must have banned its queue, and a job that succeeded must
+ * not have: asserted.
+ *
+ * Return: 0, or -ECANCELED if the job failed.
+ */
+int svmgpu_svm_run_new_queue(struct svmgpu_svm *svm,
+			     const struct svmgpu_cs *cs)
+{
+	uint32_t queue = svmgpu_svm_queue(svm, 0);
+	int ret = svmgpu_svm_run(svm, queue, cs);
+
+	igt_assert_eq(svmgpu_svm_banned(svm, queue), ret != 0);
+	svmgpu_queue_destroy(svm->fd, queue);
+
+	return ret;
+}
+
+/** svmgpu_svm_copy() - A job that COPYs @size bytes; its status. */
+int svmgpu_svm_copy(struct svmgpu_svm *svm, const volatile void *src,
+		    volatile void *dst, uint64_t size)
+{
+	struct svmgpu_cs cs;
+
+	svmgpu_svm_cs(svm, &cs, 64);
+	svmgpu_cs_copy(&cs, svmgpu_ptr(src), svmgpu_ptr(dst), size);
+	svmgpu_cs_end(&cs);
+
+	return svmgpu_svm_run_new_queue(svm, &cs);
+}
+
+/** svmgpu_svm_fill() - A job that FILLs @size bytes; its status. */
+int svmgpu_svm_fill(struct svmgpu_svm *svm, volatile void *dst,
+		    uint32_t pattern, uint64_t size)
+{
+	struct svmgpu_cs cs;
+
+	svmgpu_svm_cs(svm, &cs, 64);
+	svmgpu_cs_fill(&cs, svmgpu_ptr(dst), pattern, size);
+	svmgpu_cs_end(&cs);
+
+	return svmgpu_svm_run_new_queue(svm, &cs);
+}
+
+/** svmgpu_svm_write32() - A job that WRITE_IMMs one word; its status. */
+int svmgpu_svm_write32(struct svmgpu_svm *svm, volatile void *dst,
+		       uint32_t value)
+{
+	struct svmgpu_cs cs;
+
+	svmgpu_svm_cs(svm, &cs, 64);
+	svmgpu_cs_write32(&cs, svmgpu_ptr(dst), value);
+	svmgpu_cs_end(&cs);
+
+	return svmgpu_svm_run_new_queue(svm, &cs);
+}
+
+/* --- Process memory ------------------------------------------------------- */
+
+/**
+ * svmgpu_map_anon() - An anonymous mapping, asserting success.
+ * @size: Bytes.
+ * @prot: PROT_*.
+ * @flags: MAP_PRIVATE or MAP_SHARED, and any other MAP_* flags.
+ */
+void *svmgpu_map_anon(size_t size, int prot, int flags)
+{
+	void *ptr = mmap(NULL, size, prot, flags | MAP_ANONYMOUS, -1, 0);
+
+	igt_assert_f(ptr != MAP_FAILED, "mmap of %zu anonymous bytes: %s\n",
+		     size, strerror(errno));
+
+	return ptr;
+}
+
+/**
+ * svmgpu_map_aligned() - A private anonymous read-write mapping of @size
+ * bytes at an address aligned to @align (a power of two), for THP.
+ */
+void *svmgpu_map_aligned(size_t size, size_t align)
+{
+	uint8_t *raw = svmgpu_map_anon(size + align, PROT_READ | PROT_WRITE,
+				       MAP_PRIVATE);
+	uintptr_t start = ((uintptr_t)raw + align - 1) & ~(uintptr_t)(align - 1);
+	size_t head = start - (uintptr_t)raw;
+
+	if (head)
+		svmgpu_unmap(raw, head);
+	if (align - head)
+		svmgpu_unmap((void *)(start + size), align - head);
+
+	return (void *)start;
+}
+
+/** svmgpu_unmap() - munmap(), asserting success. */
+void svmgpu_unmap(void *ptr, size_t size)
+{
+	igt_assert_f(munmap(ptr, size) == 0, "munmap(%p, %zu): %s\n", ptr,
+		     size, strerror(errno));
+}
+
+/**
+ * svmgpu_tmpfile() - An unnamed regular file of @size bytes (zeros).
+ *
+ * Made with O_TMPFILE in /tmp, /dev/shm or the working directory, the
+ * first that takes it, so that it is gone once closed.
+ *
+ * Return: Its file descriptor, read-write.
+ */
+int svmgpu_tmpfile(size_t size)
+{
+	static const char *const dirs[] = { "/tmp", "/dev/shm", "." };
+	unsigned int i;
+	int fd = -1;
+
+	for (i = 0; i < ARRAY_SIZE(dirs) && fd < 0; i++)
+		fd = open(dirs[i], O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
+	igt_require_f(fd >= 0, "no directory takes an O_TMPFILE file: %s\n",
+		      strerror(errno));
+	igt_assert_f(ftruncate(fd, size) == 0, "ftruncate to %zu: %s\n", size,
+		     strerror(errno));
+
+	return fd;
+}
+
+/**
+ * svmgpu_smaps_field() - A field of the mapping that holds @addr.
+ * @addr: An address of the process.
+ * @field: A /proc/self/smaps key given in kB, such as "AnonHugePages".
+ *
+ * Return: The field's value in bytes, or 0 if the mapping or the field is
+ * not there.
+ */
+uint64_t svmgpu_smaps_field(const void *addr, const char *field)
+{
+	FILE *f = fopen("/proc/self/smaps", "re");
+	size_t field_len = strlen(field);
+	uint64_t value = 0;
+	bool inside = false;
+	char line[512];
+
+	if (!f)
+		return 0;
+	while (fgets(line, sizeof(line), f)) {
+		unsigned long long start, end, kb;
+
+		if (sscanf(line, "%llx-%llx ", &start, &end) == 2) {
+			if (inside)
+				break;
+			inside = (uintptr_t)addr >= start &&
+				 (uintptr_t)addr < end;
+			continue;
+		}
+		if (inside && !strncmp(line, field, field_len) &&
+		    line[field_len] == ':' &&
+		    sscanf(line + field_len + 1, "%llu", &kb) == 1) {
+			value = kb << 10;
+			break;
+		}
+	}
+	fclose(f);
+
+	return value;
+}
+
+/**
+ * svmgpu_thp_enabled() - Whether madvise(MADV_HUGEPAGE) can give THPs.
+ *
+ * Return: false if the kernel has no transparent hugepages, or they are
+ * set to "never".
+ */
+bool svmgpu_thp_enabled(void)
+{
+	char buf[128];
+
+	if (svmgpu_read_small("/sys/kernel/mm/transparent_hugepage/enabled",
+			      buf, sizeof(buf)) < 0)
+		return false;
+
+	return !strstr(buf, "[never]");
+}

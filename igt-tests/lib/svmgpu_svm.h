@@ -1,0 +1,93 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Copyright (c) 2026 The svmgpu authors
+ */
+
+/*
+ * svmgpu_svm.h - building blocks for shared virtual memory tests: a
+ * fault-mode VM that mirrors the whole process, command buffers in
+ * malloc'd memory, jobs that complete through user fences, and the
+ * process memory the tests hand the GPU (anonymous, file, memfd, THP,
+ * hugetlbfs mappings).
+ *
+ * In a mirror, a CPU pointer is the GPU address of the same byte, so
+ * nothing here distinguishes the two: svmgpu_ptr() converts.
+ *
+ * None of this is thread-safe: set up in the main thread, then hand each
+ * thread what it uses alone (a queue, its own fence word).
+ */
+#ifndef SVMGPU_SVM_H
+#define SVMGPU_SVM_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "svmgpu_cs.h"
+#include "svmgpu_ioctl.h"
+
+/* The GPU address of a CPU pointer, in a mirror. */
+static inline uint64_t svmgpu_ptr(const volatile void *ptr)
+{
+	return (uintptr_t)ptr;
+}
+
+/* --- A fault-mode VM mirroring the process -------------------------------- */
+
+struct svmgpu_svm {
+	/** @fd: The DRM file. */
+	int fd;
+	/** @vm: A fault-mode VM, owned by the context. */
+	uint32_t vm;
+	/** @mirror_start: Start of the mirror. */
+	uint64_t mirror_start;
+	/** @mirror_end: End of the mirror. */
+	uint64_t mirror_end;
+	/** @pool: malloc'd memory command buffers are carved from. */
+	uint8_t *pool;
+	/** @pool_size: Its size in bytes. */
+	size_t pool_size;
+	/** @pool_used: Bytes of @pool handed out. */
+	size_t pool_used;
+	/** @fence: malloc'd word svmgpu_svm_run() waits on. */
+	volatile uint64_t *fence;
+	/** @seqno: The value the last job run by svmgpu_svm_run() wrote. */
+	uint64_t seqno;
+	/** @probe: A lone END, run to tell whether a queue is banned. */
+	struct svmgpu_cs probe;
+};
+
+void svmgpu_svm_init(struct svmgpu_svm *svm, int fd, size_t pool_size);
+void svmgpu_svm_fini(struct svmgpu_svm *svm);
+void svmgpu_svm_cs(struct svmgpu_svm *svm, struct svmgpu_cs *cs,
+		   uint32_t bytes);
+uint32_t svmgpu_svm_queue(struct svmgpu_svm *svm, uint32_t engine);
+
+/* --- Jobs and user fences ------------------------------------------------- */
+
+void svmgpu_svm_submit(int fd, uint32_t queue, const struct svmgpu_cs *cs,
+		       volatile uint64_t *fence, uint64_t value);
+int svmgpu_svm_wait(int fd, uint32_t queue, volatile uint64_t *fence,
+		    uint64_t value);
+int svmgpu_svm_run(struct svmgpu_svm *svm, uint32_t queue,
+		   const struct svmgpu_cs *cs);
+bool svmgpu_svm_banned(struct svmgpu_svm *svm, uint32_t queue);
+int svmgpu_svm_run_new_queue(struct svmgpu_svm *svm,
+			     const struct svmgpu_cs *cs);
+int svmgpu_svm_copy(struct svmgpu_svm *svm, const volatile void *src,
+		    volatile void *dst, uint64_t size);
+int svmgpu_svm_fill(struct svmgpu_svm *svm, volatile void *dst,
+		    uint32_t pattern, uint64_t size);
+int svmgpu_svm_write32(struct svmgpu_svm *svm, volatile void *dst,
+		       uint32_t value);
+
+/* --- Process memory ------------------------------------------------------- */
+
+void *svmgpu_map_anon(size_t size, int prot, int flags);
+void *svmgpu_map_aligned(size_t size, size_t align);
+void svmgpu_unmap(void *ptr, size_t size);
+int svmgpu_tmpfile(size_t size);
+uint64_t svmgpu_smaps_field(const void *addr, const char *field);
+bool svmgpu_thp_enabled(void);
+
+#endif /* SVMGPU_SVM_H */
