@@ -49,7 +49,8 @@ IGT_TEST_DESCRIPTION("Basic svmgpu uAPI: render node, device query, module reloa
  * Feature bits this build of svmgpu implements (svmgpu_query.c sets
  * them), and which every device must therefore report: a driver that lost
  * one would otherwise only make the tests that need it skip. Add a bit
- * here when the driver starts setting it.
+ * here when the driver starts setting it (DRM_SVMGPU_FEATURE_SVM, uAPI
+ * 1.3, is not set yet).
  */
 #define IMPLEMENTED_FEATURES \
 	(DRM_SVMGPU_FEATURE_GEM | DRM_SVMGPU_FEATURE_VM | \
@@ -59,7 +60,7 @@ IGT_TEST_DESCRIPTION("Basic svmgpu uAPI: render node, device query, module reloa
  * The last ioctl the header defines. Ioctl numbers are append-only, so
  * everything above it must be rejected; move this when appending one.
  */
-#define LAST_SVMGPU_IOCTL	DRM_SVMGPU_GEM_INFO
+#define LAST_SVMGPU_IOCTL	DRM_SVMGPU_WAIT_USER_FENCE
 
 /* How many times module-reload cycles the module. */
 #define RELOAD_CYCLES	5
@@ -585,6 +586,16 @@ static void test_unimplemented_features(int fd)
 		.handle = 1, .placement = DRM_SVMGPU_GEM_PLACEMENT_SYSTEM,
 	};
 	struct drm_svmgpu_gem_info gem_info = { .handle = 1 };
+	struct drm_svmgpu_vm_create vm_create_fault = {
+		.flags = DRM_SVMGPU_VM_CREATE_FAULT_MODE,
+	};
+	uint64_t ufence = 0;
+	struct drm_svmgpu_wait_user_fence wait_user_fence = {
+		.addr = to_user_pointer(&ufence),
+		.value = 0,
+		.mask = ~0ull,
+		.op = DRM_SVMGPU_WAIT_EQ,
+	};
 	const struct {
 		uint64_t feature;
 		const char *name;
@@ -611,6 +622,10 @@ static void test_unimplemented_features(int fd)
 		  DRM_IOCTL_SVMGPU_GEM_MIGRATE, &gem_migrate },
 		{ DRM_SVMGPU_FEATURE_GEM_MIGRATE, "GEM_INFO",
 		  DRM_IOCTL_SVMGPU_GEM_INFO, &gem_info },
+		{ DRM_SVMGPU_FEATURE_SVM, "VM_CREATE(FAULT_MODE)",
+		  DRM_IOCTL_SVMGPU_VM_CREATE, &vm_create_fault },
+		{ DRM_SVMGPU_FEATURE_SVM, "WAIT_USER_FENCE",
+		  DRM_IOCTL_SVMGPU_WAIT_USER_FENCE, &wait_user_fence },
 	};
 	uint64_t features = svmgpu_features(fd);
 	unsigned int i, checked = 0;
@@ -625,6 +640,44 @@ static void test_unimplemented_features(int fd)
 			     "%s without its feature bit: %d (%s), expected -EOPNOTSUPP\n",
 			     ioctls[i].name, ret, strerror(-ret));
 		checked++;
+	}
+
+	/*
+	 * A flag of a feature on an ioctl of another: EXEC's user fence
+	 * without DRM_SVMGPU_FEATURE_SVM, on a queue EXEC would otherwise
+	 * take (with EXEC itself missing, the table has checked EXEC).
+	 */
+	if (!(features & DRM_SVMGPU_FEATURE_SVM) &&
+	    (features & (DRM_SVMGPU_FEATURE_GEM | DRM_SVMGPU_FEATURE_VM |
+			 DRM_SVMGPU_FEATURE_EXEC)) ==
+	    (DRM_SVMGPU_FEATURE_GEM | DRM_SVMGPU_FEATURE_VM |
+	     DRM_SVMGPU_FEATURE_EXEC)) {
+		struct svmgpu_buf fence;
+		struct svmgpu_ctx ctx;
+		struct svmgpu_cs cs;
+		uint32_t queue;
+		int ret;
+
+		svmgpu_ctx_init(&ctx, fd, SZ_64K);
+		svmgpu_ctx_buf(&ctx, &fence, SZ_4K,
+			       DRM_SVMGPU_GEM_PLACEMENT_SYSTEM);
+		queue = svmgpu_queue_create(fd, ctx.vm, 0);
+		svmgpu_ctx_cs(&ctx, &cs, 64);
+		svmgpu_cs_end(&cs);
+
+		ret = __svmgpu_exec_ufence(fd, queue, svmgpu_cs_addr(&cs),
+					   svmgpu_cs_bytes(&cs),
+					   svmgpu_buf_gpu(&fence, 0), 1,
+					   NULL, 0);
+		igt_assert_f(ret == -EOPNOTSUPP,
+			     "EXEC(USER_FENCE) without the SVM feature bit: %d (%s), expected -EOPNOTSUPP\n",
+			     ret, strerror(-ret));
+		igt_assert_eq_u64(*(volatile uint64_t *)fence.map, 0);
+		checked++;
+
+		svmgpu_queue_destroy(fd, queue);
+		svmgpu_buf_destroy(&fence);
+		svmgpu_ctx_fini(&ctx);
 	}
 
 	igt_require_f(checked, "every feature is implemented\n");
@@ -1077,8 +1130,8 @@ igt_main
 	igt_subtest("unknown-ioctl")
 		test_unknown_ioctl(svmgpu_fd);
 
-	igt_describe("The ioctls of every feature the device does not report "
-		     "fail with -EOPNOTSUPP.");
+	igt_describe("The ioctls and flags of every feature the device does "
+		     "not report fail with -EOPNOTSUPP.");
 	igt_subtest("unimplemented-features")
 		test_unimplemented_features(svmgpu_fd);
 

@@ -16,6 +16,7 @@
 
 #include <errno.h>
 #include <pthread.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -1232,8 +1233,11 @@ static void test_exec_bad_args(int fd)
 	struct env env;
 	unsigned int i, bit;
 	void *hole;
+	bool svm;
+	int ret;
 
 	env_init(&env, fd, SYSTEM);
+	svm = svmgpu_has_svm(fd);
 	svmgpu_ctx_cs(&env.ctx, &cs, 64);
 	svmgpu_cs_end(&cs);
 	good = (struct drm_svmgpu_exec) {
@@ -1263,11 +1267,47 @@ static void test_exec_bad_args(int fd)
 	exec.length = ~0u & ~3u;
 	igt_assert_eq(exec_raw(fd, &exec), -EINVAL);
 
-	for (bit = 0; bit < 32; bit++) {
+	/* Bit 0 is DRM_SVMGPU_EXEC_USER_FENCE (uAPI 1.3). */
+	for (bit = 1; bit < 32; bit++) {
 		exec = good;
 		exec.flags = 1u << bit;
 		igt_assert_eq(exec_raw(fd, &exec), -EINVAL);
+		if (!svm)
+			continue;
+		exec.flags |= DRM_SVMGPU_EXEC_USER_FENCE;
+		exec.ufence_addr = gpu(&env, 0);
+		igt_assert_eq(exec_raw(fd, &exec), -EINVAL);
 	}
+	exec = good;
+	exec.flags = ~0u;
+	igt_assert_eq(exec_raw(fd, &exec), -EINVAL);
+
+	/*
+	 * A user fence at 0, in the null guard, is invalid; without the SVM
+	 * feature, the flag itself may be what is refused.
+	 */
+	exec = good;
+	exec.flags = DRM_SVMGPU_EXEC_USER_FENCE;
+	ret = exec_raw(fd, &exec);
+	if (svm)
+		igt_assert_eq(ret, -EINVAL);
+	else
+		igt_assert_f(ret == -EINVAL || ret == -EOPNOTSUPP,
+			     "EXEC(USER_FENCE) at 0 without SVM: %d (%s)\n",
+			     ret, strerror(-ret));
+
+	/* The user fence's fields are MBZ without the flag. */
+	exec = good;
+	exec.ufence_addr = gpu(&env, 0);
+	igt_assert_eq(exec_raw(fd, &exec), -EINVAL);
+	exec = good;
+	exec.ufence_value = 1;
+	igt_assert_eq(exec_raw(fd, &exec), -EINVAL);
+	exec = good;
+	exec.ufence_value = 1ull << 63;
+	igt_assert_eq(exec_raw(fd, &exec), -EINVAL);
+	igt_assert_eq_u64(*data64(&env, 0), 0);
+
 	exec = good;
 	exec.extensions = to_user_pointer(&ext);
 	igt_assert_eq(exec_raw(fd, &exec), -EINVAL);
@@ -1329,6 +1369,55 @@ static void test_exec_bad_args(int fd)
 	svmgpu_syncobj_destroy(fd, out);
 	svmgpu_syncobj_destroy(fd, empty);
 	svmgpu_syncobj_destroy(fd, timeline);
+	env_fini(&env);
+}
+
+/* The size of struct drm_svmgpu_exec before uAPI 1.3 added the user fence. */
+#define EXEC_SIZE_1_2	offsetof(struct drm_svmgpu_exec, ufence_addr)
+
+/*
+ * EXEC as user space built against uAPI 1.2 issues it: a 40-byte
+ * argument, which the DRM core zero-extends. The bytes after it in
+ * memory, where a 1.3 EXEC has its user fence, are not read: they are
+ * garbage here, and the job runs.
+ */
+static void test_exec_old_size(int fd)
+{
+	const unsigned long request =
+		_IOC(_IOC_WRITE, DRM_IOCTL_BASE,
+		     DRM_COMMAND_BASE + DRM_SVMGPU_EXEC, EXEC_SIZE_1_2);
+	union {
+		struct drm_svmgpu_exec exec;
+		uint8_t bytes[sizeof(struct drm_svmgpu_exec)];
+	} arg;
+	struct drm_svmgpu_sync out;
+	struct svmgpu_cs cs;
+	struct env env;
+	uint32_t syncobj;
+
+	igt_assert_eq(EXEC_SIZE_1_2, 40);
+	env_init(&env, fd, SYSTEM);
+	svmgpu_ctx_cs(&env.ctx, &cs, 64);
+	svmgpu_cs_write32(&cs, gpu(&env, 0), 0x01d512e);
+	svmgpu_cs_end(&cs);
+	syncobj = svmgpu_syncobj_create(fd, 0);
+	out = svmgpu_sync_out(syncobj);
+
+	memset(arg.bytes, 0xff, sizeof(arg.bytes));
+	memset(arg.bytes, 0, EXEC_SIZE_1_2);
+	arg.exec.queue_id = env.queue;
+	arg.exec.num_syncs = 1;
+	arg.exec.syncs = to_user_pointer(&out);
+	arg.exec.address = svmgpu_cs_addr(&cs);
+	arg.exec.length = svmgpu_cs_bytes(&cs);
+	igt_assert_eq(__svmgpu_ioctl(fd, request, &arg), 0);
+
+	igt_assert_eq(svmgpu_wait_job(fd, syncobj), 0);
+	igt_assert_eq_u32(*data32(&env, 0), 0x01d512e);
+	/* The 1.3 request with the same garbage is refused. */
+	igt_assert_eq(exec_raw(fd, &arg.exec), -EINVAL);
+
+	svmgpu_syncobj_destroy(fd, syncobj);
 	env_fini(&env);
 }
 
@@ -1843,10 +1932,17 @@ igt_main
 		test_exec_max_syncs(svmgpu_fd);
 
 	igt_describe("EXEC rejects unknown queues, bad addresses and lengths, "
-		     "flags, extensions and bad syncs, without banning the "
-		     "queue.");
+		     "unknown flags, user fence fields without the flag, a "
+		     "user fence at 0, extensions and bad syncs, without "
+		     "banning the queue.");
 	igt_subtest("exec-bad-args")
 		test_exec_bad_args(svmgpu_fd);
+
+	igt_describe("An EXEC of uAPI 1.2's size, without the user fence "
+		     "fields, still runs its job; what follows it in memory "
+		     "is not read.");
+	igt_subtest("exec-old-size")
+		test_exec_old_size(svmgpu_fd);
 
 	igt_describe("Malformed command streams fail the job with -EINVAL "
 		     "and ban its queue, and no other queue.");

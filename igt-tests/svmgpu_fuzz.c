@@ -15,6 +15,12 @@
  * command stream, or random words, into a mapped BO and runs it, so that
  * EXEC gets past its argument checks and the GPU runs what it was given.
  *
+ * With DRM_SVMGPU_FEATURE_SVM (uAPI 1.3) it also creates fault-mode VMs,
+ * submits with user fences and waits on them (always with a deadline a
+ * few milliseconds away). It never makes a valid OP_MAP_MIRROR: a mirror
+ * would let random command streams write to the fuzzer's own memory. Its
+ * MAP_MIRROR operations all have a non-zero MBZ field.
+ *
  * Every call must return 0 or a negative errno from the set its ioctl may
  * return. What the kernel does meanwhile is checked by the harness: any
  * WARN, KASAN or lockdep report, svmgpu error line or leak in dmesg fails
@@ -123,6 +129,7 @@ enum fuzz_op {
 	OP_EXEC_CS,
 	OP_GEM_MIGRATE,
 	OP_GEM_INFO,
+	OP_WAIT_USER_FENCE,
 	OP_GEM_CLOSE,
 	OP_SYNCOBJ_CREATE,
 	OP_SYNCOBJ_DESTROY,
@@ -146,20 +153,22 @@ static const struct op_desc {
 	const char *name;
 	unsigned int weight;
 	/* Allowed errnos besides COMMON, 0-terminated. */
-	int errnos[8];
+	int errnos[10];
 } ops[NUM_OPS] = {
 	[OP_QUERY] = { "DEVICE_QUERY", 6, { 0 } },
 	[OP_GEM_CREATE] = { "GEM_CREATE", 5, { E2BIG, ENOSPC, EPERM } },
 	[OP_GEM_MMAP_OFFSET] = { "GEM_MMAP_OFFSET", 6, { ENOENT } },
-	[OP_VM_CREATE] = { "VM_CREATE", 2, { ENOSPC } },
+	[OP_VM_CREATE] = { "VM_CREATE", 2, { ENOSPC, EOPNOTSUPP } },
 	[OP_VM_DESTROY] = { "VM_DESTROY", 2, { ENOENT } },
 	[OP_VM_BIND] = { "VM_BIND", 7, { ENOENT, ENOSPC } },
 	[OP_QUEUE_CREATE] = { "QUEUE_CREATE", 3, { ENOENT, EACCES } },
 	[OP_QUEUE_DESTROY] = { "QUEUE_DESTROY", 2, { ENOENT } },
-	[OP_EXEC] = { "EXEC", 6, { ENOENT, ECANCELED, ENOSPC } },
+	[OP_EXEC] = { "EXEC", 6, { ENOENT, ECANCELED, ENOSPC, EOPNOTSUPP } },
 	[OP_EXEC_CS] = { "EXEC(cs)", 2, { ENOENT, ECANCELED, ENOSPC } },
 	[OP_GEM_MIGRATE] = { "GEM_MIGRATE", 3, { ENOENT, EBUSY, ENOSPC } },
 	[OP_GEM_INFO] = { "GEM_INFO", 6, { ENOENT } },
+	[OP_WAIT_USER_FENCE] = { "WAIT_USER_FENCE", 4,
+				 { ENOENT, ETIME, ECANCELED, EOPNOTSUPP } },
 	[OP_GEM_CLOSE] = { "GEM_CLOSE", 3, { 0 } },
 	[OP_SYNCOBJ_CREATE] = { "SYNCOBJ_CREATE", 4, { 0 } },
 	[OP_SYNCOBJ_DESTROY] = { "SYNCOBJ_DESTROY", 3, { ENOENT } },
@@ -178,7 +187,7 @@ static const struct op_desc {
 	[OP_SYNCOBJ_TRANSFER] = { "SYNCOBJ_TRANSFER", 5, { ENOENT, ETIME } },
 	/* Any svmgpu ioctl number, any size and direction. */
 	[OP_RAW] = { "raw", 8, { ENOENT, ENOTTY, E2BIG, ENOSPC, EBUSY,
-				 ECANCELED, EACCES } },
+				 ECANCELED, EACCES, ETIME, EOPNOTSUPP } },
 };
 
 struct bo {
@@ -211,6 +220,7 @@ struct fuzz {
 	uint32_t num_engines;
 	uint32_t va_bits;
 	uint64_t vram_size;
+	bool svm;		/* DRM_SVMGPU_FEATURE_SVM */
 
 	struct bo bos[MAX_BOS];
 	unsigned int nbos;
@@ -987,7 +997,8 @@ static void do_vm_create(struct fuzz *f)
 {
 	struct drm_svmgpu_vm_create c = {
 		.extensions = pick_ext(f),
-		.flags = rnd_flags(f, 0),
+		.flags = rnd_flags(f, f->svm ? DRM_SVMGPU_VM_CREATE_FAULT_MODE :
+				   0),
 		.vm_id = rnd_mbz(f),
 	};
 	int fd = pick_fd(f);
@@ -1038,11 +1049,30 @@ static void build_bind_op(struct fuzz *f, struct drm_svmgpu_vm_bind_op *op)
 	}
 	op->op = one_in(f, 16) ? rnd32(f) : rnd(f, 3) ?
 		 DRM_SVMGPU_VM_BIND_OP_MAP : DRM_SVMGPU_VM_BIND_OP_UNMAP;
+	if (one_in(f, 12))
+		op->op = DRM_SVMGPU_VM_BIND_OP_MAP_MIRROR;
 	op->flags = rnd_flags(f, DRM_SVMGPU_VM_BIND_READONLY);
 	op->pad = rnd_mbz(f);
 	op->addr = pick_va(f);
 
-	if (op->op == DRM_SVMGPU_VM_BIND_OP_MAP) {
+	if (op->op == DRM_SVMGPU_VM_BIND_OP_MAP_MIRROR) {
+		/*
+		 * Never a valid mirror (see the top of the file): a non-zero
+		 * handle, BO offset or flags, whatever else is wrong.
+		 */
+		op->range = pick_size(f, SZ_2M);
+		switch (rnd(f, 3)) {
+		case 0:
+			op->handle = pick_bo(f, &size) | 1;
+			break;
+		case 1:
+			op->bo_offset = SZ_4K << rnd(f, 8);
+			break;
+		default:
+			op->flags |= 1u << rnd(f, 32);
+			break;
+		}
+	} else if (op->op == DRM_SVMGPU_VM_BIND_OP_MAP) {
 		op->handle = pick_bo(f, &size);
 		op->bo_offset = one_in(f, 8) ? interesting64(f) :
 				SZ_4K * rnd(f, size / SZ_4K);
@@ -1161,10 +1191,16 @@ static void do_exec(struct fuzz *f)
 		.extensions = pick_ext(f),
 		.queue_id = pick_queue(f),
 		.num_syncs = rnd(f, 2) ? 0 : pick_count(f, DRM_SVMGPU_MAX_SYNCS),
-		.flags = rnd_flags(f, 0),
+		.flags = rnd_flags(f, DRM_SVMGPU_EXEC_USER_FENCE),
 	};
 
 	e.syncs = syncs_ptr(f, f->scratch, e.num_syncs);
+	/* A user fence: mostly in the data window, 8-byte aligned. */
+	if ((e.flags & DRM_SVMGPU_EXEC_USER_FENCE) || one_in(f, 16)) {
+		e.ufence_addr = one_in(f, 4) ? pick_va(f) :
+				RUN_VA_DATA + 8 * rnd(f, RUN_DATA_SIZE / 8);
+		e.ufence_value = rnd64(f);
+	}
 	switch (rnd(f, 4)) {
 	case 0:
 		e.address = pick_va(f);
@@ -1184,6 +1220,35 @@ static void do_exec(struct fuzz *f)
 	if (fuzz_ioctl(f, OP_EXEC, pick_fd(f), DRM_IOCTL_SVMGPU_EXEC,
 		       arg_ptr(f, &e, sizeof(e)), sizeof(e)) == 0)
 		f->jobs++;
+}
+
+/*
+ * WAIT_USER_FENCE on a word of the scratch area (or any pointer), with
+ * any comparison, mask, flags and queue, and a deadline that is at most
+ * MAX_WAIT_NS away.
+ */
+static void do_wait_user_fence(struct fuzz *f)
+{
+	uint64_t *word = (void *)(f->scratch + SCRATCH_SIZE - 8192);
+	struct drm_svmgpu_wait_user_fence w = {
+		.extensions = pick_ext(f),
+		.value = one_in(f, 2) ? rnd(f, 4) : rnd64(f),
+		.mask = one_in(f, 4) ? rnd64(f) : ~0ull,
+		.timeout_ns = pick_timeout(f),
+		.op = one_in(f, 8) ? rnd32(f) :
+		      rnd(f, 8) | (one_in(f, 16) ? DRM_SVMGPU_WAIT_64 : 0),
+		.queue_id = one_in(f, 2) ? 0 : pick_queue(f),
+		.flags = rnd_flags(f, 0),
+		.pad = rnd_mbz(f),
+	};
+
+	*word = rnd(f, 4);
+	w.addr = pick_ptr(f, word, sizeof(*word), false);
+	if (one_in(f, 16))
+		w.addr += 1 + rnd(f, 7);
+	fuzz_ioctl(f, OP_WAIT_USER_FENCE, pick_fd(f),
+		   DRM_IOCTL_SVMGPU_WAIT_USER_FENCE, arg_ptr(f, &w, sizeof(w)),
+		   sizeof(w));
 }
 
 /* --- The runner ----------------------------------------------------------- */
@@ -1675,7 +1740,7 @@ static void do_raw(struct fuzz *f)
 	void *arg = buf;
 
 	if (!rnd(f, 3))
-		nr = rnd(f, DRM_SVMGPU_GEM_INFO + 1);
+		nr = rnd(f, DRM_SVMGPU_WAIT_USER_FENCE + 1);
 	rnd_bytes(f, buf, sizeof(buf));
 	for (unsigned int i = 0; i < ARRAY_SIZE(buf); i++)
 		if (rnd(f, 2))
@@ -1758,6 +1823,7 @@ static void file_open(struct fuzz *f)
 	f->num_engines = svmgpu_num_engines(f->fd);
 	f->va_bits = svmgpu_va_bits(f->fd);
 	f->vram_size = svmgpu_vram_size(f->fd);
+	f->svm = svmgpu_has_svm(f->fd);
 	/* A fresh file has room for it. */
 	igt_assert(runner_init(f));
 	f->next_reopen = f->calls + REOPEN_MIN + rnd(f, REOPEN_MIN);
@@ -1816,6 +1882,9 @@ static void fuzz_one(struct fuzz *f)
 		break;
 	case OP_GEM_INFO:
 		do_gem_info(f);
+		break;
+	case OP_WAIT_USER_FENCE:
+		do_wait_user_fence(f);
 		break;
 	case OP_GEM_CLOSE: {
 		uint64_t size;

@@ -36,6 +36,7 @@ IGT_TEST_DESCRIPTION("svmgpu GPU VMs: VM_BIND map/unmap, read-only "
 #define SYSTEM	DRM_SVMGPU_GEM_PLACEMENT_SYSTEM
 #define BOTH	SVMGPU_PLACEMENT_BOTH
 #define RO	DRM_SVMGPU_VM_BIND_READONLY
+#define FAULT_MODE	DRM_SVMGPU_VM_CREATE_FAULT_MODE
 
 /* A GPU address well inside any VM, 2 MiB aligned, for bind-only tests. */
 #define TEST_VA	(1ull << 36)
@@ -127,11 +128,31 @@ static void test_vm_create_bad(int fd)
 	struct drm_svmgpu_vm_create create;
 	unsigned int bit;
 	uint32_t vm;
+	bool svm;
 
 	svmgpu_require_features(fd, VM);
+	svm = svmgpu_has_svm(fd);
 
-	for (bit = 0; bit < 32; bit++)
+	/*
+	 * Bit 0 is DRM_SVMGPU_VM_CREATE_FAULT_MODE (uAPI 1.3). With it, an
+	 * unknown bit is -EINVAL when the driver has SVM; without SVM, the
+	 * uAPI does not say which of the two errors comes first.
+	 */
+	for (bit = 1; bit < 32; bit++) {
 		igt_assert_eq(__svmgpu_vm_create(fd, 1u << bit, &vm), -EINVAL);
+		if (svm)
+			igt_assert_eq(__svmgpu_vm_create(fd,
+							 FAULT_MODE | 1u << bit,
+							 &vm), -EINVAL);
+	}
+	if (svm) {
+		igt_assert_eq(__svmgpu_vm_create(fd, ~0u, &vm), -EINVAL);
+		igt_assert_eq(__svmgpu_vm_create(fd, FAULT_MODE, &vm), 0);
+		svmgpu_vm_destroy(fd, vm);
+	} else {
+		igt_assert_eq(__svmgpu_vm_create(fd, FAULT_MODE, &vm),
+			      -EOPNOTSUPP);
+	}
 
 	create = (struct drm_svmgpu_vm_create) {
 		.extensions = to_user_pointer(&ext),
@@ -842,10 +863,16 @@ static void test_bind_bad_op(int fd)
 	handle = svmgpu_bo_create(fd, SZ_64K, BOTH, 0);
 
 	op = svmgpu_op_map(handle, 0, TEST_VA, SZ_4K, 0);
-	op.op = 2;
+	op.op = DRM_SVMGPU_VM_BIND_OP_MAP_MIRROR + 1;
 	bind_expect(fd, vm, op, -EINVAL);
 	op.op = ~0u;
 	bind_expect(fd, vm, op, -EINVAL);
+
+	/* OP_MAP_MIRROR (uAPI 1.3) needs a fault-mode VM. */
+	bind_expect(fd, vm, svmgpu_op_mirror(TEST_VA, SZ_4K), -EINVAL);
+	bind_expect(fd, vm, svmgpu_op_mirror(SVMGPU_VA_NULL_GUARD,
+					     SVMGPU_USER_VA_END -
+					     SVMGPU_VA_NULL_GUARD), -EINVAL);
 
 	for (bit = 0; bit < 32; bit++) {
 		if ((1u << bit) == RO)
@@ -1861,8 +1888,9 @@ igt_main
 	igt_subtest("vm-create-destroy")
 		test_vm_create_destroy(svmgpu_fd);
 
-	igt_describe("VM_CREATE rejects flags and extensions with -EINVAL and "
-		     "a bad argument pointer with -EFAULT.");
+	igt_describe("VM_CREATE rejects unknown flags and extensions with "
+		     "-EINVAL and a bad argument pointer with -EFAULT; "
+		     "FAULT_MODE needs the SVM feature.");
 	igt_subtest("vm-create-bad")
 		test_vm_create_bad(svmgpu_fd);
 
@@ -1952,9 +1980,10 @@ igt_main
 	igt_subtest("bind-va-limit")
 		test_bind_va_limit(svmgpu_fd);
 
-	igt_describe("Unknown operations and flags, non-zero pad, and UNMAP "
-		     "with a handle or BO offset give -EINVAL; unknown BOs "
-		     "give -ENOENT.");
+	igt_describe("Unknown operations and flags, non-zero pad, UNMAP "
+		     "with a handle or BO offset, and MAP_MIRROR in a VM "
+		     "without fault mode give -EINVAL; unknown BOs give "
+		     "-ENOENT.");
 	igt_subtest("bind-bad-op")
 		test_bind_bad_op(svmgpu_fd);
 
