@@ -208,7 +208,8 @@ int svmgpu_device_get_info(struct svmgpu_device *dev,
  * GPU job may dereference any CPU pointer of the process: malloc, mmap or
  * stack memory. It is true only if the kernel reports
  * DRM_SVMGPU_FEATURE_SVM (uAPI 1.3) in its features mask, read when @dev
- * was created; kernels before uAPI 1.3 never do.
+ * was created; kernels before uAPI 1.3 never do. Without it, the
+ * functions of "DOC: shared virtual memory" fail with -EOPNOTSUPP.
  *
  * Return: true if the device supports system SVM, false otherwise or if
  * @dev is NULL.
@@ -765,12 +766,166 @@ int svmgpu_queue_exec(struct svmgpu_queue *q, uint64_t address,
  * On -ETIME the job is still queued or running; it completes, or is reset,
  * on its own.
  *
+ * Queues of a fault-mode VM take no signalled syncobj, so this fails there
+ * with the kernel's -EINVAL: use svmgpu_queue_exec_svm() and
+ * svmgpu_user_fence_wait() instead.
+ *
  * Return: 0 once the job has completed; -EINVAL as for svmgpu_queue_exec();
  * -ETIME if it did not complete within @timeout_ns; otherwise the error of
  * creating the syncobj, of the submission or of the wait.
  */
 int svmgpu_queue_exec_wait(struct svmgpu_queue *q, uint64_t address,
 			   uint32_t length, int64_t timeout_ns);
+
+/**
+ * DOC: shared virtual memory
+ *
+ * With system SVM (uAPI 1.3; svmgpu_device_has_system_svm() is true), GPU
+ * jobs use the process's own memory through its own pointers:
+ *
+ * 1. svmgpu_vm_new_svm() creates a VM in fault mode that mirrors the
+ *    process's address space: a pointer from malloc(), mmap() or the stack
+ *    is the GPU virtual address of the same memory. The GPU faults pages
+ *    in as it touches them, and sees the CPU's writes coherently.
+ * 2. Commands take those pointers as addresses: build the command buffer
+ *    with a &struct svmgpu_cs, passing svmgpu_ptr(p) wherever a GPU
+ *    address goes. The builder's words are themselves malloc'd memory,
+ *    which the GPU can fetch where they are.
+ * 3. svmgpu_queue_exec_svm() submits the buffer by its pointer, with a
+ *    user fence: a 64-bit word of the process's memory that the GPU sets
+ *    to a value once the job is done, after every other write of the job.
+ * 4. svmgpu_user_fence_wait() waits until the word reaches the value. The
+ *    job's results are then visible to the CPU.
+ *
+ * For instance, with error checks left out::
+ *
+ *	uint32_t *bins = calloc(64, sizeof(*bins));
+ *	uint64_t *fence = calloc(1, sizeof(*fence));
+ *
+ *	svmgpu_vm_new_svm(dev, &vm);
+ *	svmgpu_queue_new(vm, 0, DRM_SVMGPU_QUEUE_PRIORITY_NORMAL, &q);
+ *	svmgpu_cs_new(&cs);
+ *	svmgpu_cs_atomic(cs, DRM_SVMGPU_ATOMIC_INC, 0, svmgpu_ptr(&bins[3]),
+ *			 0, 0, 0);
+ *	svmgpu_cs_end(cs);
+ *	if (!svmgpu_cs_error(cs) &&
+ *	    !svmgpu_queue_exec_svm(q, svmgpu_cs_words(cs), svmgpu_cs_size(cs),
+ *				   fence, 1) &&
+ *	    !svmgpu_user_fence_wait(q, fence, 1, 1000000000, 0))
+ *		printf("%u\n", bins[3]);	// 1
+ *
+ * Jobs of a fault-mode VM publish no fence that syncobjs could carry, so
+ * svmgpu_queue_exec_wait() and DRM_SVMGPU_SYNC_SIGNAL syncs are refused on
+ * its queues; user fences replace them. Everything a job uses, its command
+ * buffer and its fence included, must stay allocated and unchanged until
+ * its fence is written: the GPU reads it while the job runs.
+ *
+ * What the CPU may not do, the GPU may not either: a write to read-only
+ * memory, an access to PROT_NONE or unmapped memory, or to memory that is
+ * not pageable system memory, such as svmgpu_bo_map()'s mapping of a BO
+ * (map the BO in the VM instead), fails the job. Its fence is then never
+ * written, the queue is banned, and svmgpu_user_fence_wait() on it returns
+ * -ECANCELED. Pointers at or above 1 << &svmgpu_device_info.va_bits are
+ * out of the GPU's reach.
+ */
+
+/**
+ * svmgpu_ptr() - A CPU pointer as a GPU virtual address.
+ * @ptr: Any pointer of the process.
+ *
+ * In a VM from svmgpu_vm_new_svm(), a pointer is the GPU address of the
+ * memory it points to; this only converts its type, for the uint64_t
+ * addresses of the svmgpu_cs_*() functions.
+ *
+ * Return: @ptr as a uint64_t.
+ */
+static inline uint64_t svmgpu_ptr(const volatile void *ptr)
+{
+	return (uint64_t)(uintptr_t)ptr;
+}
+
+/**
+ * svmgpu_queue_exec_svm() - Submit a command buffer of the process's memory.
+ * @q: The queue, of a VM created in fault mode, such as one from
+ *     svmgpu_vm_new_svm().
+ * @cs: The command buffer, 4-byte aligned, in memory the VM mirrors: for
+ *      instance svmgpu_cs_words() of a &struct svmgpu_cs, or any buffer
+ *      svmgpu_cs_write() filled.
+ * @length: Length of the command buffer in bytes, a multiple of 4, 1 MiB
+ *          at most; for instance svmgpu_cs_size().
+ * @fence: The user fence: an 8-byte aligned word of the process's memory,
+ *         in the mirror, to which the GPU writes @value when the job is
+ *         complete.
+ * @value: The value the GPU writes to @fence.
+ *
+ * Issues DRM_IOCTL_SVMGPU_EXEC with DRM_SVMGPU_EXEC_USER_FENCE, @cs as the
+ * command buffer's address and @fence as the fence's. The call returns
+ * once the job is queued; wait for it with svmgpu_user_fence_wait(). The
+ * GPU writes @value after every other write of the job, and only if the
+ * job succeeds; a job that fails bans @q instead.
+ *
+ * @cs, @fence and everything the commands use must stay allocated, and
+ * @cs unchanged, until the fence is written: the GPU reads the command
+ * buffer while the job runs. So a &struct svmgpu_cs submitted in place
+ * takes no emit, reset or del until then. Check svmgpu_cs_error() before
+ * submitting: a stream whose emits failed is incomplete.
+ *
+ * svmgpu_user_fence_wait() waits until the fence is at least @value, so
+ * give the jobs of one fence increasing values, and start the fence below
+ * the first.
+ *
+ * Return: 0 on success; -EINVAL if @q, @cs or @fence is NULL, @cs, @length
+ * or @fence is misaligned, @length is 0 or above 1 MiB, @fence lies
+ * outside the VM's range ([64 KiB, 1 << &svmgpu_device_info.va_bits)) or
+ * @q's VM is not in fault mode; -EFAULT if the command buffer lies outside
+ * the VM's range, where the GPU could never fetch it; -EOPNOTSUPP if
+ * svmgpu_device_has_system_svm() is false; all of these without an ioctl.
+ * Otherwise the ioctl's error, such as -ECANCELED if an earlier job failed
+ * and the queue is banned.
+ */
+int svmgpu_queue_exec_svm(struct svmgpu_queue *q, const void *cs,
+			  size_t length, volatile uint64_t *fence,
+			  uint64_t value);
+
+/*
+ * Flags of svmgpu_user_fence_wait().
+ *
+ * SVMGPU_USER_FENCE_WAIT_ABSOLUTE: the timeout is an absolute
+ * CLOCK_MONOTONIC time, in nanoseconds, rather than a time from now.
+ */
+#define SVMGPU_USER_FENCE_WAIT_ABSOLUTE	(1u << 0)
+
+/**
+ * svmgpu_user_fence_wait() - Wait until a user fence reaches a value.
+ * @q: The queue whose job writes the fence.
+ * @fence: The user fence given to svmgpu_queue_exec_svm(), 8-byte aligned.
+ * @value: The value to wait for: the wait ends once *@fence >= @value,
+ *         compared as unsigned 64-bit numbers.
+ * @timeout_ns: Without SVMGPU_USER_FENCE_WAIT_ABSOLUTE, how long to wait
+ *              in nanoseconds from now: 0 only checks, and a negative
+ *              value waits for ever. With it, the CLOCK_MONOTONIC time at
+ *              which to give up; a time in the past only checks, and
+ *              INT64_MAX waits for ever.
+ * @flags: 0, or SVMGPU_USER_FENCE_WAIT_ABSOLUTE.
+ *
+ * Reads the fence first and returns at once if it has the value.
+ * Otherwise it issues DRM_IOCTL_SVMGPU_WAIT_USER_FENCE with an absolute
+ * deadline and @q's id, so that a ban of @q ends the wait. The wait is not
+ * interrupted by signals: libdrm restarts it, with the same deadline. Once
+ * it returns 0, everything the job wrote before its fence is visible.
+ *
+ * Return: 0 once *@fence >= @value; -ETIME if it is not by the deadline,
+ * the job still being queued or running; -ECANCELED if @q is banned and
+ * the fence does not have the value, which it then never will (the job, or
+ * one before it, failed on the GPU); -EINVAL if @q or @fence is NULL,
+ * @fence is misaligned or @flags has an unknown bit, and -EOPNOTSUPP if
+ * svmgpu_device_has_system_svm() is false, both without an ioctl;
+ * otherwise the ioctl's error, such as -EFAULT if the kernel cannot read
+ * @fence.
+ */
+int svmgpu_user_fence_wait(struct svmgpu_queue *q,
+			   const volatile uint64_t *fence, uint64_t value,
+			   int64_t timeout_ns, uint32_t flags);
 
 /**
  * DOC: command streams
@@ -782,6 +937,11 @@ int svmgpu_queue_exec_wait(struct svmgpu_queue *q, uint64_t address,
  * the library allocates and grows; copy it where the GPU can fetch it, for
  * instance into a mapped BO with svmgpu_cs_write(), and submit it with
  * svmgpu_queue_exec(). End every stream with svmgpu_cs_end().
+ *
+ * In a VM that mirrors the process (svmgpu_vm_new_svm()), that memory is
+ * itself where the GPU can fetch it: submit svmgpu_cs_words() in place with
+ * svmgpu_queue_exec_svm(), and use CPU pointers, through svmgpu_ptr(), as
+ * the commands' addresses (see "DOC: shared virtual memory").
  *
  * Errors latch. Every emit function returns 0 or a negative errno, and the
  * first error is also kept in the stream: from then on every emit does

@@ -149,3 +149,97 @@ out_destroy:
 	drmSyncobjDestroy(fd, sync.handle);
 	return ret;
 }
+
+SVMGPU_PUBLIC int svmgpu_queue_exec_svm(struct svmgpu_queue *q,
+					const void *cs, size_t length,
+					volatile uint64_t *fence,
+					uint64_t value)
+{
+	struct drm_svmgpu_exec req = {
+		.flags = DRM_SVMGPU_EXEC_USER_FENCE,
+		.ufence_value = value,
+	};
+	uint64_t address = (uintptr_t)cs, fence_addr = (uintptr_t)fence;
+	uint64_t va_end;
+
+	if (!q || !cs || !fence)
+		return -EINVAL;
+	if (!svmgpu_device_has_system_svm(q->vm->dev))
+		return -EOPNOTSUPP;
+	/* Without a mirror, neither pointer is a GPU address. */
+	if (!(q->vm->flags & DRM_SVMGPU_VM_CREATE_FAULT_MODE))
+		return -EINVAL;
+	if (address % 4 || length % 4 || !length ||
+	    length > SVMGPU_EXEC_MAX_LENGTH || fence_addr % 8)
+		return -EINVAL;
+
+	/*
+	 * Memory outside the VM's range can never be reached: the kernel
+	 * would refuse such a fence, and fail a job fetched from there,
+	 * banning the queue.
+	 */
+	va_end = svmgpu_va_end(q->vm->dev);
+	if (va_end) {
+		if (fence_addr < SVMGPU_VA_START || fence_addr > va_end - 8)
+			return -EINVAL;
+		if (address < SVMGPU_VA_START || address > va_end ||
+		    length > va_end - address)
+			return -EFAULT;
+	}
+
+	req.queue_id = q->id;
+	req.address = address;
+	req.length = length;
+	req.ufence_addr = fence_addr;
+	return svmgpu_ioctl(q->vm->dev->fd, DRM_IOCTL_SVMGPU_EXEC, &req);
+}
+
+/*
+ * Whether the user fence at @fence has reached @value. Acquire: what the
+ * job wrote before the fence is visible once the fence is.
+ */
+static bool user_fence_reached(const volatile uint64_t *fence,
+			       uint64_t value)
+{
+	return __atomic_load_n(fence, __ATOMIC_ACQUIRE) >= value;
+}
+
+SVMGPU_PUBLIC int svmgpu_user_fence_wait(struct svmgpu_queue *q,
+					 const volatile uint64_t *fence,
+					 uint64_t value, int64_t timeout_ns,
+					 uint32_t flags)
+{
+	struct drm_svmgpu_wait_user_fence req = {
+		.addr = (uintptr_t)fence,
+		.value = value,
+		.mask = UINT64_MAX,
+		.op = DRM_SVMGPU_WAIT_GTE,
+	};
+	int ret;
+
+	if (!q || !fence || (uintptr_t)fence % 8 ||
+	    (flags & ~SVMGPU_USER_FENCE_WAIT_ABSOLUTE))
+		return -EINVAL;
+	if (!svmgpu_device_has_system_svm(q->vm->dev))
+		return -EOPNOTSUPP;
+	/* The common case of a job that is already done: no ioctl. */
+	if (user_fence_reached(fence, value))
+		return 0;
+
+	/*
+	 * An absolute deadline, computed once, so that drmIoctl() can
+	 * restart the wait after a signal without waiting longer.
+	 */
+	req.timeout_ns = flags & SVMGPU_USER_FENCE_WAIT_ABSOLUTE ?
+			 timeout_ns : deadline_ns(timeout_ns);
+	req.queue_id = q->id;
+	ret = svmgpu_ioctl(q->vm->dev->fd, DRM_IOCTL_SVMGPU_WAIT_USER_FENCE,
+			   &req);
+	/*
+	 * The ban may come from a later job than the one that wrote @value:
+	 * then the value is there, and the wait succeeded.
+	 */
+	if (ret == -ECANCELED && user_fence_reached(fence, value))
+		ret = 0;
+	return ret;
+}

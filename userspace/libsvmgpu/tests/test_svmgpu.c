@@ -21,11 +21,12 @@
  *   fake records what it was asked and, in order, what was destroyed, so
  *   that the tests can check the library's ioctl arguments and teardown.
  *   On request it also runs jobs: a small interpreter of NOP, END,
- *   WRITE_IMM, COPY and FILL, written from the uAPI text, that reaches BO
- *   memory through the VM's mappings. VMs in fault mode (with
+ *   WRITE_IMM, COPY, FILL and ATOMIC, written from the uAPI text, that
+ *   reaches BO memory through the VM's mappings. VMs in fault mode (with
  *   DRM_SVMGPU_FEATURE_SVM) may hold mirrors, through which the fake GPU
  *   reaches this process's own memory at the same address; an address that
- *   no CPU mapping backs faults. BOs have a placement, and VRAM holds
+ *   no CPU mapping backs faults. A job with a user fence writes it when it
+ *   completes, and DRM_IOCTL_SVMGPU_WAIT_USER_FENCE compares it. BOs have a placement, and VRAM holds
  *   at most vram_bo_size bytes of them: creating or migrating a BO into
  *   full VRAM evicts the least recently used ones to system memory, as the
  *   uAPI's "DOC: buffer objects" says. A move keeps a BO's memory where it
@@ -221,6 +222,16 @@ static struct {
 	bool run_jobs;
 	unsigned int jobs;	/* Jobs run. */
 	int job_error;		/* The fence error of the last job run. */
+	bool hang;		/* Jobs never complete: no fence, no ban. */
+
+	/* DRM_IOCTL_SVMGPU_WAIT_USER_FENCE. */
+	struct drm_svmgpu_wait_user_fence ufence_wait;	/* As passed in. */
+	unsigned int ufence_waits;
+	/*
+	 * The wait sees the queue banned, by a later job, just as the value
+	 * it waits for arrives: it writes the value, and fails.
+	 */
+	bool late_ban;
 
 	/* mmap() of BOs. */
 	int mmap_errno;		/* If set, mmap() of a BO fails with it. */
@@ -918,9 +929,55 @@ static uint64_t fake_u64(const uint32_t *w)
 }
 
 /*
+ * ATOMIC at @w, as the uAPI's "DOC: command stream" says; return 0 or the
+ * error that fails the job.
+ */
+static int fake_atomic(uint32_t vm_id, const uint32_t *w, uint32_t flags)
+{
+	const uint32_t all = 7 | DRM_SVMGPU_ATOMIC_64 | DRM_SVMGPU_ATOMIC_RETURN;
+	uint64_t width = flags & DRM_SVMGPU_ATOMIC_64 ? 8 : 4;
+	uint64_t wmask = width == 8 ? ~0ull : 0xffffffffull;
+	uint64_t addr = fake_u64(&w[1]), operand = fake_u64(&w[3]) & wmask;
+	uint64_t compare = fake_u64(&w[5]) & wmask, result = fake_u64(&w[7]);
+	uint64_t old = 0, new;
+	void *p, *r = NULL;
+
+	if ((flags & ~all) || (flags & 7) > DRM_SVMGPU_ATOMIC_INC ||
+	    addr % width)
+		return -EINVAL;
+	if (flags & DRM_SVMGPU_ATOMIC_RETURN ? result % width : result != 0)
+		return -EINVAL;
+	p = fake_gpu_ptr(vm_id, addr, width, true);
+	if (flags & DRM_SVMGPU_ATOMIC_RETURN)
+		r = fake_gpu_ptr(vm_id, result, width, true);
+	if (!p || ((flags & DRM_SVMGPU_ATOMIC_RETURN) && !r))
+		return -EFAULT;
+
+	memcpy(&old, p, width);	/* Little-endian host. */
+	switch (flags & 7) {
+	case DRM_SVMGPU_ATOMIC_ADD:
+		new = old + operand;
+		break;
+	case DRM_SVMGPU_ATOMIC_XCHG:
+		new = operand;
+		break;
+	case DRM_SVMGPU_ATOMIC_CMPXCHG:
+		new = old == compare ? operand : old;
+		break;
+	default:	/* DRM_SVMGPU_ATOMIC_INC */
+		new = old + 1;
+		break;
+	}
+	memcpy(p, &new, width);
+	if (r)
+		memcpy(r, &old, width);
+	return 0;
+}
+
+/*
  * Run a job as the engine would, from the uAPI's "DOC: command stream";
- * return its fence error. ATOMIC, WAIT_MEM and TIMESTAMP are not emulated:
- * they fail the job with -EINVAL.
+ * return its fence error. WAIT_MEM and TIMESTAMP are not emulated: they
+ * fail the job with -EINVAL.
  */
 static int fake_run_job(uint32_t vm_id, uint64_t address, uint32_t length)
 {
@@ -935,6 +992,7 @@ static int fake_run_job(uint32_t vm_id, uint64_t address, uint32_t length)
 		uint32_t len = w[0] >> 16;
 		uint64_t dst, src, size, width;
 		unsigned char *pd, *ps;
+		int err;
 
 		if (!len || len > n - i)
 			return -EINVAL;
@@ -982,6 +1040,13 @@ static int fake_run_job(uint32_t vm_id, uint64_t address, uint32_t length)
 			for (src = 0; src < size; src += 4)
 				memcpy(pd + src, &w[3], 4);
 			break;
+		case DRM_SVMGPU_CMD_ATOMIC:
+			if (len != 9)
+				return -EINVAL;
+			err = fake_atomic(vm_id, w, flags);
+			if (err)
+				return err;
+			break;
 		default:
 			return -EINVAL;
 		}
@@ -990,13 +1055,29 @@ static int fake_run_job(uint32_t vm_id, uint64_t address, uint32_t length)
 	return -EINVAL;	/* No END. */
 }
 
+/* Whether any of the @n syncs at user pointer @ptr is to be signalled. */
+static bool fake_syncs_signal(uint64_t ptr, uint32_t n)
+{
+	const struct drm_svmgpu_sync *syncs = (const void *)(uintptr_t)ptr;
+	uint32_t i;
+
+	for (i = 0; i < n; i++)
+		if (syncs[i].flags & DRM_SVMGPU_SYNC_SIGNAL)
+			return true;
+	return false;
+}
+
 static int fake_exec(struct drm_svmgpu_exec *a)
 {
+	const uint64_t va_end = 1ull << mock.answer.info.va_bits;
+	bool ufence = a->flags & DRM_SVMGPU_EXEC_USER_FENCE;
+	uint64_t *fence;
 	int i, m, err;
 
 	mock.exec = *a;
 	mock.execs++;
-	if (a->extensions || a->flags)
+	if (a->extensions || (a->flags & ~DRM_SVMGPU_EXEC_USER_FENCE) ||
+	    (!ufence && (a->ufence_addr || a->ufence_value)))
 		return fake_fail(EINVAL);
 	i = fake_queue(a->queue_id);
 	if (i < 0)
@@ -1006,24 +1087,110 @@ static int fake_exec(struct drm_svmgpu_exec *a)
 	if (a->address % 4 || a->length % 4 || !a->length ||
 	    a->length > (1u << 20))
 		return fake_fail(EINVAL);
+	if (ufence && !(mock.answer.info.features & DRM_SVMGPU_FEATURE_SVM))
+		return fake_fail(EOPNOTSUPP);
+	if (ufence && (a->ufence_addr % 8 || a->ufence_addr < 0x10000 ||
+		       a->ufence_addr > va_end - 8))
+		return fake_fail(EINVAL);
 	err = fake_check_syncs(a->syncs, a->num_syncs, mock.exec_syncs);
 	if (err)
 		return fake_fail(-err);
+	/* Jobs of a fault-mode VM publish no dma-fence. */
+	if (mock.vm_fault_mode[fake_vm(mock.queues[i].vm_id)] &&
+	    fake_syncs_signal(a->syncs, a->num_syncs))
+		return fake_fail(EINVAL);
 	/* The job uses every BO its VM maps. */
 	for (m = 0; m < FAKE_MAX_MAPPINGS; m++)
 		if (mock.mappings[m].used &&
 		    mock.mappings[m].vm_id == mock.queues[i].vm_id &&
 		    fake_bo_live(mock.mappings[m].handle))
 			fake_touch(mock.mappings[m].handle);
-	/* The job completes at once; a failed one bans its queue. */
+	if (mock.hang)
+		return 0;	/* Queued for ever. */
+
+	/*
+	 * The job completes at once; a failed one bans its queue. Its user
+	 * fence is written last, and only if it succeeded.
+	 */
+	err = 0;
 	if (mock.run_jobs) {
 		mock.jobs++;
-		mock.job_error = fake_run_job(mock.queues[i].vm_id, a->address,
-					      a->length);
-		mock.queues[i].banned = mock.job_error;
+		err = fake_run_job(mock.queues[i].vm_id, a->address,
+				   a->length);
 	}
+	if (!err && ufence) {
+		fence = fake_gpu_ptr(mock.queues[i].vm_id, a->ufence_addr, 8,
+				     true);
+		if (fence)
+			__atomic_store_n(fence, a->ufence_value,
+					 __ATOMIC_RELEASE);
+		else
+			err = -EFAULT;
+	}
+	if (mock.run_jobs || err)
+		mock.job_error = err;
+	if (err)
+		mock.queues[i].banned = true;
 	fake_signal_syncs(a->syncs, a->num_syncs);
 	return 0;
+}
+
+/*
+ * DRM_IOCTL_SVMGPU_WAIT_USER_FENCE. Jobs complete at once here, so the
+ * wait never sleeps: the value holds, the queue is banned, or the deadline
+ * would pass.
+ */
+static int fake_wait_user_fence(struct drm_svmgpu_wait_user_fence *a)
+{
+	uint64_t v, want = a->value & a->mask;
+	int q = -1;
+	bool ok;
+
+	mock.ufence_wait = *a;
+	mock.ufence_waits++;
+	if (!(mock.answer.info.features & DRM_SVMGPU_FEATURE_SVM))
+		return fake_fail(EOPNOTSUPP);
+	if (a->extensions || a->flags || a->pad || a->addr % 8 ||
+	    a->op > DRM_SVMGPU_WAIT_LTE)
+		return fake_fail(EINVAL);
+	if (a->queue_id) {
+		q = fake_queue(a->queue_id);
+		if (q < 0)
+			return fake_fail(ENOENT);
+	}
+	if (!fake_cpu_mapped(a->addr, 8))
+		return fake_fail(EFAULT);
+	if (mock.late_ban) {
+		*(volatile uint64_t *)(uintptr_t)a->addr = a->value;
+		return fake_fail(ECANCELED);
+	}
+
+	v = *(volatile uint64_t *)(uintptr_t)a->addr & a->mask;
+	switch (a->op) {
+	case DRM_SVMGPU_WAIT_EQ:
+		ok = v == want;
+		break;
+	case DRM_SVMGPU_WAIT_NE:
+		ok = v != want;
+		break;
+	case DRM_SVMGPU_WAIT_GT:
+		ok = v > want;
+		break;
+	case DRM_SVMGPU_WAIT_GTE:
+		ok = v >= want;
+		break;
+	case DRM_SVMGPU_WAIT_LT:
+		ok = v < want;
+		break;
+	default:	/* DRM_SVMGPU_WAIT_LTE */
+		ok = v <= want;
+		break;
+	}
+	if (ok)
+		return 0;
+	if (q >= 0 && mock.queues[q].banned)
+		return fake_fail(ECANCELED);
+	return fake_fail(ETIME);
 }
 
 /* An ioctl on a fake svmgpu node, as the kernel would answer it. */
@@ -1060,6 +1227,8 @@ static int fake_svmgpu_ioctl(int fd, unsigned long request, void *arg)
 		return fake_queue_destroy(arg);
 	case DRM_IOCTL_SVMGPU_EXEC:
 		return fake_exec(arg);
+	case DRM_IOCTL_SVMGPU_WAIT_USER_FENCE:
+		return fake_wait_user_fence(arg);
 	default:
 		return fake_fail(ENOTTY);
 	}
@@ -1291,6 +1460,7 @@ static void test_null_objects(void)
 	struct svmgpu_vm *vm = (void *)1;
 	struct svmgpu_bo_info info;
 	void *ptr = (void *)1;
+	uint64_t fence = 0;
 
 	EXPECT_EQ(svmgpu_bo_new(NULL, 4096, DRM_SVMGPU_GEM_PLACEMENT_VRAM, 0,
 				&bo), -EINVAL);
@@ -1340,6 +1510,8 @@ static void test_null_objects(void)
 	EXPECT_EQ(svmgpu_queue_exec(NULL, 0x10000, 4, &sync, 1), -EINVAL);
 	EXPECT_EQ(svmgpu_queue_exec(NULL, 0x10000, 4, NULL, 0), -EINVAL);
 	EXPECT_EQ(svmgpu_queue_exec_wait(NULL, 0x10000, 4, 0), -EINVAL);
+	EXPECT_EQ(svmgpu_queue_exec_svm(NULL, &sync, 8, &fence, 1), -EINVAL);
+	EXPECT_EQ(svmgpu_user_fence_wait(NULL, &fence, 1, 0, 0), -EINVAL);
 }
 
 static void test_placement_name(void)
@@ -1460,6 +1632,80 @@ static void test_open_index_out_of_range(void)
 	EXPECT_EQ(svmgpu_device_open(UINT_MAX, &dev), -ENODEV);
 	EXPECT(!dev);
 	EXPECT_EQ(count_fds(), before);
+}
+
+/*
+ * On svmgpu device 0, if it has system SVM: a job of malloc'd commands
+ * fills malloc'd memory, counts with atomics and writes the stack, and its
+ * user fence says when it is done. Skipped without a device or without
+ * SVM, as on kernels before uAPI 1.3. test_svm_device() runs it on this
+ * machine, test_mock_svm_device() on the stand-in kernel.
+ */
+static void svm_device_check(void)
+{
+	const size_t size = 2u << 20;	/* A 2 MiB page, maybe. */
+	uint64_t fence = 0, word = 0;
+	struct svmgpu_device *dev;
+	struct svmgpu_queue *q = NULL;
+	struct svmgpu_vm *vm = NULL;
+	struct svmgpu_cs *cs = NULL;
+	uint32_t *buf, i;
+	int ret;
+
+	ret = svmgpu_device_open(0, &dev);
+	if (ret == -ENODEV)
+		SKIP("no svmgpu device");
+	REQUIRE(!ret);
+	if (!svmgpu_device_has_system_svm(dev)) {
+		svmgpu_device_del(dev);
+		SKIP("the svmgpu driver does not implement SVM");
+	}
+
+	buf = malloc(size + 8);
+	EXPECT_EQ(svmgpu_vm_new_svm(dev, &vm), 0);
+	if (vm)
+		EXPECT_EQ(svmgpu_queue_new(vm, 0,
+					   DRM_SVMGPU_QUEUE_PRIORITY_NORMAL,
+					   &q), 0);
+	EXPECT_EQ(svmgpu_cs_new(&cs), 0);
+	if (!buf || !q || !cs)
+		goto out;
+
+	memset(buf, 0xee, size + 8);
+	svmgpu_cs_fill(cs, svmgpu_ptr(buf), 0x5ca1ab1e, size);
+	for (i = 0; i < 3; i++)
+		svmgpu_cs_atomic(cs, DRM_SVMGPU_ATOMIC_INC, 0,
+				 svmgpu_ptr(&buf[size / 4]), 0, 0, 0);
+	svmgpu_cs_write_imm64(cs, svmgpu_ptr(&word), 0x0123456789abcdefull);
+	svmgpu_cs_end(cs);
+	EXPECT_EQ(svmgpu_cs_error(cs), 0);
+
+	EXPECT_EQ(svmgpu_queue_exec_svm(q, svmgpu_cs_words(cs),
+					svmgpu_cs_size(cs), &fence, 1), 0);
+	EXPECT_EQ(svmgpu_user_fence_wait(q, &fence, 1, 10000000000ll, 0), 0);
+	EXPECT_EQ(fence, 1);
+	for (i = 0; i < size / 4; i++)
+		if (buf[i] != 0x5ca1ab1e)
+			break;
+	EXPECT_EQ(i, size / 4);
+	EXPECT_EQ_HEX(buf[size / 4], 0xeeeeeef1);
+	EXPECT_EQ_HEX(buf[size / 4 + 1], 0xeeeeeeee);
+	EXPECT_EQ_HEX(word, 0x0123456789abcdefull);
+
+	/* Nothing will write 2: a poll says so at once. */
+	EXPECT_EQ(svmgpu_user_fence_wait(q, &fence, 2, 0, 0), -ETIME);
+
+out:
+	svmgpu_cs_del(cs);
+	svmgpu_queue_del(q);
+	svmgpu_vm_del(vm);
+	svmgpu_device_del(dev);
+	free(buf);
+}
+
+static void test_svm_device(void)
+{
+	svm_device_check();
 }
 
 /* ---- Tests against the stand-in kernel ---------------------------------- */
@@ -3090,6 +3336,432 @@ static void test_mock_jobs_run(void)
 	svmgpu_device_del(dev);
 }
 
+/* ---- Shared virtual memory against the stand-in kernel ----------------- */
+
+/*
+ * A device with system SVM, a VM from svmgpu_vm_new_svm() and a queue on
+ * it; false if any could not be created.
+ */
+static bool svm_setup(struct svmgpu_device **dev, struct svmgpu_vm **vm,
+		      struct svmgpu_queue **q)
+{
+	*vm = NULL;
+	*q = NULL;
+	*dev = fake_device_new();
+	if (!*dev)
+		return false;
+	EXPECT_EQ(svmgpu_vm_new_svm(*dev, vm), 0);
+	if (!*vm)
+		return false;
+	*q = fake_queue_new(*vm);
+	return *q;
+}
+
+static void svm_teardown(struct svmgpu_device *dev, struct svmgpu_vm *vm,
+			 struct svmgpu_queue *q)
+{
+	svmgpu_queue_del(q);
+	svmgpu_vm_del(vm);
+	svmgpu_device_del(dev);
+}
+
+/* An address that no CPU mapping backs, page-aligned. */
+static void *unmapped_page(void)
+{
+	void *p = mmap(NULL, 4096, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS,
+		       -1, 0);
+
+	if (p == MAP_FAILED)
+		return NULL;
+	munmap(p, 4096);
+	return p;
+}
+
+static void test_mock_exec_svm(void)
+{
+	static uint64_t fence __attribute__((aligned(8)));
+	static uint32_t cs[4] __attribute__((aligned(8)));
+	struct svmgpu_device *dev;
+	struct svmgpu_queue *q, *q2;
+	struct svmgpu_vm *vm, *vm2;
+	unsigned int execs;
+	uint64_t fence2 = 0;
+
+	mock_reset(true);
+	mock.answer.info.features = DRM_SVMGPU_FEATURE_SVM;
+	REQUIRE(svm_setup(&dev, &vm, &q));
+
+	EXPECT_EQ(svmgpu_queue_exec_svm(q, cs, sizeof(cs), &fence,
+					0x0123456789abcdefull), 0);
+	EXPECT_EQ(mock.fd, svmgpu_device_fd(dev));
+	EXPECT_EQ(mock.exec.extensions, 0);
+	EXPECT_EQ(mock.exec.queue_id, svmgpu_queue_id(q));
+	EXPECT_EQ(mock.exec.num_syncs, 0);
+	EXPECT_EQ(mock.exec.syncs, 0);
+	EXPECT_EQ_HEX(mock.exec.address, (uintptr_t)cs);
+	EXPECT_EQ(mock.exec.length, sizeof(cs));
+	EXPECT_EQ(mock.exec.flags, DRM_SVMGPU_EXEC_USER_FENCE);
+	EXPECT_EQ_HEX(mock.exec.ufence_addr, (uintptr_t)&fence);
+	EXPECT_EQ_HEX(mock.exec.ufence_value, 0x0123456789abcdefull);
+	/* The fake GPU did nothing, and completed: the fence says so. */
+	EXPECT_EQ_HEX(fence, 0x0123456789abcdefull);
+
+	/* On the stack, and the longest buffer. */
+	EXPECT_EQ(svmgpu_queue_exec_svm(q, cs, 1u << 20, &fence2, 2), 0);
+	EXPECT_EQ_HEX(mock.exec.ufence_addr, (uintptr_t)&fence2);
+	EXPECT_EQ(mock.exec.length, 1u << 20);
+	EXPECT_EQ(fence2, 2);
+
+	/* Caught before the ioctl. */
+	execs = mock.execs;
+	EXPECT_EQ(svmgpu_queue_exec_svm(q, NULL, 16, &fence, 1), -EINVAL);
+	EXPECT_EQ(svmgpu_queue_exec_svm(q, cs, 16, NULL, 1), -EINVAL);
+	EXPECT_EQ(svmgpu_queue_exec_svm(q, (char *)cs + 2, 12, &fence, 1),
+		  -EINVAL);
+	EXPECT_EQ(svmgpu_queue_exec_svm(q, cs, 0, &fence, 1), -EINVAL);
+	EXPECT_EQ(svmgpu_queue_exec_svm(q, cs, 6, &fence, 1), -EINVAL);
+	EXPECT_EQ(svmgpu_queue_exec_svm(q, cs, (1u << 20) + 4, &fence, 1),
+		  -EINVAL);
+	EXPECT_EQ(svmgpu_queue_exec_svm(q, cs, 16,
+					(uint64_t *)((char *)&fence + 4), 1),
+		  -EINVAL);
+	/* The first 64 KiB are never mapped. */
+	EXPECT_EQ(svmgpu_queue_exec_svm(q, cs, 16, (uint64_t *)0x8000, 1),
+		  -EINVAL);
+	EXPECT_EQ(svmgpu_queue_exec_svm(q, (void *)0x8000, 16, &fence, 1),
+		  -EFAULT);
+	EXPECT_EQ(mock.execs, execs);
+
+	/* A VM that is not in fault mode mirrors nothing. */
+	vm2 = fake_vm_new(dev);
+	REQUIRE(vm2);
+	q2 = fake_queue_new(vm2);
+	REQUIRE(q2);
+	EXPECT_EQ(svmgpu_queue_exec_svm(q2, cs, 16, &fence, 1), -EINVAL);
+	EXPECT_EQ(mock.execs, execs);
+	svmgpu_queue_del(q2);
+	svmgpu_vm_del(vm2);
+
+	/* Kernel errors come back. */
+	mock.queues[svmgpu_queue_id(q) - FAKE_QUEUE_ID_BASE].banned = true;
+	EXPECT_EQ(svmgpu_queue_exec_svm(q, cs, 16, &fence, 3), -ECANCELED);
+	EXPECT_EQ(mock.execs, execs + 1);
+	svm_teardown(dev, vm, q);
+}
+
+/* Pointers beyond the VM's range, and devices without SVM. */
+static void test_mock_exec_svm_range(void)
+{
+	static uint32_t cs[4] __attribute__((aligned(8)));
+	struct svmgpu_device *dev;
+	struct svmgpu_queue *q;
+	struct svmgpu_vm *vm;
+	uint64_t fence = 0;
+
+	/*
+	 * A 40-bit GPU cannot reach this process's data or stack, which
+	 * lie above 1 << 40 on x86-64 (from 0x55... up).
+	 */
+	mock_reset(true);
+	mock.answer.info.features = DRM_SVMGPU_FEATURE_SVM;
+	mock.answer.info.va_bits = 40;
+	REQUIRE(svm_setup(&dev, &vm, &q));
+	if ((uintptr_t)cs >> 40 && (uintptr_t)&fence >> 40) {
+		EXPECT_EQ(svmgpu_queue_exec_svm(q, cs, 16, &fence, 1),
+			  -EINVAL);
+		EXPECT_EQ(svmgpu_queue_exec_svm(q, cs, 16,
+						(uint64_t *)0x10000, 1),
+			  -EFAULT);
+		EXPECT_EQ(mock.execs, 0);
+	}
+	/* The last word below 1 << 40, for the fence and the buffer. */
+	EXPECT_EQ(svmgpu_queue_exec_svm(q, (void *)((1ull << 40) - 16), 16,
+					(uint64_t *)((1ull << 40) - 8), 1),
+		  0);
+	EXPECT_EQ_HEX(mock.exec.ufence_addr, (1ull << 40) - 8);
+	EXPECT_EQ(svmgpu_queue_exec_svm(q, (void *)((1ull << 40) - 12), 16,
+					(uint64_t *)0x10000, 1), -EFAULT);
+	EXPECT_EQ(mock.execs, 1);
+	svm_teardown(dev, vm, q);
+
+	/* A queue on a device without SVM: no user fence, no ioctl. */
+	mock_reset(true);
+	dev = fake_device_new();
+	REQUIRE(dev);
+	vm = fake_vm_new(dev);
+	REQUIRE(vm);
+	q = fake_queue_new(vm);
+	REQUIRE(q);
+	EXPECT_EQ(svmgpu_queue_exec_svm(q, cs, 16, &fence, 1), -EOPNOTSUPP);
+	EXPECT_EQ(svmgpu_user_fence_wait(q, &fence, 1, 0, 0), -EOPNOTSUPP);
+	EXPECT_EQ(mock.execs, 0);
+	EXPECT_EQ(mock.ufence_waits, 0);
+	svm_teardown(dev, vm, q);
+}
+
+/* Queues of a fault-mode VM signal no syncobj: exec_wait is refused. */
+static void test_mock_exec_wait_fault_mode(void)
+{
+	struct svmgpu_device *dev;
+	struct svmgpu_queue *q;
+	struct svmgpu_vm *vm;
+	unsigned int i;
+
+	mock_reset(true);
+	mock.answer.info.features = DRM_SVMGPU_FEATURE_SVM;
+	REQUIRE(svm_setup(&dev, &vm, &q));
+	EXPECT_EQ(svmgpu_queue_exec_wait(q, 0x100000, 8, 1000), -EINVAL);
+	EXPECT_EQ(mock.execs, 1);
+	for (i = 0; i < FAKE_MAX_OBJS; i++)
+		EXPECT(!mock.syncobjs[i].live);
+	svm_teardown(dev, vm, q);
+}
+
+/* Wait for @value with @timeout and no flags: -ETIME, at the deadline. */
+static void expect_fence_deadline(struct svmgpu_queue *q, uint64_t *fence,
+				  int64_t timeout, bool forever)
+{
+	int64_t before, after;
+
+	before = monotonic_ns();
+	EXPECT_EQ(svmgpu_user_fence_wait(q, fence, *fence + 1, timeout, 0),
+		  -ETIME);
+	after = monotonic_ns();
+	if (forever) {
+		EXPECT_EQ_HEX(mock.ufence_wait.timeout_ns, INT64_MAX);
+	} else {
+		EXPECT(mock.ufence_wait.timeout_ns >= before + timeout);
+		EXPECT(mock.ufence_wait.timeout_ns <= after + timeout);
+	}
+}
+
+static void test_mock_user_fence_wait(void)
+{
+	const struct drm_svmgpu_wait_user_fence *w = &mock.ufence_wait;
+	static const int64_t absolute[] = { 12345, -5, 0, INT64_MAX };
+	struct svmgpu_device *dev;
+	struct svmgpu_queue *q;
+	struct svmgpu_vm *vm;
+	uint64_t fence = 7;
+	unsigned int i;
+
+	mock_reset(true);
+	mock.answer.info.features = DRM_SVMGPU_FEATURE_SVM;
+	REQUIRE(svm_setup(&dev, &vm, &q));
+
+	/* Already there, or past it: no ioctl. */
+	EXPECT_EQ(svmgpu_user_fence_wait(q, &fence, 7, 0, 0), 0);
+	EXPECT_EQ(svmgpu_user_fence_wait(q, &fence, 3, -1, 0), 0);
+	EXPECT_EQ(svmgpu_user_fence_wait(q, &fence, 0, 0, 0), 0);
+	EXPECT_EQ(mock.ufence_waits, 0);
+
+	/* Not there: the kernel waits for *fence >= value, on 64 bits. */
+	expect_fence_deadline(q, &fence, 5000000000ll, false);
+	EXPECT_EQ(mock.ufence_waits, 1);
+	EXPECT_EQ(mock.fd, svmgpu_device_fd(dev));
+	EXPECT_EQ(w->extensions, 0);
+	EXPECT_EQ_HEX(w->addr, (uintptr_t)&fence);
+	EXPECT_EQ(w->value, 8);
+	EXPECT_EQ_HEX(w->mask, ~0ull);
+	EXPECT_EQ(w->op, DRM_SVMGPU_WAIT_GTE);
+	EXPECT_EQ(w->queue_id, svmgpu_queue_id(q));
+	EXPECT_EQ(w->flags, 0);
+	EXPECT_EQ(w->pad, 0);
+
+	/* 0 polls: the deadline is now. Negative or huge: for ever. */
+	expect_fence_deadline(q, &fence, 0, false);
+	expect_fence_deadline(q, &fence, -1, true);
+	expect_fence_deadline(q, &fence, INT64_MIN, true);
+	expect_fence_deadline(q, &fence, INT64_MAX, true);
+	expect_fence_deadline(q, &fence, INT64_MAX - 1000, true);
+
+	/* An absolute deadline goes to the kernel as it is. */
+	for (i = 0; i < ARRAY_SIZE(absolute); i++) {
+		EXPECT_EQ(svmgpu_user_fence_wait(q, &fence, 8, absolute[i],
+						 SVMGPU_USER_FENCE_WAIT_ABSOLUTE),
+			  -ETIME);
+		EXPECT_EQ(w->timeout_ns, absolute[i]);
+	}
+
+	/* Unsigned: a fence at the top is past every value. */
+	fence = ~0ull;
+	EXPECT_EQ(svmgpu_user_fence_wait(q, &fence, 1ull << 63, 0, 0), 0);
+	fence = 1ull << 63;
+	EXPECT_EQ(svmgpu_user_fence_wait(q, &fence, ~0ull, 0, 0), -ETIME);
+	EXPECT_EQ(w->value, ~0ull);
+	fence = 7;
+
+	/* Bad arguments: no ioctl. */
+	i = mock.ufence_waits;
+	EXPECT_EQ(svmgpu_user_fence_wait(q, NULL, 1, 0, 0), -EINVAL);
+	EXPECT_EQ(svmgpu_user_fence_wait(q, (uint64_t *)((char *)&fence + 4),
+					 1, 0, 0), -EINVAL);
+	EXPECT_EQ(svmgpu_user_fence_wait(q, &fence, 8, 0, 1u << 1), -EINVAL);
+	EXPECT_EQ(svmgpu_user_fence_wait(q, &fence, 8, 0, ~0u), -EINVAL);
+	EXPECT_EQ(mock.ufence_waits, i);
+
+	/* A banned queue ends the wait; a value already there does not. */
+	mock.queues[svmgpu_queue_id(q) - FAKE_QUEUE_ID_BASE].banned = true;
+	EXPECT_EQ(svmgpu_user_fence_wait(q, &fence, 8, -1, 0), -ECANCELED);
+	EXPECT_EQ(svmgpu_user_fence_wait(q, &fence, 7, -1, 0), 0);
+
+	/* The value arrives as a later job gets the queue banned. */
+	mock.late_ban = true;
+	EXPECT_EQ(svmgpu_user_fence_wait(q, &fence, 9, -1, 0), 0);
+	EXPECT_EQ(fence, 9);
+	mock.late_ban = false;
+
+	/* Other kernel errors come back. */
+	mock.fail_request = DRM_IOCTL_SVMGPU_WAIT_USER_FENCE;
+	mock.fail_errno = EFAULT;
+	EXPECT_EQ(svmgpu_user_fence_wait(q, &fence, 10, -1, 0), -EFAULT);
+	mock.fail_request = 0;
+
+	svm_teardown(dev, vm, q);
+}
+
+/*
+ * Jobs of malloc'd commands on malloc'd and stack memory, built by the
+ * command-stream builder with raw pointers and submitted in place, do
+ * what they say; the fence tells when. A job that faults bans its queue,
+ * and the wait says so.
+ */
+static void test_mock_svm_jobs_run(void)
+{
+	uint64_t fence = 0, stack_word = 5, old = 0;
+	uint32_t *src, *dst, *bins, i;
+	struct svmgpu_device *dev;
+	struct svmgpu_queue *q;
+	struct svmgpu_vm *vm;
+	struct svmgpu_cs *cs;
+	void *hole;
+
+	mock_reset(true);
+	mock.answer.info.features = DRM_SVMGPU_FEATURE_SVM;
+	mock.run_jobs = true;
+	REQUIRE(svm_setup(&dev, &vm, &q));
+	src = malloc(SZ_64K);
+	dst = malloc(SZ_64K);
+	bins = calloc(4, sizeof(*bins));
+	REQUIRE(src && dst && bins);
+	REQUIRE(!svmgpu_cs_new(&cs));
+	memset(dst, 0xee, SZ_64K);
+
+	svmgpu_cs_fill(cs, svmgpu_ptr(src), 0xa1b2c3d4, SZ_64K);
+	svmgpu_cs_write_imm32(cs, svmgpu_ptr(&src[1]), 0x11111111);
+	svmgpu_cs_copy(cs, svmgpu_ptr(src), svmgpu_ptr(dst), SZ_64K - 4);
+	for (i = 0; i < 10; i++)
+		svmgpu_cs_atomic(cs, DRM_SVMGPU_ATOMIC_INC, 0,
+				 svmgpu_ptr(&bins[i % 3]), 0, 0, 0);
+	svmgpu_cs_atomic(cs, DRM_SVMGPU_ATOMIC_ADD, DRM_SVMGPU_ATOMIC_RETURN,
+			 svmgpu_ptr(&bins[3]), (uint32_t)-2, 0,
+			 svmgpu_ptr(&bins[0]));
+	svmgpu_cs_atomic(cs, DRM_SVMGPU_ATOMIC_CMPXCHG,
+			 DRM_SVMGPU_ATOMIC_64 | DRM_SVMGPU_ATOMIC_RETURN,
+			 svmgpu_ptr(&stack_word), 1ull << 40, 5,
+			 svmgpu_ptr(&old));
+	svmgpu_cs_end(cs);
+	REQUIRE(!svmgpu_cs_error(cs));
+
+	EXPECT_EQ(svmgpu_queue_exec_svm(q, svmgpu_cs_words(cs),
+					svmgpu_cs_size(cs), &fence, 1), 0);
+	EXPECT_EQ(svmgpu_user_fence_wait(q, &fence, 1, 1000000000, 0), 0);
+	EXPECT_EQ(mock.jobs, 1);
+	EXPECT_EQ(mock.job_error, 0);
+	EXPECT_EQ_HEX(mock.exec.address, (uintptr_t)svmgpu_cs_words(cs));
+	EXPECT_EQ(fence, 1);
+	EXPECT_EQ_HEX(dst[0], 0xa1b2c3d4);
+	EXPECT_EQ_HEX(dst[1], 0x11111111);
+	for (i = 2; i < SZ_64K / 4 - 1; i++)
+		if (dst[i] != 0xa1b2c3d4)
+			break;
+	EXPECT_EQ(i, SZ_64K / 4 - 1);
+	EXPECT_EQ_HEX(dst[SZ_64K / 4 - 1], 0xeeeeeeee);
+	/* bins[0] got 4 INCs, then the old value of bins[3]. */
+	EXPECT_EQ(bins[0], 0);
+	EXPECT_EQ(bins[1], 3);
+	EXPECT_EQ(bins[2], 3);
+	EXPECT_EQ_HEX(bins[3], 0xfffffffe);
+	EXPECT_EQ_HEX(stack_word, 1ull << 40);
+	EXPECT_EQ(old, 5);
+
+	/* A pointer that nothing backs: the fence never comes. */
+	hole = unmapped_page();
+	REQUIRE(hole);
+	svmgpu_cs_reset(cs);
+	svmgpu_cs_write_imm32(cs, svmgpu_ptr(dst), 1);
+	svmgpu_cs_write_imm32(cs, svmgpu_ptr(hole), 1);
+	svmgpu_cs_end(cs);
+	EXPECT_EQ(svmgpu_queue_exec_svm(q, svmgpu_cs_words(cs),
+					svmgpu_cs_size(cs), &fence, 2), 0);
+	EXPECT_EQ(mock.job_error, -EFAULT);
+	EXPECT_EQ(svmgpu_user_fence_wait(q, &fence, 2, 1000000000, 0),
+		  -ECANCELED);
+	EXPECT_EQ(fence, 1);
+	EXPECT_EQ(svmgpu_queue_exec_svm(q, svmgpu_cs_words(cs),
+					svmgpu_cs_size(cs), &fence, 3),
+		  -ECANCELED);
+	svmgpu_queue_del(q);
+
+	/* A fence that nothing backs fails the job too. */
+	q = fake_queue_new(vm);
+	REQUIRE(q);
+	svmgpu_cs_reset(cs);
+	svmgpu_cs_end(cs);
+	EXPECT_EQ(svmgpu_queue_exec_svm(q, svmgpu_cs_words(cs),
+					svmgpu_cs_size(cs), hole, 1), 0);
+	EXPECT_EQ(mock.job_error, -EFAULT);
+	EXPECT_EQ(svmgpu_queue_exec_svm(q, svmgpu_cs_words(cs),
+					svmgpu_cs_size(cs), &fence, 4),
+		  -ECANCELED);
+	svmgpu_queue_del(q);
+
+	/* A job that never completes: the wait times out. */
+	q = fake_queue_new(vm);
+	REQUIRE(q);
+	mock.hang = true;
+	EXPECT_EQ(svmgpu_queue_exec_svm(q, svmgpu_cs_words(cs),
+					svmgpu_cs_size(cs), &fence, 5), 0);
+	EXPECT_EQ(svmgpu_user_fence_wait(q, &fence, 5, 1000, 0), -ETIME);
+	EXPECT_EQ(fence, 1);
+
+	svmgpu_cs_del(cs);
+	free(bins);
+	free(dst);
+	free(src);
+	svm_teardown(dev, vm, q);
+}
+
+/* svm_device_check(), which runs on real devices, on the fake one. */
+static void test_mock_svm_device(void)
+{
+	int before = count_fds();
+	int i;
+
+	mock_reset(true);
+	mock.enumerate = true;
+	mock.run_jobs = true;
+	mock.answer.info.features = DRM_SVMGPU_FEATURE_SVM;
+	svm_device_check();
+	EXPECT(!t_skip);
+	EXPECT_EQ(mock.jobs, 1);
+	EXPECT_EQ(mock.job_error, 0);
+	for (i = 0; i < FAKE_MAX_OBJS; i++)
+		EXPECT(!mock.vms[i] && !mock.queues[i].live);
+	EXPECT_EQ(count_fds(), before);
+
+	/* Without SVM, as on today's kernels: it skips, and says why. */
+	mock_reset(true);
+	mock.enumerate = true;
+	mock.answer.info.features = ~0ull & ~DRM_SVMGPU_FEATURE_SVM;
+	svm_device_check();
+	EXPECT(t_skip && !strcmp(t_skip,
+				 "the svmgpu driver does not implement SVM"));
+	t_skip = NULL;
+	EXPECT_EQ(mock.ioctls, 0);
+	EXPECT_EQ(count_fds(), before);
+}
+
 /* examples/fill_copy.c and bo_move.c, built with their main() renamed. */
 int svmgpu_fill_copy_main(int argc, char **argv);
 int svmgpu_bo_move_main(int argc, char **argv);
@@ -3342,6 +4014,7 @@ static const struct tap_test tests[] = {
 	{ "new_regular_file", test_new_regular_file },
 	{ "open_no_device", test_open_no_device },
 	{ "open_index_out_of_range", test_open_index_out_of_range },
+	{ "svm_device", test_svm_device },
 	{ "mock_new_dups_fd", test_mock_new_dups_fd },
 	{ "mock_new_wrong_driver", test_mock_new_wrong_driver },
 	{ "mock_get_info", test_mock_get_info },
@@ -3376,6 +4049,12 @@ static const struct tap_test tests[] = {
 	{ "mock_exec_wait_errors", test_mock_exec_wait_errors },
 	{ "mock_teardown_any_order", test_mock_teardown_any_order },
 	{ "mock_jobs_run", test_mock_jobs_run },
+	{ "mock_exec_svm", test_mock_exec_svm },
+	{ "mock_exec_svm_range", test_mock_exec_svm_range },
+	{ "mock_exec_wait_fault_mode", test_mock_exec_wait_fault_mode },
+	{ "mock_user_fence_wait", test_mock_user_fence_wait },
+	{ "mock_svm_jobs_run", test_mock_svm_jobs_run },
+	{ "mock_svm_device", test_mock_svm_device },
 	{ "example_fill_copy", test_example_fill_copy },
 	{ "example_fill_copy_mismatch", test_example_fill_copy_mismatch },
 	{ "example_fill_copy_skip", test_example_fill_copy_skip },

@@ -640,6 +640,48 @@ static void test_header_macro(void)
 	svmgpu_cs_del(cs);
 }
 
+/*
+ * Streams for a mirroring VM: CPU pointers, through svmgpu_ptr(), are the
+ * addresses, and the words, in malloc'd memory, are aligned for
+ * svmgpu_queue_exec_svm() where they are.
+ */
+static void test_raw_pointers(void)
+{
+	struct svmgpu_cs *cs = cs_new();
+	uint32_t *bins = malloc(16 * sizeof(*bins));
+	uint64_t stack_word = 0;
+	const uint32_t *w;
+	uint64_t a;
+
+	REQUIRE(cs && bins);
+	EXPECT_EQ_HEX(svmgpu_ptr(NULL), 0);
+	EXPECT_EQ_HEX(svmgpu_ptr(&bins[5]), (uintptr_t)bins + 20);
+	EXPECT_EQ_HEX(svmgpu_ptr((const volatile uint64_t *)&stack_word),
+		      (uintptr_t)&stack_word);
+
+	EXPECT_EQ(svmgpu_cs_atomic(cs, DRM_SVMGPU_ATOMIC_INC, 0,
+				   svmgpu_ptr(&bins[5]), 0, 0, 0), 0);
+	EXPECT_EQ(svmgpu_cs_copy(cs, svmgpu_ptr(bins),
+				 svmgpu_ptr(&stack_word), 8), 0);
+	EXPECT_EQ(svmgpu_cs_end(cs), 0);
+	EXPECT_EQ(svmgpu_cs_error(cs), 0);
+	REQUIRE(svmgpu_cs_size(cs) == (9 + 7 + 1) * 4);
+
+	w = svmgpu_cs_words(cs);
+	EXPECT_EQ_HEX((uintptr_t)w % 4, 0);
+	EXPECT_EQ_HEX(w[0], 0x00090305);
+	a = (uintptr_t)&bins[5];
+	EXPECT_EQ_HEX(w[1], (uint32_t)a);
+	EXPECT_EQ_HEX(w[2], (uint32_t)(a >> 32));
+	EXPECT_EQ_HEX(w[9], 0x00070003);
+	EXPECT_EQ_HEX(w[10] | (uint64_t)w[11] << 32, (uintptr_t)bins);
+	EXPECT_EQ_HEX(w[12] | (uint64_t)w[13] << 32, (uintptr_t)&stack_word);
+	EXPECT_EQ_HEX(w[16], 0x00010001);
+
+	svmgpu_cs_del(cs);
+	free(bins);
+}
+
 static const struct tap_test tests[] = {
 	{ "cs_null_arguments", test_null_arguments },
 	{ "cs_new_empty", test_new_empty },
@@ -660,6 +702,7 @@ static const struct tap_test tests[] = {
 	{ "cs_growth", test_growth },
 	{ "cs_max_size", test_max_size },
 	{ "cs_write_bounds", test_write_bounds },
+	{ "cs_raw_pointers", test_raw_pointers },
 };
 
 int main(void)
