@@ -223,6 +223,7 @@ static struct {
 	unsigned int jobs;	/* Jobs run. */
 	int job_error;		/* The fence error of the last job run. */
 	bool hang;		/* Jobs never complete: no fence, no ban. */
+	int fail_jobs;		/* If set, jobs fail with it, doing nothing. */
 
 	/* DRM_IOCTL_SVMGPU_WAIT_USER_FENCE. */
 	struct drm_svmgpu_wait_user_fence ufence_wait;	/* As passed in. */
@@ -1112,8 +1113,8 @@ static int fake_exec(struct drm_svmgpu_exec *a)
 	 * The job completes at once; a failed one bans its queue. Its user
 	 * fence is written last, and only if it succeeded.
 	 */
-	err = 0;
-	if (mock.run_jobs) {
+	err = mock.fail_jobs;
+	if (mock.run_jobs && !err) {
 		mock.jobs++;
 		err = fake_run_job(mock.queues[i].vm_id, a->address,
 				   a->length);
@@ -3762,40 +3763,65 @@ static void test_mock_svm_device(void)
 	EXPECT_EQ(count_fds(), before);
 }
 
-/* examples/fill_copy.c and bo_move.c, built with their main() renamed. */
+/* The examples, built with their main() renamed. */
 int svmgpu_fill_copy_main(int argc, char **argv);
 int svmgpu_bo_move_main(int argc, char **argv);
+int svmgpu_histogram_main(int argc, char **argv);
+
+/* The stderr of the last example run_main() ran. */
+static char example_stderr[1024];
+
+/* Read back what @tmp captured into @buf, and close it. */
+static void read_capture(FILE *tmp, char *buf, size_t len)
+{
+	size_t n;
+
+	rewind(tmp);
+	n = fread(buf, 1, len - 1, tmp);
+	buf[n] = '\0';
+	fclose(tmp);
+}
 
 /*
- * Run an example's @main_fn with its stdout in @out; return its exit
- * status.
+ * Run an example's @main_fn with its stdout in @out and its stderr in
+ * example_stderr; return its exit status.
  */
 static int run_main(int (*main_fn)(int, char **), const char *prog,
 		    char *out, size_t len)
 {
 	char name[64];
 	char *argv[] = { name, NULL };
-	int saved, status;
-	FILE *tmp;
-	size_t n;
+	int saved_out, saved_err, status;
+	FILE *tmp, *tmp_err;
 
 	out[0] = '\0';
+	example_stderr[0] = '\0';
 	tmp = tmpfile();
-	if (!tmp)
+	tmp_err = tmpfile();
+	if (!tmp || !tmp_err) {
+		if (tmp)
+			fclose(tmp);
+		if (tmp_err)
+			fclose(tmp_err);
 		return -1;
+	}
 	fflush(stdout);
-	saved = dup(STDOUT_FILENO);
+	fflush(stderr);
+	saved_out = dup(STDOUT_FILENO);
+	saved_err = dup(STDERR_FILENO);
 	dup2(fileno(tmp), STDOUT_FILENO);
+	dup2(fileno(tmp_err), STDERR_FILENO);
 	snprintf(name, sizeof(name), "%s", prog);
 	status = main_fn(1, argv);
 	fflush(stdout);
-	dup2(saved, STDOUT_FILENO);
-	close(saved);
+	fflush(stderr);
+	dup2(saved_out, STDOUT_FILENO);
+	dup2(saved_err, STDERR_FILENO);
+	close(saved_out);
+	close(saved_err);
 
-	rewind(tmp);
-	n = fread(out, 1, len - 1, tmp);
-	out[n] = '\0';
-	fclose(tmp);
+	read_capture(tmp, out, len);
+	read_capture(tmp_err, example_stderr, sizeof(example_stderr));
 	return status;
 }
 
@@ -3997,6 +4023,134 @@ static void test_example_bo_move_skip(void)
 	EXPECT_EQ(mock.ioctls, 0);
 }
 
+static int run_histogram(char *out, size_t len)
+{
+	return run_main(svmgpu_histogram_main, "svmgpu_histogram", out, len);
+}
+
+/* The fake GPU, for svmgpu_histogram: a device with system SVM. */
+static void mock_histogram(void)
+{
+	mock_reset(true);
+	mock.enumerate = true;
+	mock.run_jobs = true;
+	mock.answer.info.features = DRM_SVMGPU_FEATURE_SVM;
+}
+
+/* Nothing svmgpu_histogram created is left in the fake kernel. */
+static void expect_histogram_gone(int fds)
+{
+	int i;
+
+	for (i = 0; i < FAKE_MAX_OBJS; i++)
+		EXPECT(!mock.vms[i] && !mock.queues[i].live &&
+		       !mock.syncobjs[i].live);
+	EXPECT_EQ(count_fds(), fds);
+}
+
+/*
+ * The example on the fake GPU: one job of 16384 atomics, a FILL and a
+ * COPY, from malloc'd memory on malloc'd memory, gets the CPU's
+ * histogram twice.
+ */
+static void test_example_histogram(void)
+{
+	static const char *const lines[] = {
+		("job: 16387 commands in 589884 bytes of malloc'd memory, "
+		 "pointers as GPU addresses\n"),
+		"bins, counted by GPU atomics: OK (bins of 10 to 527)\n",
+		"copy of the bins, by a GPU COPY: OK (bins of 10 to 527)\n",
+	};
+	int before = count_fds();
+	unsigned int i, n;
+	char out[1024];
+
+	mock_histogram();
+	EXPECT_EQ(run_histogram(out, sizeof(out)), 0);
+	for (i = 0; i < ARRAY_SIZE(lines); i++)
+		EXPECT(line_starts(out, i, lines[i]));
+	for (i = 0, n = 0; out[i]; i++)
+		n += out[i] == '\n';
+	EXPECT_EQ(n, ARRAY_SIZE(lines));
+	if (t_failed)
+		diag("output:\n%s", out);
+	EXPECT_EQ(mock.jobs, 1);
+	EXPECT_EQ(mock.job_error, 0);
+	/* In a mirroring VM, with a user fence, by the pointers. */
+	EXPECT_EQ(mock.vm_create.flags, DRM_SVMGPU_VM_CREATE_FAULT_MODE);
+	EXPECT_EQ(mock.bind_ops[0].op, DRM_SVMGPU_VM_BIND_OP_MAP_MIRROR);
+	EXPECT_EQ(mock.exec.flags, DRM_SVMGPU_EXEC_USER_FENCE);
+	EXPECT_EQ(mock.exec.length, 589884);
+	EXPECT_EQ(mock.exec.ufence_value, 1);
+	EXPECT_EQ(mock.execs, 1);
+	expect_histogram_gone(before);
+}
+
+/* A GPU that completes doing nothing: the bins keep the CPU's garbage. */
+static void test_example_histogram_mismatch(void)
+{
+	int before = count_fds();
+	char out[1024];
+
+	mock_histogram();
+	mock.run_jobs = false;
+	EXPECT_EQ(run_histogram(out, sizeof(out)), 1);
+	EXPECT(line_starts(out, 1, "bins, counted by GPU atomics: mismatch "
+			   "in bin 0: GPU 0xeeeeeeee, CPU 0x"));
+	EXPECT(line_starts(out, 2, "copy of the bins, by a GPU COPY: "
+			   "mismatch in bin 0: GPU 0xdddddddd, CPU 0x"));
+	if (t_failed)
+		diag("output:\n%s", out);
+	expect_histogram_gone(before);
+}
+
+/* A job that fails on the GPU, or never ends: no fence, no check. */
+static void test_example_histogram_job_fails(void)
+{
+	int before = count_fds();
+	char out[1024];
+
+	mock_histogram();
+	mock.fail_jobs = -EFAULT;
+	EXPECT_EQ(run_histogram(out, sizeof(out)), 1);
+	/* The job line, and nothing checked. */
+	EXPECT(line_starts(out, 0, "job: ") &&
+	       strchr(out, '\n') == out + strlen(out) - 1);
+	EXPECT(!strcmp(example_stderr, "svmgpu_histogram: the job failed on "
+		       "the GPU, which banned its queue\n"));
+	EXPECT_EQ(mock.ufence_waits, 1);
+	EXPECT_EQ(mock.ufence_wait.queue_id, FAKE_QUEUE_ID_BASE + 1);
+	expect_histogram_gone(before);
+
+	/*
+	 * A job that may still run keeps its memory, which the example
+	 * leaves allocated: here, once, 600 KiB.
+	 */
+	mock_histogram();
+	mock.hang = true;
+	EXPECT_EQ(run_histogram(out, sizeof(out)), 1);
+	EXPECT(line_starts(out, 0, "job: ") &&
+	       strchr(out, '\n') == out + strlen(out) - 1);
+	EXPECT(!strcmp(example_stderr, "svmgpu_histogram: the job did not "
+		       "complete in 30 s\n"));
+	expect_histogram_gone(before);
+	if (t_failed)
+		diag("output:\n%s%s", out, example_stderr);
+}
+
+/* A driver without system SVM, as before uAPI 1.3: the example skips. */
+static void test_example_histogram_skip(void)
+{
+	char out[256];
+
+	mock_histogram();
+	mock.answer.info.features = ~0ull & ~DRM_SVMGPU_FEATURE_SVM;
+	EXPECT_EQ(run_histogram(out, sizeof(out)), 77);
+	EXPECT(!strcmp(out, "skipped: the driver does not implement system "
+		       "SVM yet\n"));
+	EXPECT_EQ(mock.ioctls, 0);
+}
+
 /* ---- Runner ------------------------------------------------------------- */
 
 static void mock_off(void)
@@ -4063,6 +4217,10 @@ static const struct tap_test tests[] = {
 	{ "example_bo_move_no_eviction", test_example_bo_move_no_eviction },
 	{ "example_bo_move_gpu_mismatch", test_example_bo_move_gpu_mismatch },
 	{ "example_bo_move_skip", test_example_bo_move_skip },
+	{ "example_histogram", test_example_histogram },
+	{ "example_histogram_mismatch", test_example_histogram_mismatch },
+	{ "example_histogram_job_fails", test_example_histogram_job_fails },
+	{ "example_histogram_skip", test_example_histogram_skip },
 };
 
 int main(void)
