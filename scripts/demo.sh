@@ -4,8 +4,10 @@
 # "make demo": build everything, boot the VM with two emulated GPUs, run
 # svmgpu_info, which prints what each device reports through libsvmgpu, and
 # svmgpu_fill_copy, which has the GPU fill one BO and copy it to another
-# and the CPU verify the result, and svmgpu_bo_move, which moves a mapped BO
-# between VRAM and system memory and checks it through one CPU pointer.
+# and the CPU verify the result, svmgpu_bo_move, which moves a mapped BO
+# between VRAM and system memory and checks it through one CPU pointer, and
+# svmgpu_histogram, where the GPU works on malloc'd arrays through raw
+# pointers, with the GPU fault and invalidation counters it caused.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -19,6 +21,7 @@ cat >"$RUN_DIR/jobs" <<EOF
 demo:svmgpu_info 120 $BUILD_DIR/libsvmgpu/svmgpu_info
 demo:svmgpu_fill_copy 300 $BUILD_DIR/libsvmgpu/svmgpu_fill_copy
 demo:svmgpu_bo_move 300 $BUILD_DIR/libsvmgpu/svmgpu_bo_move
+demo:svmgpu_histogram 300 $REPO/scripts/guest-demo-svm.sh $BUILD_DIR/libsvmgpu/svmgpu_histogram
 EOF
 
 "$REPO/scripts/vm.sh" run "$RUN_DIR" || true
@@ -32,6 +35,8 @@ echo "=== guest: svmgpu_fill_copy"
 cat "$RUN_DIR/out/demo:svmgpu_fill_copy.log" 2>/dev/null || true
 echo "=== guest: svmgpu_bo_move"
 cat "$RUN_DIR/out/demo:svmgpu_bo_move.log" 2>/dev/null || true
+echo "=== guest: svmgpu_histogram"
+cat "$RUN_DIR/out/demo:svmgpu_histogram.log" 2>/dev/null || true
 echo "==="
 python3 "$REPO/scripts/results.py" --run "$RUN_DIR" \
 	--out "$RUN_DIR/results.json" | tail -1
