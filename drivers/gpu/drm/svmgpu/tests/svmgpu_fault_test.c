@@ -231,7 +231,67 @@ static void fault_off_fails_at_once(struct kunit *test)
 	KUNIT_EXPECT_FALSE(test, completion_done(&t->irq));
 }
 
+#define UFENCE_VALUE	0x1122334455667788ull
+
+static u64 fault_test_ufence(struct fault_test *t)
+{
+	return READ_ONCE(*(u64 *)svmgpu_hw_vram_vaddr(t->hw, DATA_VRAM + 8));
+}
+
+/* The user fence follows the job's write, after the same replay. */
+static void fault_ufence_after_replay(struct kunit *test)
+{
+	struct fault_test *t = fault_test_new(test, true);
+	struct svmgpu_hw_fault fault;
+
+	t->job.ufence_addr = VA_DATA + 8;
+	t->job.ufence_value = UFENCE_VALUE;
+	fault_test_stall(test, t, &fault);
+	KUNIT_EXPECT_TRUE(test, READ_ONCE(t->job.stalled));
+	KUNIT_EXPECT_EQ(test, fault_test_ufence(t), 0);
+	fault_test_service(test, t, &fault);
+	KUNIT_EXPECT_EQ(test, fault_test_ufence(t), UFENCE_VALUE);
+	KUNIT_EXPECT_EQ(test, t->job.faults, 1);
+	KUNIT_EXPECT_FALSE(test, t->job.stalled);
+}
+
+/* A failed job does not write its user fence. */
+static void fault_ufence_not_on_failure(struct kunit *test)
+{
+	struct fault_test *t = fault_test_new(test, true);
+	struct svmgpu_hw_fault fault;
+
+	t->job.ufence_addr = VA_DATA + 8;
+	t->job.ufence_value = UFENCE_VALUE;
+	fault_test_stall(test, t, &fault);
+	svmgpu_hw_fault_reply(t->hw, &fault, false);
+	fault_test_wait(test, t);
+	KUNIT_EXPECT_EQ(test, t->job.status, -EFAULT);
+	KUNIT_EXPECT_EQ(test, fault_test_ufence(t), 0);
+}
+
+/* Outside fault mode, a fence write that misses fails the job. */
+static void fault_ufence_miss_fails(struct kunit *test)
+{
+	struct fault_test *t = fault_test_new(test, false);
+
+	pte_set(t->hw, PT_ROOT + 3 * SZ_4K, SVMGPU_PT_INDEX(VA_DATA, 0),
+		DATA_VRAM | SVMGPU_PTE_VALID | SVMGPU_PTE_WRITE);
+	t->job.ufence_addr = VA_DATA + SZ_4K;
+	t->job.ufence_value = UFENCE_VALUE;
+	svmgpu_hw_engine_submit(t->hw, 0, &t->job);
+	fault_test_wait(test, t);
+	KUNIT_EXPECT_EQ(test, t->job.status, -EFAULT);
+	KUNIT_EXPECT_EQ(test, t->job.fault_address, VA_DATA + SZ_4K);
+	/* The commands before it completed. */
+	KUNIT_EXPECT_EQ(test, fault_test_data(t), 0xabcd);
+	KUNIT_EXPECT_EQ(test, t->job.faults, 0);
+}
+
 static struct kunit_case svmgpu_fault_cases[] = {
+	KUNIT_CASE(fault_ufence_after_replay),
+	KUNIT_CASE(fault_ufence_not_on_failure),
+	KUNIT_CASE(fault_ufence_miss_fails),
 	KUNIT_CASE(fault_replay),
 	KUNIT_CASE(fault_replay_read_only),
 	KUNIT_CASE(fault_fail),
