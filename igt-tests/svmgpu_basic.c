@@ -49,12 +49,12 @@ IGT_TEST_DESCRIPTION("Basic svmgpu uAPI: render node, device query, module reloa
  * Feature bits this build of svmgpu implements (svmgpu_query.c sets
  * them), and which every device must therefore report: a driver that lost
  * one would otherwise only make the tests that need it skip. Add a bit
- * here when the driver starts setting it (DRM_SVMGPU_FEATURE_SVM, uAPI
- * 1.3, is not set yet).
+ * here when the driver starts setting it.
  */
 #define IMPLEMENTED_FEATURES \
 	(DRM_SVMGPU_FEATURE_GEM | DRM_SVMGPU_FEATURE_VM | \
-	 DRM_SVMGPU_FEATURE_EXEC | DRM_SVMGPU_FEATURE_GEM_MIGRATE)
+	 DRM_SVMGPU_FEATURE_EXEC | DRM_SVMGPU_FEATURE_GEM_MIGRATE | \
+	 DRM_SVMGPU_FEATURE_SVM)
 
 /*
  * The last ioctl the header defines. Ioctl numbers are append-only, so
