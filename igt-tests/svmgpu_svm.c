@@ -2311,12 +2311,18 @@ static void test_close_stalled(int fd)
 		usage_wait_baseline(fd, &base);
 }
 
-#define SPARSE_SIZE	(1ull << 30)
+/*
+ * A fault fills the whole range around it (up to 2 MiB, as the VMA
+ * allows), so each word written here costs 2 MiB of memory.
+ */
+#define SPARSE_SIZE	(64ull << 20)
 #define SPARSE_STRIDE	SZ_2M
 
 /*
- * Page tables the GPU's faults filled (one word in every 2 MiB of 1 GiB,
- * then 64 MiB in full) take VRAM while the VM lives, and give it back
+ * Page tables the GPU's faults filled (one word in every 2 MiB of
+ * 64 MiB, a level-0 table each, then 64 MiB in full; well inside a
+ * file's share of page tables with the default 256 MiB of VRAM) take
+ * VRAM while the VM lives, and give it back
  * once its file is closed: debugfs vram's page-table and BO use return to
  * the baseline, round after round, and vm_pagetables (when there) lists
  * the VM's leaves, then no longer the VM.
@@ -2349,7 +2355,7 @@ static void test_usage_baseline(int fd)
 			      MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE,
 			      -1, 0);
 		igt_assert(sparse != MAP_FAILED);
-		/* One small page per 2 MiB, not a huge page each. */
+		/* Small pages: each 2 MiB range needs a level-0 table. */
 		igt_assert_eq(madvise(sparse, SPARSE_SIZE, MADV_NOHUGEPAGE), 0);
 		big = svmgpu_map_anon(64 * SZ_1M, PROT_READ | PROT_WRITE,
 				      MAP_PRIVATE);
