@@ -549,7 +549,8 @@ static void test_mem_write(int fd, const struct mem_type *t)
 	if (m.file >= 0) {
 		file = mem_file_read(&m);
 		if (mem_shares_file(&m))
-			assert_bytes(file, want, m.size, "file after GPU writes");
+			assert_bytes(file, want, m.size,
+				     "file after GPU writes");
 		else
 			assert_bytes(file, m.init, m.size,
 				     "file behind a private mapping");
@@ -758,7 +759,7 @@ static void test_cmd_buffer(int fd, enum cmd_where where)
 /* --- Permissions ---------------------------------------------------------- */
 
 enum ro_case {
-	RO_BEFORE_GPU,		/* mprotect(PROT_READ) before any GPU access */
+	RO_BEFORE_GPU,		/* mprotect(PROT_READ) before GPU access */
 	RO_AFTER_GPU_WRITE,	/* after the GPU wrote it read-write */
 	RO_MAPPED_READONLY,	/* mmap(PROT_READ) of a file */
 };
@@ -1579,8 +1580,8 @@ static void test_fence_same_page(int fd)
 			svmgpu_cs_wait_mem(&cs, DRM_SVMGPU_WAIT_EQ,
 					   svmgpu_ptr(gate), 1, 0xffffffff);
 		svmgpu_cs_fill(&cs, svmgpu_ptr(data), round + 1, len / 2);
-		svmgpu_cs_copy(&cs, svmgpu_ptr(data), svmgpu_ptr(data + len / 2),
-			       len / 2);
+		svmgpu_cs_copy(&cs, svmgpu_ptr(data),
+			       svmgpu_ptr(data + len / 2), len / 2);
 		svmgpu_cs_end(&cs);
 		svmgpu_svm_submit(fd, queue, &cs, fence, value);
 
@@ -1675,11 +1676,12 @@ static void test_atomics_cpu_gpu(int fd)
 						   svmgpu_ptr(page + 64), 1,
 						   0xffffffff);
 			for (k = 0; k < ATOMIC_CMDS; k++) {
-				uint32_t *old = &gpu_olds[e][j * ATOMIC_CMDS + k];
+				uint32_t *old = gpu_olds[e] +
+						j * ATOMIC_CMDS + k;
+				uint32_t op = k & 1 ? DRM_SVMGPU_ATOMIC_INC :
+						      DRM_SVMGPU_ATOMIC_ADD;
 
-				svmgpu_cs_atomic(&cs, (k & 1 ?
-						       DRM_SVMGPU_ATOMIC_INC :
-						       DRM_SVMGPU_ATOMIC_ADD) |
+				svmgpu_cs_atomic(&cs, op |
 						 DRM_SVMGPU_ATOMIC_RETURN,
 						 svmgpu_ptr(page), 1, 0,
 						 svmgpu_ptr(old));
@@ -2343,8 +2345,8 @@ static void test_usage_baseline(int fd)
 		struct svmgpu_pt_dump dump;
 		struct svmgpu_svm svm;
 		struct svmgpu_cs cs;
+		unsigned int i, leaves;
 		uint8_t *sparse, *big;
-		unsigned int i;
 		uint32_t vm;
 		int cfd;
 
@@ -2379,10 +2381,10 @@ static void test_usage_baseline(int fd)
 		igt_assert_lt_u64(base.pagetables_used, during.pagetables_used);
 		if (pt_dump) {
 			igt_assert_eq(svmgpu_pt_dump_read(cfd, vm, &dump), 0);
-			igt_assert_lte(n, svmgpu_pt_dump_count(&dump,
-							       svmgpu_ptr(sparse),
-							       svmgpu_ptr(sparse) +
-							       SPARSE_SIZE, 0));
+			leaves = svmgpu_pt_dump_count(&dump, svmgpu_ptr(sparse),
+						      svmgpu_ptr(sparse) +
+						      SPARSE_SIZE, 0);
+			igt_assert_lte(n, leaves);
 			svmgpu_pt_dump_free(&dump);
 		}
 
@@ -2737,6 +2739,15 @@ static int wait_raw(int fd, struct drm_svmgpu_wait_user_fence *w)
 	return __svmgpu_ioctl(fd, DRM_IOCTL_SVMGPU_WAIT_USER_FENCE, w);
 }
 
+/* WAIT_USER_FENCE for *@fence == @value, @timeout_ns from now. */
+static int wait_eq(int fd, volatile uint64_t *fence, uint64_t value,
+		   uint64_t timeout_ns, uint32_t queue)
+{
+	return __svmgpu_wait_ufence(fd, svmgpu_ptr(fence), value, ~0ull,
+				    DRM_SVMGPU_WAIT_EQ,
+				    svmgpu_deadline_ns(timeout_ns), queue);
+}
+
 static int64_t now_ns(void)
 {
 	struct timespec ts;
@@ -2914,12 +2925,13 @@ static void test_wait_ops(int fd)
 			     PRIx64 " & mask): %d, expected %d\n", i, c->word,
 			     c->mask, c->op, c->value, ret,
 			     c->holds ? 0 : -ETIME);
-		if (c->holds)
-			igt_assert_eq(__svmgpu_wait_ufence(fd, svmgpu_ptr(word),
-							   c->value, c->mask,
-							   c->op,
-							   svmgpu_deadline_ns(10 * NSEC_PER_SEC),
-							   0), 0);
+		if (!c->holds)
+			continue;
+		ret = __svmgpu_wait_ufence(fd, svmgpu_ptr(word), c->value,
+					   c->mask, c->op,
+					   svmgpu_deadline_ns(10 * NSEC_PER_SEC),
+					   0);
+		igt_assert_eq(ret, 0);
 	}
 	free((void *)word);
 }
@@ -3031,24 +3043,13 @@ static void test_wait_banned(int fd)
 	svmgpu_svm_submit(fd, q0, &cs, f0, 1);
 
 	igt_nsec_elapsed(&start);
-	igt_assert_eq(__svmgpu_wait_ufence(fd, svmgpu_ptr(f0), 1, ~0ull,
-					   DRM_SVMGPU_WAIT_EQ,
-					   svmgpu_deadline_ns(svmgpu_job_wait_ns()),
-					   q0), -ECANCELED);
+	igt_assert_eq(wait_eq(fd, f0, 1, svmgpu_job_wait_ns(), q0),
+		      -ECANCELED);
 	igt_info("cancelled after %" PRIu64 " ms\n",
 		 igt_nsec_elapsed(&start) / 1000000);
-	igt_assert_eq(__svmgpu_wait_ufence(fd, svmgpu_ptr(f0), 1, ~0ull,
-					   DRM_SVMGPU_WAIT_EQ,
-					   svmgpu_deadline_ns(10 * NSEC_PER_SEC),
-					   q0), -ECANCELED);
-	igt_assert_eq(__svmgpu_wait_ufence(fd, svmgpu_ptr(f0), 1, ~0ull,
-					   DRM_SVMGPU_WAIT_EQ,
-					   svmgpu_deadline_ns(100 * 1000000ull),
-					   0), -ETIME);
-	igt_assert_eq(__svmgpu_wait_ufence(fd, svmgpu_ptr(f1), 1, ~0ull,
-					   DRM_SVMGPU_WAIT_EQ,
-					   svmgpu_deadline_ns(100 * 1000000ull),
-					   q1), -ETIME);
+	igt_assert_eq(wait_eq(fd, f0, 1, 10 * NSEC_PER_SEC, q0), -ECANCELED);
+	igt_assert_eq(wait_eq(fd, f0, 1, 100 * 1000000ull, 0), -ETIME);
+	igt_assert_eq(wait_eq(fd, f1, 1, 100 * 1000000ull, q1), -ETIME);
 	igt_assert_eq_u64(*f0, 0);
 	igt_assert_eq(__svmgpu_exec_ufence(fd, q0, svmgpu_cs_addr(&svm.probe),
 					   svmgpu_cs_bytes(&svm.probe),
@@ -3096,13 +3097,11 @@ static void test_wait_hang(int fd)
 
 	igt_nsec_elapsed(&start);
 	svmgpu_svm_submit(fd, queue, &cs, fence, 1);
-	igt_assert_eq(__svmgpu_wait_ufence(fd, svmgpu_ptr(fence), 1, ~0ull,
-					   DRM_SVMGPU_WAIT_EQ,
-					   svmgpu_deadline_ns(svmgpu_hang_wait_ns()),
-					   queue), -ECANCELED);
+	igt_assert_eq(wait_eq(fd, fence, 1, svmgpu_hang_wait_ns(), queue),
+		      -ECANCELED);
 	ms = igt_nsec_elapsed(&start) / 1000000;
-	igt_info("hung job cancelled the wait after %" PRIu64 " ms (timeout %d ms)\n",
-		 ms, timeout_ms);
+	igt_info("hung job cancelled the wait after %" PRIu64 " ms "
+		 "(timeout %d ms)\n", ms, timeout_ms);
 	igt_assert_lte_u64(timeout_ms * 9ull / 10, ms);
 	igt_assert_eq_u64(*fence, 0);
 
@@ -3287,7 +3286,8 @@ static void test_gpu_page_size(int fd, bool hugetlb)
 	const size_t size = 2 * SZ_2M;
 	struct svmgpu_pt_dump dump;
 	struct svmgpu_svm svm;
-	uint64_t huge;
+	unsigned int leaves_2m;
+	uint64_t huge, start;
 	uint8_t *p;
 	int cfd;
 
@@ -3313,17 +3313,13 @@ static void test_gpu_page_size(int fd, bool hugetlb)
 	igt_assert_eq(svmgpu_svm_fill(&svm, p + SZ_4K, 0x2f, SZ_4K), 0);
 	gpu_read_check(&svm, p, p, size);
 	igt_assert_eq(svmgpu_pt_dump_read(cfd, svm.vm, &dump), 0);
+	start = svmgpu_ptr(p);
+	leaves_2m = svmgpu_pt_dump_count(&dump, start, start + size, SZ_2M);
 	igt_info("%" PRIu64 " KiB of huge pages; GPU leaves: %u of 2M, %u of "
-		 "64K, %u of 4K\n", huge >> 10,
-		 svmgpu_pt_dump_count(&dump, svmgpu_ptr(p), svmgpu_ptr(p) + size,
-				      SZ_2M),
-		 svmgpu_pt_dump_count(&dump, svmgpu_ptr(p), svmgpu_ptr(p) + size,
-				      SZ_64K),
-		 svmgpu_pt_dump_count(&dump, svmgpu_ptr(p), svmgpu_ptr(p) + size,
-				      SZ_4K));
-	igt_assert_lte(huge / SZ_2M,
-		       svmgpu_pt_dump_count(&dump, svmgpu_ptr(p),
-					    svmgpu_ptr(p) + size, SZ_2M));
+		 "64K, %u of 4K\n", huge >> 10, leaves_2m,
+		 svmgpu_pt_dump_count(&dump, start, start + size, SZ_64K),
+		 svmgpu_pt_dump_count(&dump, start, start + size, SZ_4K));
+	igt_assert_lte(huge / SZ_2M, leaves_2m);
 	svmgpu_pt_dump_free(&dump);
 	svmgpu_svm_fini(&svm);
 	close(cfd);
@@ -3348,7 +3344,8 @@ igt_main
 		     "at odd offsets, and then what the CPU changed.");
 	igt_subtest_with_dynamic("memory-read") {
 		require_svm(svmgpu_fd);
-		for (volatile unsigned int i = 0; i < ARRAY_SIZE(mem_types); i++)
+		for (volatile unsigned int i = 0;
+		     i < ARRAY_SIZE(mem_types); i++)
 			igt_dynamic(mem_types[i].name)
 				test_mem_read(svmgpu_fd, &mem_types[i]);
 	}
@@ -3359,7 +3356,8 @@ igt_main
 		     "file mappings do not.");
 	igt_subtest_with_dynamic("memory-write") {
 		require_svm(svmgpu_fd);
-		for (volatile unsigned int i = 0; i < ARRAY_SIZE(mem_types); i++)
+		for (volatile unsigned int i = 0;
+		     i < ARRAY_SIZE(mem_types); i++)
 			igt_dynamic(mem_types[i].name)
 				test_mem_write(svmgpu_fd, &mem_types[i]);
 	}
@@ -3381,7 +3379,8 @@ igt_main
 		     "BO bound inside the mirror.");
 	igt_subtest_with_dynamic("cmd-buffer-memory") {
 		require_svm(svmgpu_fd);
-		for (volatile unsigned int i = 0; i < ARRAY_SIZE(cmd_cases); i++)
+		for (volatile unsigned int i = 0;
+		     i < ARRAY_SIZE(cmd_cases); i++)
 			igt_dynamic(cmd_cases[i].name)
 				test_cmd_buffer(svmgpu_fd, cmd_cases[i].where);
 	}
@@ -3663,7 +3662,8 @@ igt_main
 		     "data, and another VM is unaffected.");
 	igt_subtest_with_dynamic("bad-address") {
 		require_svm(svmgpu_fd);
-		for (volatile unsigned int i = 0; i < ARRAY_SIZE(bad_cases); i++) {
+		for (volatile unsigned int i = 0;
+		     i < ARRAY_SIZE(bad_cases); i++) {
 			igt_dynamic_f("%s-read", bad_cases[i].name)
 				test_bad_address(svmgpu_fd, bad_cases[i].kind,
 						 false);

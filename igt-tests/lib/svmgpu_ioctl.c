@@ -502,7 +502,7 @@ bool svmgpu_has_svm(int fd)
 				   DRM_SVMGPU_FEATURE_SVM);
 }
 
-/** __svmgpu_vm_create_fault() - VM_CREATE with DRM_SVMGPU_VM_CREATE_FAULT_MODE. */
+/** __svmgpu_vm_create_fault() - VM_CREATE of a fault-mode VM. */
 int __svmgpu_vm_create_fault(int fd, uint32_t *vm)
 {
 	return __svmgpu_vm_create(fd, DRM_SVMGPU_VM_CREATE_FAULT_MODE, vm);
@@ -684,9 +684,9 @@ void svmgpu_wait_ufence(int fd, uint64_t addr, uint64_t value,
 				       svmgpu_deadline_ns(timeout_ns), queue);
 
 	igt_assert_f(ret == 0,
-		     "user fence at %#llx: waiting for %#llx (queue %u): %d (%s)\n",
-		     (unsigned long long)addr, (unsigned long long)value,
-		     queue, ret, strerror(-ret));
+		     "user fence at %#llx: waiting for %#llx (queue %u): "
+		     "%d (%s)\n", (unsigned long long)addr,
+		     (unsigned long long)value, queue, ret, strerror(-ret));
 }
 
 /* --- Syncobjs ------------------------------------------------------------- */

@@ -277,7 +277,8 @@ void *svmgpu_map_aligned(size_t size, size_t align)
 {
 	uint8_t *raw = svmgpu_map_anon(size + align, PROT_READ | PROT_WRITE,
 				       MAP_PRIVATE);
-	uintptr_t start = ((uintptr_t)raw + align - 1) & ~(uintptr_t)(align - 1);
+	uintptr_t start = ((uintptr_t)raw + align - 1) &
+			  ~(uintptr_t)(align - 1);
 	size_t head = start - (uintptr_t)raw;
 
 	if (head)
