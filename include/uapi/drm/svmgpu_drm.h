@@ -611,8 +611,9 @@ struct drm_svmgpu_sync {
  * @range) mirror the same range of the process's CPU address space (DOC:
  * shared virtual memory). @handle, @bo_offset and @flags MBZ. The range must
  * be free. In a fault-mode VM, an OP_MAP inside a mirror replaces that part
- * of it, unless the GPU has faulted memory in there: then it fails with
- * -EBUSY, having changed nothing.
+ * of it, unless the GPU has faulted memory in there: then that operation
+ * fails with -EBUSY, changing nothing, like other errors found when
+ * applying (see &drm_svmgpu_vm_bind).
  */
 struct drm_svmgpu_vm_bind_op {
 	/** @op: DRM_SVMGPU_VM_BIND_OP_*. */
@@ -654,9 +655,14 @@ struct drm_svmgpu_vm_bind_op {
  * fails with -ENOSPC having changed nothing.
  *
  * Every operation is checked before any is applied. An error that only
- * applying can find (an OP_MAP over an existing mapping, -ENOMEM) stops at
- * that operation: the operations before it stay applied, and none of the
- * syncs is signalled.
+ * applying can find (an OP_MAP over an existing mapping, or over a busy
+ * part of a mirror, -ENOMEM) stops at that operation: the operations
+ * before it stay applied, and none of the syncs is signalled.
+ *
+ * In a fault-mode VM, an OP_UNMAP does not wait for the VM's jobs: a job
+ * that accesses the range afterwards faults, and the GPU can no longer
+ * reach the memory unmapped once the ioctl returns. Only the process that
+ * created a fault-mode VM may bind in it.
  *
  * Errors: -ENOENT for an unknown VM, BO or syncobj; -EINVAL for malformed
  * operations or syncs, an OP_MAP over a mapping or beyond its BO, an
@@ -665,6 +671,7 @@ struct drm_svmgpu_vm_bind_op {
  * %DRM_SVMGPU_MAX_SYNCS syncs, a wait on a syncobj or point with no fence,
  * or non-zero @extensions or @pad; -EFAULT for unreadable @ops or @syncs;
  * -EBUSY for an OP_MAP over a part of a mirror that the GPU has faulted in;
+ * -EACCES for a fault-mode VM of another process;
  * -ENOSPC if the OP_MAPs need page tables beyond the file's share of
  * page-table memory (see &drm_svmgpu_vm_create), or VRAM for them has
  * run out; -ENOMEM;
@@ -721,10 +728,18 @@ struct drm_svmgpu_vm_bind {
 /**
  * struct drm_svmgpu_queue_create - Argument of DRM_IOCTL_SVMGPU_QUEUE_CREATE.
  *
+ * An engine serves the queues of fault-mode VMs or those of other VMs, not
+ * both at once: a job that publishes a dma-fence must never wait behind one
+ * stalled on a GPU fault. Creating a queue of the other kind fails with
+ * -EBUSY until the engine's queues, and all their jobs, are gone. Use
+ * different engines for the two kinds.
+ *
  * Errors: -ENOENT for an unknown VM; -EINVAL for an engine at or above
  * &drm_svmgpu_query_device_info.num_engines, an unknown priority, or
  * non-zero @extensions, @flags or @pad; -EACCES for
- * DRM_SVMGPU_QUEUE_PRIORITY_HIGH without CAP_SYS_NICE.
+ * DRM_SVMGPU_QUEUE_PRIORITY_HIGH without CAP_SYS_NICE, or for a fault-mode
+ * VM of another process; -EBUSY for an engine that serves queues of the
+ * other kind.
  */
 struct drm_svmgpu_queue_create {
 	/** @extensions: Pointer to the first extension. MBZ. */
@@ -797,7 +812,8 @@ struct drm_svmgpu_queue_destroy {
  * unknown @flags, non-zero @ufence_addr or
  * @ufence_value without DRM_SVMGPU_EXEC_USER_FENCE, or non-zero
  * @extensions; -EOPNOTSUPP for DRM_SVMGPU_EXEC_USER_FENCE when
- * DRM_SVMGPU_FEATURE_SVM is clear; -EFAULT for unreadable @syncs.
+ * DRM_SVMGPU_FEATURE_SVM is clear; -EACCES for a fault-mode VM's queue
+ * used by another process than the VM's; -EFAULT for unreadable @syncs.
  */
 struct drm_svmgpu_exec {
 	/** @extensions: Pointer to the first extension. MBZ. */

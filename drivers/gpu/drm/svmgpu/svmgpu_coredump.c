@@ -28,7 +28,9 @@
  * - pid: the thread-group id of the VM's creator;
  * - cs_address, cs_length: the job's command buffer;
  * - cs_offset: offset of the command that was executing;
- * - fault_address: the GPU address that faulted, for a fault.
+ * - fault_address, fault_access: the GPU address that faulted and how
+ *   (read, write or atomic), for a fault; in a fault-mode VM, a fault the
+ *   driver could not resolve (DOC: shared virtual memory).
  *
  * The devcoredump class keeps one dump per device until it is read and
  * dismissed (or times out), and drops dumps taken meanwhile.
@@ -44,6 +46,18 @@
  */
 
 #define SVMGPU_COREDUMP_SIZE	512
+
+static const char *svmgpu_coredump_access(u8 access)
+{
+	switch (access) {
+	case SVMGPU_HW_ACCESS_WRITE:
+		return "write";
+	case SVMGPU_HW_ACCESS_ATOMIC:
+		return "atomic";
+	default:
+		return "read";
+	}
+}
 
 static const char *svmgpu_coredump_reason(int status)
 {
@@ -98,8 +112,12 @@ static void svmgpu_coredump_work(struct work_struct *work)
 			dump->cs_address, dump->cs_length, dump->cs_offset);
 	if (dump->status == -EFAULT)
 		len += scnprintf(buf + len, SVMGPU_COREDUMP_SIZE - len,
-				 "fault_address: 0x%016llx\n",
-				 dump->fault_address);
+				 "fault_address: 0x%016llx\n"
+				 "fault_access: %s\n"
+				 "fault_mode: %u\n",
+				 dump->fault_address,
+				 svmgpu_coredump_access(dump->fault_access),
+				 dump->fault_mode);
 
 	/* Takes ownership of buf, which svmgpu_coredump_free() releases. */
 	dev_coredumpm(dev, THIS_MODULE, buf, len, GFP_KERNEL,
@@ -142,6 +160,8 @@ void svmgpu_coredump_capture(struct svmgpu_job *job)
 	dump->cs_length = hw->cs_length;
 	dump->cs_offset = hw->cs_offset;
 	dump->fault_address = hw->fault_address;
+	dump->fault_access = hw->fault_access;
+	dump->fault_mode = hw->fault_mode;
 
 	svmgpu_queue_get(queue);
 	queue_work(queue->sdev->dump_wq, &dump->work);

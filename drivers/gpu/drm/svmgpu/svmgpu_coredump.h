@@ -45,6 +45,12 @@ struct svmgpu_coredump {
 
 	/** @fault_address: GPU address that faulted, for -EFAULT. */
 	u64 fault_address;
+
+	/** @fault_access: &enum svmgpu_hw_access that faulted, for -EFAULT. */
+	u8 fault_access;
+
+	/** @fault_mode: The VM is in fault mode. */
+	bool fault_mode;
 };
 
 void svmgpu_coredump_init(struct svmgpu_coredump *dump);

@@ -119,6 +119,7 @@ svmgpu_device_create(struct platform_device *pdev,
 	ida_init(&sdev->asid_ida);
 	xa_init(&sdev->fault_vms);
 	init_waitqueue_head(&sdev->ufence_wq);
+	spin_lock_init(&sdev->engine_lock);
 	mutex_init(&sdev->vms_lock);
 	init_rwsem(&sdev->evict_sem);
 	INIT_LIST_HEAD(&sdev->vms);

@@ -90,6 +90,16 @@ struct svmgpu_device {
 	/** @ufence_wq: User-fence waiters (svmgpu_ufence.c). */
 	wait_queue_head_t ufence_wq;
 
+	/** @engine_lock: Protects @engine_queues. */
+	spinlock_t engine_lock;
+
+	/**
+	 * @engine_queues: Per engine, the queues alive on it, [0] of
+	 * dma-fence VMs and [1] of fault-mode VMs; one of the two is zero
+	 * (DOC: queues).
+	 */
+	u32 engine_queues[SVMGPU_HW_ENGINES_MAX][2];
+
 	/** @pt_pool: VRAM for page tables, taken from TTM on demand. */
 	struct svmgpu_pt_pool pt_pool;
 

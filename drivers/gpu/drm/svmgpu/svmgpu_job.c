@@ -349,9 +349,15 @@ int svmgpu_exec_ioctl(struct drm_device *drm, void *data,
 		goto err_put_queue;
 
 	/* A fault-mode VM's jobs publish no fence (DOC: EXEC). */
-	if (SVMGPU_IOCTL_DBG(drm, queue->vm->fault_mode &&
+	if (SVMGPU_IOCTL_DBG(drm, queue->fault_mode &&
 			     svmgpu_syncs_signal_any(&syncs))) {
 		ret = -EINVAL;
+		goto err_fini_syncs;
+	}
+	/* Its GPU reaches the memory of its VM's process only. */
+	if (SVMGPU_IOCTL_DBG(drm, queue->fault_mode &&
+			     current->mm != queue->vm->svm.mm)) {
+		ret = -EACCES;
 		goto err_fini_syncs;
 	}
 

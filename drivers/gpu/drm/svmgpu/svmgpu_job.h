@@ -39,12 +39,6 @@ struct svmgpu_job {
 
 	/** @hw_fence_init: @hw_fence was initialised by run_job(). */
 	bool hw_fence_init;
-
-	/**
-	 * @faults_seen: &svmgpu_hw_job.faults when the job timeout last
-	 * fired, which a fault-mode job survives if it stalled since.
-	 */
-	u32 faults_seen;
 };
 
 struct svmgpu_job *svmgpu_job_create(struct drm_sched_entity *entity,

@@ -36,6 +36,16 @@
  * @banned is set by the completion interrupt of a failed job and read by
  * EXEC without a lock: a job submitted while the ban lands may still run,
  * as it would on hardware.
+ *
+ * An engine serves queues of fault-mode VMs or queues of other VMs, not
+ * both at once. Engines run one job at a time, so a job that publishes a
+ * dma-fence could otherwise wait behind a fault-mode job stalled on a
+ * fault, and the fault's servicing, which allocates and may evict BOs,
+ * would then stand between that fence and its signalling: the cycle that
+ * Documentation/driver-api/dma-buf.rst forbids. QUEUE_CREATE of the other
+ * kind fails with -EBUSY until every queue of the engine, and every job
+ * of those queues, is gone; the count drops when the last reference on a
+ * queue does.
  */
 
 static const enum drm_sched_priority svmgpu_priorities[] = {
@@ -53,11 +63,37 @@ void svmgpu_queue_ban(struct svmgpu_queue *queue)
 	WRITE_ONCE(queue->banned, true);
 }
 
+/* Count a queue on its engine, unless the engine serves the other kind. */
+static int svmgpu_queue_engine_get(struct svmgpu_device *sdev, u32 engine,
+				   bool fault_mode)
+{
+	u32 *count = sdev->engine_queues[engine];
+	int ret = 0;
+
+	spin_lock(&sdev->engine_lock);
+	if (count[!fault_mode])
+		ret = -EBUSY;
+	else
+		count[fault_mode]++;
+	spin_unlock(&sdev->engine_lock);
+	return ret;
+}
+
+static void svmgpu_queue_engine_put(struct svmgpu_device *sdev, u32 engine,
+				    bool fault_mode)
+{
+	spin_lock(&sdev->engine_lock);
+	sdev->engine_queues[engine][fault_mode]--;
+	spin_unlock(&sdev->engine_lock);
+}
+
 static void svmgpu_queue_free(struct kref *kref)
 {
 	struct svmgpu_queue *queue =
 		container_of(kref, struct svmgpu_queue, refcount);
 
+	/* Its last job is freed: the engine may serve the other kind. */
+	svmgpu_queue_engine_put(queue->sdev, queue->engine, queue->fault_mode);
 	svmgpu_file_stats_put(queue->stats);
 	drm_gpuvm_put(&queue->vm->gpuvm);
 	mutex_destroy(&queue->submit_lock);
@@ -181,18 +217,28 @@ int svmgpu_queue_create_ioctl(struct drm_device *drm, void *data,
 		goto err_free;
 	}
 
+	/* The VM is the caller's mm, whose GPU faults it services. */
+	queue->fault_mode = queue->vm->fault_mode;
+	ret = -EACCES;
+	if (SVMGPU_IOCTL_DBG(drm, queue->fault_mode &&
+			     current->mm != queue->vm->svm.mm))
+		goto err_put_user;
+
 	kref_init(&queue->refcount);
 	mutex_init(&queue->submit_lock);
 	svmgpu_coredump_init(&queue->coredump);
 	queue->sdev = sdev;
 	queue->engine = array_index_nospec(args->engine,
 					   svmgpu_hw_caps(sdev->hw)->num_engines);
+	ret = svmgpu_queue_engine_get(sdev, queue->engine, queue->fault_mode);
+	if (ret)
+		goto err_put_vm;
 	sched = &sdev->scheds[queue->engine].base;
 	prio = array_index_nospec(args->priority, ARRAY_SIZE(svmgpu_priorities));
 	ret = drm_sched_entity_init(&queue->entity, svmgpu_priorities[prio],
 				    &sched, 1, NULL);
 	if (ret)
-		goto err_put_vm;
+		goto err_put_engine;
 	queue->stats = svmgpu_file_stats_get(sfile->stats);
 	drm_gpuvm_get(&queue->vm->gpuvm);
 
@@ -211,9 +257,12 @@ err_destroy_entity:
 	drm_sched_entity_destroy(&queue->entity);
 	svmgpu_file_stats_put(queue->stats);
 	drm_gpuvm_put(&queue->vm->gpuvm);
+err_put_engine:
+	svmgpu_queue_engine_put(sdev, queue->engine, queue->fault_mode);
 err_put_vm:
-	svmgpu_vm_user_put(queue->vm);
 	mutex_destroy(&queue->submit_lock);
+err_put_user:
+	svmgpu_vm_user_put(queue->vm);
 err_free:
 	kfree(queue);
 	return ret;

@@ -48,6 +48,9 @@ struct svmgpu_queue {
 	/** @banned: A job failed: EXEC refuses new jobs. */
 	bool banned;
 
+	/** @fault_mode: Its VM is in fault mode. Constant. */
+	bool fault_mode;
+
 	/** @entity: The scheduler entity. */
 	struct drm_sched_entity entity;
 

@@ -33,11 +33,12 @@
  * which completes the job with -ETIME, and restarts the scheduler. The
  * other jobs on the engine carry on.
  *
- * A job of a fault-mode VM is not hung while it stalls on GPU faults: when
- * its timeout fires and it is stalled on a fault, or has stalled since the
- * last time, svmgpu_sched_timedout_job() puts it back on the pending list
- * and the timer starts over (6.12's scheduler has no status for "not
- * hung"; this is what xe does for long-running jobs). The completion
+ * A job of a fault-mode VM is not hung while it stalls on GPU faults: its
+ * timeout counts only the time it ran, not the time it stalled. When the
+ * timer fires before it ran that long, svmgpu_sched_timedout_job() puts it
+ * back on the pending list and the timer starts over (6.12's scheduler has
+ * no status for "not hung"; this is what xe does for long-running jobs).
+ * A single stall that lasts %SVMGPU_SCHED_STALL_MAX timeouts is a hang. The completion
  * interrupt also wakes DRM_IOCTL_SVMGPU_WAIT_USER_FENCE's waiters
  * (svmgpu_ufence.c).
  *
@@ -137,6 +138,29 @@ static struct dma_fence *svmgpu_sched_run_job(struct drm_sched_job *sched_job)
 	return job->hw_fence;
 }
 
+/* A stall this many job timeouts long is a hang all the same. */
+#define SVMGPU_SCHED_STALL_MAX	10
+
+/* Whether a fault-mode job ran for less than the timeout, stalls aside. */
+static bool svmgpu_sched_stalled_only(struct svmgpu_sched *sched,
+				      struct svmgpu_job *job)
+{
+	u64 timeout = jiffies_to_nsecs(sched->base.timeout);
+	u64 start = READ_ONCE(job->hw.start_ns);
+	u64 stall = READ_ONCE(job->hw.stall_ns);
+	u64 now = ktime_get_raw_ns(), since;
+
+	if (!job->hw.fault_mode || !start)
+		return false;
+	if (READ_ONCE(job->hw.stalled)) {
+		since = READ_ONCE(job->hw.stall_start_ns);
+		if (now - since > SVMGPU_SCHED_STALL_MAX * timeout)
+			return false;
+		stall += now - since;
+	}
+	return now - start < timeout + stall;
+}
+
 static enum drm_gpu_sched_stat
 svmgpu_sched_timedout_job(struct drm_sched_job *sched_job)
 {
@@ -144,14 +168,11 @@ svmgpu_sched_timedout_job(struct drm_sched_job *sched_job)
 	struct svmgpu_sched *sched = to_svmgpu_sched(sched_job->sched);
 
 	struct drm_sched_job *pos;
-	u32 faults = READ_ONCE(job->hw.faults);
 
 	/* Stalled on faults: not hung. Back where the scheduler took it. */
-	if (job->hw.fault_mode &&
-	    (READ_ONCE(job->hw.stalled) || faults != job->faults_seen)) {
+	if (svmgpu_sched_stalled_only(sched, job)) {
 		bool done;
 
-		job->faults_seen = faults;
 		/*
 		 * Off the list, a job that completes is not freed: the free
 		 * worker looks only at the list, under this lock. So either

@@ -33,7 +33,9 @@
  * largest that holds the faulting address, lies inside its CPU VMA and its
  * mirror mapping, and overlaps no other range. A range reserves its page
  * tables when it is created, so that mapping it, and clearing it in a
- * notifier, never allocate. Its pages are found with hmm_range_fault() and
+ * notifier, never allocate; when the VM's share of page tables is used up,
+ * every range goes (the GPU page tables are a cache of the CPU's, and
+ * fault back in) and the reservation is tried again. Its pages are found with hmm_range_fault() and
  * DMA-mapped; svmgpu_pt_map() then picks 2 MiB and 64 KiB GPU leaves
  * wherever the pages are physically contiguous and aligned, which THP and
  * hugetlbfs pages are. A range that hmm_range_fault() refuses as a whole
@@ -215,7 +217,8 @@ static bool svm_invalidate(struct mmu_interval_notifier *mni,
 	struct svmgpu_svm_range *range;
 
 	/* The driver's own migrations keep the GPU mappings right. */
-	if (mrange->event == MMU_NOTIFY_MIGRATE &&
+	if ((mrange->event == MMU_NOTIFY_MIGRATE ||
+	     mrange->event == MMU_NOTIFY_EXCLUSIVE) &&
 	    mrange->owner == vm->sdev)
 		return true;
 
@@ -415,16 +418,20 @@ void svmgpu_svm_fini(struct svmgpu_vm *vm)
 
 	lockdep_assert_held(&vm->lock);
 
+	/*
+	 * First the mappings, while the notifiers still guard the pages:
+	 * afterwards nothing refers to them.
+	 */
+	mutex_lock(&vm->pt_lock);
+	svmgpu_svm_remove(vm, 0, U64_MAX);
+	mutex_unlock(&vm->pt_lock);
+
 	/* Waits for invalidations in progress; takes no lock of ours. */
 	xa_for_each(&svm->notifiers, index, n) {
 		mmu_interval_notifier_remove(&n->mni);
 		kfree(n);
 	}
 	xa_destroy(&svm->notifiers);
-
-	mutex_lock(&vm->pt_lock);
-	svmgpu_svm_remove(vm, 0, U64_MAX);
-	mutex_unlock(&vm->pt_lock);
 	mmdrop(svm->mm);
 }
 
@@ -533,6 +540,17 @@ static struct svmgpu_svm_range *svm_range_create(struct svmgpu_vm *vm,
 		goto err_free;
 
 	ret = svmgpu_pt_reserve(&vm->pt, range_start(range), size);
+	if (ret == -ENOSPC) {
+		/*
+		 * The page tables are a cache of the CPU's: when the VM's
+		 * share is used up, drop what the mirror holds, which will
+		 * fault back in, and try again.
+		 */
+		mutex_lock(&vm->pt_lock);
+		svmgpu_svm_remove(vm, 0, U64_MAX);
+		mutex_unlock(&vm->pt_lock);
+		ret = svmgpu_pt_reserve(&vm->pt, range_start(range), size);
+	}
 	if (ret)
 		goto err_free;
 
@@ -691,11 +709,11 @@ out_free:
  * @addr: The faulting GPU address, which is the CPU address.
  * @write: The access writes.
  *
- * Return: 0 when the GPU may replay the access; -EFAULT for an access the
- * CPU mapping does not allow, or an address without one; -EPERM for a
- * write to read-only memory; -EBUSY if invalidations kept racing for
- * HMM_RANGE_DEFAULT_TIMEOUT; -ENOSPC if no page tables could be had;
- * -ENOMEM.
+ * Return: 0 when the GPU may replay the access, which includes when
+ * invalidations kept racing for HMM_RANGE_DEFAULT_TIMEOUT (the access
+ * faults again); -EFAULT for an access the CPU mapping does not allow, or
+ * an address without one; -EPERM for a write to read-only memory; -ENOSPC
+ * if no page tables could be had; -ENOMEM.
  */
 int svmgpu_svm_fault(struct svmgpu_vm *vm, u64 start, u64 end, u64 addr,
 		     bool write)
@@ -737,6 +755,12 @@ again:
 
 	size = range_size(range);
 	ret = svm_range_populate(vm, range, write, &hmm_ns);
+	/*
+	 * Invalidations kept racing: not the access's fault. Let the engine
+	 * replay, and fault again if it must, rather than fail the job.
+	 */
+	if (ret == -EBUSY)
+		ret = 0;
 	if (ret && ret != -ENOMEM && size > SZ_4K) {
 		/* A block over VMAs with different rules: the page alone. */
 		svm_range_destroy(vm, range);
@@ -753,6 +777,7 @@ out:
 	svm_count(vm, SVMGPU_STAT_SVM_FAULT_NS_4K + svm_size_index(size),
 		  ktime_get_ns() - t0);
 out_put:
-	mmput(svm->mm);
+	/* The last user of an exiting process's mm: not in this worker. */
+	mmput_async(svm->mm);
 	return ret;
 }

@@ -158,7 +158,10 @@ static bool svmgpu_va_backing(struct drm_gpuva *va,
 
 /*
  * Write the leaves of @va, if its BO is where the GPU can reach it. The
- * range is reserved, so this allocates nothing and cannot fail.
+ * range is reserved, so this allocates nothing and cannot fail. In a
+ * fault-mode VM, whose jobs do not wait for the kernel's work on the BO,
+ * only once that work (a clear, a move) is done: until then the GPU
+ * faults, and the fault waits.
  */
 static void svmgpu_vm_map_va(struct svmgpu_vm *vm, struct drm_gpuva *va)
 {
@@ -166,6 +169,9 @@ static void svmgpu_vm_map_va(struct svmgpu_vm *vm, struct drm_gpuva *va)
 
 	lockdep_assert_held(&vm->pt_lock);
 
+	if (vm->fault_mode &&
+	    !dma_resv_test_signaled(va->gem.obj->resv, DMA_RESV_USAGE_KERNEL))
+		return;
 	if (svmgpu_va_backing(va, &backing))
 		svmgpu_pt_map(&vm->pt, va->va.addr, va->va.range, &backing,
 			      !to_svmgpu_va(va)->readonly);
@@ -561,13 +567,6 @@ static int svmgpu_vm_map(struct svmgpu_vm *vm, struct drm_gem_object *obj,
 	lockdep_assert_held(&vm->lock);
 	dma_resv_assert_held(obj->resv);
 
-	/* A BO replaces the part of a mirror it lands on, if untouched. */
-	if (drm_gpuva_find_first(&vm->gpuvm, op->addr, op->range)) {
-		ret = svmgpu_vm_map_over_mirror(vm, op, dead);
-		if (ret)
-			goto err_release;
-	}
-
 	ret = -ENOMEM;
 	va = kzalloc(sizeof(*va), GFP_KERNEL);
 	if (!va)
@@ -580,12 +579,20 @@ static int svmgpu_vm_map(struct svmgpu_vm *vm, struct drm_gem_object *obj,
 		goto err_free;
 	}
 
+	/*
+	 * A BO replaces the part of a mirror it lands on, if untouched:
+	 * after the allocations, so that a failure leaves the mirror whole.
+	 */
+	if (drm_gpuva_find_first(&vm->gpuvm, op->addr, op->range)) {
+		ret = svmgpu_vm_map_over_mirror(vm, op, dead);
+		if (ret)
+			goto err_put_vm_bo;
+	}
+
 	drm_gpuva_init(&va->base, op->addr, op->range, obj, op->bo_offset);
 	ret = drm_gpuva_insert(&vm->gpuvm, &va->base);
-	if (ret) {
-		drm_gpuvm_bo_put(vm_bo);
-		goto err_free;
-	}
+	if (ret)
+		goto err_put_vm_bo;
 	drm_gpuva_link(&va->base, vm_bo);
 	drm_gpuvm_bo_extobj_add(vm_bo);
 	drm_gpuvm_bo_put(vm_bo);
@@ -595,6 +602,8 @@ static int svmgpu_vm_map(struct svmgpu_vm *vm, struct drm_gem_object *obj,
 	mutex_unlock(&vm->pt_lock);
 	return 0;
 
+err_put_vm_bo:
+	drm_gpuvm_bo_put(vm_bo);
 err_free:
 	kfree(va);
 err_release:
@@ -670,16 +679,17 @@ static void svmgpu_vm_release(struct kref *kref)
 	mutex_lock(&sdev->vms_lock);
 	list_del(&vm->link);
 	mutex_unlock(&sdev->vms_lock);
-	if (vm->fault_mode)
-		xa_erase(&sdev->fault_vms, vm->asid);
 
 	/*
 	 * No queue is left, so no job can be added. Those in flight end,
 	 * or time out and are reset: wait for them without interruption.
+	 * Their faults are still serviced meanwhile.
 	 */
 	dma_resv_wait_timeout(drm_gpuvm_resv(&vm->gpuvm),
 			      DMA_RESV_USAGE_BOOKKEEP, false,
 			      MAX_SCHEDULE_TIMEOUT);
+	if (vm->fault_mode)
+		xa_erase(&sdev->fault_vms, vm->asid);
 
 	mutex_lock(&vm->lock);
 	/* A fault the worker took before the VM left fault_vms fails. */
@@ -783,10 +793,16 @@ static int svmgpu_vm_fault_bo(struct svmgpu_vm *vm, struct drm_gem_object *obj)
 
 	down_read(&sdev->evict_sem);
 	dma_resv_lock(obj->resv, NULL);
-	/* One BO, no ww transaction: its fallback placement is fine. */
-	ret = svmgpu_bo_validate(gem_to_svmgpu_bo(obj), &ctx, true);
-	if (ret)
-		goto out_unlock;
+	/*
+	 * Where the GPU can reach it, it is mapped where it is: pulling it
+	 * back into VRAM would evict others on every fault. Swapped out, it
+	 * comes back; one BO, no ww transaction, so any placement will do.
+	 */
+	if (gem_to_svmgpu_bo(obj)->tbo.resource->mem_type == TTM_PL_SYSTEM) {
+		ret = svmgpu_bo_validate(gem_to_svmgpu_bo(obj), &ctx, true);
+		if (ret)
+			goto out_unlock;
+	}
 
 	wait = dma_resv_wait_timeout(obj->resv, DMA_RESV_USAGE_KERNEL, false,
 				     MAX_SCHEDULE_TIMEOUT);
@@ -1284,6 +1300,12 @@ int svmgpu_vm_bind_ioctl(struct drm_device *drm, void *data,
 	vm = svmgpu_vm_lookup(to_svmgpu_file(file), args->vm_id);
 	if (!vm)
 		return -ENOENT;
+	/* A mirror is of its VM's process, and binds only by it. */
+	if (SVMGPU_IOCTL_DBG(drm, vm->fault_mode &&
+			     current->mm != vm->svm.mm)) {
+		svmgpu_vm_user_put(vm);
+		return -EACCES;
+	}
 
 	ops = kvmalloc_array(args->num_ops, sizeof(*ops), GFP_KERNEL);
 	objs = kvcalloc(args->num_ops, sizeof(*objs), GFP_KERNEL);

@@ -212,6 +212,15 @@ struct svmgpu_hw_job {
 	/** @faults: Result: how many times the job stalled on a fault. */
 	u32 faults;
 
+	/** @stall_start_ns: GPU clock when the current stall began. */
+	u64 stall_start_ns;
+
+	/**
+	 * @stall_ns: Time the job spent stalled on faults, in ns, stalls
+	 * that ended only. Written by the engine; read locklessly.
+	 */
+	u64 stall_ns;
+
 	/** @status: Result: 0, -EFAULT, -EINVAL, -ETIME or -ECANCELED. */
 	int status;
 
@@ -220,6 +229,12 @@ struct svmgpu_hw_job {
 
 	/** @fault_address: Result: GPU address that faulted, if -EFAULT. */
 	u64 fault_address;
+
+	/**
+	 * @fault_access: Result: the &enum svmgpu_hw_access that faulted, if
+	 * -EFAULT.
+	 */
+	u8 fault_access;
 
 	/**
 	 * @start_ns: Result: GPU clock when the engine started the job, or 0

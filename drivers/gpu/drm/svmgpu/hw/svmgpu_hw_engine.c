@@ -162,6 +162,7 @@ static int svmgpu_hw_exec_fault(struct svmgpu_hw_cmd_ctx *ctx, u64 va,
 	}
 
 	WRITE_ONCE(x->job->faults, x->job->faults + 1);
+	WRITE_ONCE(x->job->stall_start_ns, ktime_get_raw_ns());
 	WRITE_ONCE(x->job->stalled, true);
 
 	/*
@@ -176,6 +177,8 @@ static int svmgpu_hw_exec_fault(struct svmgpu_hw_cmd_ctx *ctx, u64 va,
 						 svmgpu_hw_exec_aborted(ctx));
 	} while (reply);
 
+	WRITE_ONCE(x->job->stall_ns, x->job->stall_ns + ktime_get_raw_ns() -
+		   x->job->stall_start_ns);
 	WRITE_ONCE(x->job->stalled, false);
 
 	spin_lock(&e->lock);
@@ -217,6 +220,7 @@ static void svmgpu_hw_engine_run(struct svmgpu_hw_engine *engine,
 	if (job->status == -ETIME && READ_ONCE(engine->abort))
 		job->status = READ_ONCE(engine->abort_status);
 	job->fault_address = job->status == -EFAULT ? x.ctx.fault_address : 0;
+	job->fault_access = job->status == -EFAULT ? x.ctx.fault_access : 0;
 }
 
 static struct svmgpu_hw_job *
