@@ -63,14 +63,19 @@ static bool svmgpu_ufence_holds(u32 op, u64 value, u64 ref)
 	}
 }
 
-/* Jiffies left until @deadline_ns, rounded up; 0 once it passed. */
+/*
+ * Jiffies left until @deadline_ns, rounded up; 0 once it passed. Any
+ * deadline is valid, so compare before subtracting: INT64_MIN less now
+ * would wrap around to a wait of centuries.
+ */
 static long svmgpu_ufence_left(s64 deadline_ns)
 {
-	s64 left = deadline_ns - ktime_get_ns();
+	s64 now = ktime_get_ns();
 
-	if (left <= 0)
+	if (deadline_ns <= now)
 		return 0;
-	return min_t(u64, nsecs_to_jiffies64(left) + 1, MAX_SCHEDULE_TIMEOUT);
+	return min_t(u64, nsecs_to_jiffies64(deadline_ns - now) + 1,
+		     MAX_SCHEDULE_TIMEOUT);
 }
 
 /* Sleep on the wait queue until the fence passes or the wait must end. */
