@@ -120,6 +120,17 @@ load_svmgpu() {
 # process group) once neither its output nor /mnt/progress has grown for
 # JOB_IDLE seconds. A job that cannot be killed is left to the host's
 # watchdog (scripts/vm.sh), which gives up on the whole guest.
+# job_stacks PID: where each task of the job's process group is, for the
+# .idle file of a job that made no progress.
+job_stacks() {
+	local t
+
+	for t in $(pgrep -g "$1"); do
+		echo "--- task $t ($(cat "/proc/$t/comm" 2>/dev/null)):"
+		cat "/proc/$t/stack" 2>/dev/null
+	done
+}
+
 watch_job() {
 	local name=$1 pid=$2 sig old='' last=$SECONDS
 
@@ -129,8 +140,13 @@ watch_job() {
 			old=$sig
 			last=$SECONDS
 		elif ((SECONDS - last >= JOB_IDLE)); then
-			echo "no progress for ${JOB_IDLE}s: killed" >"/mnt/out/$name.idle"
+			{
+				echo "no progress for ${JOB_IDLE}s: killed"
+				job_stacks "$pid"
+			} >"/mnt/out/$name.idle"
 			kmsg "no progress from $name for ${JOB_IDLE}s: killing it"
+			# Blocked tasks, kernel threads included, to the log.
+			echo w >/proc/sysrq-trigger 2>/dev/null
 			kill -TERM "$pid" 2>/dev/null
 			sleep 15
 			kill -KILL -- "-$pid" "$pid" 2>/dev/null
