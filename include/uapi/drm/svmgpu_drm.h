@@ -731,7 +731,8 @@ struct drm_svmgpu_vm_bind {
  * An engine serves the queues of fault-mode VMs or those of other VMs, not
  * both at once: a job that publishes a dma-fence must never wait behind one
  * stalled on a GPU fault. Creating a queue of the other kind fails with
- * -EBUSY until the engine's queues, and all their jobs, are gone. Use
+ * -EBUSY while the engine has queues of the first kind that are not
+ * destroyed; once they all are, it waits for their last jobs to end. Use
  * different engines for the two kinds.
  *
  * Errors: -ENOENT for an unknown VM; -EINVAL for an engine at or above
@@ -739,7 +740,8 @@ struct drm_svmgpu_vm_bind {
  * non-zero @extensions, @flags or @pad; -EACCES for
  * DRM_SVMGPU_QUEUE_PRIORITY_HIGH without CAP_SYS_NICE, or for a fault-mode
  * VM of another process; -EBUSY for an engine that serves queues of the
- * other kind.
+ * other kind; -EINTR if a signal interrupts the wait for the other kind's
+ * jobs (unless the ioctl is restarted transparently).
  */
 struct drm_svmgpu_queue_create {
 	/** @extensions: Pointer to the first extension. MBZ. */

@@ -120,6 +120,7 @@ svmgpu_device_create(struct platform_device *pdev,
 	xa_init(&sdev->fault_vms);
 	init_waitqueue_head(&sdev->ufence_wq);
 	spin_lock_init(&sdev->engine_lock);
+	init_waitqueue_head(&sdev->engine_wq);
 	mutex_init(&sdev->vms_lock);
 	init_rwsem(&sdev->evict_sem);
 	INIT_LIST_HEAD(&sdev->vms);

@@ -90,15 +90,21 @@ struct svmgpu_device {
 	/** @ufence_wq: User-fence waiters (svmgpu_ufence.c). */
 	wait_queue_head_t ufence_wq;
 
-	/** @engine_lock: Protects @engine_queues. */
+	/** @engine_lock: Protects @engine_queues and @engine_live. */
 	spinlock_t engine_lock;
 
 	/**
-	 * @engine_queues: Per engine, the queues alive on it, [0] of
-	 * dma-fence VMs and [1] of fault-mode VMs; one of the two is zero
-	 * (DOC: queues).
+	 * @engine_queues: Per engine, the queues on it that are not freed
+	 * (their jobs may still run), [0] of dma-fence VMs and [1] of
+	 * fault-mode VMs; one of the two is zero (DOC: queues).
 	 */
 	u32 engine_queues[SVMGPU_HW_ENGINES_MAX][2];
+
+	/** @engine_live: Of those, the queues not destroyed. */
+	u32 engine_live[SVMGPU_HW_ENGINES_MAX][2];
+
+	/** @engine_wq: Woken when a queue of @engine_queues is freed. */
+	wait_queue_head_t engine_wq;
 
 	/** @pt_pool: VRAM for page tables, taken from TTM on demand. */
 	struct svmgpu_pt_pool pt_pool;

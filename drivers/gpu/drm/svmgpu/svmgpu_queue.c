@@ -43,9 +43,11 @@
  * fault, and the fault's servicing, which allocates and may evict BOs,
  * would then stand between that fence and its signalling: the cycle that
  * Documentation/driver-api/dma-buf.rst forbids. QUEUE_CREATE of the other
- * kind fails with -EBUSY until every queue of the engine, and every job
- * of those queues, is gone; the count drops when the last reference on a
- * queue does.
+ * kind fails with -EBUSY while the engine has queues of the first kind
+ * that are not destroyed; if they are all destroyed, it waits,
+ * interruptibly, until their last jobs are freed (each job holds a
+ * reference on its queue), so that a process that closed its queues can
+ * be followed at once by one of the other kind.
  */
 
 static const enum drm_sched_priority svmgpu_priorities[] = {
@@ -63,28 +65,71 @@ void svmgpu_queue_ban(struct svmgpu_queue *queue)
 	WRITE_ONCE(queue->banned, true);
 }
 
-/* Count a queue on its engine, unless the engine serves the other kind. */
-static int svmgpu_queue_engine_get(struct svmgpu_device *sdev, u32 engine,
+/*
+ * Count a queue on its engine: 0 once counted, -EBUSY if the engine has
+ * live queues of the other kind, -EAGAIN if only the jobs of destroyed
+ * ones are left.
+ */
+static int svmgpu_queue_engine_try(struct svmgpu_device *sdev, u32 engine,
 				   bool fault_mode)
 {
-	u32 *count = sdev->engine_queues[engine];
 	int ret = 0;
 
 	spin_lock(&sdev->engine_lock);
-	if (count[!fault_mode])
+	if (sdev->engine_live[engine][!fault_mode]) {
 		ret = -EBUSY;
-	else
-		count[fault_mode]++;
+	} else if (sdev->engine_queues[engine][!fault_mode]) {
+		ret = -EAGAIN;
+	} else {
+		sdev->engine_queues[engine][fault_mode]++;
+		sdev->engine_live[engine][fault_mode]++;
+	}
 	spin_unlock(&sdev->engine_lock);
 	return ret;
 }
 
+/* Whether svmgpu_queue_engine_try() need not wait any more. */
+static bool svmgpu_queue_engine_drained(struct svmgpu_device *sdev,
+					u32 engine, bool fault_mode)
+{
+	return !READ_ONCE(sdev->engine_queues[engine][!fault_mode]) ||
+	       READ_ONCE(sdev->engine_live[engine][!fault_mode]);
+}
+
+static int svmgpu_queue_engine_get(struct svmgpu_device *sdev, u32 engine,
+				   bool fault_mode)
+{
+	int ret;
+
+	while ((ret = svmgpu_queue_engine_try(sdev, engine, fault_mode)) ==
+	       -EAGAIN) {
+		ret = wait_event_interruptible(sdev->engine_wq,
+					       svmgpu_queue_engine_drained(sdev,
+									   engine,
+									   fault_mode));
+		if (ret)
+			return ret;
+	}
+	return ret;
+}
+
+/* The queue is destroyed: its jobs may still run. */
+static void svmgpu_queue_engine_kill(struct svmgpu_device *sdev, u32 engine,
+				     bool fault_mode)
+{
+	spin_lock(&sdev->engine_lock);
+	sdev->engine_live[engine][fault_mode]--;
+	spin_unlock(&sdev->engine_lock);
+}
+
+/* The queue is freed, and so are its jobs. */
 static void svmgpu_queue_engine_put(struct svmgpu_device *sdev, u32 engine,
 				    bool fault_mode)
 {
 	spin_lock(&sdev->engine_lock);
 	sdev->engine_queues[engine][fault_mode]--;
 	spin_unlock(&sdev->engine_lock);
+	wake_up_all(&sdev->engine_wq);
 }
 
 static void svmgpu_queue_free(struct kref *kref)
@@ -155,6 +200,7 @@ static void svmgpu_queue_destroy(struct svmgpu_queue *queue, bool cancel)
 	/* ...so this leaves none behind. */
 	if (cancel)
 		svmgpu_hw_engine_cancel(queue->sdev->hw, queue->engine, queue);
+	svmgpu_queue_engine_kill(queue->sdev, queue->engine, queue->fault_mode);
 	svmgpu_vm_user_put(queue->vm);
 	svmgpu_queue_put(queue);
 }
@@ -258,6 +304,7 @@ err_destroy_entity:
 	svmgpu_file_stats_put(queue->stats);
 	drm_gpuvm_put(&queue->vm->gpuvm);
 err_put_engine:
+	svmgpu_queue_engine_kill(sdev, queue->engine, queue->fault_mode);
 	svmgpu_queue_engine_put(sdev, queue->engine, queue->fault_mode);
 err_put_vm:
 	mutex_destroy(&queue->submit_lock);
