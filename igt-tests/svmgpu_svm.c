@@ -2584,6 +2584,133 @@ static void test_bo_in_mirror(int fd, bool cpu_mapped)
 }
 
 /*
+ * A BO bound in a fault-mode VM moves under the GPU: each move clears its
+ * mappings before the copy, and the next GPU access faults them back in
+ * (bo_stats svm_bo_faults) and sees the BO's current contents.
+ */
+static void test_bo_moves(int fd)
+{
+	const size_t size = SZ_2M;
+	const uint32_t places[] = {
+		DRM_SVMGPU_GEM_PLACEMENT_SYSTEM,
+		DRM_SVMGPU_GEM_PLACEMENT_VRAM,
+		DRM_SVMGPU_GEM_PLACEMENT_SYSTEM,
+	};
+	struct svmgpu_svm svm;
+	struct svmgpu_buf bo;
+	uint64_t faults;
+	uint8_t *area;
+	unsigned int i;
+
+	require_svm(fd);
+	svmgpu_svm_init(&svm, fd, POOL);
+	area = svmgpu_map_aligned(size, SZ_2M);
+	svmgpu_unmap(area, size);
+	svmgpu_buf_create(&bo, fd, size, SVMGPU_PLACEMENT_BOTH, 0);
+	svmgpu_vm_map(fd, svm.vm, bo.handle, 0, svmgpu_ptr(area), size, 0);
+	faults = svmgpu_bo_stat(fd, "svm_bo_faults");
+
+	for (i = 0; i < ARRAY_SIZE(places); i++) {
+		uint32_t word = 0x5eed0000 + i;
+
+		igt_assert_eq(svmgpu_svm_fill(&svm, area, word, size), 0);
+		assert_words(bo.map, size, word, "BO after a GPU fill");
+		svmgpu_bo_migrate(fd, bo.handle, places[i]);
+		igt_assert_eq(svmgpu_bo_placement(fd, bo.handle), places[i]);
+		/* The CPU writes, the GPU must see it through the move. */
+		memset(bo.map, 0x3c + i, size);
+		igt_assert_eq(svmgpu_svm_copy(&svm, area, area + size / 2,
+					      SZ_4K), 0);
+		for (size_t j = 0; j < SZ_4K; j++)
+			igt_assert_eq(((uint8_t *)bo.map)[size / 2 + j],
+				      0x3c + i);
+	}
+	igt_assert_lte(faults + ARRAY_SIZE(places),
+		       svmgpu_bo_stat(fd, "svm_bo_faults"));
+
+	svmgpu_vm_unmap(fd, svm.vm, svmgpu_ptr(area), size);
+	svmgpu_buf_destroy(&bo);
+	svmgpu_svm_fini(&svm);
+}
+
+/*
+ * An engine serves fault-mode queues or dma-fence queues, not both: a
+ * queue of the other kind is -EBUSY while one lives, and fine once it is
+ * destroyed (and its jobs done). Other engines are not affected.
+ */
+static void test_engine_kinds(int fd)
+{
+	uint32_t nvm, fvm, nq, fq, q;
+
+	require_svm(fd);
+	nvm = svmgpu_vm_create(fd);
+	fvm = svmgpu_vm_create_fault(fd);
+	svmgpu_vm_mirror_all(fd, fvm);
+
+	nq = svmgpu_queue_create(fd, nvm, 0);
+	igt_assert_eq(__svmgpu_queue_create(fd, fvm, 0,
+					    DRM_SVMGPU_QUEUE_PRIORITY_NORMAL,
+					    &q), -EBUSY);
+	if (svmgpu_num_engines(fd) > 1) {
+		fq = svmgpu_queue_create(fd, fvm, 1);
+		igt_assert_eq(__svmgpu_queue_create(fd, nvm, 1,
+				DRM_SVMGPU_QUEUE_PRIORITY_NORMAL, &q), -EBUSY);
+		svmgpu_queue_destroy(fd, fq);
+	}
+	/* More of the same kind are fine. */
+	q = svmgpu_queue_create(fd, nvm, 0);
+	svmgpu_queue_destroy(fd, q);
+	svmgpu_queue_destroy(fd, nq);
+
+	fq = svmgpu_queue_create(fd, fvm, 0);
+	igt_assert_eq(__svmgpu_queue_create(fd, nvm, 0,
+					    DRM_SVMGPU_QUEUE_PRIORITY_NORMAL,
+					    &q), -EBUSY);
+	svmgpu_queue_destroy(fd, fq);
+	nq = svmgpu_queue_create(fd, nvm, 0);
+	svmgpu_queue_destroy(fd, nq);
+
+	svmgpu_vm_destroy(fd, fvm);
+	svmgpu_vm_destroy(fd, nvm);
+}
+
+/*
+ * A fault-mode VM's GPU reaches its creator's memory: another process
+ * that holds the file (a fork child) may not create queues on it, submit
+ * to its queues or bind in it (-EACCES), and the parent still can.
+ */
+static void test_other_process(int fd)
+{
+	struct svmgpu_svm svm;
+	struct svmgpu_cs cs;
+	uint32_t queue;
+
+	require_svm(fd);
+	svmgpu_svm_init(&svm, fd, POOL);
+	queue = svmgpu_svm_queue(&svm, 0);
+	svmgpu_svm_cs(&svm, &cs, 64);
+	svmgpu_cs_end(&cs);
+
+	igt_fork(child, 1) {
+		uint32_t q;
+
+		igt_assert_eq(__svmgpu_queue_create(fd, svm.vm, 0,
+				DRM_SVMGPU_QUEUE_PRIORITY_NORMAL, &q), -EACCES);
+		igt_assert_eq(__svmgpu_exec_ufence(fd, queue,
+						   svmgpu_cs_addr(&cs),
+						   svmgpu_cs_bytes(&cs),
+						   svmgpu_ptr(svm.fence), 1,
+						   NULL, 0), -EACCES);
+		igt_assert_eq(__svmgpu_vm_unmap(fd, svm.vm, 1ull << 30, SZ_4K),
+			      -EACCES);
+	}
+	igt_waitchildren();
+
+	igt_assert_eq(svmgpu_svm_run(&svm, queue, &cs), 0);
+	svmgpu_svm_fini(&svm);
+}
+
+/*
  * OP_MAP over a part of the mirror the GPU has faulted in is -EBUSY and
  * changes nothing (the GPU still reads the CPU's memory there); after an
  * OP_UNMAP of that part, the OP_MAP succeeds and the GPU uses the BO.
@@ -3614,6 +3741,23 @@ igt_main
 		igt_dynamic("cpu-unmapped")
 			test_bo_in_mirror(svmgpu_fd, false);
 	}
+
+	igt_describe("A BO bound in a fault-mode VM moves between system "
+		     "memory and VRAM: its mappings are cleared before each "
+		     "copy and faulted back in after, with the data right.");
+	igt_subtest("bo-moves")
+		test_bo_moves(svmgpu_fd);
+
+	igt_describe("An engine serves fault-mode queues or dma-fence queues, "
+		     "not both at once: the other kind is -EBUSY while one "
+		     "lives.");
+	igt_subtest("engine-kinds")
+		test_engine_kinds(svmgpu_fd);
+
+	igt_describe("Another process holding the file may not create queues "
+		     "on, submit to or bind in a fault-mode VM (-EACCES).");
+	igt_subtest("other-process")
+		test_other_process(svmgpu_fd);
 
 	igt_describe("OP_MAP over a part of the mirror the GPU faulted in is "
 		     "-EBUSY and changes nothing, until an OP_UNMAP of it.");
