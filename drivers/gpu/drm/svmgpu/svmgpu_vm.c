@@ -414,26 +414,43 @@ static int svmgpu_vm_step_unmap(struct drm_gpuva_op *op, void *priv)
 	return 0;
 }
 
+/*
+ * Take @old, which @op splits, out of the page tables, and put the pieces
+ * that remain of it, like it, in the tree in its place.
+ */
+static void svmgpu_vm_remap_pieces(struct svmgpu_vm_unmap_ctx *ctx,
+				   struct drm_gpuva_op *op,
+				   struct drm_gpuva **prev,
+				   struct drm_gpuva **next)
+{
+	struct svmgpu_va *old = to_svmgpu_va(op->remap.unmap->va), *piece;
+
+	svmgpu_vm_unmap_va(ctx, &old->base);
+	*prev = NULL;
+	*next = NULL;
+	if (op->remap.prev) {
+		piece = svmgpu_vm_take_piece(ctx);
+		piece->readonly = old->readonly;
+		piece->mirror = old->mirror;
+		*prev = &piece->base;
+	}
+	if (op->remap.next) {
+		piece = svmgpu_vm_take_piece(ctx);
+		piece->readonly = old->readonly;
+		piece->mirror = old->mirror;
+		*next = &piece->base;
+	}
+	drm_gpuva_remap(*prev, *next, &op->remap);
+}
+
 /* Split a mirror: drop what was faulted in where it goes. */
 static int svmgpu_vm_step_remap_mirror(struct svmgpu_vm_unmap_ctx *ctx,
 				       struct drm_gpuva_op *op)
 {
-	struct drm_gpuva *old = op->remap.unmap->va, *prev = NULL, *next = NULL;
+	struct drm_gpuva *old = op->remap.unmap->va, *prev, *next;
 	u64 start = old->va.addr, end = old->va.addr + old->va.range;
-	struct svmgpu_va *piece;
 
-	svmgpu_vm_unmap_va(ctx, old);
-	if (op->remap.prev) {
-		piece = svmgpu_vm_take_piece(ctx);
-		piece->mirror = true;
-		prev = &piece->base;
-	}
-	if (op->remap.next) {
-		piece = svmgpu_vm_take_piece(ctx);
-		piece->mirror = true;
-		next = &piece->base;
-	}
-	drm_gpuva_remap(prev, next, &op->remap);
+	svmgpu_vm_remap_pieces(ctx, op, &prev, &next);
 	if (prev)
 		start = prev->va.addr + prev->va.range;
 	if (next)
@@ -446,28 +463,14 @@ static int svmgpu_vm_step_remap(struct drm_gpuva_op *op, void *priv)
 {
 	struct svmgpu_vm_unmap_ctx *ctx = priv;
 	struct svmgpu_vm *vm = ctx->vm;
-	struct drm_gpuva *old = op->remap.unmap->va, *prev = NULL, *next = NULL;
+	struct drm_gpuva *old = op->remap.unmap->va, *prev, *next;
 	struct drm_gpuvm_bo *vm_bo = old->vm_bo;
-	bool readonly = to_svmgpu_va(old)->readonly;
-	struct svmgpu_va *piece;
 
 	if (to_svmgpu_va(old)->mirror)
 		return svmgpu_vm_step_remap_mirror(ctx, op);
 
 	/* Every mapping it touches is unmapped whole (DOC: VMs and VM_BIND). */
-	svmgpu_vm_unmap_va(ctx, old);
-
-	if (op->remap.prev) {
-		piece = svmgpu_vm_take_piece(ctx);
-		piece->readonly = readonly;
-		prev = &piece->base;
-	}
-	if (op->remap.next) {
-		piece = svmgpu_vm_take_piece(ctx);
-		piece->readonly = readonly;
-		next = &piece->base;
-	}
-	drm_gpuva_remap(prev, next, &op->remap);
+	svmgpu_vm_remap_pieces(ctx, op, &prev, &next);
 	/* Link the pieces first: they keep vm_bo alive. */
 	if (prev)
 		drm_gpuva_link(prev, vm_bo);
