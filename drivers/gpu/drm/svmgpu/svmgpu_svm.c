@@ -99,9 +99,6 @@ struct svmgpu_svm_range {
 	/** @notifier: The notifier that watches it. */
 	struct svmgpu_svm_notifier *notifier;
 
-	/** @dma: DMA address of each page while @dma_mapped. */
-	dma_addr_t *dma;
-
 	/** @gc: In &svmgpu_svm.gc once @unmapped. */
 	struct list_head gc;
 
@@ -116,6 +113,9 @@ struct svmgpu_svm_range {
 
 	/** @unmapped: The CPU unmapped part of it: it is garbage. */
 	bool unmapped;
+
+	/** @dma: DMA address of each page while @dma_mapped. */
+	dma_addr_t dma[];
 };
 
 static u64 range_start(const struct svmgpu_svm_range *range)
@@ -298,8 +298,7 @@ static void svm_range_unlink(struct svmgpu_vm *vm,
 
 static void svm_range_free(struct svmgpu_svm_range *range)
 {
-	kvfree(range->dma);
-	kfree(range);
+	kvfree(range);
 }
 
 /*
@@ -526,18 +525,14 @@ static struct svmgpu_svm_range *svm_range_create(struct svmgpu_vm *vm,
 	if (IS_ERR(n))
 		return ERR_CAST(n);
 
-	range = kzalloc(sizeof(*range), GFP_KERNEL_ACCOUNT);
+	range = kvzalloc(struct_size(range, dma, size >> PAGE_SHIFT),
+			 GFP_KERNEL_ACCOUNT);
 	if (!range)
 		return ERR_PTR(-ENOMEM);
 	range->it.start = ALIGN_DOWN(addr, size);
 	range->it.last = range->it.start + size - 1;
 	range->notifier = n;
 	INIT_LIST_HEAD(&range->gc);
-	range->dma = kvcalloc(size >> PAGE_SHIFT, sizeof(*range->dma),
-			      GFP_KERNEL_ACCOUNT);
-	ret = -ENOMEM;
-	if (!range->dma)
-		goto err_free;
 
 	ret = svmgpu_pt_reserve(&vm->pt, range_start(range), size);
 	if (ret == -ENOSPC) {
@@ -613,6 +608,9 @@ static void svm_unmap_dma(struct svmgpu_vm *vm, const dma_addr_t *dma,
 			       DMA_BIDIRECTIONAL);
 }
 
+/* Pages of a range whose scratch arrays fit on the stack (64 KiB). */
+#define SVM_SMALL_PAGES		16
+
 /*
  * Find @range's pages and map them, as DOC: shared virtual memory says.
  * @hmm_ns accumulates the time in hmm_range_fault().
@@ -634,17 +632,24 @@ static int svm_range_populate(struct svmgpu_vm *vm,
 				 (write ? HMM_PFN_REQ_WRITE : 0),
 		.dev_private_owner = vm->sdev,
 	};
-	dma_addr_t *dma;
+	unsigned long pfns_small[SVM_SMALL_PAGES];
+	dma_addr_t dma_small[SVM_SMALL_PAGES], *dma;
 	bool writable;
 	u64 t0;
 	int ret;
 
-	hr.hmm_pfns = kvmalloc_array(npages, sizeof(*hr.hmm_pfns),
-				     GFP_KERNEL);
-	dma = kvmalloc_array(npages, sizeof(*dma), GFP_KERNEL);
-	ret = -ENOMEM;
-	if (!hr.hmm_pfns || !dma)
-		goto out_free;
+	/* 4 KiB and 64 KiB faults, the most frequent, need no allocation. */
+	if (npages <= SVM_SMALL_PAGES) {
+		hr.hmm_pfns = pfns_small;
+		dma = dma_small;
+	} else {
+		hr.hmm_pfns = kvmalloc_array(npages, sizeof(*hr.hmm_pfns),
+					     GFP_KERNEL);
+		dma = kvmalloc_array(npages, sizeof(*dma), GFP_KERNEL);
+		ret = -ENOMEM;
+		if (!hr.hmm_pfns || !dma)
+			goto out_free;
+	}
 
 	for (;;) {
 		ret = -EBUSY;
@@ -696,8 +701,10 @@ static int svm_range_populate(struct svmgpu_vm *vm,
 	ret = 0;
 
 out_free:
-	kvfree(dma);
-	kvfree(hr.hmm_pfns);
+	if (dma != dma_small) {
+		kvfree(dma);
+		kvfree(hr.hmm_pfns);
+	}
 	return ret;
 }
 
