@@ -732,8 +732,9 @@ struct drm_svmgpu_vm_bind {
  * both at once: a job that publishes a dma-fence must never wait behind one
  * stalled on a GPU fault. Creating a queue of the other kind fails with
  * -EBUSY while the engine has queues of the first kind that are not
- * destroyed; once they all are, it waits for their last jobs to end. Use
- * different engines for the two kinds.
+ * destroyed; once they all are, it waits for their last jobs to end, for
+ * up to twice the job timeout, then fails with -EBUSY. Use different
+ * engines for the two kinds.
  *
  * Errors: -ENOENT for an unknown VM; -EINVAL for an engine at or above
  * &drm_svmgpu_query_device_info.num_engines, an unknown priority, or

@@ -47,7 +47,9 @@
  * that are not destroyed; if they are all destroyed, it waits,
  * interruptibly, until their last jobs are freed (each job holds a
  * reference on its queue), so that a process that closed its queues can
- * be followed at once by one of the other kind.
+ * be followed at once by one of the other kind. Jobs end within about a
+ * job timeout, but a queue may also be held by a user-fence waiter for as
+ * long as it likes: the wait gives up with -EBUSY after two timeouts.
  */
 
 static const enum drm_sched_priority svmgpu_priorities[] = {
@@ -89,26 +91,42 @@ static int svmgpu_queue_engine_try(struct svmgpu_device *sdev, u32 engine,
 }
 
 /* Whether svmgpu_queue_engine_try() need not wait any more. */
-static bool svmgpu_queue_engine_drained(struct svmgpu_device *sdev,
-					u32 engine, bool fault_mode)
+static bool svmgpu_engine_drained(struct svmgpu_device *sdev, u32 engine,
+				  bool fault_mode)
 {
 	return !READ_ONCE(sdev->engine_queues[engine][!fault_mode]) ||
 	       READ_ONCE(sdev->engine_live[engine][!fault_mode]);
 }
 
+/* Wait up to @left jiffies for svmgpu_engine_drained(). */
+static long svmgpu_queue_engine_wait(struct svmgpu_device *sdev, u32 engine,
+				     bool fault_mode, long left)
+{
+	return wait_event_interruptible_timeout(sdev->engine_wq,
+						svmgpu_engine_drained(sdev, engine,
+								      fault_mode),
+						left);
+}
+
 static int svmgpu_queue_engine_get(struct svmgpu_device *sdev, u32 engine,
 				   bool fault_mode)
 {
+	/*
+	 * Jobs end or time out within about a job timeout; a reference held
+	 * otherwise (a user-fence waiter) may last: then give up.
+	 */
+	unsigned long deadline = jiffies + 2 * sdev->scheds[engine].base.timeout;
+	long left;
 	int ret;
 
 	while ((ret = svmgpu_queue_engine_try(sdev, engine, fault_mode)) ==
 	       -EAGAIN) {
-		ret = wait_event_interruptible(sdev->engine_wq,
-					       svmgpu_queue_engine_drained(sdev,
-									   engine,
-									   fault_mode));
-		if (ret)
-			return ret;
+		left = (long)(deadline - jiffies);
+		if (left <= 0)
+			return -EBUSY;
+		left = svmgpu_queue_engine_wait(sdev, engine, fault_mode, left);
+		if (left < 0)
+			return left;
 	}
 	return ret;
 }

@@ -38,7 +38,9 @@
  * timer fires before it ran that long, svmgpu_sched_timedout_job() puts it
  * back on the pending list and the timer starts over (6.12's scheduler has
  * no status for "not hung"; this is what xe does for long-running jobs).
- * A single stall that lasts %SVMGPU_SCHED_STALL_MAX timeouts is a hang. The completion
+ * A job that lives %SVMGPU_SCHED_STALL_MAX timeouts, stalled or not, is a
+ * hang: one that faults for ever (memory the CPU keeps invalidating, or
+ * ranges that evict each other from its page-table share) ends. The completion
  * interrupt also wakes DRM_IOCTL_SVMGPU_WAIT_USER_FENCE's waiters
  * (svmgpu_ufence.c).
  *
@@ -138,7 +140,7 @@ static struct dma_fence *svmgpu_sched_run_job(struct drm_sched_job *sched_job)
 	return job->hw_fence;
 }
 
-/* A stall this many job timeouts long is a hang all the same. */
+/* A fault-mode job this many job timeouts old is a hang all the same. */
 #define SVMGPU_SCHED_STALL_MAX	10
 
 /* Whether a fault-mode job ran for less than the timeout, stalls aside. */
@@ -148,16 +150,22 @@ static bool svmgpu_sched_stalled_only(struct svmgpu_sched *sched,
 	u64 timeout = jiffies_to_nsecs(sched->base.timeout);
 	u64 start = READ_ONCE(job->hw.start_ns);
 	u64 stall = READ_ONCE(job->hw.stall_ns);
-	u64 now = ktime_get_raw_ns(), since;
+	u64 now, since = 0;
+	bool stalled;
 
 	if (!job->hw.fault_mode || !start)
 		return false;
-	if (READ_ONCE(job->hw.stalled)) {
+	/* Pairs with the engine's release: the start time is that stall's. */
+	stalled = smp_load_acquire(&job->hw.stalled);
+	if (stalled)
 		since = READ_ONCE(job->hw.stall_start_ns);
-		if (now - since > SVMGPU_SCHED_STALL_MAX * timeout)
-			return false;
-		stall += now - since;
-	}
+	now = ktime_get_raw_ns();
+
+	/* Stalls or not, a job this old is a hang: it makes no progress. */
+	if (now - start > SVMGPU_SCHED_STALL_MAX * timeout)
+		return false;
+	if (stalled)
+		stall += now - min(since, now);
 	return now - start < timeout + stall;
 }
 

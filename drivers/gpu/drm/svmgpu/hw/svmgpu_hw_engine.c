@@ -163,7 +163,8 @@ static int svmgpu_hw_exec_fault(struct svmgpu_hw_cmd_ctx *ctx, u64 va,
 
 	WRITE_ONCE(x->job->faults, x->job->faults + 1);
 	WRITE_ONCE(x->job->stall_start_ns, ktime_get_raw_ns());
-	WRITE_ONCE(x->job->stalled, true);
+	/* The job timeout reads the start once it sees the stall. */
+	smp_store_release(&x->job->stalled, true);
 
 	/*
 	 * A stall may last as long as the driver takes: wait interruptibly,
