@@ -476,10 +476,11 @@ struct drm_svmgpu_gem_info {
  *
  * A GPU access that the CPU mapping does not allow is an unrecoverable
  * fault: a write to read-only memory, an access to PROT_NONE or unmapped
- * memory, or to memory that is not pageable system memory (a VM_PFNMAP or
+ * memory, to memory that is not pageable system memory (a VM_PFNMAP or
  * VM_IO mapping, such as an svmgpu BO's own CPU mapping: bind the BO
- * instead). The job fails with -EFAULT and its queue is banned; other
- * queues carry on. A devcoredump records the faulting address and access.
+ * instead), or to memory registered with userfaultfd. The job fails with
+ * -EFAULT and its queue is banned; other queues carry on. A devcoredump
+ * records the faulting address and access.
  *
  * Jobs of a fault-mode VM publish no dma-fence, since resolving their
  * faults may need memory: EXEC on such a VM refuses syncs with

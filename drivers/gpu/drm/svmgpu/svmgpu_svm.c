@@ -11,6 +11,7 @@
 #include <linux/mmu_notifier.h>
 #include <linux/sched/mm.h>
 #include <linux/slab.h>
+#include <linux/userfaultfd_k.h>
 
 #include "svmgpu_device.h"
 #include "svmgpu_pt.h"
@@ -608,6 +609,22 @@ static void svm_unmap_dma(struct svmgpu_vm *vm, const dma_addr_t *dma,
 			       DMA_BIDIRECTIONAL);
 }
 
+/*
+ * Refuse VMAs that hmm_range_fault() must not fault in: userfaultfd's,
+ * whose handler it cannot wait for (the core mm would warn and fail).
+ * Under mmap_lock.
+ */
+static int svm_range_check_vmas(struct mm_struct *mm, u64 start, u64 end)
+{
+	VMA_ITERATOR(vmi, mm, start);
+	struct vm_area_struct *vma;
+
+	for_each_vma_range(vmi, vma, end)
+		if (userfaultfd_armed(vma))
+			return -EFAULT;
+	return 0;
+}
+
 /* Pages of a range whose scratch arrays fit on the stack (64 KiB). */
 #define SVM_SMALL_PAGES		16
 
@@ -659,7 +676,8 @@ static int svm_range_populate(struct svmgpu_vm *vm,
 		hr.notifier_seq = mmu_interval_read_begin(hr.notifier);
 		t0 = ktime_get_ns();
 		mmap_read_lock(mm);
-		ret = hmm_range_fault(&hr);
+		ret = svm_range_check_vmas(mm, hr.start, hr.end) ?:
+		      hmm_range_fault(&hr);
 		mmap_read_unlock(mm);
 		*hmm_ns += ktime_get_ns() - t0;
 		if (ret == -EBUSY) {
