@@ -17,6 +17,7 @@
 #include "svmgpu_file.h"
 #include "svmgpu_queue.h"
 #include "svmgpu_sched.h"
+#include "svmgpu_ufence.h"
 #include "svmgpu_vm.h"
 
 /**
@@ -211,8 +212,11 @@ static void svmgpu_queue_destroy(struct svmgpu_queue *queue, bool cancel)
 	queue->killed = true;
 	mutex_unlock(&queue->submit_lock);
 
-	if (cancel)
+	if (cancel) {
 		svmgpu_queue_ban(queue);
+		/* Jobs the entity drops never complete: wake their waiters. */
+		svmgpu_ufence_wake(queue->sdev);
+	}
 	/* ...no job of the entity reaches the engine after this... */
 	drm_sched_entity_destroy(&queue->entity);
 	/* ...so this leaves none behind. */

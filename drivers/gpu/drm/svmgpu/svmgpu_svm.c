@@ -6,6 +6,7 @@
 #include <linux/dma-mapping.h>
 #include <linux/hmm.h>
 #include <linux/interval_tree.h>
+#include <linux/memcontrol.h>
 #include <linux/ktime.h>
 #include <linux/mm.h>
 #include <linux/mmu_notifier.h>
@@ -743,6 +744,7 @@ out_free:
 int svmgpu_svm_fault(struct svmgpu_vm *vm, u64 start, u64 end, u64 addr,
 		     bool write)
 {
+	struct mem_cgroup *memcg, *old_memcg;
 	struct svmgpu_svm *svm = &vm->svm;
 	struct svmgpu_svm_range *range;
 	u64 t0 = ktime_get_ns(), hmm_ns = 0, max = SZ_2M, size;
@@ -753,6 +755,9 @@ int svmgpu_svm_fault(struct svmgpu_vm *vm, u64 start, u64 end, u64 addr,
 
 	if (!mmget_not_zero(svm->mm))
 		return -EFAULT;
+	/* What it allocates is the process's, not the worker's. */
+	memcg = get_mem_cgroup_from_mm(svm->mm);
+	old_memcg = set_active_memcg(memcg);
 
 	/* Ranges the CPU unmapped must not be found, nor block new ones. */
 	svmgpu_svm_gc(vm);
@@ -802,6 +807,8 @@ out:
 	svm_count(vm, SVMGPU_STAT_SVM_FAULT_NS_4K + svm_size_index(size),
 		  ktime_get_ns() - t0);
 out_put:
+	set_active_memcg(old_memcg);
+	mem_cgroup_put(memcg);
 	/* The last user of an exiting process's mm: not in this worker. */
 	mmput_async(svm->mm);
 	return ret;
