@@ -95,6 +95,12 @@ CHECK_OFFSET(drm_svmgpu_gem_info, preferred, 28);
 CHECK_OFFSET(drm_svmgpu_gem_info, placement, 32);
 CHECK_OFFSET(drm_svmgpu_gem_info, state, 36);
 CHECK_OFFSET(drm_svmgpu_gem_info, moves, 40);
+CHECK_SIZE(drm_svmgpu_queue_status, 40);
+CHECK_OFFSET(drm_svmgpu_queue_status, queue_id, 8);
+CHECK_OFFSET(drm_svmgpu_queue_status, banned, 16);
+CHECK_OFFSET(drm_svmgpu_queue_status, error, 20);
+CHECK_OFFSET(drm_svmgpu_queue_status, fault_address, 24);
+CHECK_OFFSET(drm_svmgpu_queue_status, fault_access, 32);
 CHECK_SIZE(drm_svmgpu_wait_user_fence, 56);
 CHECK_OFFSET(drm_svmgpu_wait_user_fence, addr, 8);
 CHECK_OFFSET(drm_svmgpu_wait_user_fence, value, 16);
@@ -111,6 +117,10 @@ _Static_assert(DRM_IOCTL_SVMGPU_GEM_MIGRATE ==
 	       "ioctl numbers are append-only");
 _Static_assert(DRM_IOCTL_SVMGPU_GEM_INFO ==
 	       DRM_IOWR(DRM_COMMAND_BASE + 0x0a, struct drm_svmgpu_gem_info),
+	       "ioctl numbers are append-only");
+_Static_assert(DRM_IOCTL_SVMGPU_QUEUE_STATUS ==
+	       DRM_IOWR(DRM_COMMAND_BASE + 0x0c,
+			struct drm_svmgpu_queue_status),
 	       "ioctl numbers are append-only");
 _Static_assert(DRM_IOCTL_SVMGPU_WAIT_USER_FENCE ==
 	       DRM_IOW(DRM_COMMAND_BASE + 0x0b,

@@ -69,6 +69,7 @@ extern "C" {
 #define DRM_SVMGPU_GEM_MIGRATE		0x09
 #define DRM_SVMGPU_GEM_INFO		0x0a
 #define DRM_SVMGPU_WAIT_USER_FENCE	0x0b
+#define DRM_SVMGPU_QUEUE_STATUS		0x0c
 
 /**
  * struct drm_svmgpu_user_extension - Header of a chained ioctl extension.
@@ -128,7 +129,8 @@ enum drm_svmgpu_query_id {
  *
  * DRM_SVMGPU_FEATURE_SVM: shared virtual memory on system memory (uAPI
  * 1.3): DRM_SVMGPU_VM_CREATE_FAULT_MODE, DRM_SVMGPU_VM_BIND_OP_MAP_MIRROR,
- * DRM_SVMGPU_EXEC_USER_FENCE and DRM_IOCTL_SVMGPU_WAIT_USER_FENCE.
+ * DRM_SVMGPU_EXEC_USER_FENCE, DRM_IOCTL_SVMGPU_WAIT_USER_FENCE and
+ * DRM_IOCTL_SVMGPU_QUEUE_STATUS.
  */
 #define DRM_SVMGPU_FEATURE_GEM		(1ull << 0)
 #define DRM_SVMGPU_FEATURE_VM		(1ull << 1)
@@ -479,8 +481,9 @@ struct drm_svmgpu_gem_info {
  * memory, to memory that is not pageable system memory (a VM_PFNMAP or
  * VM_IO mapping, such as an svmgpu BO's own CPU mapping: bind the BO
  * instead), or to memory registered with userfaultfd. The job fails with
- * -EFAULT and its queue is banned; other queues carry on. A devcoredump
- * records the faulting address and access.
+ * -EFAULT and its queue is banned; other queues carry on.
+ * DRM_IOCTL_SVMGPU_QUEUE_STATUS says why a queue is banned, with the
+ * faulting address and access, and a devcoredump records them too.
  *
  * Jobs of a fault-mode VM publish no dma-fence, since resolving their
  * faults may need memory: EXEC on such a VM refuses syncs with
@@ -711,7 +714,8 @@ struct drm_svmgpu_vm_bind {
  * with an error if it failed: -EFAULT for a GPU page fault, -EINVAL for a
  * malformed command stream, -ETIME if it did not finish in time and the
  * engine was reset. A failed job bans its queue: every later EXEC on it
- * fails with -ECANCELED. Other queues are not affected. The time a job may
+ * fails with -ECANCELED, and DRM_IOCTL_SVMGPU_QUEUE_STATUS reports the
+ * first error (uAPI 1.3). Other queues are not affected. The time a job may
  * run is the svmgpu module's job_timeout_ms parameter.
  *
  * Jobs are ordered explicitly: by their queue, and by syncs. A job does
@@ -849,6 +853,53 @@ struct drm_svmgpu_exec {
 
 	/** @ufence_value: With DRM_SVMGPU_EXEC_USER_FENCE, the value; else MBZ. */
 	__u64 ufence_value;
+};
+
+/* Accesses, as &drm_svmgpu_queue_status.fault_access reports them. */
+#define DRM_SVMGPU_ACCESS_READ		0
+#define DRM_SVMGPU_ACCESS_WRITE		1
+#define DRM_SVMGPU_ACCESS_ATOMIC	2
+
+/**
+ * struct drm_svmgpu_queue_status - DRM_IOCTL_SVMGPU_QUEUE_STATUS.
+ *
+ * Says whether a queue is banned, and why: the error of the first job that
+ * failed on it (uAPI 1.3). Any queue may be asked; for a fault-mode VM's
+ * queue, whose jobs have no fence to carry their error, it is how user
+ * space learns what went wrong.
+ *
+ * Errors: -ENOENT for an unknown @queue_id; -EINVAL for non-zero
+ * @extensions, @flags or @pad.
+ */
+struct drm_svmgpu_queue_status {
+	/** @extensions: Pointer to the first extension. MBZ. */
+	__u64 extensions;
+
+	/** @queue_id: The queue. */
+	__u32 queue_id;
+
+	/** @flags: MBZ. */
+	__u32 flags;
+
+	/** @banned: Out: 1 if a job failed and EXEC refuses new ones, else 0. */
+	__u32 banned;
+
+	/**
+	 * @error: Out: the negative errno of the first job that failed, as
+	 * its fence would carry it (-EFAULT for a GPU page fault the driver
+	 * could not resolve, -EINVAL for a malformed command stream, -ETIME
+	 * for a hang, -ECANCELED for a job dropped with its file), or 0.
+	 */
+	__s32 error;
+
+	/** @fault_address: Out: with -EFAULT, the GPU address that faulted. */
+	__u64 fault_address;
+
+	/** @fault_access: Out: with -EFAULT, a DRM_SVMGPU_ACCESS_*. */
+	__u32 fault_access;
+
+	/** @pad: MBZ. */
+	__u32 pad;
 };
 
 /**
@@ -1026,6 +1077,9 @@ struct drm_svmgpu_wait_user_fence {
 #define DRM_IOCTL_SVMGPU_WAIT_USER_FENCE \
 	DRM_IOW(DRM_COMMAND_BASE + DRM_SVMGPU_WAIT_USER_FENCE, \
 		struct drm_svmgpu_wait_user_fence)
+#define DRM_IOCTL_SVMGPU_QUEUE_STATUS \
+	DRM_IOWR(DRM_COMMAND_BASE + DRM_SVMGPU_QUEUE_STATUS, \
+		 struct drm_svmgpu_queue_status)
 
 #if defined(__cplusplus)
 }

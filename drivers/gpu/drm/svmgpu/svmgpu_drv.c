@@ -230,6 +230,8 @@ static const struct drm_ioctl_desc svmgpu_ioctls[] = {
 			  DRM_RENDER_ALLOW),
 	DRM_IOCTL_DEF_DRV(SVMGPU_WAIT_USER_FENCE, svmgpu_wait_user_fence_ioctl,
 			  DRM_RENDER_ALLOW),
+	DRM_IOCTL_DEF_DRV(SVMGPU_QUEUE_STATUS, svmgpu_queue_status_ioctl,
+			  DRM_RENDER_ALLOW),
 	DRM_IOCTL_DEF_DRV(SVMGPU_GEM_INFO, svmgpu_gem_info_ioctl,
 			  DRM_RENDER_ALLOW),
 };

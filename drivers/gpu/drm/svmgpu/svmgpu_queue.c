@@ -68,6 +68,27 @@ void svmgpu_queue_ban(struct svmgpu_queue *queue)
 	WRITE_ONCE(queue->banned, true);
 }
 
+/**
+ * svmgpu_queue_fail() - Record a failed job and ban its queue.
+ * @queue: The queue.
+ * @job: The job, with its result filled in.
+ *
+ * The first failure is what DRM_IOCTL_SVMGPU_QUEUE_STATUS reports. Called
+ * from the completion interrupt: takes only a spinlock.
+ */
+void svmgpu_queue_fail(struct svmgpu_queue *queue,
+		       const struct svmgpu_hw_job *job)
+{
+	spin_lock(&queue->status_lock);
+	if (!queue->error) {
+		queue->error = job->status;
+		queue->fault_address = job->fault_address;
+		queue->fault_access = job->fault_access;
+	}
+	spin_unlock(&queue->status_lock);
+	svmgpu_queue_ban(queue);
+}
+
 /*
  * Count a queue on its engine: 0 once counted, -EBUSY if the engine has
  * live queues of the other kind, -EAGAIN if only the jobs of destroyed
@@ -294,6 +315,7 @@ int svmgpu_queue_create_ioctl(struct drm_device *drm, void *data,
 
 	kref_init(&queue->refcount);
 	mutex_init(&queue->submit_lock);
+	spin_lock_init(&queue->status_lock);
 	svmgpu_coredump_init(&queue->coredump);
 	queue->sdev = sdev;
 	queue->engine = array_index_nospec(args->engine,
@@ -359,5 +381,51 @@ int svmgpu_queue_destroy_ioctl(struct drm_device *drm, void *data,
 		return -ENOENT;
 
 	svmgpu_queue_destroy(queue, false);
+	return 0;
+}
+
+static u32 svmgpu_queue_access(u8 access)
+{
+	switch (access) {
+	case SVMGPU_HW_ACCESS_WRITE:
+		return DRM_SVMGPU_ACCESS_WRITE;
+	case SVMGPU_HW_ACCESS_ATOMIC:
+		return DRM_SVMGPU_ACCESS_ATOMIC;
+	default:
+		return DRM_SVMGPU_ACCESS_READ;
+	}
+}
+
+/**
+ * svmgpu_queue_status_ioctl() - DRM_IOCTL_SVMGPU_QUEUE_STATUS.
+ * @drm: The DRM device.
+ * @data: A &struct drm_svmgpu_queue_status.
+ * @file: The DRM file.
+ *
+ * Return: 0 or a negative error code, as the uAPI documents.
+ */
+int svmgpu_queue_status_ioctl(struct drm_device *drm, void *data,
+			      struct drm_file *file)
+{
+	struct drm_svmgpu_queue_status *args = data;
+	struct svmgpu_queue *queue;
+
+	if (SVMGPU_IOCTL_DBG(drm, args->extensions || args->flags ||
+			     args->pad))
+		return -EINVAL;
+
+	queue = svmgpu_queue_lookup(to_svmgpu_file(file), args->queue_id);
+	if (!queue)
+		return -ENOENT;
+
+	args->banned = READ_ONCE(queue->banned);
+	spin_lock(&queue->status_lock);
+	args->error = queue->error;
+	args->fault_address = queue->error == -EFAULT ?
+			      queue->fault_address : 0;
+	args->fault_access = queue->error == -EFAULT ?
+			     svmgpu_queue_access(queue->fault_access) : 0;
+	spin_unlock(&queue->status_lock);
+	svmgpu_queue_put(queue);
 	return 0;
 }

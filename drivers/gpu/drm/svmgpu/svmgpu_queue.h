@@ -7,6 +7,7 @@
 
 #include <linux/kref.h>
 #include <linux/mutex.h>
+#include <linux/spinlock.h>
 
 #include <drm/gpu_scheduler.h>
 
@@ -51,6 +52,18 @@ struct svmgpu_queue {
 	/** @fault_mode: Its VM is in fault mode. Constant. */
 	bool fault_mode;
 
+	/** @status_lock: Protects @error, @fault_address and @fault_access. */
+	spinlock_t status_lock;
+
+	/** @error: The error of the first job that failed, or 0. */
+	int error;
+
+	/** @fault_address: With -EFAULT, where that job faulted. */
+	u64 fault_address;
+
+	/** @fault_access: With -EFAULT, an &enum svmgpu_hw_access. */
+	u8 fault_access;
+
 	/** @entity: The scheduler entity. */
 	struct drm_sched_entity entity;
 
@@ -74,7 +87,11 @@ struct svmgpu_queue {
 	struct svmgpu_file_stats *stats;
 };
 
+struct svmgpu_hw_job;
+
 void svmgpu_queue_ban(struct svmgpu_queue *queue);
+void svmgpu_queue_fail(struct svmgpu_queue *queue,
+		       const struct svmgpu_hw_job *job);
 void svmgpu_queue_get(struct svmgpu_queue *queue);
 void svmgpu_queue_put(struct svmgpu_queue *queue);
 struct svmgpu_queue *svmgpu_queue_lookup(struct svmgpu_file *sfile, u32 id);
@@ -84,5 +101,7 @@ int svmgpu_queue_create_ioctl(struct drm_device *drm, void *data,
 			      struct drm_file *file);
 int svmgpu_queue_destroy_ioctl(struct drm_device *drm, void *data,
 			       struct drm_file *file);
+int svmgpu_queue_status_ioctl(struct drm_device *drm, void *data,
+			      struct drm_file *file);
 
 #endif /* __SVMGPU_QUEUE_H__ */

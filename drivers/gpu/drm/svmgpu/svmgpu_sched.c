@@ -99,7 +99,7 @@ static void svmgpu_sched_job_done(struct svmgpu_hw_job *hw_job)
 
 	if (hw_job->status) {
 		if (queue) {
-			svmgpu_queue_ban(queue);
+			svmgpu_queue_fail(queue, hw_job);
 			/* A cancelled job did nothing wrong: its file went. */
 			if (hw_job->status != -ECANCELED)
 				svmgpu_coredump_capture(job);
