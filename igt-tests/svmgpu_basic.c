@@ -60,7 +60,7 @@ IGT_TEST_DESCRIPTION("Basic svmgpu uAPI: render node, device query, module reloa
  * The last ioctl the header defines. Ioctl numbers are append-only, so
  * everything above it must be rejected; move this when appending one.
  */
-#define LAST_SVMGPU_IOCTL	DRM_SVMGPU_WAIT_USER_FENCE
+#define LAST_SVMGPU_IOCTL	DRM_SVMGPU_QUEUE_STATUS
 
 /* How many times module-reload cycles the module. */
 #define RELOAD_CYCLES	5

@@ -130,6 +130,7 @@ enum fuzz_op {
 	OP_GEM_MIGRATE,
 	OP_GEM_INFO,
 	OP_WAIT_USER_FENCE,
+	OP_QUEUE_STATUS,
 	OP_GEM_CLOSE,
 	OP_SYNCOBJ_CREATE,
 	OP_SYNCOBJ_DESTROY,
@@ -168,6 +169,7 @@ static const struct op_desc {
 	[OP_EXEC_CS] = { "EXEC(cs)", 2, { ENOENT, ECANCELED, ENOSPC, EACCES } },
 	[OP_GEM_MIGRATE] = { "GEM_MIGRATE", 3, { ENOENT, EBUSY, ENOSPC } },
 	[OP_GEM_INFO] = { "GEM_INFO", 6, { ENOENT } },
+	[OP_QUEUE_STATUS] = { "QUEUE_STATUS", 3, { ENOENT } },
 	[OP_WAIT_USER_FENCE] = { "WAIT_USER_FENCE", 4,
 				 { ENOENT, ETIME, ECANCELED, EOPNOTSUPP } },
 	[OP_GEM_CLOSE] = { "GEM_CLOSE", 3, { 0 } },
@@ -1252,6 +1254,21 @@ static void do_wait_user_fence(struct fuzz *f)
 		   sizeof(w));
 }
 
+/* QUEUE_STATUS of any queue, with any MBZ field and extension. */
+static void do_queue_status(struct fuzz *f)
+{
+	struct drm_svmgpu_queue_status q = {
+		.extensions = pick_ext(f),
+		.queue_id = pick_queue(f),
+		.flags = rnd_flags(f, 0),
+		.pad = rnd_mbz(f),
+	};
+
+	fuzz_ioctl(f, OP_QUEUE_STATUS, pick_fd(f),
+		   DRM_IOCTL_SVMGPU_QUEUE_STATUS, arg_ptr(f, &q, sizeof(q)),
+		   sizeof(q));
+}
+
 /* --- The runner ----------------------------------------------------------- */
 
 /*
@@ -1886,6 +1903,9 @@ static void fuzz_one(struct fuzz *f)
 		break;
 	case OP_WAIT_USER_FENCE:
 		do_wait_user_fence(f);
+		break;
+	case OP_QUEUE_STATUS:
+		do_queue_status(f);
 		break;
 	case OP_GEM_CLOSE: {
 		uint64_t size;

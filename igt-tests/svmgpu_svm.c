@@ -3340,6 +3340,105 @@ static void test_bad_address(int fd, enum bad_kind kind, bool write)
 	svmgpu_svm_fini(&svm);
 }
 
+static struct drm_svmgpu_queue_status queue_status(int fd, uint32_t queue)
+{
+	struct drm_svmgpu_queue_status st = { .queue_id = queue };
+
+	igt_assert_eq(__svmgpu_ioctl(fd, DRM_IOCTL_SVMGPU_QUEUE_STATUS, &st),
+		      0);
+	return st;
+}
+
+/* Run @cs, which faults, on a new queue of @svm: its status says why. */
+static void expect_fault_status(struct svmgpu_svm *svm,
+				const struct svmgpu_cs *cs, uint64_t addr,
+				uint32_t access)
+{
+	uint32_t queue = svmgpu_svm_queue(svm, 0);
+	struct drm_svmgpu_queue_status st;
+
+	igt_assert_eq(svmgpu_svm_run(svm, queue, cs), -ECANCELED);
+	st = queue_status(svm->fd, queue);
+	igt_assert_eq_u32(st.banned, 1);
+	igt_assert_eq(st.error, -EFAULT);
+	igt_assert_eq_u64(st.fault_address, addr);
+	igt_assert_eq_u32(st.fault_access, access);
+	svmgpu_queue_destroy(svm->fd, queue);
+}
+
+/*
+ * QUEUE_STATUS: a healthy queue is not banned and has no error; a queue
+ * whose job wrote to read-only memory, read PROT_NONE memory or did an
+ * atomic on it is banned with -EFAULT at that address and access. Bad
+ * input: MBZ fields and extensions give -EINVAL, unknown queues -ENOENT.
+ */
+static void test_queue_status(int fd)
+{
+	struct drm_svmgpu_queue_status st;
+	struct svmgpu_svm svm;
+	struct svmgpu_cs cs;
+	uint8_t *ro, *none;
+	uint32_t good;
+
+	require_svm(fd);
+	svmgpu_svm_init(&svm, fd, POOL);
+	ro = svmgpu_map_anon(SZ_4K, PROT_READ, MAP_PRIVATE);
+	none = svmgpu_map_anon(SZ_4K, PROT_NONE, MAP_PRIVATE);
+
+	good = svmgpu_svm_queue(&svm, 0);
+	svmgpu_svm_cs(&svm, &cs, 64);
+	svmgpu_cs_end(&cs);
+	igt_assert_eq(svmgpu_svm_run(&svm, good, &cs), 0);
+	st = queue_status(fd, good);
+	igt_assert_eq_u32(st.banned, 0);
+	igt_assert_eq(st.error, 0);
+	igt_assert_eq_u64(st.fault_address, 0);
+
+	svmgpu_svm_cs(&svm, &cs, 64);
+	svmgpu_cs_write32(&cs, svmgpu_ptr(ro) + 0x48, 1);
+	svmgpu_cs_end(&cs);
+	expect_fault_status(&svm, &cs, svmgpu_ptr(ro) + 0x48,
+			    DRM_SVMGPU_ACCESS_WRITE);
+
+	svmgpu_svm_cs(&svm, &cs, 64);
+	svmgpu_cs_copy(&cs, svmgpu_ptr(none) + 0x80, svmgpu_ptr(svm.pool), 4);
+	svmgpu_cs_end(&cs);
+	expect_fault_status(&svm, &cs, svmgpu_ptr(none) + 0x80,
+			    DRM_SVMGPU_ACCESS_READ);
+
+	svmgpu_svm_cs(&svm, &cs, 64);
+	svmgpu_cs_atomic(&cs, DRM_SVMGPU_ATOMIC_INC, svmgpu_ptr(ro) + 0x40,
+			 0, 0, 0);
+	svmgpu_cs_end(&cs);
+	expect_fault_status(&svm, &cs, svmgpu_ptr(ro) + 0x40,
+			    DRM_SVMGPU_ACCESS_ATOMIC);
+
+	/* The healthy queue still is. */
+	igt_assert(!svmgpu_svm_banned(&svm, good));
+
+	st = (struct drm_svmgpu_queue_status) { .queue_id = good, .flags = 1 };
+	igt_assert_eq(__svmgpu_ioctl(fd, DRM_IOCTL_SVMGPU_QUEUE_STATUS, &st),
+		      -EINVAL);
+	st = (struct drm_svmgpu_queue_status) { .queue_id = good, .pad = 1 };
+	igt_assert_eq(__svmgpu_ioctl(fd, DRM_IOCTL_SVMGPU_QUEUE_STATUS, &st),
+		      -EINVAL);
+	st = (struct drm_svmgpu_queue_status) { .queue_id = good,
+						.extensions = 1 };
+	igt_assert_eq(__svmgpu_ioctl(fd, DRM_IOCTL_SVMGPU_QUEUE_STATUS, &st),
+		      -EINVAL);
+	st = (struct drm_svmgpu_queue_status) { .queue_id = 0 };
+	igt_assert_eq(__svmgpu_ioctl(fd, DRM_IOCTL_SVMGPU_QUEUE_STATUS, &st),
+		      -ENOENT);
+	st = (struct drm_svmgpu_queue_status) { .queue_id = 0xfffff };
+	igt_assert_eq(__svmgpu_ioctl(fd, DRM_IOCTL_SVMGPU_QUEUE_STATUS, &st),
+		      -ENOENT);
+
+	svmgpu_queue_destroy(fd, good);
+	svmgpu_unmap(ro, SZ_4K);
+	svmgpu_unmap(none, SZ_4K);
+	svmgpu_svm_fini(&svm);
+}
+
 /* --- Mirror ranges and GPU page sizes ------------------------------------- */
 
 /*
@@ -3741,6 +3840,12 @@ igt_main
 		igt_dynamic("cpu-unmapped")
 			test_bo_in_mirror(svmgpu_fd, false);
 	}
+
+	igt_describe("QUEUE_STATUS says whether a queue is banned and why: "
+		     "-EFAULT with the address and access (read, write, "
+		     "atomic) of an unrecoverable fault; bad input.");
+	igt_subtest("queue-status")
+		test_queue_status(svmgpu_fd);
 
 	igt_describe("A BO bound in a fault-mode VM moves between system "
 		     "memory and VRAM: its mappings are cleared before each "
