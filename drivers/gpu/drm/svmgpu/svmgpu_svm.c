@@ -175,18 +175,23 @@ static void svm_range_zap(struct svmgpu_vm *vm, struct svmgpu_svm_range *range)
 	range->valid = false;
 }
 
+static void svm_unmap_dma(struct svmgpu_vm *vm, const dma_addr_t *dma,
+			  unsigned long npages)
+{
+	unsigned long i;
+
+	for (i = 0; i < npages; i++)
+		dma_unmap_page(vm->sdev->drm.dev, dma[i], PAGE_SIZE,
+			       DMA_BIDIRECTIONAL);
+}
+
 /* Undo the DMA mappings of a range no engine can reach any more. */
 static void svm_range_unmap_dma(struct svmgpu_vm *vm,
 				struct svmgpu_svm_range *range)
 {
-	struct device *dev = vm->sdev->drm.dev;
-	unsigned long i;
-
 	if (!range->dma_mapped)
 		return;
-	for (i = 0; i < range_npages(range); i++)
-		dma_unmap_page(dev, range->dma[i], PAGE_SIZE,
-			       DMA_BIDIRECTIONAL);
+	svm_unmap_dma(vm, range->dma, range_npages(range));
 	range->dma_mapped = false;
 }
 
@@ -598,16 +603,6 @@ err_unmap:
 	while (i--)
 		dma_unmap_page(dev, dma[i], PAGE_SIZE, DMA_BIDIRECTIONAL);
 	return -EFAULT;
-}
-
-static void svm_unmap_dma(struct svmgpu_vm *vm, const dma_addr_t *dma,
-			  unsigned long npages)
-{
-	unsigned long i;
-
-	for (i = 0; i < npages; i++)
-		dma_unmap_page(vm->sdev->drm.dev, dma[i], PAGE_SIZE,
-			       DMA_BIDIRECTIONAL);
 }
 
 /*
