@@ -600,8 +600,7 @@ static int svm_map_dma(struct svmgpu_vm *vm, const unsigned long *pfns,
 	return 0;
 
 err_unmap:
-	while (i--)
-		dma_unmap_page(dev, dma[i], PAGE_SIZE, DMA_BIDIRECTIONAL);
+	svm_unmap_dma(vm, dma, i);
 	return -EFAULT;
 }
 
