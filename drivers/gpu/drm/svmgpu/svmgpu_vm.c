@@ -789,8 +789,8 @@ static int svmgpu_vm_fault_bo(struct svmgpu_vm *vm, struct drm_gem_object *obj)
 	struct svmgpu_device *sdev = vm->sdev;
 	struct drm_gpuvm_bo *vm_bo;
 	struct drm_gpuva *va;
+	int ret = 0;
 	long wait;
-	int ret;
 
 	svmgpu_stats_add(&sdev->stats, SVMGPU_STAT_SVM_BO_FAULTS, 1);
 
