@@ -3141,6 +3141,68 @@ static void test_wait_timeout(int fd)
 	free((void *)word);
 }
 
+struct destroy_wait {
+	int fd;
+	uint32_t queue;
+	volatile uint64_t *fence;
+	int ret;
+};
+
+static void *destroy_wait_thread(void *arg)
+{
+	struct destroy_wait *w = arg;
+
+	w->ret = wait_eq(w->fd, w->fence, 1, 30 * NSEC_PER_SEC, w->queue);
+	return NULL;
+}
+
+/*
+ * A thread waits on a user fence naming a queue whose job is held on a
+ * gate; another destroys the queue meanwhile. The wait keeps the queue
+ * alive and goes on: the job still runs once the gate opens, and the
+ * wait ends with 0. Once both are gone, the engine takes a queue of the
+ * other kind again.
+ */
+static void test_wait_queue_destroyed(int fd)
+{
+	uint8_t *page = page_alloc();
+	volatile uint32_t *gate = (volatile uint32_t *)(page + 64);
+	struct destroy_wait w = {
+		.fd = fd,
+		.fence = (volatile uint64_t *)page,
+	};
+	struct svmgpu_svm svm;
+	struct svmgpu_cs cs;
+	pthread_t thread;
+	uint32_t nvm, q;
+
+	require_svm(fd);
+	svmgpu_svm_init(&svm, fd, POOL);
+	w.queue = svmgpu_svm_queue(&svm, 0);
+	svmgpu_svm_cs(&svm, &cs, 64);
+	svmgpu_cs_wait_mem(&cs, DRM_SVMGPU_WAIT_EQ, svmgpu_ptr(gate), 1,
+			   0xffffffff);
+	svmgpu_cs_end(&cs);
+	svmgpu_svm_submit(fd, w.queue, &cs, w.fence, 1);
+
+	igt_assert_eq(pthread_create(&thread, NULL, destroy_wait_thread, &w),
+		      0);
+	usleep(100 * 1000);
+	svmgpu_queue_destroy(fd, w.queue);
+	__atomic_store_n(gate, 1, __ATOMIC_RELEASE);
+	igt_assert_eq(pthread_join(thread, NULL), 0);
+	igt_assert_eq(w.ret, 0);
+	igt_assert_eq_u64(*w.fence, 1);
+
+	/* Both gone: the engine takes the other kind again. */
+	nvm = svmgpu_vm_create(fd);
+	q = svmgpu_queue_create(fd, nvm, 0);
+	svmgpu_queue_destroy(fd, q);
+	svmgpu_vm_destroy(fd, nvm);
+	free(page);
+	svmgpu_svm_fini(&svm);
+}
+
 /*
  * A wait naming the queue of a job that fails ends with -ECANCELED, at
  * once and not at its deadline; so does any wait naming the banned queue
@@ -3840,6 +3902,11 @@ igt_main
 		igt_dynamic("cpu-unmapped")
 			test_bo_in_mirror(svmgpu_fd, false);
 	}
+
+	igt_describe("WAIT_USER_FENCE naming a queue that another thread "
+		     "destroys goes on until the job writes its fence.");
+	igt_subtest("wait-queue-destroyed")
+		test_wait_queue_destroyed(svmgpu_fd);
 
 	igt_describe("QUEUE_STATUS says whether a queue is banned and why: "
 		     "-EFAULT with the address and access (read, write, "
