@@ -52,7 +52,7 @@ extern "C" {
  * them with the values it was built against.
  */
 #define DRM_SVMGPU_UAPI_MAJOR		1
-#define DRM_SVMGPU_UAPI_MINOR		3
+#define DRM_SVMGPU_UAPI_MINOR		4
 
 /*
  * Ioctl numbers, relative to DRM_COMMAND_BASE. Append only.
@@ -70,6 +70,8 @@ extern "C" {
 #define DRM_SVMGPU_GEM_INFO		0x0a
 #define DRM_SVMGPU_WAIT_USER_FENCE	0x0b
 #define DRM_SVMGPU_QUEUE_STATUS		0x0c
+#define DRM_SVMGPU_VM_MADVISE		0x0d
+#define DRM_SVMGPU_VM_QUERY_ATTRS	0x0e
 
 /**
  * struct drm_svmgpu_user_extension - Header of a chained ioctl extension.
@@ -131,12 +133,18 @@ enum drm_svmgpu_query_id {
  * 1.3): DRM_SVMGPU_VM_CREATE_FAULT_MODE, DRM_SVMGPU_VM_BIND_OP_MAP_MIRROR,
  * DRM_SVMGPU_EXEC_USER_FENCE, DRM_IOCTL_SVMGPU_WAIT_USER_FENCE and
  * DRM_IOCTL_SVMGPU_QUEUE_STATUS.
+ *
+ * DRM_SVMGPU_FEATURE_SVM_MIGRATE: mirrored memory can migrate to VRAM
+ * (uAPI 1.4): DRM_SVMGPU_VM_BIND_OP_PREFETCH, DRM_IOCTL_SVMGPU_VM_MADVISE
+ * and DRM_IOCTL_SVMGPU_VM_QUERY_ATTRS (DOC: SVM migration). Without it,
+ * those fail with -EOPNOTSUPP.
  */
 #define DRM_SVMGPU_FEATURE_GEM		(1ull << 0)
 #define DRM_SVMGPU_FEATURE_VM		(1ull << 1)
 #define DRM_SVMGPU_FEATURE_EXEC		(1ull << 2)
 #define DRM_SVMGPU_FEATURE_GEM_MIGRATE	(1ull << 3)
 #define DRM_SVMGPU_FEATURE_SVM		(1ull << 4)
+#define DRM_SVMGPU_FEATURE_SVM_MIGRATE	(1ull << 5)
 
 /**
  * struct drm_svmgpu_query_device_info - What the emulated GPU is.
@@ -496,6 +504,248 @@ struct drm_svmgpu_gem_info {
  * starts, and the GPU faults them back in after it.
  */
 
+/**
+ * DOC: SVM migration
+ *
+ * With DRM_SVMGPU_FEATURE_SVM_MIGRATE (uAPI 1.4), mirrored memory can move
+ * into the GPU's VRAM. VRAM pages are device-private memory to the kernel:
+ * the page stays part of the process's mapping, but the CPU cannot reach
+ * it, so a CPU access, or a get_user_pages() pin (O_DIRECT,
+ * process_vm_readv(), vmsplice()), first moves it back to system memory,
+ * transparently. The data is the same wherever it lives; only the time to
+ * reach it changes.
+ *
+ * Memory moves in blocks of the mirror's ranges (2 MiB, 64 KiB or 4 KiB),
+ * with the kernel's own copy engine, never behind a user job:
+ *
+ * - to VRAM, on a GPU fault in a range whose preferred location is this
+ *   device (unless DRM_SVMGPU_MADVISE_NO_MIGRATE), on a GPU atomic in a
+ *   range whose atomic mode is DRM_SVMGPU_ATOMIC_MODE_DEVICE, and on an
+ *   OP_PREFETCH bind to VRAM;
+ * - to system memory, on a CPU access, an OP_PREFETCH bind with
+ *   DRM_SVMGPU_VM_BIND_PREFETCH_SYSTEM, and when VRAM is needed for BOs
+ *   or other ranges: VRAM holding migrated memory is evicted like BOs,
+ *   least recently used first, so the mirror may be much larger than VRAM.
+ *
+ * Only private anonymous memory moves (malloc, the stack, MAP_PRIVATE |
+ * MAP_ANONYMOUS); shared, file-backed, hugetlbfs and pinned pages stay in
+ * system memory and the GPU maps them in place. A range is moved as far as
+ * it can be: pages that cannot move stay where they are, and the GPU maps
+ * each page where it is.
+ *
+ * A range that moved to system memory because of a CPU access is not
+ * moved back to VRAM by GPU faults for the svmgpu module's
+ * migrate_hold_ms parameter (the GPU maps it in system memory
+ * meanwhile), so that a range the CPU and the GPU share does not bounce.
+ * Prefetches ignore that hold.
+ *
+ * Attributes, set with DRM_IOCTL_SVMGPU_VM_MADVISE on any page-aligned part
+ * of the VM's address space, say where memory should be and how the GPU
+ * may use it; DRM_IOCTL_SVMGPU_VM_QUERY_ATTRS reads them back, with where
+ * the pages are now. Attributes belong to the VM, not to the memory:
+ * another VM mirroring the same process has its own.
+ */
+
+/*
+ * Locations, for &drm_svmgpu_vm_madvise.preferred_loc and
+ * &drm_svmgpu_vm_attr.location.
+ *
+ * DRM_SVMGPU_LOC_NONE: as a preference, none: memory stays where it is;
+ * as a location, no page is present (never touched, swapped out, or in
+ * another device's VRAM).
+ * DRM_SVMGPU_LOC_SYSTEM: system memory.
+ * DRM_SVMGPU_LOC_DEVICE: as a preference, this device's VRAM, or another
+ * svmgpu device's with DRM_SVMGPU_MADVISE_PREFERRED_FD; as a location, this
+ * device's VRAM.
+ * DRM_SVMGPU_LOC_MIXED: a location only, for DRM_IOCTL_SVMGPU_VM_QUERY_ATTRS
+ * with DRM_SVMGPU_QUERY_ATTRS_COARSE: pages in more than one place.
+ */
+#define DRM_SVMGPU_LOC_NONE		0
+#define DRM_SVMGPU_LOC_SYSTEM		1
+#define DRM_SVMGPU_LOC_DEVICE		2
+#define DRM_SVMGPU_LOC_MIXED		3
+
+/*
+ * Atomic modes, for &drm_svmgpu_vm_madvise.atomic_mode: how GPU atomics
+ * (DRM_SVMGPU_CMD_ATOMIC) on mirrored memory work.
+ *
+ * DRM_SVMGPU_ATOMIC_MODE_DEVICE: the default. An atomic moves the range
+ * to VRAM if it can move (see DOC: SVM migration), and is performed in
+ * place if it cannot; the range then stays in VRAM for migrate_hold_ms.
+ * DRM_SVMGPU_ATOMIC_MODE_GLOBAL: atomics are performed in place, wherever
+ * the memory is, atomically with respect to the CPU and every engine.
+ * DRM_SVMGPU_ATOMIC_MODE_CPU: only the CPU does atomics on the range: a
+ * GPU atomic there is an unrecoverable fault (-EFAULT, access
+ * DRM_SVMGPU_ACCESS_ATOMIC).
+ */
+#define DRM_SVMGPU_ATOMIC_MODE_DEVICE	0
+#define DRM_SVMGPU_ATOMIC_MODE_GLOBAL	1
+#define DRM_SVMGPU_ATOMIC_MODE_CPU	2
+
+/*
+ * Flags of &drm_svmgpu_vm_madvise and &drm_svmgpu_vm_attr.
+ *
+ * DRM_SVMGPU_MADVISE_NO_MIGRATE: GPU faults do not move the range, whatever
+ * its preferred location; prefetches still do.
+ * DRM_SVMGPU_MADVISE_READONLY: the GPU may only read the range, even where
+ * the CPU may write: a GPU write is an unrecoverable fault.
+ * DRM_SVMGPU_MADVISE_PREFERRED_FD: madvise only: with
+ * DRM_SVMGPU_LOC_DEVICE, @preferred_fd names the preferred device. In an
+ * attribute, set when the preferred device is not this one.
+ */
+#define DRM_SVMGPU_MADVISE_NO_MIGRATE	(1u << 0)
+#define DRM_SVMGPU_MADVISE_READONLY	(1u << 1)
+#define DRM_SVMGPU_MADVISE_PREFERRED_FD	(1u << 2)
+
+/**
+ * struct drm_svmgpu_vm_madvise - Argument of DRM_IOCTL_SVMGPU_VM_MADVISE.
+ *
+ * Sets the attributes of [@addr, @addr + @range) of a fault-mode VM's
+ * address space (uAPI 1.4), replacing those it had; the rest of the
+ * address space keeps its own. The range need not be mirrored yet. The
+ * default attributes, those of a range never advised, are all zero:
+ * DRM_SVMGPU_LOC_NONE, DRM_SVMGPU_ATOMIC_MODE_DEVICE and no flags.
+ *
+ * A change that restricts the GPU (DRM_SVMGPU_MADVISE_READONLY, atomic mode
+ * CPU) takes effect at once: the GPU's mappings of the range are dropped,
+ * and fault back in under the new rules. A change of preferred location
+ * moves nothing by itself; the next faults, or a prefetch, do. Setting the
+ * attributes a range has already changes nothing and drops no mapping.
+ *
+ * With DRM_SVMGPU_MADVISE_PREFERRED_FD, @preferred_fd is a file descriptor
+ * of an svmgpu DRM device, this one or another. Memory preferring another
+ * device is not moved by this VM's faults: this device maps it in system
+ * memory, while the other device's VMs move it to their VRAM as their own
+ * attributes say. Without the flag, @preferred_fd MBZ.
+ *
+ * Errors: -ENOENT for an unknown VM; -EINVAL for a VM without fault mode,
+ * @addr or @range not multiples of 4 KiB, a zero @range, a range outside
+ * the VM's address space or within its first 64 KiB, an unknown location,
+ * atomic mode or flag, DRM_SVMGPU_MADVISE_PREFERRED_FD without
+ * DRM_SVMGPU_LOC_DEVICE, @preferred_fd that is not an svmgpu device, or
+ * non-zero @extensions or @pad (-EBADF for a @preferred_fd that is not an
+ * open file); -EACCES for a fault-mode VM of another process;
+ * -EOPNOTSUPP without DRM_SVMGPU_FEATURE_SVM_MIGRATE; -ENOMEM.
+ */
+struct drm_svmgpu_vm_madvise {
+	/** @extensions: Pointer to the first extension. MBZ. */
+	__u64 extensions;
+
+	/** @vm_id: The VM. */
+	__u32 vm_id;
+
+	/** @flags: Mask of DRM_SVMGPU_MADVISE_*. */
+	__u32 flags;
+
+	/** @addr: Start of the range, a multiple of 4 KiB. */
+	__u64 addr;
+
+	/** @range: Size of the range in bytes, a multiple of 4 KiB. */
+	__u64 range;
+
+	/** @preferred_loc: A DRM_SVMGPU_LOC_*, but DRM_SVMGPU_LOC_MIXED. */
+	__u32 preferred_loc;
+
+	/** @preferred_fd: See DRM_SVMGPU_MADVISE_PREFERRED_FD. */
+	__s32 preferred_fd;
+
+	/** @atomic_mode: A DRM_SVMGPU_ATOMIC_MODE_*. */
+	__u32 atomic_mode;
+
+	/** @pad: MBZ. */
+	__u32 pad;
+};
+
+/**
+ * struct drm_svmgpu_vm_attr - Attributes of a run of pages, and where they
+ * are.
+ */
+struct drm_svmgpu_vm_attr {
+	/** @addr: Start of the run. */
+	__u64 addr;
+
+	/** @range: Its size in bytes. */
+	__u64 range;
+
+	/**
+	 * @flags: DRM_SVMGPU_MADVISE_NO_MIGRATE, DRM_SVMGPU_MADVISE_READONLY,
+	 * and DRM_SVMGPU_MADVISE_PREFERRED_FD if the preferred location is
+	 * another device.
+	 */
+	__u32 flags;
+
+	/** @preferred_loc: DRM_SVMGPU_LOC_NONE, _SYSTEM or _DEVICE. */
+	__u32 preferred_loc;
+
+	/** @atomic_mode: A DRM_SVMGPU_ATOMIC_MODE_*. */
+	__u32 atomic_mode;
+
+	/**
+	 * @location: Where the pages are now: a DRM_SVMGPU_LOC_*, as seen by
+	 * the CPU's page tables when the query ran.
+	 */
+	__u32 location;
+};
+
+/*
+ * Flags of &drm_svmgpu_vm_query_attrs.
+ *
+ * DRM_SVMGPU_QUERY_ATTRS_COARSE: split runs only where the attributes
+ * change, not where the location does: @location is then
+ * DRM_SVMGPU_LOC_MIXED for a run whose pages are in more than one place.
+ */
+#define DRM_SVMGPU_QUERY_ATTRS_COARSE	(1u << 0)
+
+/* Most runs one DRM_IOCTL_SVMGPU_VM_QUERY_ATTRS returns. */
+#define DRM_SVMGPU_QUERY_ATTRS_MAX	4096
+
+/**
+ * struct drm_svmgpu_vm_query_attrs - Argument of
+ * DRM_IOCTL_SVMGPU_VM_QUERY_ATTRS.
+ *
+ * Describes [@addr, @addr + @range) of a fault-mode VM's address space
+ * (uAPI 1.4) as consecutive runs of pages with the same attributes and the
+ * same location, in address order, written to @attrs. The kernel writes at
+ * most @num_attrs runs and sets @num_attrs to the number written; the runs
+ * written cover [@addr, end of the last run) exactly, so a caller with
+ * more to read asks again from there. Locations are those of the calling
+ * process's page tables; pages of an address without a CPU mapping are
+ * DRM_SVMGPU_LOC_NONE. The query changes nothing: it faults nothing in and
+ * moves nothing.
+ *
+ * Errors: -ENOENT for an unknown VM; -EINVAL as for
+ * &drm_svmgpu_vm_madvise's range, for a @num_attrs of 0 or above
+ * %DRM_SVMGPU_QUERY_ATTRS_MAX, unknown @flags, or non-zero @extensions;
+ * -EFAULT for an unwritable @attrs; -EACCES for a fault-mode VM of another
+ * process; -EOPNOTSUPP without DRM_SVMGPU_FEATURE_SVM_MIGRATE; -EINTR
+ * (restartable); -ENOMEM.
+ */
+struct drm_svmgpu_vm_query_attrs {
+	/** @extensions: Pointer to the first extension. MBZ. */
+	__u64 extensions;
+
+	/** @vm_id: The VM. */
+	__u32 vm_id;
+
+	/** @flags: Mask of DRM_SVMGPU_QUERY_ATTRS_*. */
+	__u32 flags;
+
+	/** @addr: Start of the range, a multiple of 4 KiB. */
+	__u64 addr;
+
+	/** @range: Size of the range, a multiple of 4 KiB. */
+	__u64 range;
+
+	/** @attrs: User pointer to an array of &struct drm_svmgpu_vm_attr. */
+	__u64 attrs;
+
+	/** @num_attrs: In: entries at @attrs. Out: entries written. */
+	__u32 num_attrs;
+
+	/** @pad: MBZ. */
+	__u32 pad;
+};
+
 /*
  * Flags of &drm_svmgpu_vm_create.
  *
@@ -588,13 +838,17 @@ struct drm_svmgpu_sync {
 #define DRM_SVMGPU_VM_BIND_OP_MAP	0
 #define DRM_SVMGPU_VM_BIND_OP_UNMAP	1
 #define DRM_SVMGPU_VM_BIND_OP_MAP_MIRROR	2
+#define DRM_SVMGPU_VM_BIND_OP_PREFETCH	3
 
 /*
  * Flags of &drm_svmgpu_vm_bind_op.
  *
  * DRM_SVMGPU_VM_BIND_READONLY: with OP_MAP, the GPU may only read.
+ * DRM_SVMGPU_VM_BIND_PREFETCH_SYSTEM: with OP_PREFETCH, to system memory
+ * rather than to VRAM.
  */
 #define DRM_SVMGPU_VM_BIND_READONLY	(1u << 0)
+#define DRM_SVMGPU_VM_BIND_PREFETCH_SYSTEM	(1u << 1)
 
 /**
  * struct drm_svmgpu_vm_bind_op - One operation of a VM_BIND.
@@ -618,6 +872,15 @@ struct drm_svmgpu_sync {
  * of it, unless the GPU has faulted memory in there: then that operation
  * fails with -EBUSY, changing nothing, like other errors found when
  * applying (see &drm_svmgpu_vm_bind).
+ *
+ * OP_PREFETCH (uAPI 1.4, DRM_SVMGPU_FEATURE_SVM_MIGRATE) moves the mirrored
+ * memory of [@addr, @addr + @range) to VRAM, or to system memory with
+ * DRM_SVMGPU_VM_BIND_PREFETCH_SYSTEM, as far as it can move (DOC: SVM
+ * migration), faulting in pages never touched, and maps it for the GPU,
+ * so that jobs then take no faults there. Every page of the range must be
+ * mirrored and mapped by the CPU. @handle and @bo_offset MBZ. A prefetch
+ * does not wait for the VM's jobs. It is interruptible; an interrupted
+ * prefetch keeps what it moved, and may be restarted.
  */
 struct drm_svmgpu_vm_bind_op {
 	/** @op: DRM_SVMGPU_VM_BIND_OP_*. */
@@ -676,6 +939,9 @@ struct drm_svmgpu_vm_bind_op {
  * or non-zero @extensions or @pad; -EFAULT for unreadable @ops or @syncs;
  * -EBUSY for an OP_MAP over a part of a mirror that the GPU has faulted in;
  * -EACCES for a fault-mode VM of another process;
+ * for an OP_PREFETCH, -EINVAL outside a mirror or without fault mode,
+ * -EFAULT for a page without a CPU mapping, -EOPNOTSUPP without
+ * DRM_SVMGPU_FEATURE_SVM_MIGRATE;
  * -ENOSPC if the OP_MAPs need page tables beyond the file's share of
  * page-table memory (see &drm_svmgpu_vm_create), or VRAM for them has
  * run out; -ENOMEM;
@@ -1080,6 +1346,12 @@ struct drm_svmgpu_wait_user_fence {
 #define DRM_IOCTL_SVMGPU_QUEUE_STATUS \
 	DRM_IOWR(DRM_COMMAND_BASE + DRM_SVMGPU_QUEUE_STATUS, \
 		 struct drm_svmgpu_queue_status)
+#define DRM_IOCTL_SVMGPU_VM_MADVISE \
+	DRM_IOW(DRM_COMMAND_BASE + DRM_SVMGPU_VM_MADVISE, \
+		struct drm_svmgpu_vm_madvise)
+#define DRM_IOCTL_SVMGPU_VM_QUERY_ATTRS \
+	DRM_IOWR(DRM_COMMAND_BASE + DRM_SVMGPU_VM_QUERY_ATTRS, \
+		 struct drm_svmgpu_vm_query_attrs)
 
 #if defined(__cplusplus)
 }
