@@ -797,7 +797,8 @@ int svmgpu_bo_stats_parse(FILE *f, struct svmgpu_bo_stats *stats)
  * svmgpu_vram_info_parse() - Parse a vram text.
  * @f: The text: lines "bo_size: N", "used: N", "pinned: N",
  *     "pagetables: N" and "pagetables_used: N", then TTM's range-manager
- *     dump, which is not parsed.
+ *     dump, which is not parsed. An "svm: N" line is optional (uAPI 1.4
+ *     drivers print it): @info->has_svm says whether it was there.
  * @info: Filled in.
  *
  * Return: 0; -ESRCH if one of the lines is missing; -EPROTO if a value is
@@ -821,7 +822,13 @@ int svmgpu_vram_info_parse(FILE *f, struct svmgpu_vram_info *info)
 	info->pagetables = values[3];
 	info->pagetables_used = values[4];
 
-	return 0;
+	rewind(f);
+	ret = svmgpu_debugfs_parse_u64(f, "svm", &info->svm);
+	if (ret == -ESRCH)
+		return 0;
+	info->has_svm = !ret;
+
+	return ret;
 }
 
 /* Opens file @name of the device's debugfs directory, or returns NULL. */

@@ -90,8 +90,9 @@ struct svmgpu_bo_stats {
 };
 
 /*
- * debugfs vram: "bo_size: N", "used: N" and "pinned: N" in bytes, then
- * TTM's range-manager dump (not parsed).
+ * debugfs vram: "bo_size: N", "used: N", "pinned: N", "pagetables: N" and
+ * "pagetables_used: N" in bytes, with uAPI 1.4 "svm: N", then TTM's
+ * range-manager dump (not parsed).
  */
 struct svmgpu_vram_info {
 	/** @bo_size: The largest BO VRAM can hold. */
@@ -104,6 +105,10 @@ struct svmgpu_vram_info {
 	uint64_t pagetables;
 	/** @pagetables_used: VRAM page tables use now. */
 	uint64_t pagetables_used;
+	/** @has_svm: Whether the file has the "svm" line (uAPI 1.4). */
+	bool has_svm;
+	/** @svm: VRAM that SVM memory migrated there holds now. */
+	uint64_t svm;
 };
 
 int svmgpu_debugfs_parse_u64(FILE *f, const char *key, uint64_t *value);

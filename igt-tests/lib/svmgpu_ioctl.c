@@ -10,6 +10,7 @@
  */
 
 #include <errno.h>
+#include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/ioctl.h>
@@ -687,6 +688,130 @@ void svmgpu_wait_ufence(int fd, uint64_t addr, uint64_t value,
 		     "user fence at %#llx: waiting for %#llx (queue %u): "
 		     "%d (%s)\n", (unsigned long long)addr,
 		     (unsigned long long)value, queue, ret, strerror(-ret));
+}
+
+/* --- SVM migration (DRM_SVMGPU_FEATURE_SVM_MIGRATE, uAPI 1.4) ----------- */
+
+/**
+ * svmgpu_has_svm_migrate() - Whether mirrored memory can move to VRAM.
+ * @fd: svmgpu file descriptor.
+ *
+ * Return: true if the device reports DRM_SVMGPU_FEATURE_SVM_MIGRATE (and
+ * shared virtual memory itself): OP_PREFETCH, VM_MADVISE and
+ * VM_QUERY_ATTRS.
+ */
+bool svmgpu_has_svm_migrate(int fd)
+{
+	return svmgpu_has_svm(fd) &&
+	       svmgpu_has_features(fd, DRM_SVMGPU_FEATURE_SVM_MIGRATE);
+}
+
+/**
+ * __svmgpu_vm_prefetch() - One OP_PREFETCH, no syncs.
+ * @fd: svmgpu file descriptor.
+ * @vm: A fault-mode VM mirroring [@addr, @addr + @range).
+ * @addr: Start, a multiple of 4 KiB.
+ * @range: Bytes, a multiple of 4 KiB.
+ * @flags: 0 for VRAM, DRM_SVMGPU_VM_BIND_PREFETCH_SYSTEM for system memory.
+ *
+ * Return: 0 or a negative errno.
+ */
+int __svmgpu_vm_prefetch(int fd, uint32_t vm, uint64_t addr, uint64_t range,
+			 uint32_t flags)
+{
+	struct drm_svmgpu_vm_bind_op op = svmgpu_op_prefetch(addr, range, flags);
+
+	return __svmgpu_vm_bind(fd, vm, &op, 1, NULL, 0);
+}
+
+/** svmgpu_vm_prefetch() - __svmgpu_vm_prefetch(), asserting success. */
+void svmgpu_vm_prefetch(int fd, uint32_t vm, uint64_t addr, uint64_t range,
+			uint32_t flags)
+{
+	int ret = __svmgpu_vm_prefetch(fd, vm, addr, range, flags);
+
+	igt_assert_f(ret == 0, "prefetch of [%#" PRIx64 ", +%#" PRIx64
+		     ") to %s: %d (%s)\n", addr, range,
+		     flags & DRM_SVMGPU_VM_BIND_PREFETCH_SYSTEM ? "system" :
+		     "VRAM", ret, strerror(-ret));
+}
+
+/** __svmgpu_vm_madvise() - DRM_IOCTL_SVMGPU_VM_MADVISE, @args as is. */
+int __svmgpu_vm_madvise(int fd, struct drm_svmgpu_vm_madvise *args)
+{
+	return __svmgpu_ioctl(fd, DRM_IOCTL_SVMGPU_VM_MADVISE, args);
+}
+
+/**
+ * svmgpu_vm_madvise() - Set the attributes of a range, asserting success.
+ * @fd: svmgpu file descriptor.
+ * @vm: A fault-mode VM.
+ * @addr: Start, a multiple of 4 KiB.
+ * @range: Bytes, a multiple of 4 KiB.
+ * @preferred_loc: DRM_SVMGPU_LOC_NONE, _SYSTEM or _DEVICE (this device).
+ * @atomic_mode: A DRM_SVMGPU_ATOMIC_MODE_*.
+ * @flags: DRM_SVMGPU_MADVISE_NO_MIGRATE and _READONLY.
+ */
+void svmgpu_vm_madvise(int fd, uint32_t vm, uint64_t addr, uint64_t range,
+		       uint32_t preferred_loc, uint32_t atomic_mode,
+		       uint32_t flags)
+{
+	struct drm_svmgpu_vm_madvise args = {
+		.vm_id = vm,
+		.flags = flags,
+		.addr = addr,
+		.range = range,
+		.preferred_loc = preferred_loc,
+		.atomic_mode = atomic_mode,
+	};
+	int ret = __svmgpu_vm_madvise(fd, &args);
+
+	igt_assert_f(ret == 0, "madvise of [%#" PRIx64 ", +%#" PRIx64
+		     "): %d (%s)\n", addr, range, ret, strerror(-ret));
+}
+
+/** __svmgpu_vm_query_attrs() - DRM_IOCTL_SVMGPU_VM_QUERY_ATTRS, as is. */
+int __svmgpu_vm_query_attrs(int fd, struct drm_svmgpu_vm_query_attrs *args)
+{
+	return __svmgpu_ioctl(fd, DRM_IOCTL_SVMGPU_VM_QUERY_ATTRS, args);
+}
+
+/**
+ * svmgpu_vm_query_attrs() - One VM_QUERY_ATTRS, asserting success.
+ * @fd: svmgpu file descriptor.
+ * @vm: A fault-mode VM.
+ * @addr: Start, a multiple of 4 KiB.
+ * @range: Bytes, a multiple of 4 KiB.
+ * @flags: DRM_SVMGPU_QUERY_ATTRS_*.
+ * @attrs: Room for @num_attrs runs.
+ * @num_attrs: 1 to DRM_SVMGPU_QUERY_ATTRS_MAX.
+ *
+ * Asserts that the kernel wrote 1 to @num_attrs runs.
+ *
+ * Return: How many runs it wrote.
+ */
+uint32_t svmgpu_vm_query_attrs(int fd, uint32_t vm, uint64_t addr,
+			       uint64_t range, uint32_t flags,
+			       struct drm_svmgpu_vm_attr *attrs,
+			       uint32_t num_attrs)
+{
+	struct drm_svmgpu_vm_query_attrs q = {
+		.vm_id = vm,
+		.flags = flags,
+		.addr = addr,
+		.range = range,
+		.attrs = to_user_pointer(attrs),
+		.num_attrs = num_attrs,
+	};
+	int ret = __svmgpu_vm_query_attrs(fd, &q);
+
+	igt_assert_f(ret == 0, "query of [%#" PRIx64 ", +%#" PRIx64
+		     "): %d (%s)\n", addr, range, ret, strerror(-ret));
+	igt_assert_f(q.num_attrs >= 1 && q.num_attrs <= num_attrs,
+		     "query of [%#" PRIx64 ", +%#" PRIx64 ") wrote %u runs, "
+		     "room for %u\n", addr, range, q.num_attrs, num_attrs);
+
+	return q.num_attrs;
 }
 
 /* --- Syncobjs ------------------------------------------------------------- */

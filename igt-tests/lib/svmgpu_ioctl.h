@@ -24,7 +24,7 @@
 #define SVMGPU_KNOWN_FEATURES \
 	(DRM_SVMGPU_FEATURE_GEM | DRM_SVMGPU_FEATURE_VM | \
 	 DRM_SVMGPU_FEATURE_EXEC | DRM_SVMGPU_FEATURE_GEM_MIGRATE | \
-	 DRM_SVMGPU_FEATURE_SVM)
+	 DRM_SVMGPU_FEATURE_SVM | DRM_SVMGPU_FEATURE_SVM_MIGRATE)
 
 /* The first 64 KiB of every VM are never mapped. */
 #define SVMGPU_VA_NULL_GUARD	(64ull << 10)
@@ -163,6 +163,35 @@ svmgpu_op_mirror(uint64_t addr, uint64_t range)
 {
 	return (struct drm_svmgpu_vm_bind_op) {
 		.op = DRM_SVMGPU_VM_BIND_OP_MAP_MIRROR,
+		.addr = addr,
+		.range = range,
+	};
+}
+
+/* --- SVM migration (DRM_SVMGPU_FEATURE_SVM_MIGRATE, uAPI 1.4) ----------- */
+
+bool svmgpu_has_svm_migrate(int fd);
+int __svmgpu_vm_prefetch(int fd, uint32_t vm, uint64_t addr, uint64_t range,
+			 uint32_t flags);
+void svmgpu_vm_prefetch(int fd, uint32_t vm, uint64_t addr, uint64_t range,
+			uint32_t flags);
+int __svmgpu_vm_madvise(int fd, struct drm_svmgpu_vm_madvise *args);
+void svmgpu_vm_madvise(int fd, uint32_t vm, uint64_t addr, uint64_t range,
+		       uint32_t preferred_loc, uint32_t atomic_mode,
+		       uint32_t flags);
+int __svmgpu_vm_query_attrs(int fd, struct drm_svmgpu_vm_query_attrs *args);
+uint32_t svmgpu_vm_query_attrs(int fd, uint32_t vm, uint64_t addr,
+			       uint64_t range, uint32_t flags,
+			       struct drm_svmgpu_vm_attr *attrs,
+			       uint32_t num_attrs);
+
+/* An OP_PREFETCH of [@addr, @addr + @range), DRM_SVMGPU_VM_BIND_* @flags. */
+static inline struct drm_svmgpu_vm_bind_op
+svmgpu_op_prefetch(uint64_t addr, uint64_t range, uint32_t flags)
+{
+	return (struct drm_svmgpu_vm_bind_op) {
+		.op = DRM_SVMGPU_VM_BIND_OP_PREFETCH,
+		.flags = flags,
 		.addr = addr,
 		.range = range,
 	};

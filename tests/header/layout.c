@@ -108,6 +108,32 @@ CHECK_OFFSET(drm_svmgpu_wait_user_fence, mask, 24);
 CHECK_OFFSET(drm_svmgpu_wait_user_fence, timeout_ns, 32);
 CHECK_OFFSET(drm_svmgpu_wait_user_fence, op, 40);
 CHECK_OFFSET(drm_svmgpu_wait_user_fence, queue_id, 44);
+CHECK_SIZE(drm_svmgpu_vm_madvise, 48);
+CHECK_OFFSET(drm_svmgpu_vm_madvise, extensions, 0);
+CHECK_OFFSET(drm_svmgpu_vm_madvise, vm_id, 8);
+CHECK_OFFSET(drm_svmgpu_vm_madvise, flags, 12);
+CHECK_OFFSET(drm_svmgpu_vm_madvise, addr, 16);
+CHECK_OFFSET(drm_svmgpu_vm_madvise, range, 24);
+CHECK_OFFSET(drm_svmgpu_vm_madvise, preferred_loc, 32);
+CHECK_OFFSET(drm_svmgpu_vm_madvise, preferred_fd, 36);
+CHECK_OFFSET(drm_svmgpu_vm_madvise, atomic_mode, 40);
+CHECK_OFFSET(drm_svmgpu_vm_madvise, pad, 44);
+CHECK_SIZE(drm_svmgpu_vm_attr, 32);
+CHECK_OFFSET(drm_svmgpu_vm_attr, addr, 0);
+CHECK_OFFSET(drm_svmgpu_vm_attr, range, 8);
+CHECK_OFFSET(drm_svmgpu_vm_attr, flags, 16);
+CHECK_OFFSET(drm_svmgpu_vm_attr, preferred_loc, 20);
+CHECK_OFFSET(drm_svmgpu_vm_attr, atomic_mode, 24);
+CHECK_OFFSET(drm_svmgpu_vm_attr, location, 28);
+CHECK_SIZE(drm_svmgpu_vm_query_attrs, 48);
+CHECK_OFFSET(drm_svmgpu_vm_query_attrs, extensions, 0);
+CHECK_OFFSET(drm_svmgpu_vm_query_attrs, vm_id, 8);
+CHECK_OFFSET(drm_svmgpu_vm_query_attrs, flags, 12);
+CHECK_OFFSET(drm_svmgpu_vm_query_attrs, addr, 16);
+CHECK_OFFSET(drm_svmgpu_vm_query_attrs, range, 24);
+CHECK_OFFSET(drm_svmgpu_vm_query_attrs, attrs, 32);
+CHECK_OFFSET(drm_svmgpu_vm_query_attrs, num_attrs, 40);
+CHECK_OFFSET(drm_svmgpu_vm_query_attrs, pad, 44);
 
 _Static_assert(DRM_IOCTL_SVMGPU_EXEC ==
 	       DRM_IOW(DRM_COMMAND_BASE + 0x08, struct drm_svmgpu_exec),
@@ -121,6 +147,13 @@ _Static_assert(DRM_IOCTL_SVMGPU_GEM_INFO ==
 _Static_assert(DRM_IOCTL_SVMGPU_QUEUE_STATUS ==
 	       DRM_IOWR(DRM_COMMAND_BASE + 0x0c,
 			struct drm_svmgpu_queue_status),
+	       "ioctl numbers are append-only");
+_Static_assert(DRM_IOCTL_SVMGPU_VM_MADVISE ==
+	       DRM_IOW(DRM_COMMAND_BASE + 0x0d, struct drm_svmgpu_vm_madvise),
+	       "ioctl numbers are append-only");
+_Static_assert(DRM_IOCTL_SVMGPU_VM_QUERY_ATTRS ==
+	       DRM_IOWR(DRM_COMMAND_BASE + 0x0e,
+			struct drm_svmgpu_vm_query_attrs),
 	       "ioctl numbers are append-only");
 _Static_assert(DRM_IOCTL_SVMGPU_WAIT_USER_FENCE ==
 	       DRM_IOW(DRM_COMMAND_BASE + 0x0b,

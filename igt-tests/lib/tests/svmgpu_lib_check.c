@@ -678,6 +678,20 @@ static void test_vram_info_parse(void)
 	igt_assert_eq_u64(info.pinned, 4096);
 	igt_assert_eq_u64(info.pagetables, 2097152);
 	igt_assert_eq_u64(info.pagetables_used, 12288);
+	igt_assert(!info.has_svm);
+
+	/* uAPI 1.4's optional "svm" line, wherever it is. */
+	f = text_file("svm: 2097152\nbo_size: 251658240\nused: 0\n"
+		      "pinned: 0\npagetables: 0\npagetables_used: 0\n");
+	igt_assert_eq(svmgpu_vram_info_parse(f, &info), 0);
+	fclose(f);
+	igt_assert(info.has_svm);
+	igt_assert_eq_u64(info.svm, 2097152);
+	igt_assert_eq_u64(info.bo_size, 251658240);
+	f = text_file("bo_size: 1\nused: 0\npinned: 0\npagetables: 0\n"
+		      "pagetables_used: 0\nsvm: lots\n");
+	igt_assert_eq(svmgpu_vram_info_parse(f, &info), -EPROTO);
+	fclose(f);
 
 	f = text_file("bo_size: 251658240\nused: 0\n"
 		      "total: 251658240, used 0 free 251658240\n");
@@ -797,6 +811,23 @@ static void test_uapi_layout(void)
 	igt_assert_eq_u32(DRM_SVMGPU_VM_BIND_OP_MAP_MIRROR, 2);
 	igt_assert_eq_u64(DRM_SVMGPU_FEATURE_SVM, 1ull << 4);
 	igt_assert(SVMGPU_KNOWN_FEATURES & DRM_SVMGPU_FEATURE_SVM);
+
+	/* uAPI 1.4: SVM migration. */
+	igt_assert_eq(sizeof(struct drm_svmgpu_vm_madvise), 48);
+	assert_layout(drm_svmgpu_vm_madvise, preferred_loc, 32);
+	assert_layout(drm_svmgpu_vm_madvise, pad, 44);
+	igt_assert_eq(sizeof(struct drm_svmgpu_vm_attr), 32);
+	assert_layout(drm_svmgpu_vm_attr, location, 28);
+	igt_assert_eq(sizeof(struct drm_svmgpu_vm_query_attrs), 48);
+	assert_layout(drm_svmgpu_vm_query_attrs, attrs, 32);
+	assert_layout(drm_svmgpu_vm_query_attrs, num_attrs, 40);
+	igt_assert_eq(_IOC_NR(DRM_IOCTL_SVMGPU_VM_MADVISE),
+		      DRM_COMMAND_BASE + 0x0d);
+	igt_assert_eq(_IOC_NR(DRM_IOCTL_SVMGPU_VM_QUERY_ATTRS),
+		      DRM_COMMAND_BASE + 0x0e);
+	igt_assert_eq_u32(DRM_SVMGPU_VM_BIND_OP_PREFETCH, 3);
+	igt_assert_eq_u64(DRM_SVMGPU_FEATURE_SVM_MIGRATE, 1ull << 5);
+	igt_assert(SVMGPU_KNOWN_FEATURES & DRM_SVMGPU_FEATURE_SVM_MIGRATE);
 }
 
 /* The helpers that build SVM arguments and process memory. */
@@ -816,6 +847,15 @@ static void test_svm_helpers(void)
 	igt_assert_eq_u64(op.bo_offset, 0);
 	igt_assert_eq_u64(op.addr, 1ull << 20);
 	igt_assert_eq_u64(op.range, SZ_2M);
+
+	op = svmgpu_op_prefetch(1ull << 21, SZ_64K,
+				DRM_SVMGPU_VM_BIND_PREFETCH_SYSTEM);
+	igt_assert_eq_u32(op.op, DRM_SVMGPU_VM_BIND_OP_PREFETCH);
+	igt_assert_eq_u32(op.flags, DRM_SVMGPU_VM_BIND_PREFETCH_SYSTEM);
+	igt_assert_eq_u32(op.handle, 0);
+	igt_assert_eq_u64(op.bo_offset, 0);
+	igt_assert_eq_u64(op.addr, 1ull << 21);
+	igt_assert_eq_u64(op.range, SZ_64K);
 
 	igt_assert_eq_u64(svmgpu_ptr((void *)0x12345678), 0x12345678);
 
@@ -901,8 +941,8 @@ igt_main
 	igt_subtest("trace-parse-count")
 		test_trace_parse_count();
 
-	igt_describe("The uAPI 1.3 structures, ioctl numbers and flag values "
-		     "have the layout the header promises.");
+	igt_describe("The uAPI 1.3 and 1.4 structures, ioctl numbers and flag "
+		     "values have the layout the header promises.");
 	igt_subtest("uapi-layout")
 		test_uapi_layout();
 
