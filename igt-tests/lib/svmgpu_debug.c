@@ -922,6 +922,40 @@ uint64_t svmgpu_bo_stat(int fd, const char *name)
 	return value;
 }
 
+/**
+ * svmgpu_bo_stats_named() - Counters of debugfs bo_stats, read at once.
+ * @fd: svmgpu file descriptor.
+ * @names: The counters' names.
+ * @values: Their values.
+ * @n: How many, at most 32.
+ *
+ * One read of the file, so that the values are of one moment. Skips if the
+ * file is absent; fails if one of the counters is missing.
+ */
+void svmgpu_bo_stats_named(int fd, const char *const *names,
+			   uint64_t *values, unsigned int n)
+{
+	FILE *f = open_debugfs_file(fd, "bo_stats");
+	unsigned int i;
+	int ret;
+
+	igt_require_f(f, "no debugfs bo_stats for the device\n");
+	ret = parse_keys(f, names, values, n);
+	/* Name the missing counter. */
+	for (i = 0; ret == -ESRCH && i < n; i++) {
+		uint64_t v;
+
+		rewind(f);
+		if (svmgpu_debugfs_parse_u64(f, names[i], &v))
+			break;
+	}
+	fclose(f);
+	igt_assert_f(ret != -ESRCH, "debugfs bo_stats has no counter %s\n",
+		     i < n ? names[i] : "?");
+	igt_assert_f(ret == 0, "debugfs bo_stats does not parse: %s\n",
+		     strerror(-ret));
+}
+
 /** svmgpu_has_vram_info() - Whether debugfs vram can be read. */
 bool svmgpu_has_vram_info(int fd)
 {

@@ -119,6 +119,8 @@ bool svmgpu_has_bo_stats(int fd);
 int __svmgpu_bo_stats_read(int fd, struct svmgpu_bo_stats *stats);
 void svmgpu_bo_stats_read(int fd, struct svmgpu_bo_stats *stats);
 uint64_t svmgpu_bo_stat(int fd, const char *name);
+void svmgpu_bo_stats_named(int fd, const char *const *names,
+			   uint64_t *values, unsigned int n);
 
 bool svmgpu_has_vram_info(int fd);
 int __svmgpu_vram_info_read(int fd, struct svmgpu_vram_info *info);

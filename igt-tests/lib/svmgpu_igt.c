@@ -474,6 +474,35 @@ uint64_t svmgpu_param_get_u64(const char *name)
 }
 
 /**
+ * svmgpu_param_write() - Set a module parameter that is writable at run
+ * time.
+ * @name: Parameter name.
+ * @value: The value, as text.
+ *
+ * Return: 0 or a negative errno (-ENOENT if there is no such parameter,
+ * -EACCES if it is read-only, what its setter returns otherwise).
+ */
+int svmgpu_param_write(const char *name, const char *value)
+{
+	char path[PATH_MAX];
+	ssize_t n, len = strlen(value);
+	int fd, ret = 0;
+
+	snprintf(path, sizeof(path), SVMGPU_PARAM_DIR "/%s", name);
+	fd = open(path, O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	n = write(fd, value, len);
+	if (n < 0)
+		ret = -errno;
+	else if (n != len)
+		ret = -EIO;
+	close(fd);
+
+	return ret;
+}
+
+/**
  * svmgpu_module_state() - Whether svmgpu is loaded, and how.
  *
  * A built-in module still has /sys/module/NAME (for its parameters) but

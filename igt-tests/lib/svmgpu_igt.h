@@ -48,6 +48,7 @@ int svmgpu_read_small(const char *path, char *buf, size_t len);
 int svmgpu_param_read(const char *name, char *buf, size_t len);
 int svmgpu_param_u64(const char *name, uint64_t *val);
 uint64_t svmgpu_param_get_u64(const char *name);
+int svmgpu_param_write(const char *name, const char *value);
 
 enum svmgpu_module_state {
 	SVMGPU_MODULE_ABSENT,	/* not loaded */

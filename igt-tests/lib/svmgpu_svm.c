@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "igt.h"
+#include "svmgpu_igt.h"
 #include "svmgpu_svm.h"
 
 /* --- A fault-mode VM mirroring the process -------------------------------- */
@@ -249,6 +250,212 @@ int svmgpu_svm_write32(struct svmgpu_svm *svm, volatile void *dst,
 	svmgpu_cs_end(&cs);
 
 	return svmgpu_svm_run_new_queue(svm, &cs);
+}
+
+/* --- Migration (DRM_SVMGPU_FEATURE_SVM_MIGRATE, uAPI 1.4) ----------------- */
+
+/** svmgpu_loc_name() - The name of a DRM_SVMGPU_LOC_*, for messages. */
+const char *svmgpu_loc_name(uint32_t loc)
+{
+	static const char *const names[] = {
+		[DRM_SVMGPU_LOC_NONE] = "none",
+		[DRM_SVMGPU_LOC_SYSTEM] = "system",
+		[DRM_SVMGPU_LOC_DEVICE] = "device",
+		[DRM_SVMGPU_LOC_MIXED] = "mixed",
+	};
+
+	return loc < ARRAY_SIZE(names) ? names[loc] : "(bad)";
+}
+
+/**
+ * svmgpu_svm_attrs() - Every run of [@addr, @addr + @range), by
+ * VM_QUERY_ATTRS calls that ask for @chunk runs at a time.
+ * @fd: svmgpu file descriptor.
+ * @vm: A fault-mode VM.
+ * @addr: Start, a multiple of 4 KiB.
+ * @range: Bytes, a multiple of 4 KiB.
+ * @flags: DRM_SVMGPU_QUERY_ATTRS_*.
+ * @chunk: Runs per call, 1 to DRM_SVMGPU_QUERY_ATTRS_MAX.
+ * @attrs: Set to a malloc'd array of the runs; the caller frees it.
+ *
+ * Each call goes on from the end of the last run the previous one wrote,
+ * as the uAPI says a caller does. Asserts what the uAPI promises: runs are
+ * non-empty, page-aligned, in order and contiguous, cover the range
+ * exactly, have known values, and (but with COARSE) no location MIXED.
+ *
+ * Return: How many runs.
+ */
+uint32_t svmgpu_svm_attrs(int fd, uint32_t vm, uint64_t addr, uint64_t range,
+			  uint32_t flags, uint32_t chunk,
+			  struct drm_svmgpu_vm_attr **attrs)
+{
+	struct drm_svmgpu_vm_attr *all = NULL, *buf;
+	uint64_t at = addr, end = addr + range;
+	uint32_t n = 0, i, got;
+
+	buf = calloc(chunk, sizeof(*buf));
+	igt_assert(buf);
+	while (at < end) {
+		got = svmgpu_vm_query_attrs(fd, vm, at, end - at, flags, buf,
+					    chunk);
+		all = realloc(all, (n + got) * sizeof(*all));
+		igt_assert(all);
+		for (i = 0; i < got; i++) {
+			const struct drm_svmgpu_vm_attr *a = &buf[i];
+
+			igt_assert_f(a->addr == at && a->range &&
+				     !(a->range & 4095) &&
+				     a->range <= end - at,
+				     "run %u is [%#llx, +%#llx), expected one "
+				     "from %#" PRIx64 " to at most %#" PRIx64
+				     "\n", n + i, (unsigned long long)a->addr,
+				     (unsigned long long)a->range, at, end);
+			igt_assert_f(a->preferred_loc <= DRM_SVMGPU_LOC_DEVICE &&
+				     a->atomic_mode <=
+				     DRM_SVMGPU_ATOMIC_MODE_CPU &&
+				     !(a->flags & ~(DRM_SVMGPU_MADVISE_NO_MIGRATE |
+						    DRM_SVMGPU_MADVISE_READONLY |
+						    DRM_SVMGPU_MADVISE_PREFERRED_FD)),
+				     "run at %#llx: preferred %u, atomic %u, "
+				     "flags %#x\n", (unsigned long long)a->addr,
+				     a->preferred_loc, a->atomic_mode,
+				     a->flags);
+			igt_assert_f(a->location < DRM_SVMGPU_LOC_MIXED ||
+				     (a->location == DRM_SVMGPU_LOC_MIXED &&
+				      (flags & DRM_SVMGPU_QUERY_ATTRS_COARSE)),
+				     "run at %#llx: location %u\n",
+				     (unsigned long long)a->addr, a->location);
+			all[n + i] = *a;
+			at += a->range;
+		}
+		n += got;
+	}
+	free(buf);
+	*attrs = all;
+
+	return n;
+}
+
+/**
+ * svmgpu_svm_location() - Where the pages of [@ptr, @ptr + @size) are.
+ * @svm: The context.
+ * @ptr: Start; rounded down to a page.
+ * @size: Bytes; the end is rounded up to a page.
+ *
+ * Return: The location of every run if they all have the same one (a
+ * DRM_SVMGPU_LOC_*), DRM_SVMGPU_LOC_MIXED otherwise.
+ */
+uint32_t svmgpu_svm_location(struct svmgpu_svm *svm, const volatile void *ptr,
+			     uint64_t size)
+{
+	uint64_t start = svmgpu_ptr(ptr) & ~4095ull;
+	uint64_t end = (svmgpu_ptr(ptr) + size + 4095) & ~4095ull;
+	struct drm_svmgpu_vm_attr *attrs;
+	uint32_t n, i, loc;
+
+	n = svmgpu_svm_attrs(svm->fd, svm->vm, start, end - start, 0, 64,
+			     &attrs);
+	loc = attrs[0].location;
+	for (i = 1; i < n; i++)
+		if (attrs[i].location != loc)
+			loc = DRM_SVMGPU_LOC_MIXED;
+	free(attrs);
+
+	return loc;
+}
+
+/**
+ * svmgpu_svm_prefetch() - OP_PREFETCH the pages of [@ptr, @ptr + @size),
+ * rounded out to pages, asserting success.
+ * @svm: The context.
+ * @ptr: Start.
+ * @size: Bytes.
+ * @system: To system memory rather than to VRAM.
+ */
+void svmgpu_svm_prefetch(struct svmgpu_svm *svm, const volatile void *ptr,
+			 uint64_t size, bool system)
+{
+	uint64_t start = svmgpu_ptr(ptr) & ~4095ull;
+	uint64_t end = (svmgpu_ptr(ptr) + size + 4095) & ~4095ull;
+
+	svmgpu_vm_prefetch(svm->fd, svm->vm, start, end - start,
+			   system ? DRM_SVMGPU_VM_BIND_PREFETCH_SYSTEM : 0);
+}
+
+/**
+ * svmgpu_svm_madvise() - Set the attributes of the pages of [@ptr, @ptr +
+ * @size), rounded out to pages, asserting success.
+ * @svm: The context.
+ * @ptr: Start.
+ * @size: Bytes.
+ * @preferred_loc: DRM_SVMGPU_LOC_NONE, _SYSTEM or _DEVICE (this device).
+ * @atomic_mode: A DRM_SVMGPU_ATOMIC_MODE_*.
+ * @flags: DRM_SVMGPU_MADVISE_NO_MIGRATE and _READONLY.
+ */
+void svmgpu_svm_madvise(struct svmgpu_svm *svm, const volatile void *ptr,
+			uint64_t size, uint32_t preferred_loc,
+			uint32_t atomic_mode, uint32_t flags)
+{
+	uint64_t start = svmgpu_ptr(ptr) & ~4095ull;
+	uint64_t end = (svmgpu_ptr(ptr) + size + 4095) & ~4095ull;
+
+	svmgpu_vm_madvise(svm->fd, svm->vm, start, end - start, preferred_loc,
+			  atomic_mode, flags);
+}
+
+/* migrate_hold_ms before svmgpu_set_migrate_hold_ms() changed it. */
+static char hold_saved[32];
+/* The process that changed it: children never restore it. */
+static pid_t hold_pid;
+
+static void restore_hold_at_exit(void)
+{
+	svmgpu_restore_migrate_hold_ms();
+}
+
+/**
+ * svmgpu_set_migrate_hold_ms() - Set the migrate_hold_ms module parameter.
+ * @ms: How long a range a CPU fault moved to system memory stays there.
+ *
+ * Skips if the parameter is absent or not writable. The first call saves
+ * the old value, which svmgpu_restore_migrate_hold_ms() puts back, as does
+ * an atexit() handler of the calling process (not of its children).
+ */
+void svmgpu_set_migrate_hold_ms(unsigned int ms)
+{
+	char value[32];
+	int ret;
+
+	if (!hold_saved[0]) {
+		ret = svmgpu_param_read(SVMGPU_MIGRATE_HOLD_PARAM, hold_saved,
+					sizeof(hold_saved));
+		igt_require_f(ret == 0, "no module parameter %s: %s\n",
+			      SVMGPU_MIGRATE_HOLD_PARAM, strerror(-ret));
+		if (!hold_pid)
+			igt_assert_eq(atexit(restore_hold_at_exit), 0);
+		hold_pid = getpid();
+	}
+	snprintf(value, sizeof(value), "%u", ms);
+	ret = svmgpu_param_write(SVMGPU_MIGRATE_HOLD_PARAM, value);
+	igt_require_f(ret != -EACCES && ret != -EPERM && ret != -ENOENT,
+		      "cannot write %s: %s\n", SVMGPU_MIGRATE_HOLD_PARAM,
+		      strerror(-ret));
+	igt_assert_f(ret == 0, "writing %u to %s: %s\n", ms,
+		     SVMGPU_MIGRATE_HOLD_PARAM, strerror(-ret));
+}
+
+/**
+ * svmgpu_restore_migrate_hold_ms() - Put migrate_hold_ms back as it was
+ * before svmgpu_set_migrate_hold_ms(); nothing if it never ran.
+ */
+void svmgpu_restore_migrate_hold_ms(void)
+{
+	if (!hold_saved[0] || hold_pid != getpid())
+		return;
+	if (svmgpu_param_write(SVMGPU_MIGRATE_HOLD_PARAM, hold_saved))
+		igt_warn("cannot restore %s to %s\n",
+			 SVMGPU_MIGRATE_HOLD_PARAM, hold_saved);
+	hold_saved[0] = '\0';
 }
 
 /* --- Process memory ------------------------------------------------------- */

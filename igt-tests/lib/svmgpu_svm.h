@@ -81,6 +81,25 @@ int svmgpu_svm_fill(struct svmgpu_svm *svm, volatile void *dst,
 int svmgpu_svm_write32(struct svmgpu_svm *svm, volatile void *dst,
 		       uint32_t value);
 
+/* --- Migration (DRM_SVMGPU_FEATURE_SVM_MIGRATE, uAPI 1.4) ----------------- */
+
+/* The module parameter that holds a range in system memory after a CPU fault. */
+#define SVMGPU_MIGRATE_HOLD_PARAM	"migrate_hold_ms"
+
+const char *svmgpu_loc_name(uint32_t loc);
+uint32_t svmgpu_svm_attrs(int fd, uint32_t vm, uint64_t addr, uint64_t range,
+			  uint32_t flags, uint32_t chunk,
+			  struct drm_svmgpu_vm_attr **attrs);
+uint32_t svmgpu_svm_location(struct svmgpu_svm *svm, const volatile void *ptr,
+			     uint64_t size);
+void svmgpu_svm_prefetch(struct svmgpu_svm *svm, const volatile void *ptr,
+			 uint64_t size, bool system);
+void svmgpu_svm_madvise(struct svmgpu_svm *svm, const volatile void *ptr,
+			uint64_t size, uint32_t preferred_loc,
+			uint32_t atomic_mode, uint32_t flags);
+void svmgpu_set_migrate_hold_ms(unsigned int ms);
+void svmgpu_restore_migrate_hold_ms(void);
+
 /* --- Process memory ------------------------------------------------------- */
 
 void *svmgpu_map_anon(size_t size, int prot, int flags);
