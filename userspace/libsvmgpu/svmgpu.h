@@ -41,13 +41,15 @@ extern "C" {
  *
  * The raw uAPI lives in svmgpu_drm.h, which is installed next to this
  * header. This header compiles without it, but the flag, placement and
- * opcode values that the functions below take, and the two structures that
- * svmgpu_vm_bind() and the submission functions pass through (&struct
- * drm_svmgpu_vm_bind_op, &struct drm_svmgpu_sync), come from there: include
- * it too when you use them.
+ * opcode values that the functions below take, and the structures that
+ * svmgpu_vm_bind(), the submission functions and svmgpu_vm_query_attrs()
+ * pass through (&struct drm_svmgpu_vm_bind_op, &struct drm_svmgpu_sync,
+ * &struct drm_svmgpu_vm_attr), come from there: include it too when you
+ * use them.
  */
 
 /* From svmgpu_drm.h; only pointers to them appear here. */
+struct drm_svmgpu_vm_attr;
 struct drm_svmgpu_vm_bind_op;
 struct drm_svmgpu_sync;
 
@@ -215,6 +217,22 @@ int svmgpu_device_get_info(struct svmgpu_device *dev,
  * @dev is NULL.
  */
 bool svmgpu_device_has_system_svm(struct svmgpu_device *dev);
+
+/**
+ * svmgpu_device_has_svm_migrate() - Whether mirrored memory can move to VRAM.
+ * @dev: The device.
+ *
+ * True only if the kernel reports DRM_SVMGPU_FEATURE_SVM_MIGRATE (uAPI
+ * 1.4) in its features mask, read when @dev was created: the memory a
+ * mirroring VM reaches may then migrate to the GPU's VRAM and back (see
+ * "DOC: SVM migration"). Without it, svmgpu_vm_prefetch(),
+ * svmgpu_vm_madvise() and svmgpu_vm_query_attrs() fail with -EOPNOTSUPP,
+ * and mirrored memory always stays in system memory.
+ *
+ * Return: true if the device can migrate mirrored memory, false otherwise
+ * or if @dev is NULL.
+ */
+bool svmgpu_device_has_svm_migrate(struct svmgpu_device *dev);
 
 /**
  * svmgpu_device_vram_bo_size() - How much VRAM buffer objects can use.
@@ -651,6 +669,190 @@ int svmgpu_vm_unmap(struct svmgpu_vm *vm, uint64_t addr, uint64_t range);
  * of svmgpu_vm_bind(), such as -EINVAL for a range that is not free.
  */
 int svmgpu_vm_mirror(struct svmgpu_vm *vm, uint64_t addr, uint64_t range);
+
+/**
+ * DOC: SVM migration
+ *
+ * With DRM_SVMGPU_FEATURE_SVM_MIGRATE (uAPI 1.4;
+ * svmgpu_device_has_svm_migrate() is true), the process memory that a
+ * mirroring VM reaches may live in the GPU's VRAM. The pointer does not
+ * change, nor does the data: the kernel moves the pages, and a CPU access
+ * to a page in VRAM moves it back to system memory first, transparently.
+ * Only private anonymous memory moves (malloc, the stack, MAP_PRIVATE |
+ * MAP_ANONYMOUS); other memory stays in system memory, where the GPU maps
+ * it. Memory moves in blocks of 2 MiB, 64 KiB or 4 KiB.
+ *
+ * - svmgpu_vm_madvise() sets attributes on a range of the VM's address
+ *   space: a preferred location (with DRM_SVMGPU_LOC_DEVICE, GPU faults
+ *   move the memory into VRAM), how GPU atomics work there, and whether
+ *   the GPU may write. They belong to the VM, not to the memory.
+ * - svmgpu_vm_prefetch() moves a range now, to VRAM or to system memory,
+ *   and maps it for the GPU, so that jobs then take no faults there.
+ * - svmgpu_vm_query_attrs() says, run by run, what the attributes of a
+ *   range are and where its pages are now. svmgpu_svm_location_name()
+ *   names a location, for messages.
+ *
+ * A range that the CPU just moved back to system memory stays there for
+ * GPU faults for a while (the svmgpu module's migrate_hold_ms), so that
+ * memory the CPU and the GPU share does not bounce; prefetches move it
+ * anyway. The raw rules are in "DOC: SVM migration" of svmgpu_drm.h.
+ *
+ * For instance, with error checks left out, a malloc'd array that the GPU
+ * will work on in VRAM::
+ *
+ *	struct svmgpu_svm_attrs vram = {
+ *		.preferred_loc = DRM_SVMGPU_LOC_DEVICE,
+ *	};
+ *	uint32_t *a = aligned_alloc(4096, size);	// size: 4 KiB multiple
+ *
+ *	svmgpu_vm_madvise(vm, svmgpu_ptr(a), size, &vram);
+ *	// ... jobs that touch a: their faults move it into VRAM ...
+ *	// or, at once: svmgpu_vm_prefetch(vm, svmgpu_ptr(a), size, 0);
+ *	printf("%u\n", a[0]);	// the CPU's access moves that part back
+ */
+
+/**
+ * struct svmgpu_svm_attrs - Attributes of a range of a mirroring VM.
+ *
+ * What svmgpu_vm_madvise() sets, field for field as &struct
+ * drm_svmgpu_vm_madvise takes them; the values come from svmgpu_drm.h.
+ * A zeroed struct is the attributes of a range never advised: no
+ * preferred location, DRM_SVMGPU_ATOMIC_MODE_DEVICE, no flags. The size of
+ * this struct is part of the LIBSVMGPU_1 ABI.
+ */
+struct svmgpu_svm_attrs {
+	/**
+	 * @preferred_loc: DRM_SVMGPU_LOC_NONE (memory stays where it is),
+	 * DRM_SVMGPU_LOC_SYSTEM or DRM_SVMGPU_LOC_DEVICE (GPU faults move it
+	 * into VRAM).
+	 */
+	uint32_t preferred_loc;
+
+	/**
+	 * @atomic_mode: DRM_SVMGPU_ATOMIC_MODE_DEVICE (a GPU atomic moves the
+	 * range into VRAM), _GLOBAL (atomics in place) or _CPU (a GPU atomic
+	 * there fails the job).
+	 */
+	uint32_t atomic_mode;
+
+	/**
+	 * @flags: Mask of DRM_SVMGPU_MADVISE_NO_MIGRATE (GPU faults move
+	 * nothing), DRM_SVMGPU_MADVISE_READONLY (the GPU may only read) and
+	 * DRM_SVMGPU_MADVISE_PREFERRED_FD.
+	 */
+	uint32_t flags;
+
+	/**
+	 * @preferred_fd: With DRM_SVMGPU_MADVISE_PREFERRED_FD and
+	 * DRM_SVMGPU_LOC_DEVICE, a file descriptor of the svmgpu device
+	 * whose VRAM is preferred, such as svmgpu_device_fd() of another
+	 * device; otherwise 0.
+	 */
+	int32_t preferred_fd;
+};
+
+/**
+ * svmgpu_vm_madvise() - Set the attributes of a range of a mirroring VM.
+ * @vm: The VM, created in fault mode.
+ * @addr: Start of the range, a multiple of 4 KiB, above the VM's first
+ *        64 KiB.
+ * @range: Size of the range in bytes, a non-zero multiple of 4 KiB.
+ * @attrs: The attributes; they replace those the range had.
+ *
+ * Issues DRM_IOCTL_SVMGPU_VM_MADVISE (uAPI 1.4) with @attrs as they are,
+ * so that flags of a later uAPI need no new library; the kernel checks
+ * them. The range need not be mirrored yet. Attributes that restrict the
+ * GPU (DRM_SVMGPU_MADVISE_READONLY, DRM_SVMGPU_ATOMIC_MODE_CPU) drop the
+ * GPU's mappings of the range at once; a new preferred location moves
+ * nothing by itself: the next GPU faults there, or svmgpu_vm_prefetch(),
+ * do.
+ *
+ * Return: 0 on success; -EINVAL if @vm or @attrs is NULL or @vm was not
+ * created with DRM_SVMGPU_VM_CREATE_FAULT_MODE, and -EOPNOTSUPP if
+ * svmgpu_device_has_svm_migrate() is false, both without an ioctl;
+ * otherwise the ioctl's error: -EINVAL for a misaligned, empty or
+ * out-of-range range or an unknown location, atomic mode or flag, -EBADF
+ * for a @preferred_fd that is not open, -EACCES for a VM of another
+ * process, -ENOMEM.
+ */
+int svmgpu_vm_madvise(struct svmgpu_vm *vm, uint64_t addr, uint64_t range,
+		      const struct svmgpu_svm_attrs *attrs);
+
+/**
+ * svmgpu_vm_prefetch() - Move mirrored memory to VRAM or to system memory.
+ * @vm: The VM, created in fault mode.
+ * @addr: Start of the range, a multiple of 4 KiB.
+ * @range: Size of the range in bytes, a non-zero multiple of 4 KiB.
+ * @flags: 0 to move the range into VRAM, or
+ *         DRM_SVMGPU_VM_BIND_PREFETCH_SYSTEM to move it to system memory.
+ *
+ * One DRM_SVMGPU_VM_BIND_OP_PREFETCH operation (uAPI 1.4), without syncs:
+ * the kernel moves [@addr, @addr + @range) as far as it can move (pages
+ * that cannot, such as shared or file-backed ones, stay where they are),
+ * faulting in pages never touched, and maps it for the GPU. The call
+ * returns once that is done; it does not wait for the VM's jobs.
+ * Preferred locations and the hold of memory the CPU just touched do not
+ * apply: a prefetch always moves. @flags go to the kernel as they are.
+ *
+ * Every page of the range must be mirrored by @vm and mapped by the
+ * process. A signal does not make the call fail: libdrm restarts it, and
+ * it keeps what it moved before.
+ *
+ * Return: 0 on success; -EINVAL if @vm is NULL or was not created with
+ * DRM_SVMGPU_VM_CREATE_FAULT_MODE, and -EOPNOTSUPP if
+ * svmgpu_device_has_svm_migrate() is false, both without an ioctl;
+ * otherwise the error of svmgpu_vm_bind(), such as -EINVAL for a range
+ * outside the mirror or an unknown flag, -EFAULT for a page the process
+ * does not map, -ENOMEM.
+ */
+int svmgpu_vm_prefetch(struct svmgpu_vm *vm, uint64_t addr, uint64_t range,
+		       uint32_t flags);
+
+/**
+ * svmgpu_vm_query_attrs() - The attributes of a range, and where it is.
+ * @vm: The VM, created in fault mode.
+ * @addr: Start of the range, a multiple of 4 KiB.
+ * @range: Size of the range in bytes, a non-zero multiple of 4 KiB.
+ * @flags: 0, or DRM_SVMGPU_QUERY_ATTRS_COARSE to split runs only where the
+ *         attributes change (a run whose pages are in several places then
+ *         has the location DRM_SVMGPU_LOC_MIXED).
+ * @attrs: Array of *@num_attrs &struct drm_svmgpu_vm_attr (from
+ *         svmgpu_drm.h), filled with runs of pages that have the same
+ *         attributes and the same location, in address order.
+ * @num_attrs: In: the entries at @attrs, at least 1. Out: the entries
+ *             written; unchanged on failure.
+ *
+ * Issues DRM_IOCTL_SVMGPU_VM_QUERY_ATTRS (uAPI 1.4), as many times as
+ * needed (each takes at most %DRM_SVMGPU_QUERY_ATTRS_MAX runs), until the
+ * range is described or @attrs is full. Runs are maximal: two runs that
+ * follow each other differ. The runs written cover [@addr, end of the last
+ * run) exactly; if that is short of @addr + @range, @attrs was full: ask
+ * again from there. A page the process does not map, or never touched, is
+ * DRM_SVMGPU_LOC_NONE; one in this GPU's VRAM is DRM_SVMGPU_LOC_DEVICE.
+ * The query moves nothing and faults nothing in; its answer is a snapshot.
+ *
+ * Return: 0 on success; -EINVAL if @vm, @attrs or @num_attrs is NULL,
+ * *@num_attrs is 0, @range is 0 or @addr + @range overflows, or @vm was
+ * not created with DRM_SVMGPU_VM_CREATE_FAULT_MODE, and -EOPNOTSUPP if
+ * svmgpu_device_has_svm_migrate() is false, all without an ioctl; -EPROTO
+ * if the kernel's answer is malformed; otherwise the ioctl's error, such as
+ * -EINVAL for a misaligned or out-of-range range or an unknown flag,
+ * -EACCES for a VM of another process, -ENOMEM.
+ */
+int svmgpu_vm_query_attrs(struct svmgpu_vm *vm, uint64_t addr,
+			  uint64_t range, uint32_t flags,
+			  struct drm_svmgpu_vm_attr *attrs,
+			  uint32_t *num_attrs);
+
+/**
+ * svmgpu_svm_location_name() - Name a location, for messages.
+ * @location: A DRM_SVMGPU_LOC_* value, as in &drm_svmgpu_vm_attr.location.
+ *
+ * Return: "none", "system", "vram" or "mixed" for DRM_SVMGPU_LOC_NONE,
+ * _SYSTEM, _DEVICE and _MIXED, "unknown" for anything else. Never NULL;
+ * the string is static.
+ */
+const char *svmgpu_svm_location_name(uint32_t location);
 
 /**
  * DOC: queues and submission

@@ -349,3 +349,9 @@ SVMGPU_PUBLIC bool svmgpu_device_has_system_svm(struct svmgpu_device *dev)
 	/* Kernels before uAPI 1.3 never set the bit: it was not defined. */
 	return dev && (dev->info.features & DRM_SVMGPU_FEATURE_SVM);
 }
+
+SVMGPU_PUBLIC bool svmgpu_device_has_svm_migrate(struct svmgpu_device *dev)
+{
+	/* Kernels before uAPI 1.4 never set the bit: it was not defined. */
+	return dev && (dev->info.features & DRM_SVMGPU_FEATURE_SVM_MIGRATE);
+}

@@ -5,6 +5,7 @@
  * libsvmgpu: GPU virtual address spaces and VM_BIND.
  */
 #include <stdlib.h>
+#include <string.h>
 
 #include "svmgpu_priv.h"
 
@@ -185,4 +186,144 @@ SVMGPU_PUBLIC int svmgpu_vm_mirror(struct svmgpu_vm *vm, uint64_t addr,
 	if (!vm || !(vm->flags & DRM_SVMGPU_VM_CREATE_FAULT_MODE))
 		return -EINVAL;
 	return svmgpu_vm_bind(vm, &op, 1, NULL, 0);
+}
+
+/*
+ * Whether @vm can take the calls of SVM migration: 0, or the error they
+ * return without an ioctl.
+ */
+static int svmgpu_vm_migrate_check(const struct svmgpu_vm *vm)
+{
+	if (!vm)
+		return -EINVAL;
+	if (!svmgpu_device_has_svm_migrate(vm->dev))
+		return -EOPNOTSUPP;
+	/* The kernel refuses them outside fault mode: no need to ask. */
+	if (!(vm->flags & DRM_SVMGPU_VM_CREATE_FAULT_MODE))
+		return -EINVAL;
+	return 0;
+}
+
+SVMGPU_PUBLIC int svmgpu_vm_madvise(struct svmgpu_vm *vm, uint64_t addr,
+				    uint64_t range,
+				    const struct svmgpu_svm_attrs *attrs)
+{
+	struct drm_svmgpu_vm_madvise req = { 0 };
+	int ret;
+
+	if (!attrs)
+		return -EINVAL;
+	ret = svmgpu_vm_migrate_check(vm);
+	if (ret)
+		return ret;
+
+	req.vm_id = vm->id;
+	req.flags = attrs->flags;
+	req.addr = addr;
+	req.range = range;
+	req.preferred_loc = attrs->preferred_loc;
+	req.preferred_fd = attrs->preferred_fd;
+	req.atomic_mode = attrs->atomic_mode;
+	/* Setting attributes twice is harmless: a restart may repeat it. */
+	return svmgpu_ioctl(vm->dev->fd, DRM_IOCTL_SVMGPU_VM_MADVISE, &req);
+}
+
+SVMGPU_PUBLIC int svmgpu_vm_prefetch(struct svmgpu_vm *vm, uint64_t addr,
+				     uint64_t range, uint32_t flags)
+{
+	struct drm_svmgpu_vm_bind_op op = {
+		.op = DRM_SVMGPU_VM_BIND_OP_PREFETCH,
+		.flags = flags,
+		.addr = addr,
+		.range = range,
+	};
+	int ret = svmgpu_vm_migrate_check(vm);
+
+	if (ret)
+		return ret;
+	/* An interrupted prefetch keeps what it moved: restarting is fine. */
+	return svmgpu_vm_bind(vm, &op, 1, NULL, 0);
+}
+
+static bool svmgpu_attr_same(const struct drm_svmgpu_vm_attr *a,
+			     const struct drm_svmgpu_vm_attr *b)
+{
+	return a->flags == b->flags && a->preferred_loc == b->preferred_loc &&
+	       a->atomic_mode == b->atomic_mode && a->location == b->location;
+}
+
+SVMGPU_PUBLIC int svmgpu_vm_query_attrs(struct svmgpu_vm *vm, uint64_t addr,
+					uint64_t range, uint32_t flags,
+					struct drm_svmgpu_vm_attr *attrs,
+					uint32_t *num_attrs)
+{
+	uint64_t start = addr, end = addr + range;
+	uint32_t room, written = 0;
+	int ret;
+
+	if (!attrs || !num_attrs || !*num_attrs || !range || end < addr)
+		return -EINVAL;
+	ret = svmgpu_vm_migrate_check(vm);
+	if (ret)
+		return ret;
+
+	room = *num_attrs;
+	while (start < end && written < room) {
+		struct drm_svmgpu_vm_query_attrs req = { 0 };
+		struct drm_svmgpu_vm_attr *first = &attrs[written];
+		uint32_t n = room - written, i;
+
+		if (n > DRM_SVMGPU_QUERY_ATTRS_MAX)
+			n = DRM_SVMGPU_QUERY_ATTRS_MAX;
+		req.vm_id = vm->id;
+		req.flags = flags;
+		req.addr = start;
+		req.range = end - start;
+		req.attrs = (uintptr_t)first;
+		req.num_attrs = n;
+		ret = svmgpu_ioctl(vm->dev->fd,
+				   DRM_IOCTL_SVMGPU_VM_QUERY_ATTRS, &req);
+		if (ret)
+			return ret;
+		if (!req.num_attrs || req.num_attrs > n)
+			return -EPROTO;
+
+		/* The runs must tile [start, end) in order, from start. */
+		for (i = 0; i < req.num_attrs; i++) {
+			const struct drm_svmgpu_vm_attr *a = &first[i];
+
+			if (a->addr != start || !a->range ||
+			    a->range > end - start)
+				return -EPROTO;
+			start += a->range;
+		}
+
+		/* A run cut where the last call stopped continues here. */
+		if (written && svmgpu_attr_same(&attrs[written - 1], first)) {
+			attrs[written - 1].range += first->range;
+			memmove(first, first + 1,
+				(req.num_attrs - 1) * sizeof(*first));
+			written--;
+		}
+		written += req.num_attrs;
+	}
+
+	*num_attrs = written;
+	return 0;
+}
+
+SVMGPU_PUBLIC const char *svmgpu_svm_location_name(uint32_t location)
+{
+	switch (location) {
+	case DRM_SVMGPU_LOC_NONE:
+		return "none";
+	case DRM_SVMGPU_LOC_SYSTEM:
+		return "system";
+	case DRM_SVMGPU_LOC_DEVICE:
+		return "vram";
+	case DRM_SVMGPU_LOC_MIXED:
+		return "mixed";
+	default:
+		return "unknown";
+	}
 }

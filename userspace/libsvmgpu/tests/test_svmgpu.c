@@ -30,8 +30,10 @@
  *   at most vram_bo_size bytes of them: creating or migrating a BO into
  *   full VRAM evicts the least recently used ones to system memory, as the
  *   uAPI's "DOC: buffer objects" says. A move keeps a BO's memory where it
- *   is, so CPU mappings trivially follow it. Everything else goes to the
- *   real libdrm and libc.
+ *   is, so CPU mappings trivially follow it. With
+ *   DRM_SVMGPU_FEATURE_SVM_MIGRATE, mirrored memory "moves to VRAM" (see
+ *   "SVM migration in the stand-in kernel" below). Everything else goes to
+ *   the real libdrm and libc.
  */
 #define _GNU_SOURCE	/* pipe2() */
 #include <dirent.h>
@@ -40,6 +42,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -234,6 +237,19 @@ static struct {
 	 */
 	bool late_ban;
 
+	/* SVM migration; see "SVM migration in the stand-in kernel". */
+	struct drm_svmgpu_vm_madvise madvise;	/* As passed in. */
+	unsigned int madvises;
+	struct drm_svmgpu_vm_query_attrs query_attrs;	/* The last call's. */
+	unsigned int attr_queries;
+	uint32_t query_max;	/* If set, the most runs a query writes. */
+	uint32_t query_pages;	/* If set, the most pages a query scans. */
+	bool query_bad;		/* Queries answer with no run at all. */
+	unsigned int prefetches;	/* OP_PREFETCH operations applied. */
+	unsigned int gpu_migrations;	/* Pages GPU accesses moved to VRAM. */
+	/* Spans CPU faults moved back; the SIGSEGV handler counts. */
+	volatile unsigned int cpu_migrations;
+
 	/* mmap() of BOs. */
 	int mmap_errno;		/* If set, mmap() of a BO fails with it. */
 	unsigned int mmap_delay_us;	/* Widens races on the first map. */
@@ -276,8 +292,149 @@ static const struct drm_svmgpu_query_device_info default_info = {
 	.vram_bo_size = 240ull << 20,
 };
 
+/* ---- SVM migration in the stand-in kernel ------------------------------- */
+
+/*
+ * With DRM_SVMGPU_FEATURE_SVM_MIGRATE the fake keeps spans of this
+ * process's address space: per VM, the attributes that
+ * DRM_IOCTL_SVMGPU_VM_MADVISE set, and, under FAKE_VRAM_KEY, the pages that
+ * are "in VRAM". Those stay where they are but are made PROT_NONE, so that
+ * a CPU access faults as one to device-private memory does: the SIGSEGV
+ * handler, fake_sigsegv(), "moves" the whole span the address is in back
+ * to system memory by making it accessible again, and the access resumes.
+ * The fake GPU reaches them while a job runs. Its accesses move the pages
+ * of ranges that prefer the device to VRAM, 4 KiB at a time, and a GPU
+ * write to a DRM_SVMGPU_MADVISE_READONLY range faults; atomic modes are
+ * recorded, not acted on. OP_PREFETCH moves whole ranges.
+ *
+ * Memory that libc unmaps itself (free() of a large block) leaves its
+ * spans behind, which mock_reset() drops: tests read their memory back
+ * before freeing it.
+ */
+#define FAKE_MAX_SPANS	256
+#define FAKE_VRAM_KEY	0	/* VM ids are never 0. */
+
+static struct fake_span {
+	bool used;
+	uint32_t key;		/* A VM id, or FAKE_VRAM_KEY. */
+	uint64_t start, end;
+	/* flags, preferred_loc and atomic_mode; zero in VRAM spans. */
+	struct drm_svmgpu_vm_attr attr;
+} fake_spans[FAKE_MAX_SPANS];
+
+static struct fake_span *fake_span_find(uint32_t key, uint64_t addr)
+{
+	struct fake_span *s;
+
+	for (s = fake_spans; s < fake_spans + FAKE_MAX_SPANS; s++)
+		if (s->used && s->key == key && s->start <= addr &&
+		    addr < s->end)
+			return s;
+	return NULL;
+}
+
+static struct fake_span *fake_span_alloc(void)
+{
+	struct fake_span *s;
+
+	for (s = fake_spans; s < fake_spans + FAKE_MAX_SPANS; s++)
+		if (!s->used)
+			return s;
+	return NULL;
+}
+
+/* Remove [@start, @end) from the spans of @key; 0 or -ENOMEM. */
+static int fake_span_clear(uint32_t key, uint64_t start, uint64_t end)
+{
+	struct fake_span *s, *right;
+
+	for (s = fake_spans; s < fake_spans + FAKE_MAX_SPANS; s++) {
+		if (!s->used || s->key != key || s->end <= start ||
+		    s->start >= end)
+			continue;
+		if (s->start < start && s->end > end) {
+			right = fake_span_alloc();
+			if (!right)
+				return -ENOMEM;
+			*right = *s;
+			right->start = end;
+			s->end = start;
+		} else if (s->start < start) {
+			s->end = start;
+		} else if (s->end > end) {
+			s->start = end;
+		} else {
+			s->used = false;
+		}
+	}
+	return 0;
+}
+
+static bool fake_attr_same(const struct drm_svmgpu_vm_attr *a,
+			   const struct drm_svmgpu_vm_attr *b)
+{
+	return a->flags == b->flags && a->preferred_loc == b->preferred_loc &&
+	       a->atomic_mode == b->atomic_mode;
+}
+
+/*
+ * Give [@start, @end) of @key the attributes @attr; spans that touch and
+ * have the same attributes merge. 0 or -ENOMEM.
+ */
+static int fake_span_set(uint32_t key, uint64_t start, uint64_t end,
+			 const struct drm_svmgpu_vm_attr *attr)
+{
+	struct fake_span *s;
+	int err = fake_span_clear(key, start, end);
+
+	if (err)
+		return err;
+	for (s = fake_spans; s < fake_spans + FAKE_MAX_SPANS; s++) {
+		if (!s->used || s->key != key || !fake_attr_same(&s->attr, attr))
+			continue;
+		if (s->end == start) {
+			start = s->start;
+			s->used = false;
+		} else if (s->start == end) {
+			end = s->end;
+			s->used = false;
+		}
+	}
+	s = fake_span_alloc();
+	if (!s)
+		return -ENOMEM;
+	*s = (struct fake_span) {
+		.used = true,
+		.key = key,
+		.start = start,
+		.end = end,
+		.attr = *attr,
+	};
+	return 0;
+}
+
+/* Make the pages in VRAM unreachable by the CPU, or reachable again. */
+static void fake_vram_protect(bool vram)
+{
+	const struct fake_span *s;
+
+	/* Spans whose memory libc unmapped fail: nothing to protect. */
+	for (s = fake_spans; s < fake_spans + FAKE_MAX_SPANS; s++)
+		if (s->used && s->key == FAKE_VRAM_KEY)
+			mprotect((void *)(uintptr_t)s->start, s->end - s->start,
+				 vram ? PROT_NONE : PROT_READ | PROT_WRITE);
+}
+
+/* Forget every span, with the pages in VRAM back in system memory. */
+static void fake_spans_reset(void)
+{
+	fake_vram_protect(false);
+	memset(fake_spans, 0, sizeof(fake_spans));
+}
+
 static void mock_reset(bool on)
 {
+	fake_spans_reset();
 	memset(&mock, 0, sizeof(mock));
 	mock.on = on;
 	mock.answer.info = default_info;
@@ -707,11 +864,18 @@ static void fake_signal_syncs(uint64_t ptr, uint32_t n)
 				true;
 }
 
+static int fake_check_prefetch(uint32_t vm_id,
+			       const struct drm_svmgpu_vm_bind_op *op);
+static int fake_prefetch(const struct drm_svmgpu_vm_bind_op *op);
+static bool fake_svmgpu(int fd);
+
 static int fake_check_bind_op(uint32_t vm_id,
 			      const struct drm_svmgpu_vm_bind_op *op)
 {
 	uint64_t va_end = 1ull << mock.answer.info.va_bits;
 
+	if (op->op == DRM_SVMGPU_VM_BIND_OP_PREFETCH)
+		return fake_check_prefetch(vm_id, op);
 	if ((op->op != DRM_SVMGPU_VM_BIND_OP_MAP &&
 	     op->op != DRM_SVMGPU_VM_BIND_OP_UNMAP &&
 	     op->op != DRM_SVMGPU_VM_BIND_OP_MAP_MIRROR) ||
@@ -753,6 +917,8 @@ static int fake_apply_bind_op(uint32_t vm_id,
 	struct fake_mapping *m, *right;
 	int i;
 
+	if (op->op == DRM_SVMGPU_VM_BIND_OP_PREFETCH)
+		return fake_prefetch(op);
 	for (i = 0; i < FAKE_MAX_MAPPINGS; i++) {
 		uint64_t m_end;
 
@@ -897,6 +1063,251 @@ static bool fake_cpu_mapped(uint64_t va, uint64_t len)
 	return true;
 }
 
+static bool fake_migrate_on(void)
+{
+	return mock.answer.info.features & DRM_SVMGPU_FEATURE_SVM_MIGRATE;
+}
+
+/* Whether a range is one DRM_IOCTL_SVMGPU_VM_MADVISE and the rest refuse. */
+static bool fake_range_bad(uint64_t addr, uint64_t range)
+{
+	uint64_t va_end = 1ull << mock.answer.info.va_bits;
+
+	return addr % 4096 || range % 4096 || !range || addr < 0x10000 ||
+	       addr > va_end || range > va_end - addr;
+}
+
+/* Where page @page is, as the CPU's page tables say. */
+static uint32_t fake_location(uint64_t page)
+{
+	unsigned char vec;
+
+	if (mincore((void *)(uintptr_t)page, 4096, &vec))
+		return DRM_SVMGPU_LOC_NONE;	/* No mapping. */
+	if (fake_span_find(FAKE_VRAM_KEY, page))
+		return DRM_SVMGPU_LOC_DEVICE;
+	return vec & 1 ? DRM_SVMGPU_LOC_SYSTEM : DRM_SVMGPU_LOC_NONE;
+}
+
+static int fake_vm_madvise(int fd, struct drm_svmgpu_vm_madvise *a)
+{
+	const uint32_t known = DRM_SVMGPU_MADVISE_NO_MIGRATE |
+			       DRM_SVMGPU_MADVISE_READONLY |
+			       DRM_SVMGPU_MADVISE_PREFERRED_FD;
+	struct drm_svmgpu_vm_attr attr = { 0 };
+	int vm;
+
+	mock.madvise = *a;
+	mock.madvises++;
+	if (!fake_migrate_on())
+		return fake_fail(EOPNOTSUPP);
+	if (a->extensions || a->pad)
+		return fake_fail(EINVAL);
+	vm = fake_vm(a->vm_id);
+	if (vm < 0)
+		return fake_fail(ENOENT);
+	if (!mock.vm_fault_mode[vm] || fake_range_bad(a->addr, a->range) ||
+	    a->preferred_loc > DRM_SVMGPU_LOC_DEVICE ||
+	    a->atomic_mode > DRM_SVMGPU_ATOMIC_MODE_CPU || (a->flags & ~known))
+		return fake_fail(EINVAL);
+	if (a->flags & DRM_SVMGPU_MADVISE_PREFERRED_FD) {
+		if (a->preferred_loc != DRM_SVMGPU_LOC_DEVICE)
+			return fake_fail(EINVAL);
+		if (!fd_is_open(a->preferred_fd))
+			return fake_fail(EBADF);
+		if (!fake_svmgpu(a->preferred_fd))
+			return fake_fail(EINVAL);
+	} else if (a->preferred_fd) {
+		return fake_fail(EINVAL);
+	}
+
+	attr.flags = a->flags & ~DRM_SVMGPU_MADVISE_PREFERRED_FD;
+	/* In an attribute, the flag means another device. */
+	if ((a->flags & DRM_SVMGPU_MADVISE_PREFERRED_FD) &&
+	    !same_file(fd, a->preferred_fd))
+		attr.flags |= DRM_SVMGPU_MADVISE_PREFERRED_FD;
+	attr.preferred_loc = a->preferred_loc;
+	attr.atomic_mode = a->atomic_mode;
+	if (fake_span_set(a->vm_id, a->addr, a->addr + a->range, &attr))
+		return fake_fail(ENOMEM);
+	return 0;
+}
+
+/* The attributes of page @page of VM @vm_id, and where it is. */
+static struct drm_svmgpu_vm_attr fake_page_attr(uint32_t vm_id,
+						uint64_t page)
+{
+	const struct fake_span *s = fake_span_find(vm_id, page);
+	struct drm_svmgpu_vm_attr attr = { 0 };
+
+	if (s)
+		attr = s->attr;
+	attr.addr = page;
+	attr.range = 4096;
+	attr.location = fake_location(page);
+	return attr;
+}
+
+static int fake_vm_query_attrs(struct drm_svmgpu_vm_query_attrs *a)
+{
+	struct drm_svmgpu_vm_attr *out = (void *)(uintptr_t)a->attrs;
+	bool coarse = a->flags & DRM_SVMGPU_QUERY_ATTRS_COARSE;
+	uint32_t n = 0, max = a->num_attrs, pages = 0;
+	uint64_t p;
+	int vm;
+
+	mock.query_attrs = *a;
+	mock.attr_queries++;
+	if (!fake_migrate_on())
+		return fake_fail(EOPNOTSUPP);
+	if (a->extensions || a->pad)
+		return fake_fail(EINVAL);
+	vm = fake_vm(a->vm_id);
+	if (vm < 0)
+		return fake_fail(ENOENT);
+	if (!mock.vm_fault_mode[vm] || fake_range_bad(a->addr, a->range) ||
+	    !a->num_attrs || a->num_attrs > DRM_SVMGPU_QUERY_ATTRS_MAX ||
+	    (a->flags & ~DRM_SVMGPU_QUERY_ATTRS_COARSE))
+		return fake_fail(EINVAL);
+	if (!out)
+		return fake_fail(EFAULT);
+	if (mock.query_bad) {
+		a->num_attrs = 0;
+		return 0;
+	}
+	if (mock.query_max && max > mock.query_max)
+		max = mock.query_max;
+
+	for (p = a->addr; p < a->addr + a->range; p += 4096) {
+		struct drm_svmgpu_vm_attr cur = fake_page_attr(a->vm_id, p);
+		struct drm_svmgpu_vm_attr *prev = n ? &out[n - 1] : NULL;
+
+		if (mock.query_pages && pages++ == mock.query_pages)
+			break;
+		if (prev && fake_attr_same(prev, &cur) &&
+		    (coarse || prev->location == cur.location)) {
+			if (prev->location != cur.location)
+				prev->location = DRM_SVMGPU_LOC_MIXED;
+			prev->range += 4096;
+			continue;
+		}
+		if (n == max)
+			break;
+		out[n++] = cur;
+	}
+	a->num_attrs = n;
+	return 0;
+}
+
+/* Whether every page of [@addr, @addr + @range) is in a mirror of @vm_id. */
+static bool fake_mirrored(uint32_t vm_id, uint64_t addr, uint64_t range)
+{
+	uint64_t p;
+	int i;
+
+	for (p = addr; p < addr + range; p += 4096) {
+		for (i = 0; i < FAKE_MAX_MAPPINGS; i++) {
+			const struct fake_mapping *m = &mock.mappings[i];
+
+			if (m->used && m->mirror && m->vm_id == vm_id &&
+			    m->addr <= p && p - m->addr < m->range)
+				break;
+		}
+		if (i == FAKE_MAX_MAPPINGS)
+			return false;
+	}
+	return true;
+}
+
+static int fake_check_prefetch(uint32_t vm_id,
+			       const struct drm_svmgpu_vm_bind_op *op)
+{
+	if (!fake_migrate_on())
+		return -EOPNOTSUPP;
+	if ((op->flags & ~DRM_SVMGPU_VM_BIND_PREFETCH_SYSTEM) || op->pad ||
+	    op->handle || op->bo_offset || fake_range_bad(op->addr, op->range) ||
+	    !mock.vm_fault_mode[fake_vm(vm_id)] ||
+	    !fake_mirrored(vm_id, op->addr, op->range))
+		return -EINVAL;
+	if (!fake_cpu_mapped(op->addr, op->range))
+		return -EFAULT;
+	return 0;
+}
+
+/* Apply a checked OP_PREFETCH. */
+static int fake_prefetch(const struct drm_svmgpu_vm_bind_op *op)
+{
+	static const struct drm_svmgpu_vm_attr vram;
+	uint64_t p, end = op->addr + op->range;
+	int err;
+
+	mock.prefetches++;
+	fake_vram_protect(false);
+	if (op->flags & DRM_SVMGPU_VM_BIND_PREFETCH_SYSTEM) {
+		err = fake_span_clear(FAKE_VRAM_KEY, op->addr, end);
+		/* Pages never touched are faulted in. */
+		for (p = op->addr; !err && p < end; p += 4096)
+			(void)*(volatile const char *)(uintptr_t)p;
+	} else {
+		err = fake_span_set(FAKE_VRAM_KEY, op->addr, end, &vram);
+	}
+	fake_vram_protect(true);
+	return err;
+}
+
+/*
+ * A GPU access to [@va, @va + @len) of a mirror of VM @vm_id, as the
+ * driver's fault handling sees it: pages that prefer this device move to
+ * VRAM. 0, or the error that fails the job.
+ */
+static int fake_gpu_touch(uint32_t vm_id, uint64_t va, uint64_t len,
+			  bool write)
+{
+	static const struct drm_svmgpu_vm_attr vram;
+	uint64_t p;
+
+	if (!fake_migrate_on())
+		return 0;
+	for (p = va & ~4095ull; p < va + len; p += 4096) {
+		const struct fake_span *s = fake_span_find(vm_id, p);
+
+		if (!s)
+			continue;
+		if (write && (s->attr.flags & DRM_SVMGPU_MADVISE_READONLY))
+			return -EFAULT;
+		if (s->attr.preferred_loc != DRM_SVMGPU_LOC_DEVICE ||
+		    (s->attr.flags & (DRM_SVMGPU_MADVISE_NO_MIGRATE |
+				      DRM_SVMGPU_MADVISE_PREFERRED_FD)) ||
+		    fake_span_find(FAKE_VRAM_KEY, p))
+			continue;
+		if (fake_span_set(FAKE_VRAM_KEY, p, p + 4096, &vram))
+			return -ENOMEM;
+		mock.gpu_migrations++;
+	}
+	return 0;
+}
+
+/*
+ * A CPU access to a page in VRAM moves its span back to system memory;
+ * any other SIGSEGV is a real crash: the access faults again, fatally.
+ */
+static void fake_sigsegv(int sig, siginfo_t *si, void *ctx)
+{
+	struct fake_span *s = fake_span_find(FAKE_VRAM_KEY,
+					     (uintptr_t)si->si_addr);
+	struct sigaction dfl = { .sa_handler = SIG_DFL };
+
+	(void)ctx;
+	if (!s) {
+		sigaction(sig, &dfl, NULL);
+		return;
+	}
+	mprotect((void *)(uintptr_t)s->start, s->end - s->start,
+		 PROT_READ | PROT_WRITE);
+	s->used = false;
+	mock.cpu_migrations++;
+}
+
 /*
  * The CPU address of GPU range [@va, @va + @len) of VM @vm_id, or NULL if
  * the MMU refuses it. The range must lie in one mapping. In a mirror, it is
@@ -914,7 +1325,8 @@ static void *fake_gpu_ptr(uint32_t vm_id, uint64_t va, uint64_t len,
 		    va - m->addr > m->range || len > m->range - (va - m->addr))
 			continue;
 		if (m->mirror)
-			return fake_cpu_mapped(va, len) ?
+			return fake_cpu_mapped(va, len) &&
+			       !fake_gpu_touch(vm_id, va, len, write) ?
 			       (void *)(uintptr_t)va : NULL;
 		if ((write && m->readonly) || !fake_bo_live(m->handle))
 			return NULL;
@@ -1116,8 +1528,11 @@ static int fake_exec(struct drm_svmgpu_exec *a)
 	err = mock.fail_jobs;
 	if (mock.run_jobs && !err) {
 		mock.jobs++;
+		/* The GPU reaches the pages in VRAM; the CPU does not. */
+		fake_vram_protect(false);
 		err = fake_run_job(mock.queues[i].vm_id, a->address,
 				   a->length);
+		fake_vram_protect(true);
 	}
 	if (!err && ufence) {
 		fence = fake_gpu_ptr(mock.queues[i].vm_id, a->ufence_addr, 8,
@@ -1230,6 +1645,10 @@ static int fake_svmgpu_ioctl(int fd, unsigned long request, void *arg)
 		return fake_exec(arg);
 	case DRM_IOCTL_SVMGPU_WAIT_USER_FENCE:
 		return fake_wait_user_fence(arg);
+	case DRM_IOCTL_SVMGPU_VM_MADVISE:
+		return fake_vm_madvise(fd, arg);
+	case DRM_IOCTL_SVMGPU_VM_QUERY_ATTRS:
+		return fake_vm_query_attrs(arg);
 	default:
 		return fake_fail(ENOTTY);
 	}
@@ -1448,6 +1867,7 @@ static void test_null_arguments(void)
 	EXPECT_EQ(svmgpu_device_query(NULL, 0, NULL, &size), -EINVAL);
 	EXPECT_EQ(svmgpu_device_get_info(NULL, &info), -EINVAL);
 	EXPECT(!svmgpu_device_has_system_svm(NULL));
+	EXPECT(!svmgpu_device_has_svm_migrate(NULL));
 	EXPECT_EQ(svmgpu_device_vram_bo_size(NULL), 0);
 }
 
@@ -1459,9 +1879,12 @@ static void test_null_objects(void)
 	struct svmgpu_queue *q = (void *)1;
 	struct svmgpu_bo *bo = (void *)1;
 	struct svmgpu_vm *vm = (void *)1;
+	struct svmgpu_svm_attrs attrs = { 0 };
+	struct drm_svmgpu_vm_attr attr;
 	struct svmgpu_bo_info info;
 	void *ptr = (void *)1;
 	uint64_t fence = 0;
+	uint32_t n = 1;
 
 	EXPECT_EQ(svmgpu_bo_new(NULL, 4096, DRM_SVMGPU_GEM_PLACEMENT_VRAM, 0,
 				&bo), -EINVAL);
@@ -1499,6 +1922,11 @@ static void test_null_objects(void)
 	EXPECT(!vm);
 	EXPECT_EQ(svmgpu_vm_new_svm(NULL, NULL), -EINVAL);
 	EXPECT_EQ(svmgpu_vm_mirror(NULL, 0x10000, 4096), -EINVAL);
+	EXPECT_EQ(svmgpu_vm_madvise(NULL, 0x10000, 4096, &attrs), -EINVAL);
+	EXPECT_EQ(svmgpu_vm_prefetch(NULL, 0x10000, 4096, 0), -EINVAL);
+	EXPECT_EQ(svmgpu_vm_query_attrs(NULL, 0x10000, 4096, 0, &attr, &n),
+		  -EINVAL);
+	EXPECT_EQ(n, 1);
 
 	EXPECT_EQ(svmgpu_queue_new(NULL, 0, DRM_SVMGPU_QUEUE_PRIORITY_NORMAL,
 				   &q), -EINVAL);
@@ -1513,6 +1941,19 @@ static void test_null_objects(void)
 	EXPECT_EQ(svmgpu_queue_exec_wait(NULL, 0x10000, 4, 0), -EINVAL);
 	EXPECT_EQ(svmgpu_queue_exec_svm(NULL, &sync, 8, &fence, 1), -EINVAL);
 	EXPECT_EQ(svmgpu_user_fence_wait(NULL, &fence, 1, 0, 0), -EINVAL);
+}
+
+static void test_location_name(void)
+{
+	EXPECT(!strcmp(svmgpu_svm_location_name(DRM_SVMGPU_LOC_NONE), "none"));
+	EXPECT(!strcmp(svmgpu_svm_location_name(DRM_SVMGPU_LOC_SYSTEM),
+		       "system"));
+	EXPECT(!strcmp(svmgpu_svm_location_name(DRM_SVMGPU_LOC_DEVICE),
+		       "vram"));
+	EXPECT(!strcmp(svmgpu_svm_location_name(DRM_SVMGPU_LOC_MIXED),
+		       "mixed"));
+	EXPECT(!strcmp(svmgpu_svm_location_name(4), "unknown"));
+	EXPECT(!strcmp(svmgpu_svm_location_name(~0u), "unknown"));
 }
 
 static void test_placement_name(void)
@@ -3763,6 +4204,486 @@ static void test_mock_svm_device(void)
 	EXPECT_EQ(count_fds(), before);
 }
 
+/* ---- SVM migration against the stand-in kernel -------------------------- */
+
+static void test_mock_svm_migrate_feature(void)
+{
+	static const uint64_t masks[] = {
+		~0ull, DRM_SVMGPU_FEATURE_SVM_MIGRATE,
+		DRM_SVMGPU_FEATURE_SVM | DRM_SVMGPU_FEATURE_SVM_MIGRATE |
+		(1ull << 63),
+	};
+	struct svmgpu_device *dev;
+	size_t i;
+
+	/* Only DRM_SVMGPU_FEATURE_SVM_MIGRATE counts. */
+	for (i = 0; i < ARRAY_SIZE(masks); i++) {
+		mock_reset(true);
+		mock.answer.info.features = masks[i];
+		dev = fake_device_new();
+		REQUIRE(dev);
+		EXPECT(svmgpu_device_has_svm_migrate(dev));
+		svmgpu_device_del(dev);
+
+		mock_reset(true);
+		mock.answer.info.features = masks[i] &
+					    ~DRM_SVMGPU_FEATURE_SVM_MIGRATE;
+		dev = fake_device_new();
+		REQUIRE(dev);
+		EXPECT(!svmgpu_device_has_svm_migrate(dev));
+		svmgpu_device_del(dev);
+	}
+}
+
+/* A device with SVM and its migration, a mirroring VM and a queue. */
+static bool migrate_setup(struct svmgpu_device **dev, struct svmgpu_vm **vm,
+			  struct svmgpu_queue **q)
+{
+	mock_reset(true);
+	mock.answer.info.features = DRM_SVMGPU_FEATURE_SVM |
+				    DRM_SVMGPU_FEATURE_SVM_MIGRATE;
+	mock.run_jobs = true;
+	return svm_setup(dev, vm, q);
+}
+
+/* @size bytes of malloc'd memory, 2 MiB aligned, that the CPU wrote. */
+static uint8_t *migrate_buf(size_t size)
+{
+	uint8_t *p = aligned_alloc(SZ_2M, size);
+
+	if (p)
+		memset(p, 0x5a, size);
+	return p;
+}
+
+/* Bytes of [@p, @p + @size) at @loc, as svmgpu_vm_query_attrs() says. */
+static uint64_t bytes_at(struct svmgpu_vm *vm, const void *p, uint64_t size,
+			 uint32_t loc)
+{
+	struct drm_svmgpu_vm_attr runs[64];
+	uint64_t total = 0;
+	uint32_t i, n = ARRAY_SIZE(runs);
+	int ret;
+
+	ret = svmgpu_vm_query_attrs(vm, svmgpu_ptr(p), size, 0, runs, &n);
+	EXPECT_EQ(ret, 0);
+	for (i = 0; !ret && i < n; i++)
+		if (runs[i].location == loc)
+			total += runs[i].range;
+	return total;
+}
+
+/* Run @n, as the stand-in kernel described it. */
+static void expect_run(const struct drm_svmgpu_vm_attr *run, uint64_t addr,
+		       uint64_t range, uint32_t flags, uint32_t preferred_loc,
+		       uint32_t atomic_mode, uint32_t location)
+{
+	EXPECT_EQ_HEX(run->addr, addr);
+	EXPECT_EQ_HEX(run->range, range);
+	EXPECT_EQ(run->flags, flags);
+	EXPECT_EQ(run->preferred_loc, preferred_loc);
+	EXPECT_EQ(run->atomic_mode, atomic_mode);
+	EXPECT_EQ(run->location, location);
+}
+
+static void test_mock_vm_madvise(void)
+{
+	struct svmgpu_svm_attrs a = {
+		.preferred_loc = DRM_SVMGPU_LOC_DEVICE,
+		.atomic_mode = DRM_SVMGPU_ATOMIC_MODE_GLOBAL,
+		.flags = DRM_SVMGPU_MADVISE_READONLY,
+	};
+	struct drm_svmgpu_vm_attr runs[4];
+	struct svmgpu_device *dev, *other;
+	struct svmgpu_queue *q;
+	struct svmgpu_vm *vm, *plain;
+	unsigned int ioctls;
+	uint64_t addr;
+	uint8_t *buf;
+	uint32_t n;
+	int fd;
+
+	REQUIRE(migrate_setup(&dev, &vm, &q));
+	buf = migrate_buf(2 * SZ_2M);
+	REQUIRE(buf);
+	addr = svmgpu_ptr(buf);
+
+	EXPECT_EQ(svmgpu_vm_madvise(vm, addr, SZ_2M, &a), 0);
+	EXPECT_EQ(mock.madvise.extensions, 0);
+	EXPECT_EQ(mock.madvise.vm_id, svmgpu_vm_id(vm));
+	EXPECT_EQ(mock.madvise.flags, DRM_SVMGPU_MADVISE_READONLY);
+	EXPECT_EQ_HEX(mock.madvise.addr, addr);
+	EXPECT_EQ_HEX(mock.madvise.range, SZ_2M);
+	EXPECT_EQ(mock.madvise.preferred_loc, DRM_SVMGPU_LOC_DEVICE);
+	EXPECT_EQ(mock.madvise.preferred_fd, 0);
+	EXPECT_EQ(mock.madvise.atomic_mode, DRM_SVMGPU_ATOMIC_MODE_GLOBAL);
+	EXPECT_EQ(mock.madvise.pad, 0);
+	n = ARRAY_SIZE(runs);
+	EXPECT_EQ(svmgpu_vm_query_attrs(vm, addr, 2 * SZ_2M, 0, runs, &n), 0);
+	EXPECT_EQ(n, 2);
+	expect_run(&runs[0], addr, SZ_2M, DRM_SVMGPU_MADVISE_READONLY,
+		   DRM_SVMGPU_LOC_DEVICE, DRM_SVMGPU_ATOMIC_MODE_GLOBAL,
+		   DRM_SVMGPU_LOC_SYSTEM);
+	expect_run(&runs[1], addr + SZ_2M, SZ_2M, 0, DRM_SVMGPU_LOC_NONE,
+		   DRM_SVMGPU_ATOMIC_MODE_DEVICE, DRM_SVMGPU_LOC_SYSTEM);
+
+	/* Another device's VRAM, by its fd; then this device's, by its own. */
+	fd = open("/dev/full", O_RDWR | O_CLOEXEC);
+	REQUIRE(fd >= 0);
+	EXPECT_EQ(svmgpu_device_new(fd, &other), 0);
+	close(fd);
+	REQUIRE(other);
+	a = (struct svmgpu_svm_attrs) {
+		.preferred_loc = DRM_SVMGPU_LOC_DEVICE,
+		.flags = DRM_SVMGPU_MADVISE_PREFERRED_FD,
+		.preferred_fd = svmgpu_device_fd(other),
+	};
+	EXPECT_EQ(svmgpu_vm_madvise(vm, addr, SZ_64K, &a), 0);
+	EXPECT_EQ(mock.madvise.preferred_fd, svmgpu_device_fd(other));
+	a.preferred_fd = svmgpu_device_fd(dev);
+	EXPECT_EQ(svmgpu_vm_madvise(vm, addr + SZ_64K, SZ_64K, &a), 0);
+	n = ARRAY_SIZE(runs);
+	EXPECT_EQ(svmgpu_vm_query_attrs(vm, addr, 2 * SZ_64K, 0, runs, &n), 0);
+	EXPECT_EQ(n, 2);
+	expect_run(&runs[0], addr, SZ_64K, DRM_SVMGPU_MADVISE_PREFERRED_FD,
+		   DRM_SVMGPU_LOC_DEVICE, 0, DRM_SVMGPU_LOC_SYSTEM);
+	expect_run(&runs[1], addr + SZ_64K, SZ_64K, 0, DRM_SVMGPU_LOC_DEVICE,
+		   0, DRM_SVMGPU_LOC_SYSTEM);
+	svmgpu_device_del(other);
+
+	/* The kernel checks the attributes and the range. */
+	a = (struct svmgpu_svm_attrs) { .preferred_loc = DRM_SVMGPU_LOC_MIXED };
+	EXPECT_EQ(svmgpu_vm_madvise(vm, addr, SZ_4K, &a), -EINVAL);
+	a = (struct svmgpu_svm_attrs) { .atomic_mode = 3 };
+	EXPECT_EQ(svmgpu_vm_madvise(vm, addr, SZ_4K, &a), -EINVAL);
+	a = (struct svmgpu_svm_attrs) { .flags = 1u << 7 };
+	EXPECT_EQ(svmgpu_vm_madvise(vm, addr, SZ_4K, &a), -EINVAL);
+	EXPECT_EQ(mock.madvise.flags, 1u << 7);
+	a = (struct svmgpu_svm_attrs) { .preferred_fd = 3 };
+	EXPECT_EQ(svmgpu_vm_madvise(vm, addr, SZ_4K, &a), -EINVAL);
+	a = (struct svmgpu_svm_attrs) {
+		.preferred_loc = DRM_SVMGPU_LOC_DEVICE,
+		.flags = DRM_SVMGPU_MADVISE_PREFERRED_FD,
+		.preferred_fd = 1000,
+	};
+	EXPECT_EQ(svmgpu_vm_madvise(vm, addr, SZ_4K, &a), -EBADF);
+	/* /dev/zero poses as vgem. */
+	fd = open("/dev/zero", O_RDWR | O_CLOEXEC);
+	REQUIRE(fd >= 0);
+	a.preferred_fd = fd;
+	EXPECT_EQ(svmgpu_vm_madvise(vm, addr, SZ_4K, &a), -EINVAL);
+	close(fd);
+	a.preferred_fd = svmgpu_device_fd(dev);
+	a.preferred_loc = DRM_SVMGPU_LOC_SYSTEM;
+	EXPECT_EQ(svmgpu_vm_madvise(vm, addr, SZ_4K, &a), -EINVAL);
+	a = (struct svmgpu_svm_attrs) { 0 };
+	EXPECT_EQ(svmgpu_vm_madvise(vm, addr + 1, SZ_4K, &a), -EINVAL);
+	EXPECT_EQ(svmgpu_vm_madvise(vm, addr, 0, &a), -EINVAL);
+	EXPECT_EQ(svmgpu_vm_madvise(vm, 0x1000, SZ_4K, &a), -EINVAL);
+
+	/* What the library refuses itself, without an ioctl. */
+	ioctls = mock.ioctls;
+	EXPECT_EQ(svmgpu_vm_madvise(vm, addr, SZ_4K, NULL), -EINVAL);
+	EXPECT_EQ(svmgpu_vm_new_flags(dev, 0, &plain), 0);
+	REQUIRE(plain);
+	ioctls = mock.ioctls;
+	EXPECT_EQ(svmgpu_vm_madvise(plain, addr, SZ_4K, &a), -EINVAL);
+	EXPECT_EQ(mock.ioctls, ioctls);
+	svmgpu_vm_del(plain);
+
+	free(buf);
+	svm_teardown(dev, vm, q);
+
+	/* Without DRM_SVMGPU_FEATURE_SVM_MIGRATE, as before uAPI 1.4. */
+	mock_reset(true);
+	mock.answer.info.features = DRM_SVMGPU_FEATURE_SVM;
+	REQUIRE(svm_setup(&dev, &vm, &q));
+	EXPECT_EQ(svmgpu_vm_madvise(vm, 0x200000, SZ_4K, &a), -EOPNOTSUPP);
+	EXPECT_EQ(mock.madvises, 0);
+	svm_teardown(dev, vm, q);
+}
+
+static void test_mock_vm_prefetch(void)
+{
+	const struct drm_svmgpu_vm_bind_op *op = &mock.bind_ops[0];
+	struct svmgpu_device *dev;
+	struct svmgpu_queue *q;
+	struct svmgpu_vm *vm, *plain;
+	unsigned int ioctls, cpu;
+	uint64_t addr;
+	uint8_t *buf;
+
+	REQUIRE(migrate_setup(&dev, &vm, &q));
+	buf = migrate_buf(2 * SZ_2M);
+	REQUIRE(buf);
+	addr = svmgpu_ptr(buf);
+
+	EXPECT_EQ(svmgpu_vm_prefetch(vm, addr, 2 * SZ_2M, 0), 0);
+	EXPECT_EQ(mock.vm_bind.vm_id, svmgpu_vm_id(vm));
+	EXPECT_EQ(mock.vm_bind.num_ops, 1);
+	EXPECT_EQ(mock.vm_bind.num_syncs, 0);
+	EXPECT_EQ(op->op, DRM_SVMGPU_VM_BIND_OP_PREFETCH);
+	EXPECT_EQ(op->flags, 0);
+	EXPECT_EQ(op->handle, 0);
+	EXPECT_EQ(op->bo_offset, 0);
+	EXPECT_EQ_HEX(op->addr, addr);
+	EXPECT_EQ_HEX(op->range, 2 * SZ_2M);
+	EXPECT_EQ(mock.prefetches, 1);
+	EXPECT_EQ(bytes_at(vm, buf, 2 * SZ_2M, DRM_SVMGPU_LOC_DEVICE),
+		  2 * SZ_2M);
+
+	/*
+	 * The CPU's access brings it back, data and all. Volatile: the
+	 * compiler must not read it before the counter.
+	 */
+	cpu = mock.cpu_migrations;
+	EXPECT_EQ(*(volatile uint8_t *)&buf[12345], 0x5a);
+	EXPECT_EQ(mock.cpu_migrations, cpu + 1);
+	EXPECT_EQ(bytes_at(vm, buf, 2 * SZ_2M, DRM_SVMGPU_LOC_SYSTEM),
+		  2 * SZ_2M);
+
+	/* To VRAM and back by prefetches: the CPU takes no fault. */
+	EXPECT_EQ(svmgpu_vm_prefetch(vm, addr + SZ_2M, SZ_2M, 0), 0);
+	EXPECT_EQ(bytes_at(vm, buf, 2 * SZ_2M, DRM_SVMGPU_LOC_DEVICE), SZ_2M);
+	EXPECT_EQ(svmgpu_vm_prefetch(vm, addr, 2 * SZ_2M,
+				     DRM_SVMGPU_VM_BIND_PREFETCH_SYSTEM), 0);
+	EXPECT_EQ(op->flags, DRM_SVMGPU_VM_BIND_PREFETCH_SYSTEM);
+	EXPECT_EQ(bytes_at(vm, buf, 2 * SZ_2M, DRM_SVMGPU_LOC_SYSTEM),
+		  2 * SZ_2M);
+	EXPECT_EQ(buf[2 * SZ_2M - 1], 0x5a);
+	EXPECT_EQ(mock.cpu_migrations, cpu + 1);
+
+	/* Flags go to the kernel as they are; it checks them and the range. */
+	EXPECT_EQ(svmgpu_vm_prefetch(vm, addr, SZ_2M, 1u << 5), -EINVAL);
+	EXPECT_EQ(op->flags, 1u << 5);
+	EXPECT_EQ(svmgpu_vm_prefetch(vm, addr + 1, SZ_2M, 0), -EINVAL);
+	EXPECT_EQ(svmgpu_vm_prefetch(vm, 0x1000, SZ_4K, 0), -EINVAL);
+	EXPECT_EQ(svmgpu_vm_prefetch(vm, svmgpu_ptr(unmapped_page()), SZ_4K,
+				     0), -EFAULT);
+	EXPECT_EQ(svmgpu_vm_unmap(vm, addr, SZ_2M), 0);
+	EXPECT_EQ(svmgpu_vm_prefetch(vm, addr, SZ_4K, 0), -EINVAL);
+
+	/* Not in fault mode: refused without an ioctl. */
+	EXPECT_EQ(svmgpu_vm_new_flags(dev, 0, &plain), 0);
+	REQUIRE(plain);
+	ioctls = mock.ioctls;
+	EXPECT_EQ(svmgpu_vm_prefetch(plain, addr, SZ_4K, 0), -EINVAL);
+	EXPECT_EQ(mock.ioctls, ioctls);
+	svmgpu_vm_del(plain);
+
+	free(buf);
+	svm_teardown(dev, vm, q);
+
+	/* Without DRM_SVMGPU_FEATURE_SVM_MIGRATE: no ioctl either. */
+	mock_reset(true);
+	mock.answer.info.features = DRM_SVMGPU_FEATURE_SVM;
+	REQUIRE(svm_setup(&dev, &vm, &q));
+	ioctls = mock.ioctls;
+	EXPECT_EQ(svmgpu_vm_prefetch(vm, 0x200000, SZ_4K, 0), -EOPNOTSUPP);
+	EXPECT_EQ(mock.ioctls, ioctls);
+	svm_teardown(dev, vm, q);
+}
+
+/* Query [@addr, @addr + 4 MiB) and expect the runs of the layout below. */
+static void expect_layout(struct svmgpu_vm *vm, uint64_t addr)
+{
+	struct drm_svmgpu_vm_attr runs[8];
+	uint32_t n = ARRAY_SIZE(runs);
+
+	EXPECT_EQ(svmgpu_vm_query_attrs(vm, addr, 2 * SZ_2M, 0, runs, &n), 0);
+	EXPECT_EQ(n, 5);
+	if (n != 5)
+		return;
+	expect_run(&runs[0], addr, SZ_64K, 0, 0, 0, DRM_SVMGPU_LOC_SYSTEM);
+	expect_run(&runs[1], addr + SZ_64K, SZ_64K, 0, DRM_SVMGPU_LOC_DEVICE,
+		   0, DRM_SVMGPU_LOC_SYSTEM);
+	expect_run(&runs[2], addr + 2 * SZ_64K, SZ_2M / 2 - 2 * SZ_64K, 0, 0,
+		   0, DRM_SVMGPU_LOC_SYSTEM);
+	expect_run(&runs[3], addr + SZ_2M / 2, SZ_2M / 2, 0, 0, 0,
+		   DRM_SVMGPU_LOC_DEVICE);
+	expect_run(&runs[4], addr + SZ_2M, SZ_2M, 0, 0, 0,
+		   DRM_SVMGPU_LOC_SYSTEM);
+}
+
+static void test_mock_vm_query_attrs(void)
+{
+	const struct svmgpu_svm_attrs dev_pref = {
+		.preferred_loc = DRM_SVMGPU_LOC_DEVICE,
+	};
+	struct drm_svmgpu_vm_attr runs[8];
+	struct svmgpu_device *dev;
+	struct svmgpu_queue *q;
+	struct svmgpu_vm *vm;
+	unsigned int ioctls, calls;
+	uint64_t addr;
+	uint8_t *buf;
+	uint32_t n;
+
+	REQUIRE(migrate_setup(&dev, &vm, &q));
+	buf = migrate_buf(2 * SZ_2M);
+	REQUIRE(buf);
+	addr = svmgpu_ptr(buf);
+
+	/*
+	 * The layout: a 64 KiB range that prefers the device, and the
+	 * second 1 MiB in VRAM.
+	 */
+	EXPECT_EQ(svmgpu_vm_madvise(vm, addr + SZ_64K, SZ_64K, &dev_pref), 0);
+	EXPECT_EQ(svmgpu_vm_prefetch(vm, addr + SZ_2M / 2, SZ_2M / 2, 0), 0);
+	calls = mock.attr_queries;
+	expect_layout(vm, addr);
+	EXPECT_EQ(mock.attr_queries, calls + 1);
+	EXPECT_EQ(mock.query_attrs.extensions, 0);
+	EXPECT_EQ(mock.query_attrs.vm_id, svmgpu_vm_id(vm));
+	EXPECT_EQ(mock.query_attrs.flags, 0);
+	EXPECT_EQ_HEX(mock.query_attrs.addr, addr);
+	EXPECT_EQ_HEX(mock.query_attrs.range, 2 * SZ_2M);
+	EXPECT_EQ(mock.query_attrs.num_attrs, 8);
+	EXPECT_EQ(mock.query_attrs.pad, 0);
+
+	/* Coarse: split where the attributes change only. */
+	n = ARRAY_SIZE(runs);
+	EXPECT_EQ(svmgpu_vm_query_attrs(vm, addr, 2 * SZ_2M,
+					DRM_SVMGPU_QUERY_ATTRS_COARSE, runs,
+					&n), 0);
+	EXPECT_EQ(mock.query_attrs.flags, DRM_SVMGPU_QUERY_ATTRS_COARSE);
+	EXPECT_EQ(n, 3);
+	expect_run(&runs[2], addr + 2 * SZ_64K, 2 * SZ_2M - 2 * SZ_64K, 0, 0,
+		   0, DRM_SVMGPU_LOC_MIXED);
+
+	/* A kernel that answers one run a call: the library asks again. */
+	mock.query_max = 1;
+	calls = mock.attr_queries;
+	expect_layout(vm, addr);
+	EXPECT_EQ(mock.attr_queries, calls + 5);
+
+	/* One that stops amid runs: the pieces are joined. */
+	mock.query_max = 0;
+	mock.query_pages = 100;
+	calls = mock.attr_queries;
+	expect_layout(vm, addr);
+	EXPECT_EQ(mock.attr_queries, calls + 11);
+	mock.query_pages = 0;
+
+	/* A short array: the runs so far, from the start. */
+	n = 2;
+	EXPECT_EQ(svmgpu_vm_query_attrs(vm, addr, 2 * SZ_2M, 0, runs, &n), 0);
+	EXPECT_EQ(n, 2);
+	expect_run(&runs[1], addr + SZ_64K, SZ_64K, 0, DRM_SVMGPU_LOC_DEVICE,
+		   0, DRM_SVMGPU_LOC_SYSTEM);
+
+	/* A malformed answer. */
+	mock.query_bad = true;
+	n = 8;
+	EXPECT_EQ(svmgpu_vm_query_attrs(vm, addr, SZ_2M, 0, runs, &n),
+		  -EPROTO);
+	EXPECT_EQ(n, 8);
+	mock.query_bad = false;
+
+	/* The kernel's checks. */
+	EXPECT_EQ(svmgpu_vm_query_attrs(vm, addr, SZ_2M, 1u << 4, runs, &n),
+		  -EINVAL);
+	EXPECT_EQ(mock.query_attrs.flags, 1u << 4);
+	EXPECT_EQ(svmgpu_vm_query_attrs(vm, addr + 8, SZ_2M, 0, runs, &n),
+		  -EINVAL);
+	EXPECT_EQ(svmgpu_vm_query_attrs(vm, 0x1000, SZ_4K, 0, runs, &n),
+		  -EINVAL);
+
+	/* The library's, without an ioctl. */
+	ioctls = mock.ioctls;
+	n = 0;
+	EXPECT_EQ(svmgpu_vm_query_attrs(vm, addr, SZ_2M, 0, runs, &n),
+		  -EINVAL);
+	n = 8;
+	EXPECT_EQ(svmgpu_vm_query_attrs(vm, addr, SZ_2M, 0, NULL, &n),
+		  -EINVAL);
+	EXPECT_EQ(svmgpu_vm_query_attrs(vm, addr, SZ_2M, 0, runs, NULL),
+		  -EINVAL);
+	EXPECT_EQ(svmgpu_vm_query_attrs(vm, addr, 0, 0, runs, &n), -EINVAL);
+	EXPECT_EQ(svmgpu_vm_query_attrs(vm, ~0ull - SZ_4K + 1, 2 * SZ_4K, 0,
+					runs, &n), -EINVAL);
+	EXPECT_EQ(mock.ioctls, ioctls);
+	EXPECT_EQ(n, 8);
+
+	EXPECT_EQ(svmgpu_vm_prefetch(vm, addr, 2 * SZ_2M,
+				     DRM_SVMGPU_VM_BIND_PREFETCH_SYSTEM), 0);
+	free(buf);
+	svm_teardown(dev, vm, q);
+
+	/* Without DRM_SVMGPU_FEATURE_SVM_MIGRATE. */
+	mock_reset(true);
+	mock.answer.info.features = DRM_SVMGPU_FEATURE_SVM;
+	REQUIRE(svm_setup(&dev, &vm, &q));
+	ioctls = mock.ioctls;
+	n = 8;
+	EXPECT_EQ(svmgpu_vm_query_attrs(vm, 0x200000, SZ_4K, 0, runs, &n),
+		  -EOPNOTSUPP);
+	EXPECT_EQ(mock.ioctls, ioctls);
+	svm_teardown(dev, vm, q);
+}
+
+/*
+ * GPU jobs on memory that prefers the device move it to VRAM, unless
+ * NO_MIGRATE; a GPU write to a READONLY range fails the job.
+ */
+static void test_mock_svm_migrate_jobs(void)
+{
+	struct svmgpu_svm_attrs a = { .preferred_loc = DRM_SVMGPU_LOC_DEVICE };
+	struct svmgpu_device *dev;
+	struct svmgpu_queue *q;
+	struct svmgpu_vm *vm;
+	struct svmgpu_cs *cs;
+	uint64_t addr, fence = 0;
+	uint32_t *buf;
+	size_t i;
+
+	REQUIRE(migrate_setup(&dev, &vm, &q));
+	buf = (uint32_t *)migrate_buf(2 * SZ_2M);
+	REQUIRE(buf);
+	REQUIRE(!svmgpu_cs_new(&cs));
+	addr = svmgpu_ptr(buf);
+
+	EXPECT_EQ(svmgpu_vm_madvise(vm, addr, SZ_2M / 2, &a), 0);
+	a.flags = DRM_SVMGPU_MADVISE_NO_MIGRATE;
+	EXPECT_EQ(svmgpu_vm_madvise(vm, addr + SZ_2M / 2, SZ_2M / 2, &a), 0);
+	a = (struct svmgpu_svm_attrs) { .flags = DRM_SVMGPU_MADVISE_READONLY };
+	EXPECT_EQ(svmgpu_vm_madvise(vm, addr + SZ_2M, SZ_2M, &a), 0);
+
+	svmgpu_cs_fill(cs, addr, 0x600dc0de, SZ_2M);
+	svmgpu_cs_end(cs);
+	EXPECT_EQ(svmgpu_queue_exec_svm(q, svmgpu_cs_words(cs),
+					svmgpu_cs_size(cs), &fence, 1), 0);
+	EXPECT_EQ(svmgpu_user_fence_wait(q, &fence, 1, 0, 0), 0);
+	EXPECT_EQ(mock.gpu_migrations, SZ_2M / 2 / SZ_4K);
+	EXPECT_EQ(bytes_at(vm, buf, SZ_2M / 2, DRM_SVMGPU_LOC_DEVICE),
+		  SZ_2M / 2);
+	EXPECT_EQ(bytes_at(vm, buf, 2 * SZ_2M, DRM_SVMGPU_LOC_SYSTEM),
+		  SZ_2M + SZ_2M / 2);
+
+	/* The CPU reads it all back. */
+	for (i = 0; i < SZ_2M / 4; i++)
+		if (buf[i] != 0x600dc0de)
+			break;
+	EXPECT_EQ(i, SZ_2M / 4);
+	EXPECT_EQ(mock.cpu_migrations, 1);
+	EXPECT_EQ(bytes_at(vm, buf, 2 * SZ_2M, DRM_SVMGPU_LOC_SYSTEM),
+		  2 * SZ_2M);
+
+	/* A GPU write where the GPU may only read. */
+	svmgpu_cs_reset(cs);
+	svmgpu_cs_write_imm32(cs, addr + SZ_2M, 1);
+	svmgpu_cs_end(cs);
+	EXPECT_EQ(svmgpu_queue_exec_svm(q, svmgpu_cs_words(cs),
+					svmgpu_cs_size(cs), &fence, 2), 0);
+	EXPECT_EQ(svmgpu_user_fence_wait(q, &fence, 2, 0, 0), -ECANCELED);
+	EXPECT_EQ(mock.job_error, -EFAULT);
+	EXPECT_EQ(buf[SZ_2M / 4], 0x5a5a5a5a);
+
+	svmgpu_cs_del(cs);
+	free(buf);
+	svm_teardown(dev, vm, q);
+}
+
 /* The examples, built with their main() renamed. */
 int svmgpu_fill_copy_main(int argc, char **argv);
 int svmgpu_bo_move_main(int argc, char **argv);
@@ -4162,6 +5083,7 @@ static const struct tap_test tests[] = {
 	{ "null_arguments", test_null_arguments },
 	{ "null_objects", test_null_objects },
 	{ "placement_name", test_placement_name },
+	{ "location_name", test_location_name },
 	{ "new_bad_fd", test_new_bad_fd },
 	{ "new_dev_null", test_new_dev_null },
 	{ "new_pipe", test_new_pipe },
@@ -4209,6 +5131,11 @@ static const struct tap_test tests[] = {
 	{ "mock_user_fence_wait", test_mock_user_fence_wait },
 	{ "mock_svm_jobs_run", test_mock_svm_jobs_run },
 	{ "mock_svm_device", test_mock_svm_device },
+	{ "mock_svm_migrate_feature", test_mock_svm_migrate_feature },
+	{ "mock_vm_madvise", test_mock_vm_madvise },
+	{ "mock_vm_prefetch", test_mock_vm_prefetch },
+	{ "mock_vm_query_attrs", test_mock_vm_query_attrs },
+	{ "mock_svm_migrate_jobs", test_mock_svm_migrate_jobs },
 	{ "example_fill_copy", test_example_fill_copy },
 	{ "example_fill_copy_mismatch", test_example_fill_copy_mismatch },
 	{ "example_fill_copy_skip", test_example_fill_copy_skip },
@@ -4225,6 +5152,7 @@ static const struct tap_test tests[] = {
 
 int main(void)
 {
+	struct sigaction sa;
 	size_t n;
 
 	for (n = 0; n < NUM_FAKE_NODES; n++) {
@@ -4236,6 +5164,14 @@ int main(void)
 			return 1;
 		}
 		fake_nodes[n].rdev = st.st_rdev;
+	}
+	/* CPU accesses to the stand-in kernel's VRAM. */
+	sa.sa_sigaction = fake_sigsegv;
+	sa.sa_flags = SA_SIGINFO;
+	sigemptyset(&sa.sa_mask);
+	if (sigaction(SIGSEGV, &sa, NULL)) {
+		printf("Bail out! sigaction: %s\n", strerror(errno));
+		return 1;
 	}
 
 	return tap_run(tests, ARRAY_SIZE(tests), mock_off);
