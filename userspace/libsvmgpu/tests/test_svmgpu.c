@@ -4688,6 +4688,7 @@ static void test_mock_svm_migrate_jobs(void)
 int svmgpu_fill_copy_main(int argc, char **argv);
 int svmgpu_bo_move_main(int argc, char **argv);
 int svmgpu_histogram_main(int argc, char **argv);
+int svmgpu_migrate_main(int argc, char **argv);
 
 /* The stderr of the last example run_main() ran. */
 static char example_stderr[1024];
@@ -5072,6 +5073,109 @@ static void test_example_histogram_skip(void)
 	EXPECT_EQ(mock.ioctls, 0);
 }
 
+static int run_migrate(char *out, size_t len)
+{
+	return run_main(svmgpu_migrate_main, "svmgpu_migrate", out, len);
+}
+
+/* The fake GPU, for svmgpu_migrate: system SVM and its migration. */
+static void mock_migrate(void)
+{
+	mock_histogram();
+	mock.answer.info.features |= DRM_SVMGPU_FEATURE_SVM_MIGRATE;
+}
+
+/*
+ * The example on the fake GPU: the GPU's faults move the buffer to VRAM,
+ * the CPU's reads bring it back, and so do prefetches, every value intact.
+ */
+static void test_example_migrate(void)
+{
+	static const char *const lines[] = {
+		"buffer: 4096 KiB of malloc'd memory at 0x",
+		"written by the CPU: buffer in system 4096 KiB\n",
+		("(a) preferred location vram, then a GPU COPY of 2048 KiB "
+		 "and 512 ATOMIC ADDs: done\n"),
+		"(a) after the GPU's faults: buffer in vram 4096 KiB\n",
+		"(b) CPU read-back: all 1048576 values OK\n",
+		"(b) after the CPU's reads: buffer in system 4096 KiB\n",
+		"(c) prefetch to vram: buffer in vram 4096 KiB\n",
+		"(c) prefetch to system: buffer in system 4096 KiB\n",
+		"(c) CPU read-back: all 1048576 values OK\n",
+	};
+	int before = count_fds();
+	unsigned int i, n;
+	char out[2048];
+
+	mock_migrate();
+	EXPECT_EQ(run_migrate(out, sizeof(out)), 0);
+	for (i = 0; i < ARRAY_SIZE(lines); i++)
+		EXPECT(line_starts(out, i, lines[i]));
+	for (i = 0, n = 0; out[i]; i++)
+		n += out[i] == '\n';
+	EXPECT_EQ(n, ARRAY_SIZE(lines));
+	EXPECT(!example_stderr[0]);
+	if (t_failed)
+		diag("output:\n%s%s", out, example_stderr);
+	EXPECT_EQ(mock.jobs, 1);
+	EXPECT_EQ(mock.job_error, 0);
+	EXPECT_EQ(mock.madvises, 1);
+	EXPECT_EQ(mock.madvise.preferred_loc, DRM_SVMGPU_LOC_DEVICE);
+	EXPECT_EQ(mock.madvise.range, 4u << 20);
+	EXPECT_EQ(mock.gpu_migrations, 1024);
+	EXPECT_EQ(mock.cpu_migrations, 1);
+	EXPECT_EQ(mock.prefetches, 2);
+	expect_histogram_gone(before);
+}
+
+/* A GPU that completes doing nothing: nothing moves, and it says so. */
+static void test_example_migrate_no_gpu(void)
+{
+	int before = count_fds();
+	char out[2048];
+
+	mock_migrate();
+	mock.run_jobs = false;
+	EXPECT_EQ(run_migrate(out, sizeof(out)), 1);
+	EXPECT(line_starts(out, 3, "(a) after the GPU's faults: buffer in "
+			   "system 4096 KiB\n"));
+	EXPECT(line_starts(out, 4, "(a) after the GPU's faults: expected all "
+			   "of it in vram\n"));
+	if (t_failed)
+		diag("output:\n%s", out);
+	expect_histogram_gone(before);
+}
+
+/* A job that fails on the GPU: no fence, nothing checked. */
+static void test_example_migrate_job_fails(void)
+{
+	int before = count_fds();
+	char out[2048];
+
+	mock_migrate();
+	mock.fail_jobs = -EFAULT;
+	EXPECT_EQ(run_migrate(out, sizeof(out)), 1);
+	EXPECT(!strcmp(example_stderr, "svmgpu_migrate: the job failed on "
+		       "the GPU, which banned its queue\n"));
+	EXPECT(!strstr(out, "(a)"));
+	if (t_failed)
+		diag("output:\n%s%s", out, example_stderr);
+	expect_histogram_gone(before);
+}
+
+/* A driver without SVM migration, as before uAPI 1.4: it skips. */
+static void test_example_migrate_skip(void)
+{
+	char out[256];
+
+	mock_migrate();
+	mock.answer.info.features &= ~DRM_SVMGPU_FEATURE_SVM_MIGRATE;
+	EXPECT_EQ(run_migrate(out, sizeof(out)), 77);
+	EXPECT(!strcmp(out, "skipped: the driver does not implement SVM "
+		       "migration yet\n"));
+	EXPECT_EQ(mock.ioctls, 0);
+}
+
 /* ---- Runner ------------------------------------------------------------- */
 
 static void mock_off(void)
@@ -5148,6 +5252,10 @@ static const struct tap_test tests[] = {
 	{ "example_histogram_mismatch", test_example_histogram_mismatch },
 	{ "example_histogram_job_fails", test_example_histogram_job_fails },
 	{ "example_histogram_skip", test_example_histogram_skip },
+	{ "example_migrate", test_example_migrate },
+	{ "example_migrate_no_gpu", test_example_migrate_no_gpu },
+	{ "example_migrate_job_fails", test_example_migrate_job_fails },
+	{ "example_migrate_skip", test_example_migrate_skip },
 };
 
 int main(void)
