@@ -133,6 +133,7 @@ vm_jobs() {
 		add_job "demo:svmgpu_fill_copy 300 $BUILD_DIR/libsvmgpu/svmgpu_fill_copy"
 		add_job "demo:svmgpu_bo_move 300 $BUILD_DIR/libsvmgpu/svmgpu_bo_move"
 		add_job "demo:svmgpu_histogram 300 $REPO/scripts/guest-demo-svm.sh $BUILD_DIR/libsvmgpu/svmgpu_histogram"
+		add_job "demo:svmgpu_migrate 300 $REPO/scripts/guest-demo-svm.sh $BUILD_DIR/libsvmgpu/svmgpu_migrate"
 	fi
 	job_wanted kunit@ && kunit_job
 	if job_wanted peer@; then

@@ -7,7 +7,9 @@
 # and the CPU verify the result, svmgpu_bo_move, which moves a mapped BO
 # between VRAM and system memory and checks it through one CPU pointer, and
 # svmgpu_histogram, where the GPU works on malloc'd arrays through raw
-# pointers, with the GPU fault and invalidation counters it caused.
+# pointers, with the GPU fault and invalidation counters it caused, and
+# svmgpu_migrate, where malloc'd memory moves into VRAM and back, with the
+# migration counters.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -22,6 +24,7 @@ demo:svmgpu_info 120 $BUILD_DIR/libsvmgpu/svmgpu_info
 demo:svmgpu_fill_copy 300 $BUILD_DIR/libsvmgpu/svmgpu_fill_copy
 demo:svmgpu_bo_move 300 $BUILD_DIR/libsvmgpu/svmgpu_bo_move
 demo:svmgpu_histogram 300 $REPO/scripts/guest-demo-svm.sh $BUILD_DIR/libsvmgpu/svmgpu_histogram
+demo:svmgpu_migrate 300 $REPO/scripts/guest-demo-svm.sh $BUILD_DIR/libsvmgpu/svmgpu_migrate
 EOF
 
 "$REPO/scripts/vm.sh" run "$RUN_DIR" || true
@@ -37,6 +40,8 @@ echo "=== guest: svmgpu_bo_move"
 cat "$RUN_DIR/out/demo:svmgpu_bo_move.log" 2>/dev/null || true
 echo "=== guest: svmgpu_histogram"
 cat "$RUN_DIR/out/demo:svmgpu_histogram.log" 2>/dev/null || true
+echo "=== guest: svmgpu_migrate"
+cat "$RUN_DIR/out/demo:svmgpu_migrate.log" 2>/dev/null || true
 echo "==="
 python3 "$REPO/scripts/results.py" --run "$RUN_DIR" \
 	--out "$RUN_DIR/results.json" | tail -1
