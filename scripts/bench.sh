@@ -7,6 +7,9 @@
 # checks its own results (data copied, BOs where they should be), though,
 # and exits non-zero when a check fails: make bench then fails too, after
 # printing every report. So does a VM run that did not complete.
+#
+# SVMGPU_BENCH, a space-separated list of names or globs (for instance
+# "migrate_bench" or "svm_* copy_bench"), runs only those benchmarks.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -16,9 +19,29 @@ RUN_DIR=$BUILD_DIR/vm/bench
 
 "$REPO/scripts/build.sh"
 make -s -C "$REPO/benchmarks" O="$BUILD_DIR/bench" LIB="$BUILD_DIR/libsvmgpu" all
+
+# The benchmarks to run: every one benchmarks/Makefile lists, or those of
+# SVMGPU_BENCH.
+benches=()
+read -ra wants <<<"${SVMGPU_BENCH:-}"
+for b in $(make -s -C "$REPO/benchmarks" list); do
+	if ((${#wants[@]} == 0)); then
+		benches+=("$b")
+		continue
+	fi
+	for want in "${wants[@]}"; do
+		# shellcheck disable=SC2053 # $want is a glob on purpose
+		if [[ $b == $want ]]; then
+			benches+=("$b")
+			break
+		fi
+	done
+done
+((${#benches[@]})) || die "no benchmark matches SVMGPU_BENCH='${SVMGPU_BENCH:-}'"
+
 rm -rf "$RUN_DIR"
 mkdir -p "$RUN_DIR"
-for b in $(make -s -C "$REPO/benchmarks" list); do
+for b in "${benches[@]}"; do
 	echo "bench:$b 900 $BUILD_DIR/bench/$b"
 done >"$RUN_DIR/jobs"
 
@@ -37,7 +60,7 @@ fi
 # progress also leaves out/NAME.idle. A job without an exit code never
 # finished.
 failed=()
-for b in $(make -s -C "$REPO/benchmarks" list); do
+for b in "${benches[@]}"; do
 	job=bench:$b
 	echo "=== $job"
 	cat "$RUN_DIR/out/$job.log" 2>/dev/null || echo "(no output)"
