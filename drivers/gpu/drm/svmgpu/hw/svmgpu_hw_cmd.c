@@ -71,7 +71,7 @@ static u64 op64(const struct cmd *cmd, unsigned int i)
 static void *cmd_access(struct svmgpu_hw_cmd_ctx *ctx, u64 va,
 			enum svmgpu_hw_access access, u64 *len)
 {
-	void *ptr = ctx->access(ctx, va, access != SVMGPU_HW_ACCESS_READ, len);
+	void *ptr = ctx->access(ctx, va, access, len);
 
 	if (ptr == ERR_PTR(-EFAULT) || ptr == ERR_PTR(-EAGAIN)) {
 		ctx->fault_address = va;

@@ -17,15 +17,15 @@
  */
 struct svmgpu_hw_cmd_ctx {
 	/**
-	 * @access: Translate @va for a read or a write. Returns a kernel
+	 * @access: Translate @va for an &enum svmgpu_hw_access. Returns a kernel
 	 * pointer to @va, valid for *@len bytes (at least 1, up to the end of
 	 * the page that maps @va), or an ERR_PTR(): -EFAULT on a translation
 	 * fault, -EAGAIN on one that @fault may service, -ETIME if the engine
 	 * is being reset. Called with @lock held and the pointer used only
 	 * until @unlock.
 	 */
-	void *(*access)(struct svmgpu_hw_cmd_ctx *ctx, u64 va, bool write,
-			u64 *len);
+	void *(*access)(struct svmgpu_hw_cmd_ctx *ctx, u64 va,
+			enum svmgpu_hw_access access, u64 *len);
 
 	/**
 	 * @fault: After @access returned -EAGAIN, stall until the fault is

@@ -69,11 +69,11 @@ static struct svmgpu_hw_exec *to_exec(struct svmgpu_hw_cmd_ctx *ctx)
 }
 
 static void *svmgpu_hw_exec_access(struct svmgpu_hw_cmd_ctx *ctx, u64 va,
-				   bool write, u64 *len)
+				   enum svmgpu_hw_access access, u64 *len)
 {
 	struct svmgpu_hw_exec *x = to_exec(ctx);
 
-	return svmgpu_hw_mmu_access(x->engine, x->job, va, write, len);
+	return svmgpu_hw_mmu_access(x->engine, x->job, va, access, len);
 }
 
 static void svmgpu_hw_exec_lock(struct svmgpu_hw_cmd_ctx *ctx)

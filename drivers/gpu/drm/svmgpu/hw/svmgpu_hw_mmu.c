@@ -113,7 +113,7 @@ svmgpu_hw_tlb_lookup(struct svmgpu_hw_engine *engine, u32 asid, u64 va)
  * @engine: The engine.
  * @job: The job, for its page tables and address-space id.
  * @va: GPU virtual address.
- * @write: The access is a write.
+ * @access: How the engine accesses @va: reads, writes or both (ATOMIC).
  * @len: Out: bytes from @va to the end of the page that maps it.
  *
  * Must be called with @engine->xlat_lock held; the pointer is valid until
@@ -123,8 +123,8 @@ svmgpu_hw_tlb_lookup(struct svmgpu_hw_engine *engine, u32 asid, u64 va)
  * fault that a fault-mode job stalls on; or ERR_PTR(-EFAULT).
  */
 void *svmgpu_hw_mmu_access(struct svmgpu_hw_engine *engine,
-			   struct svmgpu_hw_job *job, u64 va, bool write,
-			   u64 *len)
+			   struct svmgpu_hw_job *job, u64 va,
+			   enum svmgpu_hw_access access, u64 *len)
 {
 	struct svmgpu_hw *hw = engine->hw;
 	struct svmgpu_hw_tlb_entry *e, walk;
@@ -146,7 +146,10 @@ void *svmgpu_hw_mmu_access(struct svmgpu_hw_engine *engine,
 		*e = walk;
 	}
 
-	if (write && !(e->pte & SVMGPU_PTE_WRITE)) {
+	if ((access != SVMGPU_HW_ACCESS_READ &&
+	     !(e->pte & SVMGPU_PTE_WRITE)) ||
+	    (access == SVMGPU_HW_ACCESS_ATOMIC &&
+	     e->pte & SVMGPU_PTE_NO_ATOMIC)) {
 		if (!job->fault_mode)
 			return ERR_PTR(-EFAULT);
 		/* The replay walks the tables again, as real MMUs do. */

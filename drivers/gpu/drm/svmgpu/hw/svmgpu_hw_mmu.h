@@ -7,6 +7,8 @@
 
 #include <linux/types.h>
 
+#include "svmgpu_hw.h"
+
 struct svmgpu_hw;
 struct svmgpu_hw_engine;
 struct svmgpu_hw_job;
@@ -18,8 +20,8 @@ void svmgpu_hw_mmu_fini(struct svmgpu_hw *hw);
 int svmgpu_hw_mmu_walk(struct svmgpu_hw *hw, u64 root, u64 va,
 		       struct svmgpu_hw_tlb_entry *out);
 void *svmgpu_hw_mmu_access(struct svmgpu_hw_engine *engine,
-			   struct svmgpu_hw_job *job, u64 va, bool write,
-			   u64 *len);
+			   struct svmgpu_hw_job *job, u64 va,
+			   enum svmgpu_hw_access access, u64 *len);
 
 /* Internal to hw/: engine threads. */
 int svmgpu_hw_engines_init(struct svmgpu_hw *hw, const char *name);

@@ -32,6 +32,9 @@
  * - %SVMGPU_PTE_SYSTEM: leaves only; the address is a DMA address of system
  *   memory, otherwise an offset in VRAM.
  * - %SVMGPU_PTE_LEAF: level 1 only; the entry maps 2 MiB.
+ * - %SVMGPU_PTE_NO_ATOMIC: leaves only; an atomic access (ATOMIC) through
+ *   the leaf faults like a write through a read-only one. Drivers set it
+ *   where the memory must move before the GPU may do atomics on it.
  * - %SVMGPU_PTE_64K: level 0 only; the entry is one of 16 aligned entries
  *   that map 64 KiB of contiguous memory with identical bits, and the TLB
  *   may cache all 16 as one translation.
@@ -43,6 +46,7 @@
 #define SVMGPU_PTE_SYSTEM	BIT_ULL(2)
 #define SVMGPU_PTE_LEAF		BIT_ULL(3)
 #define SVMGPU_PTE_64K		BIT_ULL(4)
+#define SVMGPU_PTE_NO_ATOMIC	BIT_ULL(5)
 #define SVMGPU_PTE_ADDR_MASK	GENMASK_ULL(51, 12)
 
 #define SVMGPU_PT_LEVELS	4

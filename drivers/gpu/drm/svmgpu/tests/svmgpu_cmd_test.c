@@ -38,9 +38,11 @@ struct fake {
 	enum svmgpu_hw_access fault_access;
 };
 
-static void *fake_access(struct svmgpu_hw_cmd_ctx *ctx, u64 va, bool write,
-			 u64 *len)
+static void *fake_access(struct svmgpu_hw_cmd_ctx *ctx, u64 va,
+			 enum svmgpu_hw_access access, u64 *len)
 {
+	bool write = access != SVMGPU_HW_ACCESS_READ;
+
 	struct fake *f = container_of(ctx, struct fake, ctx);
 
 	if (!f->locked)
