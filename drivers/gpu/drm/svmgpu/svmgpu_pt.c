@@ -591,18 +591,22 @@ void svmgpu_pt_free_stale(struct svmgpu_pt_tree *tree)
 }
 EXPORT_SYMBOL_IF_KUNIT(svmgpu_pt_free_stale);
 
+/* The address of a page, with %SVMGPU_PT_DMA_VRAM for VRAM in @dma. */
 static u64 backing_addr(const struct svmgpu_pt_backing *b, u64 page)
 {
 	return b->dma ? b->dma[page] : b->vram + page * SZ_4K;
 }
 
-/* Are @count pages from @page contiguous, starting @align-aligned? */
+/*
+ * Are @count pages from @page contiguous, of one kind, starting
+ * @align-aligned?
+ */
 static bool backing_contiguous(const struct svmgpu_pt_backing *b, u64 page,
 			       u64 count, u64 align)
 {
 	u64 first = backing_addr(b, page), i;
 
-	if (!IS_ALIGNED(first, align))
+	if (!IS_ALIGNED(first & ~(u64)SVMGPU_PT_DMA_VRAM, align))
 		return false;
 	for (i = 1; b->dma && i < count; i++)
 		if (b->dma[page + i] != first + i * SZ_4K)
@@ -620,8 +624,11 @@ struct pt_walk {
 static u64 leaf_pte(const struct pt_walk *w, u64 va)
 {
 	u64 addr = backing_addr(w->backing, (va - w->start) >> 12);
+	u64 flags = w->flags;
 
-	return (addr & SVMGPU_PTE_ADDR_MASK) | w->flags;
+	if (addr & SVMGPU_PT_DMA_VRAM)
+		flags &= ~SVMGPU_PTE_SYSTEM;
+	return (addr & SVMGPU_PTE_ADDR_MASK) | flags;
 }
 
 static void pt_map_level0(struct svmgpu_pt *pt, struct pt_walk *w, u64 va,
@@ -700,7 +707,8 @@ void svmgpu_pt_map(struct svmgpu_pt_tree *tree, u64 va, u64 size,
 		.backing = backing,
 		.flags = SVMGPU_PTE_VALID |
 			 (writable ? SVMGPU_PTE_WRITE : 0) |
-			 (backing->dma ? SVMGPU_PTE_SYSTEM : 0),
+			 (backing->dma ? SVMGPU_PTE_SYSTEM : 0) |
+			 (backing->no_atomic ? SVMGPU_PTE_NO_ATOMIC : 0),
 	};
 
 	tree_assert_held(tree);

@@ -110,16 +110,24 @@ struct svmgpu_pt_tree {
 /**
  * struct svmgpu_pt_backing - The memory a range of GPU VA maps.
  *
- * Page n of the range is at @vram + n * 4 KiB in VRAM, or at @dma[n] in
- * system memory when @dma is set.
+ * Page n of the range is at @vram + n * 4 KiB in VRAM, or at @dma[n] when
+ * @dma is set: in system memory, or in VRAM at @dma[n] less
+ * %SVMGPU_PT_DMA_VRAM if that bit is set (device-private pages of the SVM
+ * mirror, which a range may mix with system pages).
  */
 struct svmgpu_pt_backing {
 	/** @vram: VRAM offset of the first page. */
 	u64 vram;
 
-	/** @dma: DMA addresses of system pages, or NULL for VRAM. */
+	/** @dma: Addresses of the pages, or NULL for VRAM from @vram. */
 	const dma_addr_t *dma;
+
+	/** @no_atomic: GPU atomics fault (%SVMGPU_PTE_NO_ATOMIC). */
+	bool no_atomic;
 };
+
+/* Tags an entry of &svmgpu_pt_backing.dma as a VRAM offset. */
+#define SVMGPU_PT_DMA_VRAM	((dma_addr_t)1)
 
 int svmgpu_pt_tree_init(struct svmgpu_pt_tree *tree,
 			struct svmgpu_pt_pool *pool, struct svmgpu_hw *hw,
