@@ -292,6 +292,137 @@ out_unlock:
 	return ret;
 }
 
+/* Most COPY commands in a slot's command page, leaving room for END. */
+#define SVMGPU_MOVE_PAGE_CMDS	((SZ_4K / sizeof(u32) - 1) / SVMGPU_MOVE_CMD_DW)
+
+/*
+ * Fill @slot for the pages [@first, @n) of a page copy: map its window
+ * onto their system pages and emit one COPY per run of consecutive VRAM
+ * pages. Return the page after the last one the slot covers.
+ */
+static unsigned long svmgpu_move_pages_slot(struct svmgpu_mover *mover,
+					    struct svmgpu_move_slot *slot,
+					    struct svmgpu_job *job,
+					    const u64 *vram,
+					    const dma_addr_t *dma,
+					    unsigned long first,
+					    unsigned long n, bool to_vram)
+{
+	unsigned long last = min_t(unsigned long, n,
+				   first + SVMGPU_MOVE_CHUNK / PAGE_SIZE);
+	struct svmgpu_pt_backing backing = { .dma = dma + first };
+	unsigned long i = first, cmds = 0;
+	u32 *cs = slot->cs;
+
+	while (i < last && cmds < SVMGPU_MOVE_PAGE_CMDS) {
+		unsigned long run = 1;
+		u64 win, vva;
+
+		if (vram[i] == SVMGPU_MOVE_SKIP) {
+			i++;
+			continue;
+		}
+		while (i + run < last && vram[i + run] == vram[i] + run * SZ_4K)
+			run++;
+		win = slot->window + (i - first) * SZ_4K;
+		vva = SVMGPU_MOVE_VRAM_VA + vram[i];
+		cs[0] = DRM_SVMGPU_CMD_HEADER(DRM_SVMGPU_CMD_COPY, 0,
+					      SVMGPU_MOVE_CMD_DW);
+		cs[1] = lower_32_bits(to_vram ? win : vva);
+		cs[2] = upper_32_bits(to_vram ? win : vva);
+		cs[3] = lower_32_bits(to_vram ? vva : win);
+		cs[4] = upper_32_bits(to_vram ? vva : win);
+		cs[5] = run * SZ_4K;
+		cs[6] = 0;
+		cs += SVMGPU_MOVE_CMD_DW;
+		cmds++;
+		i += run;
+	}
+	*cs++ = DRM_SVMGPU_CMD_HEADER(DRM_SVMGPU_CMD_END, 0, 1);
+	job->hw.cs_length = (cs - slot->cs) * sizeof(u32);
+
+	/* Reserved at init: this allocates nothing. */
+	svmgpu_pt_unmap(&mover->pt, slot->window, SVMGPU_MOVE_CHUNK);
+	svmgpu_pt_map(&mover->pt, slot->window, (i - first) * SZ_4K, &backing,
+		      true);
+	return i;
+}
+
+/**
+ * svmgpu_move_pages() - Copy pages between VRAM and system memory.
+ * @sdev: The device.
+ * @vram: VRAM offset of each page, or %SVMGPU_MOVE_SKIP for pages not to
+ *	  copy.
+ * @dma: DMA address of each page's system side, valid for every page,
+ *	 skipped ones included (map them to any page, none is touched).
+ * @npages: Number of pages.
+ * @to_vram: The direction.
+ *
+ * For SVM migration: the caller owns both sides of every page, so the
+ * copy depends on no fence. Waits for the copy; the copy engine never
+ * waits for a user job.
+ *
+ * Return: 0; -ENODEV once the kernel queue is gone, -EIO if the copy
+ * failed, -ENOMEM: then which pages were copied is unknown.
+ */
+int svmgpu_move_pages(struct svmgpu_device *sdev, const u64 *vram,
+		      const dma_addr_t *dma, unsigned long npages,
+		      bool to_vram)
+{
+	struct svmgpu_mover *mover = &sdev->mover;
+	struct svmgpu_move_slot *slots[SVMGPU_MOVE_SLOTS];
+	struct svmgpu_job *jobs[SVMGPU_MOVE_SLOTS];
+	struct dma_fence *fences[SVMGPU_MOVE_SLOTS];
+	unsigned long next = 0;
+	unsigned int n, i;
+	int ret = 0;
+
+	while (!ret && next < npages) {
+		mutex_lock(&mover->lock);
+		if (!mover->pt.root) {
+			mutex_unlock(&mover->lock);
+			return -ENODEV;
+		}
+		for (n = 0; n < SVMGPU_MOVE_SLOTS && next < npages; n++) {
+			jobs[n] = svmgpu_move_job_create(mover);
+			if (IS_ERR(jobs[n])) {
+				ret = PTR_ERR(jobs[n]);
+				break;
+			}
+			slots[n] = svmgpu_move_slot_get(mover);
+			next = svmgpu_move_pages_slot(mover, slots[n], jobs[n],
+						      vram, dma, next, npages,
+						      to_vram);
+		}
+		if (ret) {
+			while (n--)
+				svmgpu_job_free(jobs[n]);
+			mutex_unlock(&mover->lock);
+			break;
+		}
+		/* The windows' old translations may still be in the TLB. */
+		svmgpu_hw_tlb_wait(sdev->hw,
+				   svmgpu_hw_tlb_invalidate(sdev->hw, mover->asid,
+							    SVMGPU_MOVE_WINDOW_VA,
+							    SVMGPU_MOVE_SLOTS *
+							    SVMGPU_MOVE_CHUNK));
+		for (i = 0; i < n; i++) {
+			svmgpu_move_push(mover, slots[i], jobs[i]);
+			fences[i] = dma_fence_get(slots[i]->fence);
+		}
+		mutex_unlock(&mover->lock);
+
+		/* The slots are not reused before these signal. */
+		for (i = 0; i < n; i++) {
+			dma_fence_wait(fences[i], false);
+			if (fences[i]->error && !ret)
+				ret = -EIO;
+			dma_fence_put(fences[i]);
+		}
+	}
+	return ret;
+}
+
 static void svmgpu_move_fini(struct drm_device *drm, void *arg)
 {
 	struct svmgpu_mover *mover = arg;

@@ -81,6 +81,12 @@ int svmgpu_move_init(struct svmgpu_device *sdev);
 int svmgpu_move_copy(struct svmgpu_device *sdev, struct ttm_buffer_object *tbo,
 		     struct ttm_resource *old, struct ttm_resource *new_mem,
 		     struct dma_fence **fence);
+/* An entry of svmgpu_move_pages()'s @vram for a page not to copy. */
+#define SVMGPU_MOVE_SKIP	U64_MAX
+
+int svmgpu_move_pages(struct svmgpu_device *sdev, const u64 *vram,
+		      const dma_addr_t *dma, unsigned long npages,
+		      bool to_vram);
 int svmgpu_move_clear(struct svmgpu_device *sdev,
 		      struct ttm_buffer_object *tbo,
 		      struct ttm_resource *new_mem, struct dma_fence **fence);
