@@ -30,7 +30,8 @@
  * (DOC: stats).
  *
  * vram prints lines "bo_size: " (the largest BO VRAM can hold), "used: "
- * (VRAM that BOs use), "pinned: " (pinned BOs), "pagetables: " (VRAM the
+ * (VRAM that BOs use), "pinned: " (pinned BOs), "svm: " (VRAM holding
+ * migrated SVM memory, part of "used"), "pagetables: " (VRAM the
  * page-table pool holds, used or not) and "pagetables_used: ", in bytes,
  * followed by TTM's range-manager dump, which covers BOs and page tables.
  */
@@ -68,6 +69,8 @@ static int svmgpu_debugfs_vram(struct seq_file *m, void *data)
 	drm_printf(&p, "used: %llu\n",
 		   max(ttm_resource_manager_usage(man), pt_bytes) - pt_bytes);
 	drm_printf(&p, "pinned: %lld\n", atomic64_read(&sdev->pinned_bytes));
+	drm_printf(&p, "svm: %lld\n",
+		   atomic64_read(&sdev->pagemap.vram_bytes));
 	drm_printf(&p, "pagetables: %llu\n", pt_bytes);
 	drm_printf(&p, "pagetables_used: %llu\n",
 		   (u64)svmgpu_pt_pool_used(&sdev->pt_pool) * SZ_4K);

@@ -165,5 +165,9 @@ svmgpu_device_create(struct platform_device *pdev,
 	if (ret)
 		return ERR_PTR(ret);
 
+	ret = svmgpu_migrate_init(sdev);
+	if (ret)
+		return ERR_PTR(ret);
+
 	return sdev;
 }

@@ -18,6 +18,7 @@
 
 #include "hw/svmgpu_hw.h"
 #include "svmgpu_fault.h"
+#include "svmgpu_migrate.h"
 #include "svmgpu_move.h"
 #include "svmgpu_pt_pool.h"
 #include "svmgpu_stats.h"
@@ -60,6 +61,9 @@ struct svmgpu_device {
 
 	/** @mover: The kernel queue that moves and clears BOs. */
 	struct svmgpu_mover mover;
+
+	/** @pagemap: Device-private pages over VRAM (svmgpu_migrate.c). */
+	struct svmgpu_pagemap pagemap;
 
 	/** @stats: Event counters, for debugfs. */
 	struct svmgpu_stats stats;

@@ -206,6 +206,26 @@ module_param_cb(fault_prefault, &svmgpu_param_prefault_ops,
 MODULE_PARM_DESC(fault_prefault,
 		 "Pages a CPU fault on a buffer object maps at once (1-512, default 16; writable at run time)");
 
+/* How long a range the CPU took back stays in system memory. */
+static unsigned int migrate_hold_ms = 10;
+
+/**
+ * svmgpu_param_migrate_hold_ms() - The migrate_hold_ms module parameter.
+ *
+ * Writable at run time, so read it once per use.
+ *
+ * Return: How long, in ms, GPU faults leave in system memory a range that
+ * a CPU access moved there (DOC: SVM migration).
+ */
+unsigned int svmgpu_param_migrate_hold_ms(void)
+{
+	return min(READ_ONCE(migrate_hold_ms), 60000u);
+}
+
+module_param(migrate_hold_ms, uint, 0644);
+MODULE_PARM_DESC(migrate_hold_ms,
+		 "How long GPU faults leave in system memory a range the CPU moved back, in ms (default 10, at most 60000; writable at run time)");
+
 static struct platform_device *svmgpu_pdevs[SVMGPU_MAX_DEVICES];
 
 static const struct drm_ioctl_desc svmgpu_ioctls[] = {

@@ -32,5 +32,6 @@
 })
 
 unsigned int svmgpu_param_fault_prefault(void);
+unsigned int svmgpu_param_migrate_hold_ms(void);
 
 #endif /* __SVMGPU_DRV_H__ */

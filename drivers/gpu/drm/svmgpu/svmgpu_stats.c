@@ -47,6 +47,23 @@ static const char *const svmgpu_stat_names[SVMGPU_STAT_COUNT] = {
 	[SVMGPU_STAT_SVM_TLB_INVALIDATIONS] = "svm_tlb_invalidations",
 	[SVMGPU_STAT_SVM_TLB_NS] = "svm_tlb_ns",
 	[SVMGPU_STAT_SVM_GC_RANGES] = "svm_gc_ranges",
+	[SVMGPU_STAT_SVM_MIGRATE_TO_VRAM_4K] = "svm_migrate_to_vram_4k",
+	[SVMGPU_STAT_SVM_MIGRATE_TO_VRAM_64K] = "svm_migrate_to_vram_64k",
+	[SVMGPU_STAT_SVM_MIGRATE_TO_VRAM_2M] = "svm_migrate_to_vram_2m",
+	[SVMGPU_STAT_SVM_MIGRATE_TO_VRAM_PAGES] = "svm_migrate_to_vram_pages",
+	[SVMGPU_STAT_SVM_MIGRATE_TO_VRAM_NS] = "svm_migrate_to_vram_ns",
+	[SVMGPU_STAT_SVM_MIGRATE_ALLOC_NS] = "svm_migrate_alloc_ns",
+	[SVMGPU_STAT_SVM_COPY_TO_VRAM_NS] = "svm_copy_to_vram_ns",
+	[SVMGPU_STAT_SVM_MIGRATE_TO_RAM] = "svm_migrate_to_ram",
+	[SVMGPU_STAT_SVM_MIGRATE_TO_RAM_PAGES] = "svm_migrate_to_ram_pages",
+	[SVMGPU_STAT_SVM_MIGRATE_TO_RAM_NS] = "svm_migrate_to_ram_ns",
+	[SVMGPU_STAT_SVM_COPY_TO_RAM_NS] = "svm_copy_to_ram_ns",
+	[SVMGPU_STAT_SVM_CPU_FAULTS] = "svm_cpu_faults",
+	[SVMGPU_STAT_SVM_EVICTIONS] = "svm_evictions",
+	[SVMGPU_STAT_SVM_EVICTED_PAGES] = "svm_evicted_pages",
+	[SVMGPU_STAT_SVM_THRASH_HOLDS] = "svm_thrash_holds",
+	[SVMGPU_STAT_SVM_PREFETCHES] = "svm_prefetches",
+	[SVMGPU_STAT_SVM_COPY_FALLBACKS] = "svm_copy_fallbacks",
 };
 
 /**

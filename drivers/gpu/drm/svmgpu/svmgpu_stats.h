@@ -53,6 +53,30 @@ struct drm_printer;
  * @SVMGPU_STAT_SVM_TLB_NS: Time waiting for those, in ns.
  * @SVMGPU_STAT_SVM_GC_RANGES: Ranges freed by the garbage collector after
  *	the CPU unmapped them.
+ * @SVMGPU_STAT_SVM_MIGRATE_TO_VRAM_4K: Ranges of 4 KiB that moved, at
+ *	least partly, to VRAM; 64K and 2M follow.
+ * @SVMGPU_STAT_SVM_MIGRATE_TO_VRAM_64K: Same, 64 KiB.
+ * @SVMGPU_STAT_SVM_MIGRATE_TO_VRAM_2M: Same, 2 MiB.
+ * @SVMGPU_STAT_SVM_MIGRATE_TO_VRAM_PAGES: Pages moved to VRAM.
+ * @SVMGPU_STAT_SVM_MIGRATE_TO_VRAM_NS: Time of those migrations, in ns,
+ *	VRAM allocation and copy included.
+ * @SVMGPU_STAT_SVM_MIGRATE_ALLOC_NS: Of that, time allocating VRAM
+ *	(evictions included), in ns.
+ * @SVMGPU_STAT_SVM_COPY_TO_VRAM_NS: Of that, time copying, in ns.
+ * @SVMGPU_STAT_SVM_MIGRATE_TO_RAM: Migrations to system memory (CPU
+ *	faults, prefetches, evictions) that moved pages.
+ * @SVMGPU_STAT_SVM_MIGRATE_TO_RAM_PAGES: Pages they moved.
+ * @SVMGPU_STAT_SVM_MIGRATE_TO_RAM_NS: Their time, in ns.
+ * @SVMGPU_STAT_SVM_COPY_TO_RAM_NS: Of that, time copying, in ns.
+ * @SVMGPU_STAT_SVM_CPU_FAULTS: CPU faults (and get_user_pages()) on
+ *	device pages.
+ * @SVMGPU_STAT_SVM_EVICTIONS: Chunks of VRAM that TTM or teardown emptied.
+ * @SVMGPU_STAT_SVM_EVICTED_PAGES: Pages those moved to system memory.
+ * @SVMGPU_STAT_SVM_THRASH_HOLDS: GPU faults that left a range in system
+ *	memory because the CPU had just moved it there.
+ * @SVMGPU_STAT_SVM_PREFETCHES: Ranges that OP_PREFETCH processed.
+ * @SVMGPU_STAT_SVM_COPY_FALLBACKS: Migration copies the copy engine failed
+ *	and the CPU did.
  * @SVMGPU_STAT_COUNT: Number of counters.
  */
 enum svmgpu_stat {
@@ -87,6 +111,23 @@ enum svmgpu_stat {
 	SVMGPU_STAT_SVM_TLB_INVALIDATIONS,
 	SVMGPU_STAT_SVM_TLB_NS,
 	SVMGPU_STAT_SVM_GC_RANGES,
+	SVMGPU_STAT_SVM_MIGRATE_TO_VRAM_4K,
+	SVMGPU_STAT_SVM_MIGRATE_TO_VRAM_64K,
+	SVMGPU_STAT_SVM_MIGRATE_TO_VRAM_2M,
+	SVMGPU_STAT_SVM_MIGRATE_TO_VRAM_PAGES,
+	SVMGPU_STAT_SVM_MIGRATE_TO_VRAM_NS,
+	SVMGPU_STAT_SVM_MIGRATE_ALLOC_NS,
+	SVMGPU_STAT_SVM_COPY_TO_VRAM_NS,
+	SVMGPU_STAT_SVM_MIGRATE_TO_RAM,
+	SVMGPU_STAT_SVM_MIGRATE_TO_RAM_PAGES,
+	SVMGPU_STAT_SVM_MIGRATE_TO_RAM_NS,
+	SVMGPU_STAT_SVM_COPY_TO_RAM_NS,
+	SVMGPU_STAT_SVM_CPU_FAULTS,
+	SVMGPU_STAT_SVM_EVICTIONS,
+	SVMGPU_STAT_SVM_EVICTED_PAGES,
+	SVMGPU_STAT_SVM_THRASH_HOLDS,
+	SVMGPU_STAT_SVM_PREFETCHES,
+	SVMGPU_STAT_SVM_COPY_FALLBACKS,
 	SVMGPU_STAT_COUNT,
 };
 

@@ -122,6 +122,52 @@ TRACE_EVENT(svmgpu_svm_invalidate,
 		      __entry->size, __entry->event)
 );
 
+/* svmgpu_svm_migrate: a range of an mm moved between system and VRAM. */
+TRACE_EVENT(svmgpu_svm_migrate,
+	    TP_PROTO(struct drm_device *drm, u64 addr, u64 size, bool to_vram,
+		     unsigned long pages, int ret),
+	    TP_ARGS(drm, addr, size, to_vram, pages, ret),
+
+	    TP_STRUCT__entry(__string(dev, drm->unique)
+			     __field(u64, addr)
+			     __field(u64, size)
+			     __field(bool, to_vram)
+			     __field(unsigned long, pages)
+			     __field(int, ret)),
+
+	    TP_fast_assign(__assign_str(dev);
+			   __entry->addr = addr;
+			   __entry->size = size;
+			   __entry->to_vram = to_vram;
+			   __entry->pages = pages;
+			   __entry->ret = ret;),
+
+	    TP_printk("dev=%s addr=0x%llx size=%llu to_vram=%d pages=%lu ret=%d",
+		      __get_str(dev), __entry->addr, __entry->size,
+		      __entry->to_vram, __entry->pages, __entry->ret)
+);
+
+/* svmgpu_svm_evict: a chunk of VRAM holding migrated pages was emptied. */
+TRACE_EVENT(svmgpu_svm_evict,
+	    TP_PROTO(struct drm_device *drm, u64 vram, unsigned long npages,
+		     unsigned long moved),
+	    TP_ARGS(drm, vram, npages, moved),
+
+	    TP_STRUCT__entry(__string(dev, drm->unique)
+			     __field(u64, vram)
+			     __field(unsigned long, npages)
+			     __field(unsigned long, moved)),
+
+	    TP_fast_assign(__assign_str(dev);
+			   __entry->vram = vram;
+			   __entry->npages = npages;
+			   __entry->moved = moved;),
+
+	    TP_printk("dev=%s vram=0x%llx npages=%lu moved=%lu",
+		      __get_str(dev), __entry->vram, __entry->npages,
+		      __entry->moved)
+);
+
 /* svmgpu_vm_bind: VM_BIND applied one operation. */
 TRACE_EVENT(svmgpu_vm_bind,
 	    TP_PROTO(struct drm_device *drm, u32 vm, u32 op, u64 addr,

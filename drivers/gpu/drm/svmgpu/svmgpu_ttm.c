@@ -52,6 +52,10 @@
  * are cleared before the copy is queued (svmgpu_vm_bo_move_notify()), and
  * the fault that maps them again waits for the copy.
  *
+ * Chunks of VRAM holding migrated SVM pages (svmgpu_migrate.c) are
+ * kernel BOs on the same LRU; evicting one moves its pages back to
+ * system memory one by one, and leaves the BO in %TTM_PL_SYSTEM, empty.
+ *
  * Evicted BOs go to TT, least recently used first: EXEC moves the BOs it
  * uses to the tail of TTM's LRU. TTM swaps idle TT BOs out to shmem under
  * system-memory pressure (its pages_limit), through %TTM_PL_SYSTEM; a
@@ -114,7 +118,8 @@ static void svmgpu_ttm_evict_flags(struct ttm_buffer_object *tbo,
 	static const struct ttm_place system = { .mem_type = TTM_PL_SYSTEM };
 
 	placement->num_placement = 1;
-	placement->placement = tbo->resource->mem_type == TTM_PL_VRAM ?
+	placement->placement = tbo->resource->mem_type == TTM_PL_VRAM &&
+			       !svmgpu_migrate_is_chunk(tbo) ?
 			       &svmgpu_evict_place : &system;
 }
 
@@ -174,6 +179,13 @@ static int svmgpu_ttm_move(struct ttm_buffer_object *tbo, bool evict,
 	bool to_vram = new_mem->mem_type == TTM_PL_VRAM;
 	struct dma_fence *fence;
 	int ret;
+
+	/* Migrated memory leaves for system memory page by page. */
+	if (svmgpu_migrate_is_chunk(tbo) && old) {
+		svmgpu_migrate_chunk_evict(tbo);
+		ttm_bo_move_null(tbo, new_mem);
+		return 0;
+	}
 
 	if (!old || (old->mem_type == TTM_PL_SYSTEM && !tbo->ttm)) {
 		ret = svmgpu_ttm_move_new(sdev, tbo, new_mem);
