@@ -303,7 +303,7 @@ static const struct drm_svmgpu_query_device_info default_info = {
  * handler, fake_sigsegv(), "moves" the whole span the address is in back
  * to system memory by making it accessible again, and the access resumes.
  * The fake GPU reaches them while a job runs. Its accesses move the pages
- * of ranges that prefer the device to VRAM, 4 KiB at a time, and a GPU
+ * of ranges that prefer the device to VRAM, up to a 2 MiB block, and a GPU
  * write to a DRM_SVMGPU_MADVISE_READONLY range faults; atomic modes are
  * recorded, not acted on. OP_PREFETCH moves whole ranges.
  *
@@ -313,6 +313,7 @@ static const struct drm_svmgpu_query_device_info default_info = {
  */
 #define FAKE_MAX_SPANS	256
 #define FAKE_VRAM_KEY	0	/* VM ids are never 0. */
+#define FAKE_RANGE_SIZE	0x200000ull	/* What a GPU access moves at most. */
 
 static struct fake_span {
 	bool used;
@@ -1258,13 +1259,14 @@ static int fake_prefetch(const struct drm_svmgpu_vm_bind_op *op)
 /*
  * A GPU access to [@va, @va + @len) of a mirror of VM @vm_id, as the
  * driver's fault handling sees it: pages that prefer this device move to
- * VRAM. 0, or the error that fails the job.
+ * VRAM, with the rest of their 2 MiB block that has the same attributes,
+ * as the driver moves whole ranges. 0, or the error that fails the job.
  */
 static int fake_gpu_touch(uint32_t vm_id, uint64_t va, uint64_t len,
 			  bool write)
 {
 	static const struct drm_svmgpu_vm_attr vram;
-	uint64_t p;
+	uint64_t p, q, start, end;
 
 	if (!fake_migrate_on())
 		return 0;
@@ -1280,9 +1282,16 @@ static int fake_gpu_touch(uint32_t vm_id, uint64_t va, uint64_t len,
 				      DRM_SVMGPU_MADVISE_PREFERRED_FD)) ||
 		    fake_span_find(FAKE_VRAM_KEY, p))
 			continue;
-		if (fake_span_set(FAKE_VRAM_KEY, p, p + 4096, &vram))
+		start = p & ~(FAKE_RANGE_SIZE - 1);
+		end = start + FAKE_RANGE_SIZE;
+		if (start < s->start)
+			start = s->start;
+		if (end > s->end)
+			end = s->end;
+		for (q = start; q < end; q += 4096)
+			mock.gpu_migrations += !fake_span_find(FAKE_VRAM_KEY, q);
+		if (fake_span_set(FAKE_VRAM_KEY, start, end, &vram))
 			return -ENOMEM;
-		mock.gpu_migrations++;
 	}
 	return 0;
 }
