@@ -24,6 +24,7 @@
 #include "svmgpu_query.h"
 #include "svmgpu_queue.h"
 #include "svmgpu_ufence.h"
+#include "svmgpu_svm_attr.h"
 #include "svmgpu_vm.h"
 
 /**
@@ -251,6 +252,10 @@ static const struct drm_ioctl_desc svmgpu_ioctls[] = {
 	DRM_IOCTL_DEF_DRV(SVMGPU_WAIT_USER_FENCE, svmgpu_wait_user_fence_ioctl,
 			  DRM_RENDER_ALLOW),
 	DRM_IOCTL_DEF_DRV(SVMGPU_QUEUE_STATUS, svmgpu_queue_status_ioctl,
+			  DRM_RENDER_ALLOW),
+	DRM_IOCTL_DEF_DRV(SVMGPU_VM_MADVISE, svmgpu_vm_madvise_ioctl,
+			  DRM_RENDER_ALLOW),
+	DRM_IOCTL_DEF_DRV(SVMGPU_VM_QUERY_ATTRS, svmgpu_vm_query_attrs_ioctl,
 			  DRM_RENDER_ALLOW),
 	DRM_IOCTL_DEF_DRV(SVMGPU_GEM_INFO, svmgpu_gem_info_ioctl,
 			  DRM_RENDER_ALLOW),

@@ -74,7 +74,8 @@ void svmgpu_query_fill_device_info(const struct svmgpu_hw_caps *caps,
 	info->features = DRM_SVMGPU_FEATURE_GEM | DRM_SVMGPU_FEATURE_VM |
 			 DRM_SVMGPU_FEATURE_EXEC |
 			 DRM_SVMGPU_FEATURE_GEM_MIGRATE |
-			 DRM_SVMGPU_FEATURE_SVM;
+			 DRM_SVMGPU_FEATURE_SVM |
+			 DRM_SVMGPU_FEATURE_SVM_MIGRATE;
 
 	/* The uAPI's page-size bits are the page sizes themselves. */
 	info->page_sizes = caps->page_sizes &

@@ -15,9 +15,12 @@
 #include <linux/userfaultfd_k.h>
 
 #include "svmgpu_device.h"
+#include "svmgpu_drv.h"
+#include "svmgpu_migrate.h"
 #include "svmgpu_pt.h"
 #include "svmgpu_stats.h"
 #include "svmgpu_svm.h"
+#include "svmgpu_svm_attr.h"
 #include "svmgpu_trace.h"
 #include "svmgpu_vm.h"
 
@@ -54,9 +57,21 @@
  * lock. It does not wait when mmu_notifier_range_blockable() says it may
  * not: it returns false, and the caller retries. A range the CPU unmapped
  * (MMU_NOTIFY_UNMAP) goes to the garbage collector, which frees it and its
- * page tables before the next fault is serviced. A notifier never runs for
- * the driver's own migrations (MMU_NOTIFY_MIGRATE with the device as
- * owner), which update the GPU mappings themselves.
+ * page tables before the next fault is serviced. Migrations, the driver's
+ * own included, invalidate like any other change: every VM mirroring the
+ * mm, on every device, must let go of the old pages, and the VM that
+ * migrates maps the new ones right after (DOC: device-private memory).
+ *
+ * Migration. A fault on a range whose attributes (svmgpu_svm_attr.c) say
+ * so first moves the range to VRAM: preferred location this device, or
+ * an atomic access with atomic mode DEVICE, whose leaves were written with
+ * %SVMGPU_PTE_NO_ATOMIC so that atomics fault. Then the range is mapped as
+ * usual: hmm_range_fault() with the device as owner returns the device's
+ * own VRAM pages as they are, and their leaves point into VRAM. A range
+ * whose pages a migration took out of VRAM is not moved back by faults for
+ * migrate_hold_ms (the hold), so that memory the CPU and the GPU both use
+ * does not bounce: meanwhile atomics are done in place, which the
+ * emulated GPU does atomically with the CPU. Prefetches ignore the hold.
  *
  * Servicing a fault follows lib/test_hmm.c: take the notifier's sequence
  * number, run hmm_range_fault() under mmap_read_lock (again on -EBUSY, up
@@ -115,6 +130,24 @@ struct svmgpu_svm_range {
 
 	/** @unmapped: The CPU unmapped part of it: it is garbage. */
 	bool unmapped;
+
+	/** @no_atomic: The leaves make GPU atomics fault. */
+	bool no_atomic;
+
+	/**
+	 * @atomic_in_place: An atomic fault tried to move the range to VRAM
+	 * and some pages stayed: atomics are done where the pages are.
+	 */
+	bool atomic_in_place;
+
+	/** @vram_pages: Pages the leaves map in VRAM; a hint once invalid. */
+	unsigned int vram_pages;
+
+	/**
+	 * @to_ram_at: jiffies when a migration took the range's pages out of
+	 * VRAM, or 0: the start of the anti-thrash hold.
+	 */
+	unsigned long to_ram_at;
 
 	/** @dma: DMA address of each page while @dma_mapped. */
 	dma_addr_t dma[];
@@ -181,8 +214,9 @@ static void svm_unmap_dma(struct svmgpu_vm *vm, const dma_addr_t *dma,
 	unsigned long i;
 
 	for (i = 0; i < npages; i++)
-		dma_unmap_page(vm->sdev->drm.dev, dma[i], PAGE_SIZE,
-			       DMA_BIDIRECTIONAL);
+		if (!(dma[i] & SVMGPU_PT_DMA_VRAM))
+			dma_unmap_page(vm->sdev->drm.dev, dma[i], PAGE_SIZE,
+				       DMA_BIDIRECTIONAL);
 }
 
 /* Undo the DMA mappings of a range no engine can reach any more. */
@@ -223,12 +257,6 @@ static bool svm_invalidate(struct mmu_interval_notifier *mni,
 	u64 lo = U64_MAX, hi = 0;
 	struct svmgpu_svm_range *range;
 
-	/* The driver's own migrations keep the GPU mappings right. */
-	if ((mrange->event == MMU_NOTIFY_MIGRATE ||
-	     mrange->event == MMU_NOTIFY_EXCLUSIVE) &&
-	    mrange->owner == vm->sdev)
-		return true;
-
 	if (!mmu_notifier_range_blockable(mrange))
 		return false;
 
@@ -241,6 +269,11 @@ static bool svm_invalidate(struct mmu_interval_notifier *mni,
 			svm_range_zap(vm, range);
 			lo = min(lo, range_start(range));
 			hi = max(hi, range_start(range) + range_size(range));
+		}
+		/* Pages leaving VRAM: hold them in system memory a while. */
+		if (mrange->event == MMU_NOTIFY_MIGRATE && range->vram_pages) {
+			range->to_ram_at = jiffies | 1;
+			range->vram_pages = 0;
 		}
 		if (mrange->event == MMU_NOTIFY_UNMAP && !range->unmapped) {
 			range->unmapped = true;
@@ -284,6 +317,7 @@ int svmgpu_svm_init(struct svmgpu_vm *vm)
 	svm->mm = current->mm;
 	mmgrab(svm->mm);
 	xa_init(&svm->notifiers);
+	mt_init(&svm->attrs);
 	svm->ranges = RB_ROOT_CACHED;
 	INIT_LIST_HEAD(&svm->gc);
 	return 0;
@@ -356,6 +390,24 @@ void svmgpu_svm_remove(struct svmgpu_vm *vm, u64 start, u64 end)
 		list_add_tail(&range->gc, &dead);
 	}
 	svm_ranges_free(vm, &dead, lo, hi);
+}
+
+/**
+ * svmgpu_svm_cut() - Drop the range that straddles an address.
+ * @vm: The VM; the caller holds its lock and pt_lock.
+ * @addr: The address, where attributes now change.
+ *
+ * Never allocates.
+ */
+void svmgpu_svm_cut(struct svmgpu_vm *vm, u64 addr)
+{
+	struct svmgpu_svm_range *range;
+
+	lockdep_assert_held(&vm->pt_lock);
+
+	range = svm_range_first(&vm->svm, addr, addr + 1);
+	if (range && range_start(range) < addr)
+		svmgpu_svm_remove(vm, addr, addr + 1);
 }
 
 /**
@@ -438,6 +490,7 @@ void svmgpu_svm_fini(struct svmgpu_vm *vm)
 		kfree(n);
 	}
 	xa_destroy(&svm->notifiers);
+	mtree_destroy(&svm->attrs);
 	mmdrop(svm->mm);
 }
 
@@ -483,14 +536,19 @@ err_free:
 
 /*
  * The size of a new range for @addr: the largest aligned block that lies
- * inside [@start, @end), the mirror mapping, and inside the CPU VMA, and
- * that overlaps no range. Under vm->lock and mmap_lock.
+ * inside [@start, @end), the mirror mapping, inside the CPU VMA and one run
+ * of attributes, and that overlaps no range. Under vm->lock and mmap_lock.
  */
 static u64 svm_range_pick(struct svmgpu_vm *vm, struct vm_area_struct *vma,
 			  u64 start, u64 end, u64 addr, u64 max)
 {
 	static const u64 sizes[] = { SZ_2M, SZ_64K, SZ_4K };
+	u64 lo, hi;
 	unsigned int i;
+
+	svmgpu_svm_attr_run(vm, addr, &lo, &hi);
+	start = max(start, lo);
+	end = min(end, hi);
 
 	for (i = 0; i < ARRAY_SIZE(sizes); i++) {
 		u64 lo = ALIGN_DOWN(addr, sizes[i]), hi = lo + sizes[i];
@@ -580,18 +638,30 @@ static void svm_range_destroy(struct svmgpu_vm *vm,
 	mutex_unlock(&vm->pt_lock);
 }
 
-/* DMA-map the pages hmm_range_fault() found. */
+/*
+ * DMA-map the pages hmm_range_fault() found; the device's own VRAM pages
+ * are VRAM offsets instead, counted in @vram_pages.
+ */
 static int svm_map_dma(struct svmgpu_vm *vm, const unsigned long *pfns,
-		       dma_addr_t *dma, unsigned long npages, bool *writable)
+		       dma_addr_t *dma, unsigned long npages, bool *writable,
+		       unsigned int *vram_pages)
 {
-	struct device *dev = vm->sdev->drm.dev;
+	struct svmgpu_device *sdev = vm->sdev;
+	struct device *dev = sdev->drm.dev;
 	unsigned long i;
 
 	*writable = true;
+	*vram_pages = 0;
 	for (i = 0; i < npages; i++) {
 		struct page *page = hmm_pfn_to_page(pfns[i]);
 
 		*writable &= !!(pfns[i] & HMM_PFN_WRITE);
+		if (svmgpu_migrate_page_is_vram(sdev, page)) {
+			dma[i] = svmgpu_migrate_page_vram(sdev, page) |
+				 SVMGPU_PT_DMA_VRAM;
+			(*vram_pages)++;
+			continue;
+		}
 		dma[i] = dma_map_page(dev, page, 0, PAGE_SIZE,
 				      DMA_BIDIRECTIONAL);
 		if (dma_mapping_error(dev, dma[i]))
@@ -623,13 +693,50 @@ static int svm_range_check_vmas(struct mm_struct *mm, u64 start, u64 end)
 /* Pages of a range whose scratch arrays fit on the stack (64 KiB). */
 #define SVM_SMALL_PAGES		16
 
+/**
+ * struct svm_populate - How svm_range_populate() maps a range.
+ */
+struct svm_populate {
+	/** @write: Fault the pages in for writing. */
+	bool write;
+
+	/** @prefetch: Fault them in for writing if the VMA allows it. */
+	bool prefetch;
+
+	/** @to_ram: Take device pages, of any device, to system memory. */
+	bool to_ram;
+
+	/** @atomic_ok: Let GPU atomics through, wherever the pages are. */
+	bool atomic_ok;
+
+	/** @attr: The range's attributes (SVMGPU_SVM_ATTR_*). */
+	unsigned long attr;
+
+	/** @hmm_ns: Accumulates the time in hmm_range_fault(). */
+	u64 hmm_ns;
+};
+
+/* Whether leaves of a range make GPU atomics fault. */
+static bool svm_range_no_atomic(const struct svmgpu_svm_range *range,
+				unsigned long attr, unsigned int vram_pages)
+{
+	switch (svmgpu_svm_attr_atomic(attr)) {
+	case DRM_SVMGPU_ATOMIC_MODE_CPU:
+		return true;
+	case DRM_SVMGPU_ATOMIC_MODE_GLOBAL:
+		return false;
+	default:
+		return vram_pages < range_npages(range) &&
+		       !range->atomic_in_place;
+	}
+}
+
 /*
  * Find @range's pages and map them, as DOC: shared virtual memory says.
- * @hmm_ns accumulates the time in hmm_range_fault().
  */
 static int svm_range_populate(struct svmgpu_vm *vm,
-			      struct svmgpu_svm_range *range, bool write,
-			      u64 *hmm_ns)
+			      struct svmgpu_svm_range *range,
+			      struct svm_populate *pop)
 {
 	unsigned long timeout = jiffies +
 		msecs_to_jiffies(HMM_RANGE_DEFAULT_TIMEOUT);
@@ -641,11 +748,12 @@ static int svm_range_populate(struct svmgpu_vm *vm,
 		.start = range_start(range),
 		.end = range_start(range) + range_size(range),
 		.default_flags = HMM_PFN_REQ_FAULT |
-				 (write ? HMM_PFN_REQ_WRITE : 0),
-		.dev_private_owner = vm->sdev,
+				 (pop->write ? HMM_PFN_REQ_WRITE : 0),
+		.dev_private_owner = pop->to_ram ? NULL : vm->sdev,
 	};
 	unsigned long pfns_small[SVM_SMALL_PAGES];
 	dma_addr_t dma_small[SVM_SMALL_PAGES], *dma;
+	unsigned int vram_pages;
 	bool writable;
 	u64 t0;
 	int ret;
@@ -664,6 +772,8 @@ static int svm_range_populate(struct svmgpu_vm *vm,
 	}
 
 	for (;;) {
+		struct vm_area_struct *vma;
+
 		ret = -EBUSY;
 		if (time_after(jiffies, timeout))
 			goto out_free;
@@ -671,10 +781,14 @@ static int svm_range_populate(struct svmgpu_vm *vm,
 		hr.notifier_seq = mmu_interval_read_begin(hr.notifier);
 		t0 = ktime_get_ns();
 		mmap_read_lock(mm);
+		vma = pop->prefetch ? vma_lookup(mm, hr.start) : NULL;
+		if (vma && vma->vm_flags & VM_WRITE &&
+		    !(pop->attr & SVMGPU_SVM_ATTR_READONLY))
+			hr.default_flags |= HMM_PFN_REQ_WRITE;
 		ret = svm_range_check_vmas(mm, hr.start, hr.end) ?:
 		      hmm_range_fault(&hr);
 		mmap_read_unlock(mm);
-		*hmm_ns += ktime_get_ns() - t0;
+		pop->hmm_ns += ktime_get_ns() - t0;
 		if (ret == -EBUSY) {
 			svm_count(vm, SVMGPU_STAT_SVM_RETRIES, 1);
 			continue;
@@ -682,7 +796,8 @@ static int svm_range_populate(struct svmgpu_vm *vm,
 		if (ret)
 			goto out_free;
 
-		ret = svm_map_dma(vm, hr.hmm_pfns, dma, npages, &writable);
+		ret = svm_map_dma(vm, hr.hmm_pfns, dma, npages, &writable,
+				  &vram_pages);
 		if (ret)
 			goto out_free;
 
@@ -696,7 +811,8 @@ static int svm_range_populate(struct svmgpu_vm *vm,
 
 	/*
 	 * Still valid means no invalidation since it was mapped: the same
-	 * pages, mapped read-only before. Map them again as they are now.
+	 * pages, mapped with fewer rights before. Map them again as they
+	 * are now.
 	 */
 	if (range->valid) {
 		svm_range_zap(vm, range);
@@ -705,11 +821,16 @@ static int svm_range_populate(struct svmgpu_vm *vm,
 	svm_range_unmap_dma(vm, range);
 	memcpy(range->dma, dma, npages * sizeof(*dma));
 	range->dma_mapped = true;
+	writable &= !(pop->attr & SVMGPU_SVM_ATTR_READONLY);
 	backing.dma = range->dma;
+	backing.no_atomic = !pop->atomic_ok &&
+			    svm_range_no_atomic(range, pop->attr, vram_pages);
 	svmgpu_pt_map(&vm->pt, hr.start, hr.end - hr.start, &backing,
 		      writable);
 	range->valid = true;
 	range->writable = writable;
+	range->no_atomic = backing.no_atomic;
+	range->vram_pages = vram_pages;
 	mutex_unlock(&vm->pt_lock);
 	ret = 0;
 
@@ -721,64 +842,153 @@ out_free:
 	return ret;
 }
 
+/* Whether the hold after a migration to system memory is still on. */
+static bool svm_range_held(const struct svmgpu_svm_range *range)
+{
+	unsigned int ms = svmgpu_param_migrate_hold_ms();
+
+	return range->to_ram_at && ms &&
+	       time_before(jiffies, range->to_ram_at + msecs_to_jiffies(ms));
+}
+
+/*
+ * Move @range to VRAM as far as it can move, before it is mapped. Failure
+ * to find VRAM is not an error: the range is mapped where it is.
+ */
+static int svm_range_migrate(struct svmgpu_vm *vm,
+			     struct svmgpu_svm_range *range,
+			     bool interruptible)
+{
+	unsigned long moved;
+	int ret;
+
+	if (range->valid && range->vram_pages == range_npages(range))
+		return 0;
+	ret = svmgpu_migrate_to_vram(vm->sdev, vm->svm.mm, range_start(range),
+				     range_start(range) + range_size(range),
+				     interruptible, &moved);
+	if (ret == -EINTR || ret == -ERESTARTSYS)
+		return ret;
+	return 0;
+}
+
+/* The range for @addr in the mirror [@start, @end), created if needed. */
+static struct svmgpu_svm_range *svm_range_get(struct svmgpu_vm *vm,
+					      u64 start, u64 end, u64 addr,
+					      u64 max)
+{
+	struct svmgpu_svm_range *range;
+
+	range = svm_range_first(&vm->svm, addr, addr + 1);
+	return range ?: svm_range_create(vm, start, end, addr, max);
+}
+
+/* Set up the process's memory context; undone by svm_mm_put(). */
+static struct mem_cgroup *svm_mm_get(struct svmgpu_vm *vm,
+				     struct mem_cgroup **old)
+{
+	struct mem_cgroup *memcg;
+
+	if (!mmget_not_zero(vm->svm.mm))
+		return ERR_PTR(-EFAULT);
+	/* What it allocates is the process's, not the worker's. */
+	memcg = get_mem_cgroup_from_mm(vm->svm.mm);
+	*old = set_active_memcg(memcg);
+	return memcg;
+}
+
+static void svm_mm_put(struct svmgpu_vm *vm, struct mem_cgroup *memcg,
+		       struct mem_cgroup *old)
+{
+	set_active_memcg(old);
+	mem_cgroup_put(memcg);
+	/* The last user of an exiting process's mm: not in this worker. */
+	mmput_async(vm->svm.mm);
+}
+
 /**
  * svmgpu_svm_fault() - Service a GPU fault in a mirror mapping.
  * @vm: The VM, whose lock the caller holds.
  * @start: Start of the mirror mapping that holds @addr.
  * @end: Its end.
  * @addr: The faulting GPU address, which is the CPU address.
- * @write: The access writes.
+ * @access: How the engine accessed it.
  *
  * Return: 0 when the GPU may replay the access, which includes when
  * invalidations kept racing for HMM_RANGE_DEFAULT_TIMEOUT (the access
- * faults again); -EFAULT for an access the CPU mapping does not allow, or
- * an address without one; -EPERM for a write to read-only memory; -ENOSPC
- * if no page tables could be had; -ENOMEM.
+ * faults again); -EFAULT for an access the CPU mapping or the attributes
+ * do not allow, or an address without a mapping; -EPERM for a write to
+ * read-only memory; -ENOSPC if no page tables could be had; -ENOMEM.
  */
 int svmgpu_svm_fault(struct svmgpu_vm *vm, u64 start, u64 end, u64 addr,
-		     bool write)
+		     enum svmgpu_hw_access access)
 {
+	bool write = access != SVMGPU_HW_ACCESS_READ;
+	bool atomic = access == SVMGPU_HW_ACCESS_ATOMIC;
+	unsigned long attr = svmgpu_svm_attr_get(vm, addr);
+	struct svm_populate pop = { .write = write, .attr = attr };
 	struct mem_cgroup *memcg, *old_memcg;
-	struct svmgpu_svm *svm = &vm->svm;
 	struct svmgpu_svm_range *range;
-	u64 t0 = ktime_get_ns(), hmm_ns = 0, max = SZ_2M, size;
-	bool valid;
+	u64 t0 = ktime_get_ns(), max = SZ_2M, size;
+	bool valid, migrate;
 	int ret;
 
 	lockdep_assert_held(&vm->lock);
 
-	if (!mmget_not_zero(svm->mm))
+	if (write && attr & SVMGPU_SVM_ATTR_READONLY)
+		return -EPERM;
+	if (atomic &&
+	    svmgpu_svm_attr_atomic(attr) == DRM_SVMGPU_ATOMIC_MODE_CPU)
 		return -EFAULT;
-	/* What it allocates is the process's, not the worker's. */
-	memcg = get_mem_cgroup_from_mm(svm->mm);
-	old_memcg = set_active_memcg(memcg);
+
+	memcg = svm_mm_get(vm, &old_memcg);
+	if (IS_ERR(memcg))
+		return PTR_ERR(memcg);
 
 	/* Ranges the CPU unmapped must not be found, nor block new ones. */
 	svmgpu_svm_gc(vm);
 
 again:
-	range = svm_range_first(svm, addr, addr + 1);
-	if (range) {
-		mutex_lock(&vm->pt_lock);
-		valid = range->valid && (!write || range->writable);
-		mutex_unlock(&vm->pt_lock);
-		if (valid) {
-			size = range_size(range);
-			svm_count(vm, SVMGPU_STAT_SVM_VALID_4K +
-				  svm_size_index(size), 1);
-			ret = 0;
-			goto out;
-		}
-	} else {
-		range = svm_range_create(vm, start, end, addr, max);
-		if (IS_ERR(range)) {
-			ret = PTR_ERR(range);
-			goto out_put;
-		}
+	range = svm_range_get(vm, start, end, addr, max);
+	if (IS_ERR(range)) {
+		ret = PTR_ERR(range);
+		goto out_put;
+	}
+	size = range_size(range);
+	mutex_lock(&vm->pt_lock);
+	valid = range->valid && (!write || range->writable) &&
+		(!atomic || !range->no_atomic);
+	mutex_unlock(&vm->pt_lock);
+	if (valid) {
+		svm_count(vm, SVMGPU_STAT_SVM_VALID_4K + svm_size_index(size), 1);
+		ret = 0;
+		goto out;
 	}
 
-	size = range_size(range);
-	ret = svm_range_populate(vm, range, write, &hmm_ns);
+	if (atomic && svm_range_no_atomic(range, attr, range->valid ?
+					  range->vram_pages : 0)) {
+		/*
+		 * The xe way: atomics in VRAM; in place if it cannot move, or
+		 * if the CPU has just taken the range back.
+		 */
+		if (svm_range_held(range)) {
+			svm_count(vm, SVMGPU_STAT_SVM_THRASH_HOLDS, 1);
+			pop.atomic_ok = true;
+			ret = 0;
+		} else {
+			ret = svm_range_migrate(vm, range, false);
+			range->atomic_in_place = true;
+		}
+	} else {
+		migrate = svmgpu_svm_attr_wants_vram(attr);
+		if (migrate && svm_range_held(range)) {
+			svm_count(vm, SVMGPU_STAT_SVM_THRASH_HOLDS, 1);
+			migrate = false;
+		}
+		ret = migrate ? svm_range_migrate(vm, range, false) : 0;
+	}
+	if (!ret)
+		ret = svm_range_populate(vm, range, &pop);
 	/*
 	 * Invalidations kept racing: not the access's fault. Let the engine
 	 * replay, and fault again if it must, rather than fail the job.
@@ -796,14 +1006,155 @@ again:
 			       ret);
 	svm_count(vm, SVMGPU_STAT_SVM_FAULTS_4K + svm_size_index(size), 1);
 	svm_count(vm, SVMGPU_STAT_SVM_HMM_NS_4K + svm_size_index(size),
-		  hmm_ns);
+		  pop.hmm_ns);
 out:
 	svm_count(vm, SVMGPU_STAT_SVM_FAULT_NS_4K + svm_size_index(size),
 		  ktime_get_ns() - t0);
 out_put:
-	set_active_memcg(old_memcg);
-	mem_cgroup_put(memcg);
-	/* The last user of an exiting process's mm: not in this worker. */
-	mmput_async(svm->mm);
+	svm_mm_put(vm, memcg, old_memcg);
 	return ret;
+}
+
+/**
+ * svmgpu_svm_prefetch() - Move part of a mirror mapping and map it.
+ * @vm: The VM, whose lock the caller holds.
+ * @start: Start of the mirror mapping.
+ * @end: Its end.
+ * @addr: Start of the part to prefetch, inside the mapping.
+ * @last: End of that part.
+ * @to_vram: To VRAM, else to system memory.
+ *
+ * Creates the ranges of [@addr, @last), moves them, faulting in pages
+ * never touched, and maps them for the GPU, writable where the CPU
+ * mapping is (OP_PREFETCH).
+ *
+ * Return: 0; -EFAULT for a page without a CPU mapping or one the GPU
+ * cannot use; -ERESTARTSYS if a signal is pending, what was prefetched
+ * staying; -ENOSPC; -ENOMEM.
+ */
+int svmgpu_svm_prefetch(struct svmgpu_vm *vm, u64 start, u64 end, u64 addr,
+			u64 last, bool to_vram)
+{
+	struct mem_cgroup *memcg, *old_memcg;
+	struct svmgpu_svm_range *range;
+	int ret = 0;
+
+	lockdep_assert_held(&vm->lock);
+
+	memcg = svm_mm_get(vm, &old_memcg);
+	if (IS_ERR(memcg))
+		return PTR_ERR(memcg);
+	svmgpu_svm_gc(vm);
+
+	while (addr < last) {
+		struct svm_populate pop = {
+			.prefetch = true,
+			.to_ram = !to_vram,
+			.attr = svmgpu_svm_attr_get(vm, addr),
+		};
+
+		if (signal_pending(current)) {
+			ret = -ERESTARTSYS;
+			break;
+		}
+		range = svm_range_get(vm, start, end, addr, SZ_2M);
+		if (IS_ERR(range)) {
+			ret = PTR_ERR(range);
+			break;
+		}
+		ret = to_vram ? svm_range_migrate(vm, range, true) : 0;
+		if (!ret)
+			ret = svm_range_populate(vm, range, &pop);
+		if (ret == -EBUSY)
+			ret = 0;
+		if (ret)
+			break;
+		svm_count(vm, SVMGPU_STAT_SVM_PREFETCHES, 1);
+		addr = range_start(range) + range_size(range);
+	}
+
+	svm_mm_put(vm, memcg, old_memcg);
+	return ret;
+}
+
+/**
+ * svmgpu_svm_locations() - Where the pages of a block are now.
+ * @vm: The VM, whose lock the caller holds.
+ * @start: Start of the block.
+ * @end: Its end, in the same 2 MiB as @start.
+ * @locs: Out: a DRM_SVMGPU_LOC_* for each page of the block, from @start.
+ * @pfns: Scratch of as many entries.
+ * @next: Out: @start, or if no CPU mapping meets the block, the start of
+ *	  the next one (U64_MAX if none): nothing is mapped until there.
+ *
+ * A snapshot of the CPU page tables, with hmm_range_fault() asked to
+ * fault nothing in: a present page is in system memory or, if it is one
+ * of the device's, in VRAM; anything else (never touched, swapped out, in
+ * another device) is DRM_SVMGPU_LOC_NONE.
+ *
+ * Return: 0, or -ENOMEM.
+ */
+int svmgpu_svm_locations(struct svmgpu_vm *vm, u64 start, u64 end, u8 *locs,
+			 unsigned long *pfns, u64 *next)
+{
+	unsigned long npages = (end - start) >> PAGE_SHIFT, i;
+	struct mm_struct *mm = vm->svm.mm;
+	struct svmgpu_svm_notifier *n;
+	struct vm_area_struct *vma;
+	struct vma_iterator vmi;
+
+	lockdep_assert_held(&vm->lock);
+
+	vma_iter_init(&vmi, mm, start);
+	memset(locs, DRM_SVMGPU_LOC_NONE, npages);
+	*next = start;
+	if (!mmget_not_zero(mm)) {
+		*next = U64_MAX;
+		return 0;
+	}
+	n = svm_notifier_get(vm, start);
+	if (IS_ERR(n)) {
+		mmput(mm);
+		return PTR_ERR(n);
+	}
+
+	mmap_read_lock(mm);
+	vma = find_vma(mm, start);
+	if (!vma || vma->vm_start >= end)
+		*next = vma ? vma->vm_start : U64_MAX;
+	for_each_vma_range(vmi, vma, end) {
+		u64 s = max_t(u64, start, vma->vm_start);
+		u64 e = min_t(u64, end, vma->vm_end);
+		unsigned long first = (s - start) >> PAGE_SHIFT;
+		struct hmm_range hr = {
+			.notifier = &n->mni,
+			.start = s,
+			.end = e,
+			.hmm_pfns = pfns + first,
+			.dev_private_owner = vm->sdev,
+		};
+		unsigned int tries = 0;
+		int ret;
+
+		if (vma->vm_flags & (VM_IO | VM_PFNMAP))
+			continue;
+		do {
+			hr.notifier_seq = mmu_interval_read_begin(&n->mni);
+			ret = hmm_range_fault(&hr);
+		} while (ret == -EBUSY && ++tries < 16);
+		if (ret)
+			continue;
+		for (i = first; i < first + ((e - s) >> PAGE_SHIFT); i++) {
+			struct page *page;
+
+			if (!(pfns[i] & HMM_PFN_VALID))
+				continue;
+			page = hmm_pfn_to_page(pfns[i]);
+			locs[i] = svmgpu_migrate_page_is_vram(vm->sdev, page) ?
+				  DRM_SVMGPU_LOC_DEVICE : DRM_SVMGPU_LOC_SYSTEM;
+		}
+	}
+	mmap_read_unlock(mm);
+	mmput(mm);
+	return 0;
 }

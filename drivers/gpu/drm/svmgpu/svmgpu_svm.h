@@ -6,10 +6,13 @@
 #define __SVMGPU_SVM_H__
 
 #include <linux/list.h>
+#include <linux/maple_tree.h>
 #include <linux/rbtree_types.h>
 #include <linux/sizes.h>
 #include <linux/types.h>
 #include <linux/xarray.h>
+
+#include "hw/svmgpu_hw.h"
 
 struct mm_struct;
 struct svmgpu_vm;
@@ -39,6 +42,12 @@ struct svmgpu_svm {
 	struct rb_root_cached ranges;
 
 	/**
+	 * @attrs: Attributes by address (DOC: SVM attributes), under
+	 * &svmgpu_vm.lock.
+	 */
+	struct maple_tree attrs;
+
+	/**
 	 * @gc: Ranges that the CPU unmapped, for svmgpu_svm_gc(). Under
 	 * &svmgpu_vm.pt_lock.
 	 */
@@ -52,7 +61,12 @@ int svmgpu_svm_init(struct svmgpu_vm *vm);
 void svmgpu_svm_fini(struct svmgpu_vm *vm);
 void svmgpu_svm_gc(struct svmgpu_vm *vm);
 int svmgpu_svm_fault(struct svmgpu_vm *vm, u64 start, u64 end, u64 addr,
-		     bool write);
+		     enum svmgpu_hw_access access);
+int svmgpu_svm_prefetch(struct svmgpu_vm *vm, u64 start, u64 end, u64 addr,
+			u64 last, bool to_vram);
+int svmgpu_svm_locations(struct svmgpu_vm *vm, u64 start, u64 end, u8 *locs,
+			 unsigned long *pfns, u64 *next);
+void svmgpu_svm_cut(struct svmgpu_vm *vm, u64 addr);
 bool svmgpu_svm_busy(struct svmgpu_vm *vm, u64 start, u64 end);
 void svmgpu_svm_remove(struct svmgpu_vm *vm, u64 start, u64 end);
 

@@ -108,6 +108,24 @@ static u64 svmgpu_vm_va_end(struct svmgpu_vm *vm)
 	return BIT_ULL(svmgpu_hw_caps(vm->sdev->hw)->va_bits);
 }
 
+/**
+ * svmgpu_vm_range_valid() - Whether user space may name a range of a VM.
+ * @vm: The VM.
+ * @addr: Start of the range.
+ * @range: Its size.
+ *
+ * Return: Whether both are multiples of 4 KiB, @range is not zero, and the
+ * range lies inside the VM's address space, above its first 64 KiB.
+ */
+bool svmgpu_vm_range_valid(struct svmgpu_vm *vm, u64 addr, u64 range)
+{
+	u64 end = svmgpu_vm_va_end(vm);
+
+	return range && IS_ALIGNED(addr | range, SZ_4K) &&
+	       addr >= SVMGPU_VM_RESERVED && addr < end &&
+	       range <= end - addr;
+}
+
 static void svmgpu_vm_free(struct drm_gpuvm *gpuvm)
 {
 	struct svmgpu_vm *vm = to_svmgpu_vm(gpuvm);
@@ -859,7 +877,7 @@ int svmgpu_vm_fault(struct svmgpu_vm *vm, u64 addr,
 
 	if (to_svmgpu_va(va)->mirror) {
 		ret = svmgpu_svm_fault(vm, va->va.addr,
-				       va->va.addr + va->va.range, addr, write);
+				       va->va.addr + va->va.range, addr, access);
 		goto out_unlock;
 	}
 
@@ -997,13 +1015,22 @@ static int svmgpu_vm_check_op(struct svmgpu_vm *vm, struct drm_file *file,
 
 	*obj = NULL;
 	if (SVMGPU_IOCTL_DBG(drm, op->pad) ||
-	    SVMGPU_IOCTL_DBG(drm, op->op > DRM_SVMGPU_VM_BIND_OP_MAP_MIRROR) ||
+	    SVMGPU_IOCTL_DBG(drm, op->op > DRM_SVMGPU_VM_BIND_OP_PREFETCH) ||
 	    SVMGPU_IOCTL_DBG(drm, !op->range) ||
 	    SVMGPU_IOCTL_DBG(drm, !IS_ALIGNED(op->addr | op->range |
 					      op->bo_offset, SZ_4K)) ||
 	    SVMGPU_IOCTL_DBG(drm, op->addr < SVMGPU_VM_RESERVED ||
 			     op->addr >= end || op->range > end - op->addr))
 		return -EINVAL;
+
+	if (op->op == DRM_SVMGPU_VM_BIND_OP_PREFETCH) {
+		if (SVMGPU_IOCTL_DBG(drm, op->flags &
+				     ~DRM_SVMGPU_VM_BIND_PREFETCH_SYSTEM ||
+				     op->handle || op->bo_offset ||
+				     !vm->fault_mode))
+			return -EINVAL;
+		return 0;
+	}
 
 	if (op->op != DRM_SVMGPU_VM_BIND_OP_MAP) {
 		if (SVMGPU_IOCTL_DBG(drm, op->flags || op->handle ||
@@ -1188,6 +1215,32 @@ err_fini:
 	return ret;
 }
 
+/* OP_PREFETCH: every page of the range must be in a mirror. */
+static int svmgpu_vm_prefetch(struct svmgpu_vm *vm,
+			      const struct drm_svmgpu_vm_bind_op *op)
+{
+	bool to_vram = !(op->flags & DRM_SVMGPU_VM_BIND_PREFETCH_SYSTEM);
+	u64 addr = op->addr, end = op->addr + op->range;
+	struct drm_gpuva *va;
+	int ret = 0;
+
+	lockdep_assert_held(&vm->lock);
+
+	while (!ret && addr < end) {
+		u64 va_end;
+
+		va = drm_gpuva_find_first(&vm->gpuvm, addr, SZ_4K);
+		if (!va || va == &vm->gpuvm.kernel_alloc_node ||
+		    !to_svmgpu_va(va)->mirror)
+			return -EINVAL;
+		va_end = va->va.addr + va->va.range;
+		ret = svmgpu_svm_prefetch(vm, va->va.addr, va_end, addr,
+					  min(va_end, end), to_vram);
+		addr = va_end;
+	}
+	return ret;
+}
+
 /* Free what the ops removed, once every BO is unlocked. */
 static void svmgpu_vm_free_dead(struct list_head *dead)
 {
@@ -1221,6 +1274,9 @@ static int svmgpu_vm_bind_apply(struct svmgpu_vm *vm, struct drm_exec *exec,
 		case DRM_SVMGPU_VM_BIND_OP_MAP_MIRROR:
 			ret = svmgpu_vm_map_mirror(vm, &ops[i]);
 			break;
+		case DRM_SVMGPU_VM_BIND_OP_PREFETCH:
+			/* After the reservations are dropped, below. */
+			continue;
 		default:
 			ret = svmgpu_vm_unmap(vm, ops[i].addr, ops[i].range,
 					      &dead);
@@ -1234,6 +1290,20 @@ static int svmgpu_vm_bind_apply(struct svmgpu_vm *vm, struct drm_exec *exec,
 	svmgpu_vm_flush_tlb(vm);
 	drm_exec_fini(exec);
 	svmgpu_vm_free_dead(&dead);
+	if (ret)
+		return ret;
+
+	/*
+	 * Prefetches take mmap_lock, which comes before reservations: they
+	 * run last, in order.
+	 */
+	for (i = 0; i < num_ops && !ret; i++) {
+		if (ops[i].op != DRM_SVMGPU_VM_BIND_OP_PREFETCH)
+			continue;
+		ret = svmgpu_vm_prefetch(vm, &ops[i]);
+		trace_svmgpu_vm_bind(&vm->sdev->drm, vm->id, ops[i].op,
+				     ops[i].addr, ops[i].range, ret);
+	}
 	return ret;
 }
 

@@ -98,6 +98,7 @@ static inline struct svmgpu_vm *to_svmgpu_vm(struct drm_gpuvm *gpuvm)
 }
 
 struct svmgpu_vm *svmgpu_vm_lookup(struct svmgpu_file *sfile, u32 id);
+bool svmgpu_vm_range_valid(struct svmgpu_vm *vm, u64 addr, u64 range);
 bool svmgpu_vm_user_get(struct svmgpu_vm *vm);
 void svmgpu_vm_user_put(struct svmgpu_vm *vm);
 void svmgpu_vm_bo_move_notify(struct svmgpu_bo *bo);
