@@ -60,7 +60,7 @@ IGT_TEST_DESCRIPTION("Basic svmgpu uAPI: render node, device query, module reloa
  * The last ioctl the header defines. Ioctl numbers are append-only, so
  * everything above it must be rejected; move this when appending one.
  */
-#define LAST_SVMGPU_IOCTL	DRM_SVMGPU_QUEUE_STATUS
+#define LAST_SVMGPU_IOCTL	DRM_SVMGPU_VM_QUERY_ATTRS
 
 /* How many times module-reload cycles the module. */
 #define RELOAD_CYCLES	5
@@ -589,6 +589,14 @@ static void test_unimplemented_features(int fd)
 	struct drm_svmgpu_vm_create vm_create_fault = {
 		.flags = DRM_SVMGPU_VM_CREATE_FAULT_MODE,
 	};
+	struct drm_svmgpu_vm_madvise vm_madvise = {
+		.vm_id = 1, .addr = 1ull << 32, .range = 4096,
+	};
+	struct drm_svmgpu_vm_attr attr;
+	struct drm_svmgpu_vm_query_attrs vm_query_attrs = {
+		.vm_id = 1, .addr = 1ull << 32, .range = 4096,
+		.attrs = to_user_pointer(&attr), .num_attrs = 1,
+	};
 	uint64_t ufence = 0;
 	struct drm_svmgpu_wait_user_fence wait_user_fence = {
 		.addr = to_user_pointer(&ufence),
@@ -626,6 +634,10 @@ static void test_unimplemented_features(int fd)
 		  DRM_IOCTL_SVMGPU_VM_CREATE, &vm_create_fault },
 		{ DRM_SVMGPU_FEATURE_SVM, "WAIT_USER_FENCE",
 		  DRM_IOCTL_SVMGPU_WAIT_USER_FENCE, &wait_user_fence },
+		{ DRM_SVMGPU_FEATURE_SVM_MIGRATE, "VM_MADVISE",
+		  DRM_IOCTL_SVMGPU_VM_MADVISE, &vm_madvise },
+		{ DRM_SVMGPU_FEATURE_SVM_MIGRATE, "VM_QUERY_ATTRS",
+		  DRM_IOCTL_SVMGPU_VM_QUERY_ATTRS, &vm_query_attrs },
 	};
 	uint64_t features = svmgpu_features(fd);
 	unsigned int i, checked = 0;
@@ -678,6 +690,42 @@ static void test_unimplemented_features(int fd)
 		svmgpu_queue_destroy(fd, queue);
 		svmgpu_buf_destroy(&fence);
 		svmgpu_ctx_fini(&ctx);
+	}
+
+	/*
+	 * OP_PREFETCH without DRM_SVMGPU_FEATURE_SVM_MIGRATE, and the two
+	 * ioctls above, on a fault-mode VM that mirrors the memory: with SVM
+	 * itself there, nothing else is wrong with them.
+	 */
+	if (!(features & DRM_SVMGPU_FEATURE_SVM_MIGRATE) &&
+	    svmgpu_has_svm(fd)) {
+		uint8_t *mem = svmgpu_map_anon(SZ_64K, PROT_READ | PROT_WRITE,
+					       MAP_PRIVATE);
+		uint32_t vm = svmgpu_vm_create_fault(fd);
+		int ret;
+
+		svmgpu_vm_mirror_all(fd, vm);
+		memset(mem, 1, SZ_64K);
+		ret = __svmgpu_vm_prefetch(fd, vm, to_user_pointer(mem),
+					   SZ_64K, 0);
+		igt_assert_f(ret == -EOPNOTSUPP,
+			     "OP_PREFETCH without SVM_MIGRATE: %d (%s), expected -EOPNOTSUPP\n",
+			     ret, strerror(-ret));
+		vm_madvise.vm_id = vm;
+		vm_madvise.addr = to_user_pointer(mem);
+		ret = __svmgpu_vm_madvise(fd, &vm_madvise);
+		igt_assert_f(ret == -EOPNOTSUPP,
+			     "VM_MADVISE without SVM_MIGRATE: %d (%s), expected -EOPNOTSUPP\n",
+			     ret, strerror(-ret));
+		vm_query_attrs.vm_id = vm;
+		vm_query_attrs.addr = to_user_pointer(mem);
+		ret = __svmgpu_vm_query_attrs(fd, &vm_query_attrs);
+		igt_assert_f(ret == -EOPNOTSUPP,
+			     "VM_QUERY_ATTRS without SVM_MIGRATE: %d (%s), expected -EOPNOTSUPP\n",
+			     ret, strerror(-ret));
+		checked += 3;
+		svmgpu_vm_destroy(fd, vm);
+		svmgpu_unmap(mem, SZ_64K);
 	}
 
 	igt_require_f(checked, "every feature is implemented\n");
