@@ -21,6 +21,11 @@
  * would let random command streams write to the fuzzer's own memory. Its
  * MAP_MIRROR operations all have a non-zero MBZ field.
  *
+ * uAPI 1.4's VM_MADVISE and VM_QUERY_ATTRS are called on every VM, with
+ * any range, attribute, flag and preferred file descriptor (the device's
+ * own files, closed and other files, made-up numbers); VM_BIND gets
+ * OP_PREFETCH operations, which never find a mirror to move.
+ *
  * Every call must return 0 or a negative errno from the set its ioctl may
  * return. What the kernel does meanwhile is checked by the harness: any
  * WARN, KASAN or lockdep report, svmgpu error line or leak in dmesg fails
@@ -131,6 +136,8 @@ enum fuzz_op {
 	OP_GEM_INFO,
 	OP_WAIT_USER_FENCE,
 	OP_QUEUE_STATUS,
+	OP_VM_MADVISE,
+	OP_VM_QUERY_ATTRS,
 	OP_GEM_CLOSE,
 	OP_SYNCOBJ_CREATE,
 	OP_SYNCOBJ_DESTROY,
@@ -161,7 +168,8 @@ static const struct op_desc {
 	[OP_GEM_MMAP_OFFSET] = { "GEM_MMAP_OFFSET", 6, { ENOENT } },
 	[OP_VM_CREATE] = { "VM_CREATE", 2, { ENOSPC, EOPNOTSUPP } },
 	[OP_VM_DESTROY] = { "VM_DESTROY", 2, { ENOENT } },
-	[OP_VM_BIND] = { "VM_BIND", 7, { ENOENT, ENOSPC, EBUSY, EACCES } },
+	[OP_VM_BIND] = { "VM_BIND", 7,
+			 { ENOENT, ENOSPC, EBUSY, EACCES, EOPNOTSUPP } },
 	[OP_QUEUE_CREATE] = { "QUEUE_CREATE", 3, { ENOENT, EACCES, EBUSY } },
 	[OP_QUEUE_DESTROY] = { "QUEUE_DESTROY", 2, { ENOENT } },
 	[OP_EXEC] = { "EXEC", 6,
@@ -170,6 +178,10 @@ static const struct op_desc {
 	[OP_GEM_MIGRATE] = { "GEM_MIGRATE", 3, { ENOENT, EBUSY, ENOSPC } },
 	[OP_GEM_INFO] = { "GEM_INFO", 6, { ENOENT } },
 	[OP_QUEUE_STATUS] = { "QUEUE_STATUS", 3, { ENOENT } },
+	[OP_VM_MADVISE] = { "VM_MADVISE", 3,
+			    { ENOENT, EACCES, EOPNOTSUPP, EBADF } },
+	[OP_VM_QUERY_ATTRS] = { "VM_QUERY_ATTRS", 3,
+				{ ENOENT, EACCES, EOPNOTSUPP } },
 	[OP_WAIT_USER_FENCE] = { "WAIT_USER_FENCE", 4,
 				 { ENOENT, ETIME, ECANCELED, EOPNOTSUPP } },
 	[OP_GEM_CLOSE] = { "GEM_CLOSE", 3, { 0 } },
@@ -190,7 +202,8 @@ static const struct op_desc {
 	[OP_SYNCOBJ_TRANSFER] = { "SYNCOBJ_TRANSFER", 5, { ENOENT, ETIME } },
 	/* Any svmgpu ioctl number, any size and direction. */
 	[OP_RAW] = { "raw", 8, { ENOENT, ENOTTY, E2BIG, ENOSPC, EBUSY,
-				 ECANCELED, EACCES, ETIME, EOPNOTSUPP } },
+				 ECANCELED, EACCES, ETIME, EOPNOTSUPP,
+				 EBADF } },
 };
 
 struct bo {
@@ -1054,7 +1067,11 @@ static void build_bind_op(struct fuzz *f, struct drm_svmgpu_vm_bind_op *op)
 		 DRM_SVMGPU_VM_BIND_OP_MAP : DRM_SVMGPU_VM_BIND_OP_UNMAP;
 	if (one_in(f, 12))
 		op->op = DRM_SVMGPU_VM_BIND_OP_MAP_MIRROR;
-	op->flags = rnd_flags(f, DRM_SVMGPU_VM_BIND_READONLY);
+	else if (one_in(f, 12))
+		op->op = DRM_SVMGPU_VM_BIND_OP_PREFETCH;
+	op->flags = rnd_flags(f, op->op == DRM_SVMGPU_VM_BIND_OP_PREFETCH ?
+			      DRM_SVMGPU_VM_BIND_PREFETCH_SYSTEM :
+			      DRM_SVMGPU_VM_BIND_READONLY);
 	op->pad = rnd_mbz(f);
 	op->addr = pick_va(f);
 
@@ -1266,6 +1283,72 @@ static void do_queue_status(struct fuzz *f)
 
 	fuzz_ioctl(f, OP_QUEUE_STATUS, pick_fd(f),
 		   DRM_IOCTL_SVMGPU_QUEUE_STATUS, arg_ptr(f, &q, sizeof(q)),
+		   sizeof(q));
+}
+
+/*
+ * A preferred file descriptor: the device's own files, a closed or
+ * non-DRM one, or any number.
+ */
+static int32_t pick_preferred_fd(struct fuzz *f)
+{
+	switch (rnd(f, 8)) {
+	case 0:
+		return -1;
+	case 1:
+		return 0;
+	case 2:
+		return f->nexports ? f->exports[rnd(f, f->nexports)] : 1000;
+	case 3:
+		return rnd32(f);
+	case 4:
+		return f->peer;
+	default:
+		return f->fd;
+	}
+}
+
+/* VM_MADVISE of any VM and range, with any attributes. */
+static void do_vm_madvise(struct fuzz *f)
+{
+	struct drm_svmgpu_vm_madvise m = {
+		.extensions = pick_ext(f),
+		.vm_id = pick_vm(f),
+		.flags = rnd_flags(f, DRM_SVMGPU_MADVISE_NO_MIGRATE |
+				   DRM_SVMGPU_MADVISE_READONLY |
+				   DRM_SVMGPU_MADVISE_PREFERRED_FD),
+		.addr = pick_va(f),
+		.range = pick_size(f, SZ_2M),
+		.preferred_loc = one_in(f, 8) ? rnd32(f) : rnd(f, 4),
+		.atomic_mode = one_in(f, 8) ? rnd32(f) : rnd(f, 3),
+		.pad = rnd_mbz(f),
+	};
+
+	if ((m.flags & DRM_SVMGPU_MADVISE_PREFERRED_FD) || one_in(f, 16))
+		m.preferred_fd = pick_preferred_fd(f);
+	fuzz_ioctl(f, OP_VM_MADVISE, pick_fd(f), DRM_IOCTL_SVMGPU_VM_MADVISE,
+		   arg_ptr(f, &m, sizeof(m)), sizeof(m));
+}
+
+/*
+ * VM_QUERY_ATTRS of any VM and range, into the scratch area or any
+ * pointer, with any count and flags.
+ */
+static void do_vm_query_attrs(struct fuzz *f)
+{
+	struct drm_svmgpu_vm_query_attrs q = {
+		.extensions = pick_ext(f),
+		.vm_id = pick_vm(f),
+		.flags = rnd_flags(f, DRM_SVMGPU_QUERY_ATTRS_COARSE),
+		.addr = pick_va(f),
+		.range = pick_size(f, SZ_2M),
+		.num_attrs = pick_count(f, DRM_SVMGPU_QUERY_ATTRS_MAX),
+		.pad = rnd_mbz(f),
+	};
+
+	q.attrs = pick_ptr(f, f->scratch, SCRATCH_SIZE, true);
+	fuzz_ioctl(f, OP_VM_QUERY_ATTRS, pick_fd(f),
+		   DRM_IOCTL_SVMGPU_VM_QUERY_ATTRS, arg_ptr(f, &q, sizeof(q)),
 		   sizeof(q));
 }
 
@@ -1906,6 +1989,12 @@ static void fuzz_one(struct fuzz *f)
 		break;
 	case OP_QUEUE_STATUS:
 		do_queue_status(f);
+		break;
+	case OP_VM_MADVISE:
+		do_vm_madvise(f);
+		break;
+	case OP_VM_QUERY_ATTRS:
+		do_vm_query_attrs(f);
 		break;
 	case OP_GEM_CLOSE: {
 		uint64_t size;
