@@ -54,7 +54,7 @@ IGT_TEST_DESCRIPTION("Basic svmgpu uAPI: render node, device query, module reloa
 #define IMPLEMENTED_FEATURES \
 	(DRM_SVMGPU_FEATURE_GEM | DRM_SVMGPU_FEATURE_VM | \
 	 DRM_SVMGPU_FEATURE_EXEC | DRM_SVMGPU_FEATURE_GEM_MIGRATE | \
-	 DRM_SVMGPU_FEATURE_SVM)
+	 DRM_SVMGPU_FEATURE_SVM | DRM_SVMGPU_FEATURE_SVM_MIGRATE)
 
 /*
  * The last ioctl the header defines. Ioctl numbers are append-only, so
