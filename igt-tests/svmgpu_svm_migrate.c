@@ -705,12 +705,16 @@ static void gpu_write_fails(struct svmgpu_svm *svm, volatile void *p)
 	expect_fault(svm, &cs, p, DRM_SVMGPU_ACCESS_WRITE);
 }
 
-/* Never-touched memory: a prefetch faults it in, in VRAM; it reads 0. */
+/*
+ * Never-touched memory: a prefetch faults it in, in VRAM; it reads 0. No
+ * THP, which would fault all of it in at the first CPU write.
+ */
 static void mixed_untouched(struct svmgpu_svm *svm, uint8_t *p, size_t size,
 			    uint8_t *want)
 {
 	const size_t half = size / 2;
 
+	igt_assert_eq(madvise(p, size, MADV_NOHUGEPAGE), 0);
 	memcpy(p, want, half);
 	memset(want + half, 0, half);
 	assert_loc(svm, p, half, LOC_SYSTEM, "written half");
@@ -1153,7 +1157,7 @@ static void evict_svm_and_bos(struct svmgpu_svm *svm, uint64_t vram)
 /* One malloc larger than VRAM, prefetched and GPU-written in pieces. */
 static void evict_large_malloc(struct svmgpu_svm *svm, uint64_t vram)
 {
-	size_t size = vram + 2 * EVICT_CHUNK;
+	size_t size = vram + EVICT_CHUNK;
 	uint8_t *p = malloc(size);
 
 	igt_assert(p);
@@ -1162,13 +1166,13 @@ static void evict_large_malloc(struct svmgpu_svm *svm, uint64_t vram)
 	free(p);
 }
 
-/* Four processes, each with a quarter of VRAM and more, at once. */
+/* Four processes, each with a quarter of VRAM and 4 MiB, at once. */
 static void evict_processes(uint64_t vram)
 {
 	igt_fork(child, 4) {
 		struct svmgpu_svm csvm;
 		int cfd = drm_open_svmgpu(0);
-		size_t size = vram / 4 + EVICT_CHUNK;
+		size_t size = vram / 4 + EVICT_CHUNK / 2;
 		struct region r;
 		uint8_t *p;
 
@@ -1305,7 +1309,7 @@ static void gup_process_vm(struct svmgpu_svm *svm, uint8_t *p, size_t size,
 
 static void test_gup(int fd, bool odirect)
 {
-	const size_t size = SZ_2M, half = size / 2;
+	const size_t size = SZ_1M, half = size / 2;
 	struct svmgpu_svm svm;
 	int p2c[2], c2p[2];
 	struct region r;
@@ -1992,7 +1996,7 @@ static void race_munmap(struct svmgpu_svm *svm)
 	for (round = 0; round < 16; round++) {
 		struct region r;
 		uint8_t *p = region_map(&r, RACE_SIZE, SZ_2M, MAP_PRIVATE);
-		struct unmapper u = { p, RACE_SIZE, round * 2000 };
+		struct unmapper u = { p, RACE_SIZE, round * 20000 };
 		uint8_t *dst = malloc(RACE_SIZE);
 		pthread_t thread;
 		int ret;
