@@ -70,8 +70,13 @@ IGT_TEST_DESCRIPTION("svmgpu SVM migration: mirrored memory moving to VRAM "
 
 static int svmgpu_fd = -1;
 
+/*
+ * Every subtest starts here: it skips without the feature, and finds
+ * migrate_hold_ms as it was, even after a subtest that changed it failed.
+ */
 static void require_migrate(int fd)
 {
+	svmgpu_restore_migrate_hold_ms();
 	igt_require_f(svmgpu_has_svm_migrate(fd),
 		      "svmgpu lacks DRM_SVMGPU_FEATURE_SVM_MIGRATE (uAPI 1.4)\n");
 }
