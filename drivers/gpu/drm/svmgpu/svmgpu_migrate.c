@@ -7,6 +7,7 @@
 #include <linux/dma-mapping.h>
 #include <linux/highmem.h>
 #include <linux/ioport.h>
+#include <linux/memcontrol.h>
 #include <linux/migrate.h>
 #include <linux/mm.h>
 #include <linux/mmap_lock.h>
@@ -54,6 +55,7 @@
  * - migrate_to_ram(), for a CPU fault or a get_user_pages() on a device
  *   page: it moves the aligned block of the chunk's size around the
  *   faulting address, as far as it lies in the VMA;
+ * - svmgpu_migrate_to_ram(), the same for a prefetch to system memory;
  * - eviction (svmgpu_migrate_chunk_evict()), when TTM wants the chunk's
  *   VRAM: migrate_device_range() over the chunk's pages, no mmap_lock
  *   needed, repeated until every page is gone, since it skips pages that
@@ -195,6 +197,8 @@ svmgpu_migrate_chunk_create(struct svmgpu_device *sdev, u64 size,
 	/* An eviction's copy may still read the VRAM TTM just gave us. */
 	ret = ttm_bo_wait_ctx(&chunk->tbo, &ctx);
 	if (ret) {
+		/* Empty: an eviction that catches it has nothing to wait for. */
+		atomic_set(&chunk->pages, 0);
 		ttm_bo_unreserve(&chunk->tbo);
 		ttm_bo_put(&chunk->tbo);
 		return ERR_PTR(ret);
@@ -213,8 +217,14 @@ svmgpu_migrate_chunk_create(struct svmgpu_device *sdev, u64 size,
 /* The chunk is filled: TTM may evict it, and it goes with its pages. */
 static void svmgpu_migrate_chunk_done(struct svmgpu_migrate_chunk *chunk)
 {
-	ttm_bo_unreserve(&chunk->tbo);
+	/*
+	 * The filler's reference goes before the reservation, so that an
+	 * eviction never waits for it; a BO reference keeps the chunk.
+	 */
+	ttm_bo_get(&chunk->tbo);
 	svmgpu_migrate_chunk_put(chunk);
+	ttm_bo_unreserve(&chunk->tbo);
+	ttm_bo_put(&chunk->tbo);
 }
 
 /**
@@ -330,6 +340,18 @@ static void svmgpu_migrate_copy(struct svmgpu_device *sdev,
 }
 
 /*
+ * Whether migrate_device_range() caught a device page that a migration
+ * to system memory has just moved, between its unlock and its last put:
+ * its memory cgroup went to the new page, and no page table refers to it
+ * any more. Migrating it again would copy stale data for nobody, and trip
+ * memcg's checks. (Without memcg, that copy is merely wasted.)
+ */
+static bool svmgpu_migrate_in_transit(struct page *page)
+{
+	return !mem_cgroup_disabled() && !folio_memcg(page_folio(page));
+}
+
+/*
  * For the device pages in @a->src that are to migrate, allocate zeroed
  * system pages and copy. Pages that get no system page do not migrate.
  * @vma and @start place the allocations; @vma is NULL for eviction, which
@@ -349,7 +371,8 @@ static unsigned long svmgpu_migrate_fill_ram(struct svmgpu_device *sdev,
 		struct page *dpage = NULL;
 
 		a->vram[i] = SVMGPU_MOVE_SKIP;
-		if (spage && a->src[i] & MIGRATE_PFN_MIGRATE) {
+		if (spage && a->src[i] & MIGRATE_PFN_MIGRATE &&
+		    !svmgpu_migrate_in_transit(spage)) {
 			if (vma)
 				dpage = alloc_page_vma(GFP_HIGHUSER_MOVABLE |
 						       __GFP_ZERO, vma,
@@ -403,14 +426,19 @@ static void svmgpu_migrate_chunk_empty(struct svmgpu_migrate_chunk *chunk)
 
 	a = kvmalloc(sizeof(*a), GFP_KERNEL | __GFP_NOFAIL);
 	while (atomic_read(&chunk->pages) > 0) {
-		unsigned long n;
+		unsigned long n = 0, i;
 
 		migrate_device_range(a->src, pfn, npages);
-		n = svmgpu_migrate_fill_ram(sdev, a, npages, NULL, 0);
+		svmgpu_migrate_fill_ram(sdev, a, npages, NULL, 0);
 		migrate_device_pages(a->src, a->dst, npages);
+		for (i = 0; i < npages; i++)
+			n += a->dst[i] && a->src[i] & MIGRATE_PFN_MIGRATE;
 		migrate_device_finalize(a->src, a->dst, npages);
 		moved += n;
-		/* What is left is locked by a migration in progress. */
+		/*
+		 * What is left is busy: locked by a migration in progress, or
+		 * referenced by a CPU fault about to migrate it.
+		 */
 		if (!n && atomic_read(&chunk->pages) > 0)
 			usleep_range(100, 1000);
 	}
@@ -449,7 +477,8 @@ void svmgpu_migrate_chunk_evict(struct ttm_buffer_object *tbo)
  * Moves the range's private anonymous system pages to VRAM, as far as
  * they can move (DOC: device-private memory).
  *
- * Return: 0, even if nothing could move; -ENOSPC or -ENOMEM when no VRAM
+ * Return: 0, even if nothing could move (without allocating VRAM, when
+ * the VMA is not private anonymous memory); -ENOSPC or -ENOMEM when no VRAM
  * could be had; -EFAULT if the range is not inside one VMA; -EINTR or
  * -ERESTARTSYS.
  */
@@ -487,6 +516,11 @@ int svmgpu_migrate_to_vram(struct svmgpu_device *sdev, struct mm_struct *mm,
 	m.vma = vma_lookup(mm, start);
 	ret = -EFAULT;
 	if (!m.vma || m.vma->vm_end < end)
+		goto out_unlock;
+	/* Only private anonymous memory moves: no VRAM for the others. */
+	ret = 0;
+	if (!vma_is_anonymous(m.vma) ||
+	    m.vma->vm_flags & (VM_SHARED | VM_SPECIAL | VM_HUGETLB))
 		goto out_unlock;
 
 	chunk = svmgpu_migrate_chunk_create(sdev, end - start, interruptible);
@@ -553,20 +587,16 @@ static void svmgpu_migrate_page_free(struct page *page)
 }
 
 /*
- * dev_pagemap_ops.migrate_to_ram: a CPU fault, or get_user_pages(), on a
- * device page. Moves the block of the chunk's size around the address.
- * Returns 0 also when the page could not be collected (another thread is
- * migrating it): the CPU faults again, and finds it moved.
+ * Move the device's pages of [@start, @end) of @vma, at most 2 MiB, to
+ * system memory; for a CPU fault, @fault_page is the faulting page, which
+ * the caller holds a reference on. Return 0, or VM_FAULT_OOM if @fault_page could not move for
+ * want of memory.
  */
-static vm_fault_t svmgpu_migrate_to_ram(struct vm_fault *vmf)
+static vm_fault_t svmgpu_migrate_range_to_ram(struct svmgpu_device *sdev,
+					      struct vm_area_struct *vma,
+					      u64 start, u64 end,
+					      struct page *fault_page)
 {
-	struct svmgpu_migrate_chunk *chunk = vmf->page->zone_device_data;
-	struct svmgpu_device *sdev = chunk->sdev;
-	struct vm_area_struct *vma = vmf->vma;
-	u64 size = chunk->npages << PAGE_SHIFT;
-	u64 start = max_t(u64, ALIGN_DOWN(vmf->address, size), vma->vm_start);
-	u64 end = min_t(u64, ALIGN_DOWN(vmf->address, size) + size,
-			vma->vm_end);
 	unsigned long npages = (end - start) >> PAGE_SHIFT, n, i;
 	struct migrate_vma m = {
 		.vma = vma,
@@ -574,13 +604,12 @@ static vm_fault_t svmgpu_migrate_to_ram(struct vm_fault *vmf)
 		.end = end,
 		.pgmap_owner = sdev,
 		.flags = MIGRATE_VMA_SELECT_DEVICE_PRIVATE,
-		.fault_page = vmf->page,
+		.fault_page = fault_page,
 	};
 	struct svmgpu_migrate_args *a;
 	vm_fault_t ret = 0;
 	u64 t0 = ktime_get_ns();
 
-	svmgpu_stats_add(&sdev->stats, SVMGPU_STAT_SVM_CPU_FAULTS, 1);
 	a = kvmalloc(sizeof(*a), GFP_KERNEL);
 	if (!a)
 		return VM_FAULT_OOM;
@@ -593,8 +622,8 @@ static vm_fault_t svmgpu_migrate_to_ram(struct vm_fault *vmf)
 	}
 	n = svmgpu_migrate_fill_ram(sdev, a, npages, vma, start);
 	/* The faulting page got no memory: the fault cannot be resolved. */
-	for (i = 0; i < npages; i++)
-		if (migrate_pfn_to_page(a->src[i]) == vmf->page &&
+	for (i = 0; fault_page && i < npages; i++)
+		if (migrate_pfn_to_page(a->src[i]) == fault_page &&
 		    a->src[i] & MIGRATE_PFN_MIGRATE && !a->dst[i])
 			ret = VM_FAULT_OOM;
 	migrate_vma_pages(&m);
@@ -607,9 +636,61 @@ out_free:
 	return ret;
 }
 
+/**
+ * svmgpu_migrate_to_ram() - Migrate the device's pages of a range back.
+ * @sdev: The device.
+ * @mm: The mm, referenced by the caller; its mmap_lock is not held.
+ * @start: Start of the range.
+ * @end: Its end, at most 2 MiB after @start, inside one VMA.
+ *
+ * For prefetches to system memory. Pages that cannot move now (another
+ * thread migrating them) are left for the caller's hmm_range_fault().
+ *
+ * Return: 0; -EFAULT if the range is not inside one VMA.
+ */
+int svmgpu_migrate_to_ram(struct svmgpu_device *sdev, struct mm_struct *mm,
+			  u64 start, u64 end)
+{
+	struct vm_area_struct *vma;
+	int ret = -EFAULT;
+
+	if (WARN_ON_ONCE(end - start > SZ_2M))
+		return -EINVAL;
+	mmap_read_lock(mm);
+	vma = vma_lookup(mm, start);
+	if (vma && vma->vm_end >= end) {
+		svmgpu_migrate_range_to_ram(sdev, vma, start, end, NULL);
+		ret = 0;
+	}
+	mmap_read_unlock(mm);
+	return ret;
+}
+
+/*
+ * dev_pagemap_ops.migrate_to_ram: a CPU fault, or get_user_pages(), on a
+ * device page. Moves the block of the chunk's size around the address.
+ * Returns 0 also when the page could not be collected (another thread is
+ * migrating it): the CPU faults again, and finds it moved.
+ */
+static vm_fault_t svmgpu_migrate_cpu_fault(struct vm_fault *vmf)
+{
+	struct svmgpu_migrate_chunk *chunk = vmf->page->zone_device_data;
+	struct svmgpu_device *sdev = chunk->sdev;
+	struct vm_area_struct *vma = vmf->vma;
+	u64 size = chunk->npages << PAGE_SHIFT;
+	u64 block = ALIGN_DOWN(vmf->address, size);
+
+	svmgpu_stats_add(&sdev->stats, SVMGPU_STAT_SVM_CPU_FAULTS, 1);
+	return svmgpu_migrate_range_to_ram(sdev, vma,
+					   max_t(u64, block, vma->vm_start),
+					   min_t(u64, block + size,
+						 vma->vm_end),
+					   vmf->page);
+}
+
 static const struct dev_pagemap_ops svmgpu_migrate_pagemap_ops = {
 	.page_free = svmgpu_migrate_page_free,
-	.migrate_to_ram = svmgpu_migrate_to_ram,
+	.migrate_to_ram = svmgpu_migrate_cpu_fault,
 };
 
 /* Evict every chunk; the device is going away, nothing migrates in. */

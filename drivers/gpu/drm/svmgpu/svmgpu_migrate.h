@@ -62,6 +62,8 @@ void svmgpu_migrate_chunk_evict(struct ttm_buffer_object *tbo);
 int svmgpu_migrate_to_vram(struct svmgpu_device *sdev, struct mm_struct *mm,
 			   u64 start, u64 end, bool interruptible,
 			   unsigned long *moved);
+int svmgpu_migrate_to_ram(struct svmgpu_device *sdev, struct mm_struct *mm,
+			  u64 start, u64 end);
 bool svmgpu_migrate_page_is_vram(struct svmgpu_device *sdev,
 				 struct page *page);
 u64 svmgpu_migrate_page_vram(struct svmgpu_device *sdev, struct page *page);
