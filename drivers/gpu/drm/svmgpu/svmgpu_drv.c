@@ -53,7 +53,8 @@
  * DOC: locking
  *
  * Module parameters are read-only once the module is loaded (0444), but
- * for fault_prefault, a single word read with READ_ONCE() by each fault.
+ * for fault_prefault and migrate_hold_ms, single words read with
+ * READ_ONCE() by each use.
  * svmgpu_pdevs[] is written only by module init and exit, which the
  * module loader serialises.
  *
@@ -71,7 +72,13 @@
  *    handling).
  * 1a. mmap_lock of a fault-mode VM's mm, taken for reading by the fault
  *    worker around hmm_range_fault(); the CPU faults it runs may take BO
- *    reservations.
+ *    reservations. A migration to VRAM takes, under it, the reservation
+ *    of its new VRAM chunk (2), then page locks, then &svmgpu_mover.lock
+ *    (3) for the copy; migrate_to_ram() is called with mmap_lock held and
+ *    a reference on the faulting page, and takes page locks and the mover
+ *    lock.
+ *    Evicting a chunk holds its reservation and takes page locks only by
+ *    trylock (DOC: device-private memory).
  * 2. BO reservations (dma_resv), taken together through drm_exec with a
  *    ww ticket: a BO's placement, its GEM gpuva list (drm_gpuvm's
  *    default), and TTM moves. A BO move holds its reservation. TTM's
@@ -102,7 +109,8 @@
  * none.
  *
  * Spinlocks and leaf locks: &svmgpu_pt_pool.lock (page-table pool
- * chunks), the xarray locks of &svmgpu_file (id tables; lookups take a
+ * chunks), &svmgpu_pagemap.lock (the VRAM chunks of migrated memory), the
+ * maple tree lock of &svmgpu_svm.attrs, the xarray locks of &svmgpu_file (id tables; lookups take a
  * reference under them) and of &svmgpu_device.fault_vms, the user-fence
  * wait queue's lock, the DRM file's table_lock (fdinfo only takes
  * GEM references under it), TTM's lru_lock, the schedulers' fence locks,

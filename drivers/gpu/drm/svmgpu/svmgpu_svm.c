@@ -136,7 +136,8 @@ struct svmgpu_svm_range {
 
 	/**
 	 * @atomic_in_place: An atomic fault tried to move the range to VRAM
-	 * and some pages stayed: atomics are done where the pages are.
+	 * and some pages stayed, or the hold kept it: atomics are done where
+	 * the pages are, until pages move.
 	 */
 	bool atomic_in_place;
 
@@ -270,10 +271,18 @@ static bool svm_invalidate(struct mmu_interval_notifier *mni,
 			lo = min(lo, range_start(range));
 			hi = max(hi, range_start(range) + range_size(range));
 		}
-		/* Pages leaving VRAM: hold them in system memory a while. */
-		if (mrange->event == MMU_NOTIFY_MIGRATE && range->vram_pages) {
-			range->to_ram_at = jiffies | 1;
+		/*
+		 * Pages leaving VRAM (CPU access, prefetch, eviction, another
+		 * device), but for this VM's own migration of the range to
+		 * VRAM: hold them in system memory a while.
+		 */
+		if ((mrange->event == MMU_NOTIFY_MIGRATE ||
+		     mrange->event == MMU_NOTIFY_CLEAR) &&
+		    READ_ONCE(svm->migrating) != range_start(range)) {
+			if (range->vram_pages)
+				range->to_ram_at = jiffies | 1;
 			range->vram_pages = 0;
+			range->atomic_in_place = false;
 		}
 		if (mrange->event == MMU_NOTIFY_UNMAP && !range->unmapped) {
 			range->unmapped = true;
@@ -716,6 +725,17 @@ struct svm_populate {
 	u64 hmm_ns;
 };
 
+static bool svm_pfns_writable(const unsigned long *pfns,
+			      unsigned long npages)
+{
+	unsigned long i;
+
+	for (i = 0; i < npages; i++)
+		if (!(pfns[i] & HMM_PFN_WRITE))
+			return false;
+	return true;
+}
+
 /* Whether leaves of a range make GPU atomics fault. */
 static bool svm_range_no_atomic(const struct svmgpu_svm_range *range,
 				unsigned long attr, unsigned int vram_pages)
@@ -796,6 +816,18 @@ static int svm_range_populate(struct svmgpu_vm *vm,
 		if (ret)
 			goto out_free;
 
+		/*
+		 * hmm_range_fault() returns the device's own pages as they
+		 * are, even read-only ones (copy-on-write after fork, a
+		 * read-only VMA): a write must go through the CPU's fault
+		 * path, which moves them back first.
+		 */
+		if (pop->write && hr.dev_private_owner &&
+		    !svm_pfns_writable(hr.hmm_pfns, npages)) {
+			hr.dev_private_owner = NULL;
+			continue;
+		}
+
 		ret = svm_map_dma(vm, hr.hmm_pfns, dma, npages, &writable,
 				  &vram_pages);
 		if (ret)
@@ -831,6 +863,8 @@ static int svm_range_populate(struct svmgpu_vm *vm,
 	range->writable = writable;
 	range->no_atomic = backing.no_atomic;
 	range->vram_pages = vram_pages;
+	if (pop->atomic_ok)
+		range->atomic_in_place = vram_pages < npages;
 	mutex_unlock(&vm->pt_lock);
 	ret = 0;
 
@@ -862,11 +896,14 @@ static int svm_range_migrate(struct svmgpu_vm *vm,
 	unsigned long moved;
 	int ret;
 
-	if (range->valid && range->vram_pages == range_npages(range))
+	/* Invalid or not, still in VRAM unless a notifier said otherwise. */
+	if (range->vram_pages == range_npages(range))
 		return 0;
+	WRITE_ONCE(vm->svm.migrating, range_start(range));
 	ret = svmgpu_migrate_to_vram(vm->sdev, vm->svm.mm, range_start(range),
 				     range_start(range) + range_size(range),
 				     interruptible, &moved);
+	WRITE_ONCE(vm->svm.migrating, 0);
 	if (ret == -EINTR || ret == -ERESTARTSYS)
 		return ret;
 	return 0;
@@ -977,7 +1014,8 @@ again:
 			ret = 0;
 		} else {
 			ret = svm_range_migrate(vm, range, false);
-			range->atomic_in_place = true;
+			/* In VRAM, or in place where it could not move. */
+			pop.atomic_ok = true;
 		}
 	} else {
 		migrate = svmgpu_svm_attr_wants_vram(attr);
@@ -1062,7 +1100,13 @@ int svmgpu_svm_prefetch(struct svmgpu_vm *vm, u64 start, u64 end, u64 addr,
 			ret = PTR_ERR(range);
 			break;
 		}
-		ret = to_vram ? svm_range_migrate(vm, range, true) : 0;
+		if (to_vram)
+			ret = svm_range_migrate(vm, range, true);
+		else
+			ret = svmgpu_migrate_to_ram(vm->sdev, vm->svm.mm,
+						    range_start(range),
+						    range_start(range) +
+						    range_size(range));
 		if (!ret)
 			ret = svm_range_populate(vm, range, &pop);
 		if (ret == -EBUSY)
@@ -1077,9 +1121,58 @@ int svmgpu_svm_prefetch(struct svmgpu_vm *vm, u64 start, u64 end, u64 addr,
 	return ret;
 }
 
+static bool svm_snapshot_invalidate(struct mmu_interval_notifier *mni,
+				    const struct mmu_notifier_range *mrange,
+				    unsigned long cur_seq)
+{
+	/* A snapshot only needs hmm_range_fault() to see the change. */
+	mmu_interval_set_seq(mni, cur_seq);
+	return true;
+}
+
+static const struct mmu_interval_notifier_ops svm_snapshot_ops = {
+	.invalidate = svm_snapshot_invalidate,
+};
+
+/**
+ * svmgpu_svm_snapshot_begin() - Get ready to look at a range's pages.
+ * @vm: The VM.
+ * @snap: The snapshot to set up.
+ * @start: Start of the range.
+ * @end: Its end.
+ *
+ * Return: 0; -ESRCH if the mm is gone; -ENOMEM.
+ */
+int svmgpu_svm_snapshot_begin(struct svmgpu_vm *vm,
+			      struct svmgpu_svm_snapshot *snap, u64 start,
+			      u64 end)
+{
+	int ret;
+
+	snap->mm = vm->svm.mm;
+	if (!mmget_not_zero(snap->mm))
+		return -ESRCH;
+	ret = mmu_interval_notifier_insert(&snap->mni, snap->mm, start,
+					   end - start, &svm_snapshot_ops);
+	if (ret)
+		mmput(snap->mm);
+	return ret;
+}
+
+/**
+ * svmgpu_svm_snapshot_end() - Undo svmgpu_svm_snapshot_begin().
+ * @snap: The snapshot.
+ */
+void svmgpu_svm_snapshot_end(struct svmgpu_svm_snapshot *snap)
+{
+	mmu_interval_notifier_remove(&snap->mni);
+	mmput(snap->mm);
+}
+
 /**
  * svmgpu_svm_locations() - Where the pages of a block are now.
- * @vm: The VM, whose lock the caller holds.
+ * @vm: The VM.
+ * @snap: A snapshot begun over a range holding the block.
  * @start: Start of the block.
  * @end: Its end, in the same 2 MiB as @start.
  * @locs: Out: a DRM_SVMGPU_LOC_* for each page of the block, from @start.
@@ -1090,33 +1183,20 @@ int svmgpu_svm_prefetch(struct svmgpu_vm *vm, u64 start, u64 end, u64 addr,
  * A snapshot of the CPU page tables, with hmm_range_fault() asked to
  * fault nothing in: a present page is in system memory or, if it is one
  * of the device's, in VRAM; anything else (never touched, swapped out, in
- * another device) is DRM_SVMGPU_LOC_NONE.
- *
- * Return: 0, or -ENOMEM.
+ * another device) is DRM_SVMGPU_LOC_NONE. Changes nothing.
  */
-int svmgpu_svm_locations(struct svmgpu_vm *vm, u64 start, u64 end, u8 *locs,
-			 unsigned long *pfns, u64 *next)
+void svmgpu_svm_locations(struct svmgpu_vm *vm,
+			  struct svmgpu_svm_snapshot *snap, u64 start, u64 end,
+			  u8 *locs, unsigned long *pfns, u64 *next)
 {
 	unsigned long npages = (end - start) >> PAGE_SHIFT, i;
-	struct mm_struct *mm = vm->svm.mm;
-	struct svmgpu_svm_notifier *n;
+	struct mm_struct *mm = snap->mm;
 	struct vm_area_struct *vma;
 	struct vma_iterator vmi;
-
-	lockdep_assert_held(&vm->lock);
 
 	vma_iter_init(&vmi, mm, start);
 	memset(locs, DRM_SVMGPU_LOC_NONE, npages);
 	*next = start;
-	if (!mmget_not_zero(mm)) {
-		*next = U64_MAX;
-		return 0;
-	}
-	n = svm_notifier_get(vm, start);
-	if (IS_ERR(n)) {
-		mmput(mm);
-		return PTR_ERR(n);
-	}
 
 	mmap_read_lock(mm);
 	vma = find_vma(mm, start);
@@ -1127,7 +1207,7 @@ int svmgpu_svm_locations(struct svmgpu_vm *vm, u64 start, u64 end, u8 *locs,
 		u64 e = min_t(u64, end, vma->vm_end);
 		unsigned long first = (s - start) >> PAGE_SHIFT;
 		struct hmm_range hr = {
-			.notifier = &n->mni,
+			.notifier = &snap->mni,
 			.start = s,
 			.end = e,
 			.hmm_pfns = pfns + first,
@@ -1139,7 +1219,7 @@ int svmgpu_svm_locations(struct svmgpu_vm *vm, u64 start, u64 end, u8 *locs,
 		if (vma->vm_flags & (VM_IO | VM_PFNMAP))
 			continue;
 		do {
-			hr.notifier_seq = mmu_interval_read_begin(&n->mni);
+			hr.notifier_seq = mmu_interval_read_begin(&snap->mni);
 			ret = hmm_range_fault(&hr);
 		} while (ret == -EBUSY && ++tries < 16);
 		if (ret)
@@ -1155,6 +1235,4 @@ int svmgpu_svm_locations(struct svmgpu_vm *vm, u64 start, u64 end, u8 *locs,
 		}
 	}
 	mmap_read_unlock(mm);
-	mmput(mm);
-	return 0;
 }

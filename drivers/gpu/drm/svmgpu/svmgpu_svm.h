@@ -7,6 +7,7 @@
 
 #include <linux/list.h>
 #include <linux/maple_tree.h>
+#include <linux/mmu_notifier.h>
 #include <linux/rbtree_types.h>
 #include <linux/sizes.h>
 #include <linux/types.h>
@@ -48,10 +49,31 @@ struct svmgpu_svm {
 	struct maple_tree attrs;
 
 	/**
+	 * @migrating: Start of the range this VM is moving to VRAM now, or
+	 * 0. Written under &svmgpu_vm.lock; the notifier that the
+	 * migration itself runs, in the same thread, reads it.
+	 */
+	u64 migrating;
+
+	/**
 	 * @gc: Ranges that the CPU unmapped, for svmgpu_svm_gc(). Under
 	 * &svmgpu_vm.pt_lock.
 	 */
 	struct list_head gc;
+};
+
+/**
+ * struct svmgpu_svm_snapshot - A look at where a range's pages are.
+ *
+ * For svmgpu_svm_locations(): a notifier of its own, so that a query
+ * leaves the mirror's notifiers as they are.
+ */
+struct svmgpu_svm_snapshot {
+	/** @mni: Watches the range looked at. */
+	struct mmu_interval_notifier mni;
+
+	/** @mm: The mm, an mmget() reference. */
+	struct mm_struct *mm;
 };
 
 /* Each notifier watches an aligned region of this size. */
@@ -64,8 +86,13 @@ int svmgpu_svm_fault(struct svmgpu_vm *vm, u64 start, u64 end, u64 addr,
 		     enum svmgpu_hw_access access);
 int svmgpu_svm_prefetch(struct svmgpu_vm *vm, u64 start, u64 end, u64 addr,
 			u64 last, bool to_vram);
-int svmgpu_svm_locations(struct svmgpu_vm *vm, u64 start, u64 end, u8 *locs,
-			 unsigned long *pfns, u64 *next);
+int svmgpu_svm_snapshot_begin(struct svmgpu_vm *vm,
+			      struct svmgpu_svm_snapshot *snap, u64 start,
+			      u64 end);
+void svmgpu_svm_snapshot_end(struct svmgpu_svm_snapshot *snap);
+void svmgpu_svm_locations(struct svmgpu_vm *vm,
+			  struct svmgpu_svm_snapshot *snap, u64 start, u64 end,
+			  u8 *locs, unsigned long *pfns, u64 *next);
 void svmgpu_svm_cut(struct svmgpu_vm *vm, u64 addr);
 bool svmgpu_svm_busy(struct svmgpu_vm *vm, u64 start, u64 end);
 void svmgpu_svm_remove(struct svmgpu_vm *vm, u64 start, u64 end);

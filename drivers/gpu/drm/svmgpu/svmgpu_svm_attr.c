@@ -279,26 +279,28 @@ static bool svm_query_add(struct svm_query *q, u64 addr, u64 len,
 static int svm_query_run(struct svmgpu_vm *vm, u64 start, u64 end,
 			 struct svm_query *q)
 {
-	u8 *locs = kmalloc(SZ_2M >> PAGE_SHIFT, GFP_KERNEL);
+	u8 *locs = kzalloc(SZ_2M >> PAGE_SHIFT, GFP_KERNEL);
 	unsigned long *pfns = kmalloc_array(SZ_2M >> PAGE_SHIFT,
 					    sizeof(*pfns), GFP_KERNEL);
 	u64 a, e, blk, next, lo, hi = 0;
+	struct svmgpu_svm_snapshot snap;
 	unsigned long attr = 0;
 	int ret = -ENOMEM;
 	u8 loc;
 
 	if (!locs || !pfns)
-		goto out;
-	ret = 0;
+		goto out_free;
+	ret = svmgpu_svm_snapshot_begin(vm, &snap, start, end);
+	if (ret)
+		goto out_free;
 	for (a = start; a < end;) {
 		if (signal_pending(current)) {
 			ret = -ERESTARTSYS;
 			break;
 		}
 		blk = min(ALIGN(a + 1, SZ_2M), end);
-		ret = svmgpu_svm_locations(vm, a, blk, locs, pfns, &next);
-		if (ret)
-			break;
+		svmgpu_svm_locations(vm, &snap, a, blk, &SVM_LOC(locs, a), pfns,
+				     &next);
 		if (next > a) {
 			/* No CPU mapping until @next: only attributes split. */
 			blk = min(next, end);
@@ -324,6 +326,8 @@ static int svm_query_run(struct svmgpu_vm *vm, u64 start, u64 end,
 		}
 	}
 out:
+	svmgpu_svm_snapshot_end(&snap);
+out_free:
 	kfree(pfns);
 	kfree(locs);
 	return ret;
