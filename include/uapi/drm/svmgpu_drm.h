@@ -539,6 +539,12 @@ struct drm_svmgpu_gem_info {
  * meanwhile), so that a range the CPU and the GPU share does not bounce.
  * Prefetches ignore that hold.
  *
+ * Migrated memory stays the process's memory: destroying the VM or
+ * closing the DRM file leaves it where it is, intact. It comes back to
+ * system memory when the CPU touches it, when VRAM is needed, or when the
+ * device goes away (module unload); if the process exits first, it is
+ * simply freed.
+ *
  * Attributes, set with DRM_IOCTL_SVMGPU_VM_MADVISE on any page-aligned part
  * of the VM's address space, say where memory should be and how the GPU
  * may use it; DRM_IOCTL_SVMGPU_VM_QUERY_ATTRS reads them back, with where
@@ -625,7 +631,9 @@ struct drm_svmgpu_gem_info {
  * DRM_SVMGPU_LOC_DEVICE, @preferred_fd that is not an svmgpu device, or
  * non-zero @extensions or @pad (-EBADF for a @preferred_fd that is not an
  * open file); -EACCES for a fault-mode VM of another process;
- * -EOPNOTSUPP without DRM_SVMGPU_FEATURE_SVM_MIGRATE; -ENOMEM.
+ * -EOPNOTSUPP without DRM_SVMGPU_FEATURE_SVM_MIGRATE; -ENOMEM; -EINTR if
+ * a signal interrupts the wait for the VM (unless the ioctl is restarted
+ * transparently; it is idempotent).
  */
 struct drm_svmgpu_vm_madvise {
 	/** @extensions: Pointer to the first extension. MBZ. */
@@ -878,9 +886,11 @@ struct drm_svmgpu_sync {
  * DRM_SVMGPU_VM_BIND_PREFETCH_SYSTEM, as far as it can move (DOC: SVM
  * migration), faulting in pages never touched, and maps it for the GPU,
  * so that jobs then take no faults there. Every page of the range must be
- * mirrored and mapped by the CPU. @handle and @bo_offset MBZ. A prefetch
- * does not wait for the VM's jobs. It is interruptible; an interrupted
- * prefetch keeps what it moved, and may be restarted.
+ * mirrored and mapped by the CPU. @handle and @bo_offset MBZ. A bind with
+ * an OP_PREFETCH has only OP_PREFETCHes. A prefetch does not wait for the
+ * VM's jobs, and GPU faults of the VM are serviced while it runs. It is
+ * interruptible; an interrupted prefetch keeps what it moved, and may be
+ * restarted as it is.
  */
 struct drm_svmgpu_vm_bind_op {
 	/** @op: DRM_SVMGPU_VM_BIND_OP_*. */
@@ -939,7 +949,8 @@ struct drm_svmgpu_vm_bind_op {
  * or non-zero @extensions or @pad; -EFAULT for unreadable @ops or @syncs;
  * -EBUSY for an OP_MAP over a part of a mirror that the GPU has faulted in;
  * -EACCES for a fault-mode VM of another process;
- * for an OP_PREFETCH, -EINVAL outside a mirror or without fault mode,
+ * for an OP_PREFETCH, -EINVAL outside a mirror, without fault mode, or in
+ * a bind with other operations,
  * -EFAULT for a page without a CPU mapping, -EOPNOTSUPP without
  * DRM_SVMGPU_FEATURE_SVM_MIGRATE;
  * -ENOSPC if the OP_MAPs need page tables beyond the file's share of

@@ -1215,32 +1215,6 @@ err_fini:
 	return ret;
 }
 
-/* OP_PREFETCH: every page of the range must be in a mirror. */
-static int svmgpu_vm_prefetch(struct svmgpu_vm *vm,
-			      const struct drm_svmgpu_vm_bind_op *op)
-{
-	bool to_vram = !(op->flags & DRM_SVMGPU_VM_BIND_PREFETCH_SYSTEM);
-	u64 addr = op->addr, end = op->addr + op->range;
-	struct drm_gpuva *va;
-	int ret = 0;
-
-	lockdep_assert_held(&vm->lock);
-
-	while (!ret && addr < end) {
-		u64 va_end;
-
-		va = drm_gpuva_find_first(&vm->gpuvm, addr, SZ_4K);
-		if (!va || va == &vm->gpuvm.kernel_alloc_node ||
-		    !to_svmgpu_va(va)->mirror)
-			return -EINVAL;
-		va_end = va->va.addr + va->va.range;
-		ret = svmgpu_svm_prefetch(vm, va->va.addr, va_end, addr,
-					  min(va_end, end), to_vram);
-		addr = va_end;
-	}
-	return ret;
-}
-
 /* Free what the ops removed, once every BO is unlocked. */
 static void svmgpu_vm_free_dead(struct list_head *dead)
 {
@@ -1275,8 +1249,9 @@ static int svmgpu_vm_bind_apply(struct svmgpu_vm *vm, struct drm_exec *exec,
 			ret = svmgpu_vm_map_mirror(vm, &ops[i]);
 			break;
 		case DRM_SVMGPU_VM_BIND_OP_PREFETCH:
-			/* After the reservations are dropped, below. */
-			continue;
+			/* Never with other ops (svmgpu_vm_bind_ioctl()). */
+			ret = -EINVAL;
+			break;
 		default:
 			ret = svmgpu_vm_unmap(vm, ops[i].addr, ops[i].range,
 					      &dead);
@@ -1290,20 +1265,6 @@ static int svmgpu_vm_bind_apply(struct svmgpu_vm *vm, struct drm_exec *exec,
 	svmgpu_vm_flush_tlb(vm);
 	drm_exec_fini(exec);
 	svmgpu_vm_free_dead(&dead);
-	if (ret)
-		return ret;
-
-	/*
-	 * Prefetches take mmap_lock, which comes before reservations: they
-	 * run last, in order.
-	 */
-	for (i = 0; i < num_ops && !ret; i++) {
-		if (ops[i].op != DRM_SVMGPU_VM_BIND_OP_PREFETCH)
-			continue;
-		ret = svmgpu_vm_prefetch(vm, &ops[i]);
-		trace_svmgpu_vm_bind(&vm->sdev->drm, vm->id, ops[i].op,
-				     ops[i].addr, ops[i].range, ret);
-	}
 	return ret;
 }
 
@@ -1346,6 +1307,56 @@ static int svmgpu_vm_bind_run(struct svmgpu_vm *vm,
 	return ret;
 }
 
+/*
+ * One OP_PREFETCH, 2 MiB at a time, each under vm->lock alone: it takes
+ * mmap_lock, which comes before reservations, and GPU faults of the VM
+ * get the lock in between. Every page must be in a mirror.
+ */
+static int svmgpu_vm_prefetch(struct svmgpu_vm *vm,
+			      const struct drm_svmgpu_vm_bind_op *op)
+{
+	bool to_vram = !(op->flags & DRM_SVMGPU_VM_BIND_PREFETCH_SYSTEM);
+	u64 addr = op->addr, end = op->addr + op->range;
+	int ret = 0;
+
+	while (!ret && addr < end) {
+		u64 next = min(ALIGN(addr + 1, SZ_2M), end);
+		struct drm_gpuva *va;
+
+		ret = mutex_lock_interruptible(&vm->lock);
+		if (ret)
+			break;
+		va = drm_gpuva_find_first(&vm->gpuvm, addr, SZ_4K);
+		if (!va || va == &vm->gpuvm.kernel_alloc_node ||
+		    !to_svmgpu_va(va)->mirror || vm->dead) {
+			ret = -EINVAL;
+		} else {
+			next = min(next, va->va.addr + va->va.range);
+			ret = svmgpu_svm_prefetch(vm, va->va.addr,
+						  va->va.addr + va->va.range,
+						  addr, next, to_vram);
+		}
+		mutex_unlock(&vm->lock);
+		addr = next;
+	}
+	trace_svmgpu_vm_bind(&vm->sdev->drm, vm->id, op->op, op->addr,
+			     op->range, ret);
+	return ret;
+}
+
+/* A bind of OP_PREFETCHes only, which may be restarted at will. */
+static int svmgpu_vm_bind_prefetch(struct svmgpu_vm *vm,
+				   const struct drm_svmgpu_vm_bind_op *ops,
+				   u32 num_ops)
+{
+	u32 i;
+	int ret = 0;
+
+	for (i = 0; i < num_ops && !ret; i++)
+		ret = svmgpu_vm_prefetch(vm, &ops[i]);
+	return ret;
+}
+
 /**
  * svmgpu_vm_bind_ioctl() - DRM_IOCTL_SVMGPU_VM_BIND.
  * @drm: The DRM device.
@@ -1362,7 +1373,7 @@ int svmgpu_vm_bind_ioctl(struct drm_device *drm, void *data,
 	struct drm_gem_object **objs;
 	struct svmgpu_syncs syncs;
 	struct svmgpu_vm *vm;
-	u32 i;
+	u32 i, prefetches = 0;
 	int ret;
 
 	if (SVMGPU_IOCTL_DBG(drm, args->extensions || args->pad) ||
@@ -1396,6 +1407,12 @@ int svmgpu_vm_bind_ioctl(struct drm_device *drm, void *data,
 		ret = svmgpu_vm_check_op(vm, file, &ops[i], &objs[i]);
 		if (ret)
 			goto out_put;
+		prefetches += ops[i].op == DRM_SVMGPU_VM_BIND_OP_PREFETCH;
+	}
+	/* Prefetches go alone: restarting them is always safe. */
+	if (SVMGPU_IOCTL_DBG(drm, prefetches && prefetches != args->num_ops)) {
+		ret = -EINVAL;
+		goto out_put;
 	}
 
 	ret = svmgpu_syncs_parse(file, args->syncs, args->num_syncs, &syncs);
@@ -1405,6 +1422,11 @@ int svmgpu_vm_bind_ioctl(struct drm_device *drm, void *data,
 	ret = svmgpu_syncs_wait(file, &syncs);
 	if (ret)
 		goto out_syncs;
+
+	if (prefetches) {
+		ret = svmgpu_vm_bind_prefetch(vm, ops, args->num_ops);
+		goto out_signal;
+	}
 
 	ret = svmgpu_vm_bind_run(vm, ops, objs, args->num_ops);
 	/*
@@ -1419,6 +1441,7 @@ int svmgpu_vm_bind_ioctl(struct drm_device *drm, void *data,
 		up_write(&vm->sdev->evict_sem);
 	}
 
+out_signal:
 	if (!ret) {
 		struct dma_fence *stub = dma_fence_get_stub();
 
