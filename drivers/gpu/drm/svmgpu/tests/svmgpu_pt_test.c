@@ -212,6 +212,42 @@ static void pt_system_pages(struct kunit *test)
 	}
 }
 
+/*
+ * A range of migrated and system pages: VRAM entries lose the SYSTEM bit,
+ * and large leaves never mix the two kinds.
+ */
+static void pt_mixed_pages(struct kunit *test)
+{
+	struct pt_stub *stub = pt_stub_new(test, 64);
+	dma_addr_t dma[32];
+	struct svmgpu_pt_backing mixed = { .dma = dma, .no_atomic = true };
+	unsigned int i;
+	u64 addr, pte;
+
+	/* 16 contiguous, 64K-aligned VRAM pages, then system and VRAM. */
+	for (i = 0; i < 16; i++)
+		dma[i] = (SZ_2M + i * SZ_4K) | SVMGPU_PT_DMA_VRAM;
+	for (i = 16; i < 32; i++)
+		dma[i] = i & 1 ? (SZ_4M + i * SZ_4K) | SVMGPU_PT_DMA_VRAM :
+				 0x40000000 + i * SZ_4K;
+
+	KUNIT_ASSERT_EQ(test, pt_map(stub, SZ_1G, 32 * SZ_4K, &mixed, true),
+			0);
+	KUNIT_EXPECT_EQ(test, walk(stub, SZ_1G + 5 * SZ_4K + 8, &addr, &pte),
+			16);
+	KUNIT_EXPECT_EQ(test, addr, SZ_2M + 5 * SZ_4K + 8);
+	KUNIT_EXPECT_FALSE(test, pte & SVMGPU_PTE_SYSTEM);
+	KUNIT_EXPECT_TRUE(test, pte & SVMGPU_PTE_NO_ATOMIC);
+	for (i = 16; i < 32; i++) {
+		KUNIT_EXPECT_EQ(test, walk(stub, SZ_1G + i * SZ_4K + 4, &addr,
+					   &pte), 12);
+		KUNIT_EXPECT_EQ(test, addr,
+				(dma[i] & ~(u64)SVMGPU_PT_DMA_VRAM) + 4);
+		KUNIT_EXPECT_EQ(test, !!(pte & SVMGPU_PTE_SYSTEM), !(i & 1));
+		KUNIT_EXPECT_TRUE(test, pte & SVMGPU_PTE_WRITE);
+	}
+}
+
 static void pt_unmap_keeps_neighbours(struct kunit *test)
 {
 	struct pt_stub *stub = pt_stub_new(test, 64);
@@ -406,6 +442,7 @@ static void pt_release_frees_after_flush(struct kunit *test)
 static struct kunit_case svmgpu_pt_cases[] = {
 	KUNIT_CASE(pt_vram_leaf_sizes),
 	KUNIT_CASE(pt_system_pages),
+	KUNIT_CASE(pt_mixed_pages),
 	KUNIT_CASE(pt_unmap_keeps_neighbours),
 	KUNIT_CASE(pt_remap_2m_with_smaller_leaves),
 	KUNIT_CASE(pt_pool_exhaustion),
