@@ -2481,6 +2481,14 @@ static void bad_prefetch(struct bad_ctx *b)
 	ops[1].pad = 1;
 	igt_assert_eq(__svmgpu_vm_bind(b->fd, b->fvm, ops, 2, NULL, 0),
 		      -EINVAL);
+	/* A bind with a prefetch has prefetches only. */
+	ops[1] = svmgpu_op_unmap(EVICT_BO_VA, SZ_64K);
+	igt_assert_eq(__svmgpu_vm_bind(b->fd, b->fvm, ops, 2, NULL, 0),
+		      -EINVAL);
+	ops[1] = ops[0];
+	ops[0] = svmgpu_op_unmap(EVICT_BO_VA, SZ_64K);
+	igt_assert_eq(__svmgpu_vm_bind(b->fd, b->fvm, ops, 2, NULL, 0),
+		      -EINVAL);
 	d = ctrs_since(b->fd, &c);
 	igt_assert_eq_u64(to_vram(&d), 0);
 	assert_ctr(d, TO_VRAM_PAGES, ==, 0);
@@ -2555,6 +2563,72 @@ static void test_bad_input(int fd, enum bad_case kind)
 	region_unmap(&r);
 	svmgpu_vm_destroy(fd, b.nvm);
 	svmgpu_vm_destroy(fd, b.fvm);
+}
+
+/* --- Unload ---------------------------------------------------------------- */
+
+/*
+ * Unloading svmgpu while process memory is in its VRAM: the teardown
+ * moves every page back to system memory, intact, and the module loads
+ * again with its parameters; the memory then migrates as before.
+ */
+static void test_unload(void)
+{
+	const size_t size = 2 * SZ_2M + SZ_64K;
+	struct svmgpu_svm svm;
+	char params[1024];
+	struct region r;
+	uint8_t *p, *want;
+	int i, ret, refcnt;
+
+	require_migrate(svmgpu_fd);
+	igt_require_f(svmgpu_module_state() == SVMGPU_MODULE_LOADED,
+		      "svmgpu is not a loaded module\n");
+	igt_assert_eq(svmgpu_module_params(params, sizeof(params)), 0);
+
+	svmgpu_svm_init(&svm, svmgpu_fd, POOL);
+	p = region_map(&r, size, SZ_2M, MAP_PRIVATE);
+	want = pattern_alloc(size, 0x0dead);
+	memcpy(p, want, size);
+	svmgpu_svm_prefetch(&svm, p, size, false);
+	svmgpu_fill_pattern(want, size, 0x0deae);
+	gpu_write(&svm, p, want, size);
+	assert_loc(&svm, p, size, LOC_DEVICE, "before the unload");
+	svmgpu_svm_fini(&svm);
+
+	close(svmgpu_fd);
+	svmgpu_fd = -1;
+	svmgpu_close_drm_fds();
+	/* Files, VMs and jobs of earlier subtests may take a while to go. */
+	for (i = 0; i < 100 && svmgpu_module_refcnt() > 0; i++)
+		usleep(100 * 1000);
+	refcnt = svmgpu_module_refcnt();
+	ret = refcnt ? -EBUSY : svmgpu_module_unload();
+	if (ret) {
+		svmgpu_fd = drm_open_svmgpu(0);
+		igt_skip_on_f(refcnt, "svmgpu is in use (refcnt %d)\n",
+			      refcnt);
+		igt_assert_f(false, "modprobe -r %s: %d\n",
+			     SVMGPU_MODULE_NAME, ret);
+	}
+	assert_bytes(p, want, size, "memory that was in VRAM at unload");
+
+	ret = svmgpu_module_load(params);
+	igt_assert_f(ret == 0, "modprobe %s %s: %d\n", SVMGPU_MODULE_NAME,
+		     params, ret);
+	igt_assert(svmgpu_wait_devices(svmgpu_param_get_u64("num_devices"),
+				       10000));
+	svmgpu_fd = drm_open_svmgpu(0);
+
+	svmgpu_svm_init(&svm, svmgpu_fd, POOL);
+	assert_loc(&svm, p, size, LOC_SYSTEM, "after the reload");
+	svmgpu_svm_prefetch(&svm, p, size, false);
+	assert_loc(&svm, p, size, LOC_DEVICE, "prefetched after the reload");
+	gpu_check(&svm, p, want, size, "GPU read after the reload");
+	assert_bytes(p, want, size, "CPU read after the reload");
+	svmgpu_svm_fini(&svm);
+	free(want);
+	region_unmap(&r);
 }
 
 igt_main
@@ -2711,6 +2785,11 @@ igt_main
 			igt_dynamic(bad_cases[i].name)
 				test_bad_input(svmgpu_fd, bad_cases[i].kind);
 	}
+
+	igt_describe("Unloading svmgpu with process memory in VRAM moves it "
+		     "back intact; reloaded, the memory migrates again.");
+	igt_subtest("unload-with-vram")
+		test_unload();
 
 	igt_fixture {
 		svmgpu_restore_migrate_hold_ms();
