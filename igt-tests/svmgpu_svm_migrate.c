@@ -2567,6 +2567,30 @@ static void test_bad_input(int fd, enum bad_case kind)
 
 /* --- Unload ---------------------------------------------------------------- */
 
+/* Logs what of this process could hold svmgpu: DRM mappings and files. */
+static void log_drm_holders(void)
+{
+	char line[512];
+	FILE *f = fopen("/proc/self/maps", "re");
+
+	while (f && fgets(line, sizeof(line), f))
+		if (strstr(line, "/dev/dri") || strstr(line, "svmgpu"))
+			igt_info("mapping: %s", line);
+	if (f)
+		fclose(f);
+	for (int fd = 0; fd < 1024; fd++) {
+		char link[64], target[256];
+		ssize_t len;
+
+		snprintf(link, sizeof(link), "/proc/self/fd/%d", fd);
+		len = readlink(link, target, sizeof(target) - 1);
+		if (len <= 0)
+			continue;
+		target[len] = '\0';
+		igt_info("fd %d: %s\n", fd, target);
+	}
+}
+
 /*
  * Unloading svmgpu while process memory is in its VRAM: the teardown
  * moves every page back to system memory, intact, and the module loads
@@ -2596,6 +2620,13 @@ static void test_unload(void)
 	assert_loc(&svm, p, size, LOC_DEVICE, "before the unload");
 	svmgpu_svm_fini(&svm);
 
+	/* A devcoredump of a failed job holds the module until dismissed. */
+	for (i = 0; i < svmgpu_count_devices(); i++) {
+		int dfd = drm_open_svmgpu(i);
+
+		svmgpu_devcoredump_dismiss(dfd);
+		close(dfd);
+	}
 	close(svmgpu_fd);
 	svmgpu_fd = -1;
 	svmgpu_close_drm_fds();
@@ -2605,6 +2636,7 @@ static void test_unload(void)
 	refcnt = svmgpu_module_refcnt();
 	ret = refcnt ? -EBUSY : svmgpu_module_unload();
 	if (ret) {
+		log_drm_holders();
 		svmgpu_fd = drm_open_svmgpu(0);
 		igt_skip_on_f(refcnt, "svmgpu is in use (refcnt %d)\n",
 			      refcnt);
