@@ -1171,25 +1171,45 @@ static void evict_large_malloc(struct svmgpu_svm *svm, uint64_t vram)
 	free(p);
 }
 
-/* Four processes, each with a quarter of VRAM and 4 MiB, at once. */
+#define NUM_EVICT_PROCS	4
+
+/*
+ * Four processes, each with a quarter of VRAM and 4 MiB: all of it is
+ * written before any is checked, so that it oversubscribes VRAM at once.
+ */
 static void evict_processes(uint64_t vram)
 {
-	igt_fork(child, 4) {
+	int filled[2], go[2];
+	unsigned int i;
+
+	igt_assert_eq(pipe(filled), 0);
+	igt_assert_eq(pipe(go), 0);
+	igt_fork(child, NUM_EVICT_PROCS) {
 		struct svmgpu_svm csvm;
 		int cfd = drm_open_svmgpu(0);
-		size_t size = vram / 4 + EVICT_CHUNK / 2;
+		size_t size = vram / NUM_EVICT_PROCS + EVICT_CHUNK / 2;
 		struct region r;
 		uint8_t *p;
 
 		svmgpu_svm_init(&csvm, cfd, POOL);
 		p = region_map(&r, size, SZ_2M, MAP_PRIVATE);
 		evict_fill(&csvm, p, size, (child + 1) << 24);
+		pipe_send(filled[1], 'f');
+		igt_assert_eq(pipe_recv(go[0]), 'g');
 		evict_check(p, size, (child + 1) << 24, "a process's memory");
 		region_unmap(&r);
 		svmgpu_svm_fini(&csvm);
 		close(cfd);
 	}
+	for (i = 0; i < NUM_EVICT_PROCS; i++)
+		igt_assert_eq(pipe_recv(filled[0]), 'f');
+	for (i = 0; i < NUM_EVICT_PROCS; i++)
+		pipe_send(go[1], 'g');
 	igt_waitchildren();
+	close(filled[0]);
+	close(filled[1]);
+	close(go[0]);
+	close(go[1]);
 }
 
 static void test_evict(int fd, enum evict_kind kind)
