@@ -130,7 +130,8 @@ static void query_device_info_from_caps(struct kunit *test)
 			DRM_SVMGPU_FEATURE_GEM | DRM_SVMGPU_FEATURE_VM |
 			DRM_SVMGPU_FEATURE_EXEC |
 			DRM_SVMGPU_FEATURE_GEM_MIGRATE |
-			DRM_SVMGPU_FEATURE_SVM);
+			DRM_SVMGPU_FEATURE_SVM |
+			DRM_SVMGPU_FEATURE_SVM_MIGRATE);
 	KUNIT_EXPECT_EQ(test, info.pad, 0);
 	for (i = 0; i < ARRAY_SIZE(info.reserved); i++)
 		KUNIT_EXPECT_EQ(test, info.reserved[i], 0);
