@@ -165,7 +165,7 @@ static uint64_t svm_vram(int fd)
 	return info.svm;
 }
 
-/* Waits for the VRAM migrated memory holds to drop to @base (a worker frees it). */
+/* Waits until migrated memory holds at most @base of VRAM (a worker frees). */
 static void svm_vram_wait(int fd, uint64_t base)
 {
 	uint64_t now = 0;
@@ -257,7 +257,8 @@ static uint8_t *region_map(struct region *r, size_t size, size_t align,
 	r->size = size;
 	r->raw_size = size + align + 2 * SZ_4K;
 	r->raw = svmgpu_map_anon(r->raw_size, PROT_NONE, MAP_PRIVATE);
-	start = ((uintptr_t)r->raw + SZ_4K + align - 1) & ~(uintptr_t)(align - 1);
+	start = ((uintptr_t)r->raw + SZ_4K + align - 1) &
+		~(uintptr_t)(align - 1);
 	r->ptr = mmap((void *)start, size, PROT_READ | PROT_WRITE,
 		      flags | MAP_ANONYMOUS | MAP_FIXED, -1, 0);
 	igt_assert(r->ptr == (void *)start);
@@ -730,7 +731,7 @@ static void mixed_untouched(struct svmgpu_svm *svm, uint8_t *p, size_t size,
 	assert_bytes(p, want, size, "CPU read");
 }
 
-/* Read-only private memory: moved or not, it reads right, and stays read-only. */
+/* Read-only private memory: moved or not, reads right and stays read-only. */
 static void mixed_readonly(struct svmgpu_svm *svm, uint8_t *p, size_t size,
 			   uint8_t *want)
 {
@@ -1148,7 +1149,8 @@ static void evict_svm_and_bos(struct svmgpu_svm *svm, uint64_t vram)
 	igt_info("%u of %u SVM chunks were evicted\n", evicted, n);
 	igt_assert_lt_u32(0, evicted);
 	for (i = 0; i < n; i++) {
-		evict_check(rs[i].ptr, EVICT_CHUNK, 0x5e000000 + i, "SVM chunk");
+		evict_check(rs[i].ptr, EVICT_CHUNK, 0x5e000000 + i,
+			    "SVM chunk");
 		evict_check(bos[i].map, EVICT_CHUNK, 0xb0000000 + i, "BO");
 		svmgpu_vm_unmap(svm->fd, svm->vm,
 				EVICT_BO_VA + i * EVICT_CHUNK, EVICT_CHUNK);
@@ -1240,7 +1242,7 @@ static void test_evict(int fd, enum evict_kind kind)
 	svmgpu_svm_fini(&svm);
 }
 
-/* --- get_user_pages() ------------------------------------------------------ */
+/* --- get_user_pages() ---------------------------------------------------- */
 
 /*
  * An unlinked file taking O_DIRECT I/O, in a directory not on tmpfs
@@ -1259,7 +1261,8 @@ static int odirect_file(void)
 		struct statfs st;
 		int f;
 
-		if (!dirs[i] || statfs(dirs[i], &st) || st.f_type == TMPFS_MAGIC)
+		if (!dirs[i] || statfs(dirs[i], &st) ||
+		    st.f_type == TMPFS_MAGIC)
 			continue;
 		snprintf(path, sizeof(path), "%s/svmgpu-odirect-XXXXXX",
 			 dirs[i]);
@@ -2353,8 +2356,9 @@ static void bad_madvise(struct bad_ctx *b)
 		struct drm_svmgpu_vm_attr attr;
 
 		MADV(0, m_.flags = PREF_FD; m_.preferred_fd = fd1);
-		igt_assert_eq_u32(svmgpu_vm_query_attrs(b->fd, b->fvm, good.addr,
-							SZ_4K, 0, &attr, 1), 1);
+		igt_assert_eq_u32(svmgpu_vm_query_attrs(b->fd, b->fvm,
+							good.addr, SZ_4K, 0,
+							&attr, 1), 1);
 		igt_assert_eq_u32(attr.flags, PREF_FD);
 		igt_assert_eq_u32(attr.preferred_loc, LOC_DEVICE);
 		close(fd1);
@@ -2518,8 +2522,10 @@ static void bad_prefetch(struct bad_ctx *b)
 	PREFETCH(pvm, -EINVAL, op_.range = 3 * SZ_64K);
 	PREFETCH(pvm, 0, (void)0);
 	PREFETCH(b->fvm, 0, op_.addr += 2 * SZ_64K; op_.range = 2 * SZ_64K);
-	assert_loc(&view, b->p, SZ_64K, LOC_DEVICE, "prefetched in a partial mirror");
-	assert_loc(&view, b->p + 2 * SZ_64K, 2 * SZ_64K, LOC_DEVICE, "prefetched");
+	assert_loc(&view, b->p, SZ_64K, LOC_DEVICE,
+		   "prefetched in a partial mirror");
+	assert_loc(&view, b->p + 2 * SZ_64K, 2 * SZ_64K, LOC_DEVICE,
+		   "prefetched");
 	PREFETCH(b->fvm, 0, op_.flags = DRM_SVMGPU_VM_BIND_PREFETCH_SYSTEM;
 		 op_.range = 4 * SZ_64K);
 	assert_loc(&view, b->p, 4 * SZ_64K, LOC_SYSTEM, "prefetched back");
@@ -2585,7 +2591,7 @@ static void test_bad_input(int fd, enum bad_case kind)
 	svmgpu_vm_destroy(fd, b.fvm);
 }
 
-/* --- Unload ---------------------------------------------------------------- */
+/* --- Unload -------------------------------------------------------------- */
 
 /* Logs what of this process could hold svmgpu: DRM mappings and files. */
 static void log_drm_holders(void)
