@@ -5,8 +5,8 @@
 # plain malloc'd memory, then print what the driver did for it, from
 # debugfs bo_stats: the GPU faults it serviced and the invalidations it
 # took, and the migrations between system memory and VRAM, with their
-# times. The counters are monotonic; what is printed is their change
-# while PROGRAM ran.
+# times. The counters are monotonic; what is printed is the change of
+# those that changed while PROGRAM ran.
 #
 #   guest-demo-svm.sh PROGRAM [ARG...]
 #
@@ -40,12 +40,19 @@ done
 "$@"
 rc=$?
 
-# print_delta TITLE REGEX STATS: "name: change" for the matching counters.
+# print_delta TITLE REGEX STATS: "name: change" for the matching counters
+# that changed.
 print_delta() {
-	local title=$1 re=$2 stats=$3 name value lines=()
+	local title=$1 re=$2 stats=$3 name value delta lines=()
 	while IFS=': ' read -r name value; do
 		[[ $name =~ $re && $value =~ ^[0-9]+$ ]] || continue
-		lines+=("  $name: $((value - ${before[$stats:$name]:-0}))")
+		delta=$((value - ${before[$stats:$name]:-0}))
+		((delta)) || continue
+		if [[ $name == *_ns ]]; then
+			lines+=("  $name: $delta ($((delta / 1000000)).$((delta / 100000 % 10)) ms)")
+		else
+			lines+=("  $name: $delta")
+		fi
 	done <"$stats"
 	((${#lines[@]})) || return 0
 	echo "$title of dri/$(basename "$(dirname "$stats")"):"
