@@ -34,8 +34,10 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/statfs.h>
+#include <sys/time.h>
 #include <sys/uio.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -1928,7 +1930,8 @@ static void test_attributes(int fd, enum attr_case kind)
 
 /* --- Races ---------------------------------------------------------------- */
 
-enum race_case { RACE_CPU_PREFETCH, RACE_MUNMAP, RACE_TWO_QUEUES, RACE_KILL };
+enum race_case { RACE_CPU_PREFETCH, RACE_MUNMAP, RACE_TWO_QUEUES, RACE_KILL,
+		 RACE_SIGNALS };
 
 static const struct {
 	const char *name;
@@ -1938,6 +1941,7 @@ static const struct {
 	{ "munmap-vs-migration", RACE_MUNMAP },
 	{ "two-queues-fault", RACE_TWO_QUEUES },
 	{ "kill-during-migration", RACE_KILL },
+	{ "prefetch-signals", RACE_SIGNALS },
 };
 
 #define RACE_SIZE	(SZ_2M + SZ_64K)
@@ -2211,6 +2215,73 @@ static void race_kill(struct svmgpu_svm *svm)
 	svm_vram_wait(svm->fd, base);
 }
 
+static void alarm_handler(int sig)
+{
+	(void)sig;
+}
+
+/*
+ * One prefetch, restarted on EINTR until it completes, within 20 s (the
+ * whole prefetch takes about 1 s in a TCG guest); counts the restarts.
+ */
+static void prefetch_restarting(struct svmgpu_svm *svm, void *p, size_t size,
+				bool system, unsigned int *restarts)
+{
+	struct drm_svmgpu_vm_bind_op op = svmgpu_op_prefetch(svmgpu_ptr(p),
+		size, system ? DRM_SVMGPU_VM_BIND_PREFETCH_SYSTEM : 0);
+	struct drm_svmgpu_vm_bind bind = {
+		.vm_id = svm->vm, .num_ops = 1, .ops = to_user_pointer(&op),
+	};
+	struct timespec start = {};
+
+	igt_nsec_elapsed(&start);
+	while (ioctl(svm->fd, DRM_IOCTL_SVMGPU_VM_BIND, &bind)) {
+		igt_assert_f(errno == EINTR || errno == EAGAIN,
+			     "prefetch under signals: %s\n", strerror(errno));
+		(*restarts)++;
+		igt_assert_f(igt_nsec_elapsed(&start) < 20 * 1000000000ull,
+			     "a prefetch restarted %u times makes no progress "
+			     "in 20 s\n", *restarts);
+	}
+}
+
+/*
+ * Prefetches of 16 MiB both ways under 100 Hz SIGALRMs, the rate of a
+ * profiling timer: each one interrupted is restarted until it is done,
+ * keeping what it moved; the memory ends where the last one put it, with
+ * its data.
+ */
+static void race_signals(struct svmgpu_svm *svm)
+{
+	const size_t size = 16 * SZ_1M;
+	struct itimerval timer = {
+		.it_interval = { .tv_usec = 10000 },
+		.it_value = { .tv_usec = 10000 },
+	};
+	struct sigaction sa = { .sa_handler = alarm_handler }, old;
+	unsigned int i, restarts = 0;
+	struct region r;
+	uint8_t *p, *want;
+
+	p = region_map(&r, size, SZ_2M, MAP_PRIVATE);
+	want = pattern_alloc(size, 0x51a);
+	memcpy(p, want, size);
+	igt_assert_eq(sigaction(SIGALRM, &sa, &old), 0);
+	igt_assert_eq(setitimer(ITIMER_REAL, &timer, NULL), 0);
+	for (i = 0; i < 5; i++)
+		prefetch_restarting(svm, p, size, i & 1, &restarts);
+	memset(&timer, 0, sizeof(timer));
+	igt_assert_eq(setitimer(ITIMER_REAL, &timer, NULL), 0);
+	igt_assert_eq(sigaction(SIGALRM, &old, NULL), 0);
+
+	igt_info("%u prefetches restarted after a signal\n", restarts);
+	assert_loc(svm, p, size, LOC_DEVICE, "after interrupted prefetches");
+	gpu_check(svm, p, want, size, "GPU read after interrupted prefetches");
+	assert_bytes(p, want, size, "CPU read after interrupted prefetches");
+	free(want);
+	region_unmap(&r);
+}
+
 static void test_race(int fd, enum race_case kind)
 {
 	struct svmgpu_svm svm;
@@ -2236,6 +2307,9 @@ static void test_race(int fd, enum race_case kind)
 		break;
 	case RACE_KILL:
 		race_kill(&svm);
+		break;
+	case RACE_SIGNALS:
+		race_signals(&svm);
 		break;
 	}
 	svm_vram_wait(fd, base);
@@ -2823,7 +2897,8 @@ igt_main
 
 	igt_describe("CPU faults racing prefetches, munmap racing migration, "
 		     "two queues faulting one range, SIGKILL during "
-		     "migration: no data loss, VRAM use back to baseline.");
+		     "migration, prefetches restarted under a signal storm: "
+		     "no data loss, VRAM use back to baseline.");
 	igt_subtest_with_dynamic("races") {
 		require_migrate(svmgpu_fd);
 		for (volatile unsigned int i = 0; i < ARRAY_SIZE(race_cases);
