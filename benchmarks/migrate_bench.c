@@ -356,6 +356,7 @@ enum {
 struct side {
 	double v[M_COUNT][REPS];
 	struct stats to_vram, to_sys, cpu_back;
+	double cpu_back_secs;	/* the last run's, with cpu_back */
 	long thp_mib;
 };
 
@@ -420,6 +421,7 @@ static int gpu_run(struct side *s, unsigned int rep, uint8_t *golden,
 	stats_read(&before);
 	*v[M_CPU_BACK] = timed_memcpy(dst, buf);
 	stats_delta(&s->cpu_back, &before);
+	s->cpu_back_secs = *v[M_CPU_BACK];
 	if (check(dst, golden, B.size, "memcpy out of VRAM") ||
 	    !all_at(buf, DRM_SVMGPU_LOC_SYSTEM, "after the CPU's reads"))
 		goto out;
@@ -732,8 +734,10 @@ static int figure_fault(uint8_t *golden, uint8_t *dst)
 	for (i = 0; i < F_COUNT; i++)
 		m[i] = bench_median(v[i], REPS);
 
-	printf("2 MiB GPU fault with migration (preferred location device, CPU-written memory, one GPU write per 2 MiB range, %zu faults a run): end to end %.2f ms/fault (EXEC to user fence / faults), memcpy() of 2 MiB %.2f ms, ratio %.2f (GPU / memcpy time)\n",
-	       n, m[F_E2E] / 1e6, m[F_MEMCPY] / 1e6, bench_median(ratio, REPS));
+	/* bench_median() sorted each: v[i][0] is the least. */
+	printf("2 MiB GPU fault with migration (preferred location device, CPU-written memory, one GPU write per 2 MiB range, %zu faults a run): end to end %.2f ms/fault (runs: %.2f-%.2f; EXEC to user fence / faults), memcpy() of 2 MiB %.2f ms, ratio %.2f (GPU / memcpy time)\n",
+	       n, m[F_E2E] / 1e6, v[F_E2E][0] / 1e6, v[F_E2E][REPS - 1] / 1e6,
+	       m[F_MEMCPY] / 1e6, bench_median(ratio, REPS));
 	if (!B.have_stats)
 		return 0;
 	if (!split) {
@@ -742,8 +746,9 @@ static int figure_fault(uint8_t *golden, uint8_t *dst)
 		       n);
 		return 0;
 	}
-	printf("  service %.2f ms/fault (svm_fault_ns_2m / svm_faults_2m), ratio to memcpy() of 2 MiB %.2f; of it:\n",
-	       m[F_SERVICE] / 1e6, m[F_SERVICE] / m[F_MEMCPY]);
+	printf("  service %.2f ms/fault (runs: %.2f-%.2f; svm_fault_ns_2m / svm_faults_2m), ratio to memcpy() of 2 MiB %.2f; of it, medians of each part:\n",
+	       m[F_SERVICE] / 1e6, v[F_SERVICE][0] / 1e6,
+	       v[F_SERVICE][REPS - 1] / 1e6, m[F_SERVICE] / m[F_MEMCPY]);
 	printf("    get pages (svm_hmm_ns_2m)                                   %7.3f ms %5.1f%%\n",
 	       m[F_HMM] / 1e6, 100 * m[F_HMM] / m[F_SERVICE]);
 	printf("    VRAM allocation (svm_migrate_alloc_ns)                      %7.3f ms %5.1f%%\n",
@@ -762,25 +767,36 @@ static int figure_fault(uint8_t *golden, uint8_t *dst)
 
 /* ---- reports ---- */
 
+/* "(runs: MIN-MAX MiB/s)" of the sorted times @v. */
+static const char *spread(const double *v)
+{
+	static char buf[64];
+
+	snprintf(buf, sizeof(buf), "(runs: %.0f-%.0f MiB/s)",
+		 mib_s(v[REPS - 1]), mib_s(v[0]));
+	return buf;
+}
+
 static void print_side(const char *who, struct side *s, bool gpu)
 {
 	double m[M_COUNT];
 	int i;
 
+	/* Sorts each array: s->v[i][0] is then the least. */
 	for (i = 0; i < M_COUNT; i++)
 		m[i] = bench_median(s->v[i], REPS);
-	printf("%s, %zu MiB, memcpy() %.0f MiB/s; ", who, B.size >> 20,
-	       mib_s(m[M_MEMCPY]));
+	printf("%s, %zu MiB, memcpy() %.0f MiB/s %s; ", who, B.size >> 20,
+	       mib_s(m[M_MEMCPY]), spread(s->v[M_MEMCPY]));
 	if (s->thp_mib < 0)
 		printf("THP backing of the source unknown (no /proc/kpageflags)\n");
 	else
 		printf("source backed by THP: %ld of %zu MiB (last run)\n",
 		       s->thp_mib, B.size >> 20);
-	printf("  system -> %s, %s: %.0f MiB/s, ratio %.2f\n",
+	printf("  system -> %s, %s: %.0f MiB/s %s, ratio %.2f\n",
 	       gpu ? "VRAM" : "device",
 	       gpu ? "OP_PREFETCH (the VM_BIND ioctl: migrate, VRAM allocation, copy-engine copy, GPU mapping)" :
 		     "HMM_DMIRROR_MIGRATE_TO_DEV (the ioctl: migrate 64 pages a call, CPU copy, then a read of it all through a vmalloc() bounce buffer and copy_to_user())",
-	       mib_s(m[M_TO_VRAM]), m[M_R_TO_VRAM]);
+	       mib_s(m[M_TO_VRAM]), spread(s->v[M_TO_VRAM]), m[M_R_TO_VRAM]);
 	if (gpu && B.have_stats)
 		printf("    last run: %" PRId64 " migrations of 2 MiB, %" PRId64 " of 64 KiB, %" PRId64 " of 4 KiB, %" PRId64 " pages; per 2 MiB: migration %.2f ms, of it VRAM allocation %.2f ms and copy %.2f ms\n",
 		       s->to_vram.v[S_TO_VRAM_2M], s->to_vram.v[S_TO_VRAM_64K],
@@ -790,22 +806,23 @@ static void print_side(const char *who, struct side *s, bool gpu)
 		       per(s->to_vram.v[S_ALLOC_NS], B.size / SZ_2M) / 1e6,
 		       per(s->to_vram.v[S_COPY_TO_VRAM_NS], B.size / SZ_2M) /
 		       1e6);
-	printf("  %s -> system, %s: %.0f MiB/s, ratio %.2f\n",
+	printf("  %s -> system, %s: %.0f MiB/s %s, ratio %.2f\n",
 	       gpu ? "VRAM" : "device",
 	       gpu ? "OP_PREFETCH with PREFETCH_SYSTEM (the ioctl)" :
 		     "HMM_DMIRROR_MIGRATE_TO_SYS (the ioctl: migrate 64 pages a call, CPU copy)",
-	       mib_s(m[M_TO_SYS]), m[M_R_TO_SYS]);
+	       mib_s(m[M_TO_SYS]), spread(s->v[M_TO_SYS]), m[M_R_TO_SYS]);
 	if (gpu && B.have_stats)
 		printf("    last run: %" PRId64 " migrations, %" PRId64 " pages; per 2 MiB: migration %.2f ms, of it copy %.2f ms\n",
 		       s->to_sys.v[S_TO_RAM], s->to_sys.v[S_TO_RAM_PAGES],
 		       per(s->to_sys.v[S_TO_RAM_NS], B.size / SZ_2M) / 1e6,
 		       per(s->to_sys.v[S_COPY_TO_RAM_NS], B.size / SZ_2M) /
 		       1e6);
-	printf("  %s -> system by CPU faults (memcpy() out of migrated memory, against memcpy() out of system memory; %s): %.0f MiB/s, ratio %.2f\n",
+	printf("  %s -> system by CPU faults (memcpy() out of migrated memory, against memcpy() out of system memory; %s): %.0f MiB/s %s, ratio %.2f\n",
 	       gpu ? "VRAM" : "device",
 	       gpu ? "each CPU fault migrates a block back" :
 		     "each CPU fault migrates one page back",
-	       mib_s(m[M_CPU_BACK]), m[M_R_CPU_BACK]);
+	       mib_s(m[M_CPU_BACK]), spread(s->v[M_CPU_BACK]),
+	       m[M_R_CPU_BACK]);
 	if (gpu && B.have_stats)
 		printf("    last run: %" PRId64 " CPU faults, %" PRId64 " migrations, %" PRId64 " pages (%.1f pages a migration); migration %.1f ms, of it copy %.1f ms, of %.1f ms\n",
 		       s->cpu_back.v[S_CPU_FAULTS], s->cpu_back.v[S_TO_RAM],
@@ -814,7 +831,7 @@ static void print_side(const char *who, struct side *s, bool gpu)
 			   s->cpu_back.v[S_TO_RAM]),
 		       s->cpu_back.v[S_TO_RAM_NS] / 1e6,
 		       s->cpu_back.v[S_COPY_TO_RAM_NS] / 1e6,
-		       s->v[M_CPU_BACK][REPS - 1] * 1e3);
+		       s->cpu_back_secs * 1e3);
 }
 
 /* svmgpu against test_hmm: ratios of the medians (throughputs). */
