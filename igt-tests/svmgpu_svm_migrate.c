@@ -2246,26 +2246,34 @@ static void prefetch_restarting(struct svmgpu_svm *svm, void *p, size_t size,
 }
 
 /*
- * Prefetches of 16 MiB both ways under 100 Hz SIGALRMs, the rate of a
- * profiling timer: each one interrupted is restarted until it is done,
- * keeping what it moved; the memory ends where the last one put it, with
- * its data.
+ * Prefetches of 16 MiB both ways under SIGALRMs as frequent as the first
+ * 2 MiB range took to move (measured, with the first fault's overheads):
+ * each one interrupted is restarted until it is done, keeping what it
+ * moved, so that restarts get further; the memory ends where the last one
+ * put it, with its data.
  */
 static void race_signals(struct svmgpu_svm *svm)
 {
 	const size_t size = 16 * SZ_1M;
-	struct itimerval timer = {
-		.it_interval = { .tv_usec = 10000 },
-		.it_value = { .tv_usec = 10000 },
-	};
 	struct sigaction sa = { .sa_handler = alarm_handler }, old;
 	unsigned int i, restarts = 0;
+	struct itimerval timer = {};
+	struct timespec start = {};
 	struct region r;
 	uint8_t *p, *want;
+	uint64_t ns;
 
 	p = region_map(&r, size, SZ_2M, MAP_PRIVATE);
 	want = pattern_alloc(size, 0x51a);
 	memcpy(p, want, size);
+	igt_nsec_elapsed(&start);
+	svmgpu_svm_prefetch(svm, p, SZ_2M, false);
+	ns = igt_nsec_elapsed(&start);
+	timer.it_interval.tv_usec = ns / 1000 > 1000 ? ns / 1000 : 1000;
+	timer.it_value = timer.it_interval;
+	igt_info("a 2 MiB prefetch took %" PRIu64 " us: signals every %ld "
+		 "us\n", ns / 1000, (long)timer.it_interval.tv_usec);
+	svmgpu_svm_prefetch(svm, p, SZ_2M, true);
 	igt_assert_eq(sigaction(SIGALRM, &sa, &old), 0);
 	igt_assert_eq(setitimer(ITIMER_REAL, &timer, NULL), 0);
 	for (i = 0; i < 5; i++)
