@@ -716,7 +716,9 @@ struct drm_svmgpu_vm_attr {
  * same location, in address order, written to @attrs. The kernel writes at
  * most @num_attrs runs and sets @num_attrs to the number written; the runs
  * written cover [@addr, end of the last run) exactly, so a caller with
- * more to read asks again from there. Locations are those of the calling
+ * more to read asks again from there. A query also stops after looking at
+ * 1 GiB of mapped memory, or on a signal, with the runs it has (-EINTR if
+ * none), so it may cover less than it could hold. Locations are those of the calling
  * process's page tables; pages of an address without a CPU mapping are
  * DRM_SVMGPU_LOC_NONE. The query changes nothing: it faults nothing in and
  * moves nothing.

@@ -280,9 +280,9 @@ static bool svm_invalidate(struct mmu_interval_notifier *mni,
 		     mrange->event == MMU_NOTIFY_CLEAR) &&
 		    READ_ONCE(svm->migrating) != range_start(range)) {
 			if (range->vram_pages)
-				range->to_ram_at = jiffies | 1;
-			range->vram_pages = 0;
-			range->atomic_in_place = false;
+				WRITE_ONCE(range->to_ram_at, jiffies | 1);
+			WRITE_ONCE(range->vram_pages, 0);
+			WRITE_ONCE(range->atomic_in_place, false);
 		}
 		if (mrange->event == MMU_NOTIFY_UNMAP && !range->unmapped) {
 			range->unmapped = true;
@@ -326,7 +326,8 @@ int svmgpu_svm_init(struct svmgpu_vm *vm)
 	svm->mm = current->mm;
 	mmgrab(svm->mm);
 	xa_init(&svm->notifiers);
-	mt_init(&svm->attrs);
+	/* Queries read it under RCU, without the VM's lock. */
+	mt_init_flags(&svm->attrs, MT_FLAGS_USE_RCU);
 	svm->ranges = RB_ROOT_CACHED;
 	INIT_LIST_HEAD(&svm->gc);
 	return 0;
@@ -746,8 +747,10 @@ static bool svm_range_no_atomic(const struct svmgpu_svm_range *range,
 	case DRM_SVMGPU_ATOMIC_MODE_GLOBAL:
 		return false;
 	default:
+		/* Atomics move the range, unless nothing may move it. */
 		return vram_pages < range_npages(range) &&
-		       !range->atomic_in_place;
+		       !(attr & SVMGPU_SVM_ATTR_NO_MIGRATE) &&
+		       !READ_ONCE(range->atomic_in_place);
 	}
 }
 
@@ -862,9 +865,9 @@ static int svm_range_populate(struct svmgpu_vm *vm,
 	range->valid = true;
 	range->writable = writable;
 	range->no_atomic = backing.no_atomic;
-	range->vram_pages = vram_pages;
+	WRITE_ONCE(range->vram_pages, vram_pages);
 	if (pop->atomic_ok)
-		range->atomic_in_place = vram_pages < npages;
+		WRITE_ONCE(range->atomic_in_place, vram_pages < npages);
 	mutex_unlock(&vm->pt_lock);
 	ret = 0;
 
@@ -880,9 +883,9 @@ out_free:
 static bool svm_range_held(const struct svmgpu_svm_range *range)
 {
 	unsigned int ms = svmgpu_param_migrate_hold_ms();
+	unsigned long at = READ_ONCE(range->to_ram_at);
 
-	return range->to_ram_at && ms &&
-	       time_before(jiffies, range->to_ram_at + msecs_to_jiffies(ms));
+	return at && ms && time_before(jiffies, at + msecs_to_jiffies(ms));
 }
 
 /*
@@ -897,7 +900,7 @@ static int svm_range_migrate(struct svmgpu_vm *vm,
 	int ret;
 
 	/* Invalid or not, still in VRAM unless a notifier said otherwise. */
-	if (range->vram_pages == range_npages(range))
+	if (READ_ONCE(range->vram_pages) == range_npages(range))
 		return 0;
 	WRITE_ONCE(vm->svm.migrating, range_start(range));
 	ret = svmgpu_migrate_to_vram(vm->sdev, vm->svm.mm, range_start(range),
@@ -1002,8 +1005,8 @@ again:
 		goto out;
 	}
 
-	if (atomic && svm_range_no_atomic(range, attr, range->valid ?
-					  range->vram_pages : 0)) {
+	if (atomic && svm_range_no_atomic(range, attr,
+					  READ_ONCE(range->vram_pages))) {
 		/*
 		 * The xe way: atomics in VRAM; in place if it cannot move, or
 		 * if the CPU has just taken the range back.
@@ -1053,6 +1056,24 @@ out_put:
 	return ret;
 }
 
+/*
+ * Whether a prefetch would change nothing: @range is mapped, where the
+ * prefetch wants it, and writable unless it may only be read.
+ */
+static bool svm_range_prefetched(struct svmgpu_vm *vm,
+				 struct svmgpu_svm_range *range,
+				 const struct svm_populate *pop, bool to_vram)
+{
+	unsigned int vram = to_vram ? range_npages(range) : 0;
+	bool done;
+
+	mutex_lock(&vm->pt_lock);
+	done = range->valid && range->vram_pages == vram &&
+	       (range->writable || pop->attr & SVMGPU_SVM_ATTR_READONLY);
+	mutex_unlock(&vm->pt_lock);
+	return done;
+}
+
 /**
  * svmgpu_svm_prefetch() - Move part of a mirror mapping and map it.
  * @vm: The VM, whose lock the caller holds.
@@ -1075,6 +1096,7 @@ int svmgpu_svm_prefetch(struct svmgpu_vm *vm, u64 start, u64 end, u64 addr,
 {
 	struct mem_cgroup *memcg, *old_memcg;
 	struct svmgpu_svm_range *range;
+	u64 max = SZ_2M;
 	int ret = 0;
 
 	lockdep_assert_held(&vm->lock);
@@ -1095,11 +1117,14 @@ int svmgpu_svm_prefetch(struct svmgpu_vm *vm, u64 start, u64 end, u64 addr,
 			ret = -ERESTARTSYS;
 			break;
 		}
-		range = svm_range_get(vm, start, end, addr, SZ_2M);
+		range = svm_range_get(vm, start, end, addr, max);
 		if (IS_ERR(range)) {
 			ret = PTR_ERR(range);
 			break;
 		}
+		/* Done already (a restarted prefetch): nothing to redo. */
+		if (svm_range_prefetched(vm, range, &pop, to_vram))
+			goto next;
 		if (to_vram)
 			ret = svm_range_migrate(vm, range, true);
 		else
@@ -1111,8 +1136,17 @@ int svmgpu_svm_prefetch(struct svmgpu_vm *vm, u64 start, u64 end, u64 addr,
 			ret = svm_range_populate(vm, range, &pop);
 		if (ret == -EBUSY)
 			ret = 0;
+		if (ret && ret != -ENOMEM && ret != -ERESTARTSYS &&
+		    ret != -EINTR && range_size(range) > SZ_4K) {
+			/* A block over VMAs with different rules: by page. */
+			svm_range_destroy(vm, range);
+			max = SZ_4K;
+			ret = 0;
+			continue;
+		}
 		if (ret)
 			break;
+next:
 		svm_count(vm, SVMGPU_STAT_SVM_PREFETCHES, 1);
 		addr = range_start(range) + range_size(range);
 	}
@@ -1194,10 +1228,18 @@ void svmgpu_svm_locations(struct svmgpu_vm *vm,
 	struct vm_area_struct *vma;
 	struct vma_iterator vmi;
 
+	unsigned int tries = 0;
+	unsigned long seq;
+	bool busy;
+
+again:
 	vma_iter_init(&vmi, mm, start);
 	memset(locs, DRM_SVMGPU_LOC_NONE, npages);
 	*next = start;
+	busy = false;
 
+	/* It may wait for invalidations: not under mmap_lock. */
+	seq = mmu_interval_read_begin(&snap->mni);
 	mmap_read_lock(mm);
 	vma = find_vma(mm, start);
 	if (!vma || vma->vm_start >= end)
@@ -1211,17 +1253,15 @@ void svmgpu_svm_locations(struct svmgpu_vm *vm,
 			.start = s,
 			.end = e,
 			.hmm_pfns = pfns + first,
+			.notifier_seq = seq,
 			.dev_private_owner = vm->sdev,
 		};
-		unsigned int tries = 0;
 		int ret;
 
 		if (vma->vm_flags & (VM_IO | VM_PFNMAP))
 			continue;
-		do {
-			hr.notifier_seq = mmu_interval_read_begin(&snap->mni);
-			ret = hmm_range_fault(&hr);
-		} while (ret == -EBUSY && ++tries < 16);
+		ret = hmm_range_fault(&hr);
+		busy |= ret == -EBUSY;
 		if (ret)
 			continue;
 		for (i = first; i < first + ((e - s) >> PAGE_SHIFT); i++) {
@@ -1235,4 +1275,7 @@ void svmgpu_svm_locations(struct svmgpu_vm *vm,
 		}
 	}
 	mmap_read_unlock(mm);
+	/* Raced with an invalidation: look again, a few times. */
+	if (busy && ++tries < 16)
+		goto again;
 }

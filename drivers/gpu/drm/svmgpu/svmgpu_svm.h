@@ -43,15 +43,18 @@ struct svmgpu_svm {
 	struct rb_root_cached ranges;
 
 	/**
-	 * @attrs: Attributes by address (DOC: SVM attributes), under
-	 * &svmgpu_vm.lock.
+	 * @attrs: Attributes by address (DOC: SVM attributes), written under
+	 * &svmgpu_vm.lock, read under it or RCU.
 	 */
 	struct maple_tree attrs;
 
 	/**
 	 * @migrating: Start of the range this VM is moving to VRAM now, or
-	 * 0. Written under &svmgpu_vm.lock; the notifier that the
-	 * migration itself runs, in the same thread, reads it.
+	 * 0 (a mirror never starts there). Written under &svmgpu_vm.lock;
+	 * notifiers read it, so that this migration does not start the
+	 * range's hold. Other threads' invalidations of the range meanwhile
+	 * do not start it either; the mapping that follows sees where the
+	 * pages are anyway.
 	 */
 	u64 migrating;
 

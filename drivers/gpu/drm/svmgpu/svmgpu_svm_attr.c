@@ -39,13 +39,16 @@
  * rules; any other change only drops the ranges that straddle the run's
  * ends. Setting the attributes a run already has changes nothing.
  *
- * Locking: the tree is written and read under &svmgpu_vm.lock; its own
- * lock covers the maple tree's internal needs.
+ * Locking: the tree is written under &svmgpu_vm.lock, and read under it
+ * or, by queries, under RCU (the tree is MT_FLAGS_USE_RCU). A query
+ * takes no lock of the VM at all: it reads the CPU page tables through a
+ * notifier of its own, and does at most %SVM_QUERY_MAX_BYTES of mapped
+ * memory per call, so it never holds up the VM's faults.
  */
 
 /**
  * svmgpu_svm_attr_get() - The attributes of an address.
- * @vm: A fault-mode VM, whose lock the caller holds.
+ * @vm: A fault-mode VM, whose lock the caller holds, or under RCU.
  * @addr: The address.
  *
  * Return: Its SVMGPU_SVM_ATTR_* bits.
@@ -59,7 +62,7 @@ unsigned long svmgpu_svm_attr_get(struct svmgpu_vm *vm, u64 addr)
 
 /**
  * svmgpu_svm_attr_run() - The run of equal attributes around an address.
- * @vm: A fault-mode VM, whose lock the caller holds.
+ * @vm: A fault-mode VM, whose lock the caller holds, or under RCU.
  * @addr: The address.
  * @lo: Out: start of the run.
  * @hi: Out: its end, U64_MAX for the end of the address space.
@@ -269,12 +272,16 @@ static bool svm_query_add(struct svm_query *q, u64 addr, u64 len,
 	return true;
 }
 
+/* Mapped memory one query looks at, at most; it returns what it found. */
+#define SVM_QUERY_MAX_BYTES	SZ_1G
+
 /* Location of the page at @a in a 2 MiB block's @locs. */
 #define SVM_LOC(locs, a)	((locs)[((a) & (SZ_2M - 1)) >> PAGE_SHIFT])
 
 /*
  * Describe [@start, @end) into @q, 2 MiB at a time, and stretches without
- * a CPU mapping at once. Under vm->lock.
+ * a CPU mapping at once, for at most %SVM_QUERY_MAX_BYTES of mapped
+ * memory. A signal ends it early too: what it found stands.
  */
 static int svm_query_run(struct svmgpu_vm *vm, u64 start, u64 end,
 			 struct svm_query *q)
@@ -282,7 +289,7 @@ static int svm_query_run(struct svmgpu_vm *vm, u64 start, u64 end,
 	u8 *locs = kzalloc(SZ_2M >> PAGE_SHIFT, GFP_KERNEL);
 	unsigned long *pfns = kmalloc_array(SZ_2M >> PAGE_SHIFT,
 					    sizeof(*pfns), GFP_KERNEL);
-	u64 a, e, blk, next, lo, hi = 0;
+	u64 a, e, blk, next, lo, hi = 0, budget = SVM_QUERY_MAX_BYTES;
 	struct svmgpu_svm_snapshot snap;
 	unsigned long attr = 0;
 	int ret = -ENOMEM;
@@ -295,9 +302,11 @@ static int svm_query_run(struct svmgpu_vm *vm, u64 start, u64 end,
 		goto out_free;
 	for (a = start; a < end;) {
 		if (signal_pending(current)) {
-			ret = -ERESTARTSYS;
+			ret = q->n ? 0 : -ERESTARTSYS;
 			break;
 		}
+		if (!budget)
+			break;
 		blk = min(ALIGN(a + 1, SZ_2M), end);
 		svmgpu_svm_locations(vm, &snap, a, blk, &SVM_LOC(locs, a), pfns,
 				     &next);
@@ -305,11 +314,15 @@ static int svm_query_run(struct svmgpu_vm *vm, u64 start, u64 end,
 			/* No CPU mapping until @next: only attributes split. */
 			blk = min(next, end);
 			memset(locs, DRM_SVMGPU_LOC_NONE, SZ_2M >> PAGE_SHIFT);
+		} else {
+			budget -= min(budget, blk - a);
 		}
 		while (a < blk) {
 			if (a >= hi) {
+				rcu_read_lock();
 				svmgpu_svm_attr_run(vm, a, &lo, &hi);
 				attr = svmgpu_svm_attr_get(vm, a);
+				rcu_read_unlock();
 			}
 			loc = next > a ? DRM_SVMGPU_LOC_NONE : SVM_LOC(locs, a);
 			e = min(hi, blk);
@@ -368,11 +381,7 @@ int svmgpu_vm_query_attrs_ioctl(struct drm_device *drm, void *data,
 	if (!q.out)
 		goto out_put;
 
-	ret = mutex_lock_interruptible(&vm->lock);
-	if (ret)
-		goto out_free;
 	ret = svm_query_run(vm, args->addr, args->addr + args->range, &q);
-	mutex_unlock(&vm->lock);
 	if (ret)
 		goto out_free;
 
