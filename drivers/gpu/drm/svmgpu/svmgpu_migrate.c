@@ -12,6 +12,7 @@
 #include <linux/mm.h>
 #include <linux/mmap_lock.h>
 #include <linux/slab.h>
+#include <linux/userfaultfd_k.h>
 
 #include <drm/drm_managed.h>
 #include <drm/ttm/ttm_bo.h>
@@ -194,7 +195,11 @@ svmgpu_migrate_chunk_create(struct svmgpu_device *sdev, u64 size,
 	if (ret)
 		return ERR_PTR(ret);
 
-	/* An eviction's copy may still read the VRAM TTM just gave us. */
+	/*
+	 * An eviction's copy may still read the VRAM TTM just gave us. A
+	 * kernel copy ends soon: not worth losing the VRAM to a signal.
+	 */
+	ctx.interruptible = false;
 	ret = ttm_bo_wait_ctx(&chunk->tbo, &ctx);
 	if (ret) {
 		/* Empty: an eviction that catches it has nothing to wait for. */
@@ -517,10 +522,14 @@ int svmgpu_migrate_to_vram(struct svmgpu_device *sdev, struct mm_struct *mm,
 	ret = -EFAULT;
 	if (!m.vma || m.vma->vm_end < end)
 		goto out_unlock;
-	/* Only private anonymous memory moves: no VRAM for the others. */
+	/*
+	 * Only private anonymous memory the GPU may read moves: no VRAM for
+	 * the others, nor for userfaultfd's, which the GPU may not fault in.
+	 */
 	ret = 0;
-	if (!vma_is_anonymous(m.vma) ||
-	    m.vma->vm_flags & (VM_SHARED | VM_SPECIAL | VM_HUGETLB))
+	if (!vma_is_anonymous(m.vma) || !(m.vma->vm_flags & VM_READ) ||
+	    m.vma->vm_flags & (VM_SHARED | VM_SPECIAL | VM_HUGETLB) ||
+	    userfaultfd_armed(m.vma))
 		goto out_unlock;
 
 	chunk = svmgpu_migrate_chunk_create(sdev, end - start, interruptible);

@@ -1344,13 +1344,44 @@ static int svmgpu_vm_prefetch(struct svmgpu_vm *vm,
 	return ret;
 }
 
-/* A bind of OP_PREFETCHes only, which may be restarted at will. */
+/* Whether a mirror covers every page of @op. Under vm->lock. */
+static bool svmgpu_vm_prefetch_mirrored(struct svmgpu_vm *vm,
+					const struct drm_svmgpu_vm_bind_op *op)
+{
+	u64 addr = op->addr, end = op->addr + op->range;
+	struct drm_gpuva *va;
+
+	lockdep_assert_held(&vm->lock);
+
+	while (addr < end) {
+		va = drm_gpuva_find_first(&vm->gpuvm, addr, SZ_4K);
+		if (!va || va == &vm->gpuvm.kernel_alloc_node ||
+		    !to_svmgpu_va(va)->mirror)
+			return false;
+		addr = va->va.addr + va->va.range;
+	}
+	return true;
+}
+
+/*
+ * A bind of OP_PREFETCHes only, which may be restarted at will. Every
+ * range is checked before any moves.
+ */
 static int svmgpu_vm_bind_prefetch(struct svmgpu_vm *vm,
 				   const struct drm_svmgpu_vm_bind_op *ops,
 				   u32 num_ops)
 {
 	u32 i;
-	int ret = 0;
+	int ret;
+
+	ret = mutex_lock_interruptible(&vm->lock);
+	if (ret)
+		return ret;
+	for (i = 0; i < num_ops && !ret; i++)
+		if (SVMGPU_IOCTL_DBG(&vm->sdev->drm,
+				     !svmgpu_vm_prefetch_mirrored(vm, &ops[i])))
+			ret = -EINVAL;
+	mutex_unlock(&vm->lock);
 
 	for (i = 0; i < num_ops && !ret; i++)
 		ret = svmgpu_vm_prefetch(vm, &ops[i]);
