@@ -139,8 +139,7 @@ static struct {
 	uint8_t *cmds;		/* 2 MiB of commands and the fence */
 	uint64_t fence_value;
 	size_t size;		/* of the buffers */
-	char stats_path[96];
-	bool have_stats;
+	struct bench_stats stats;	/* bo_stats */
 } B;
 
 static double mib_s(double secs)
@@ -158,54 +157,12 @@ static double per(double total, double n)
 
 static bool stats_read(struct stats *s)
 {
-	char line[128], name[64];
-	long long value;
-	FILE *f;
-	int i;
-
-	memset(s, 0, sizeof(*s));
-	if (!B.have_stats)
-		return false;
-	f = fopen(B.stats_path, "r");
-	if (!f)
-		return false;
-	while (fgets(line, sizeof(line), f)) {
-		if (sscanf(line, "%63[^:]: %lld", name, &value) != 2)
-			continue;
-		for (i = 0; i < S_COUNT; i++)
-			if (!strcmp(name, stat_names[i]))
-				s->v[i] = value;
-	}
-	fclose(f);
-	return true;
+	return bench_stats_read(&B.stats, s->v);
 }
 
 static void stats_delta(struct stats *d, const struct stats *before)
 {
-	struct stats now;
-	int i;
-
-	stats_read(&now);
-	for (i = 0; i < S_COUNT; i++)
-		d->v[i] = now.v[i] - before->v[i];
-}
-
-/* Find the bo_stats of the device: dri/<minor> of its render node. */
-static void stats_init(void)
-{
-	struct stats s;
-	struct stat st;
-
-	if (fstat(svmgpu_device_fd(B.dev), &st))
-		return;
-	snprintf(B.stats_path, sizeof(B.stats_path),
-		 "/sys/kernel/debug/dri/%u/bo_stats", minor(st.st_rdev));
-	B.have_stats = true;
-	if (!stats_read(&s)) {
-		B.have_stats = false;
-		printf("debugfs %s cannot be read: the driver's own figures are not reported\n",
-		       B.stats_path);
-	}
+	bench_stats_delta(&B.stats, d->v, before->v);
 }
 
 /* ---- memory ---- */
@@ -695,7 +652,7 @@ static int fault_run(unsigned int rep, double v[][REPS], uint8_t *golden,
 		return 1;
 
 	faults = d->v[S_FAULTS_2M];
-	*split = B.have_stats && faults == n && !d->v[S_FAULTS_4K] &&
+	*split = B.stats.ok && faults == n && !d->v[S_FAULTS_4K] &&
 		 !d->v[S_FAULTS_64K];
 	v[F_E2E][rep] = secs * 1e9 / n;
 	v[F_SERVICE][rep] = per(d->v[S_FAULT_NS_2M], faults);
@@ -738,7 +695,7 @@ static int figure_fault(uint8_t *golden, uint8_t *dst)
 	printf("2 MiB GPU fault with migration (preferred location device, CPU-written memory, one GPU write per 2 MiB range, %zu faults a run): end to end %.2f ms/fault (runs: %.2f-%.2f; EXEC to user fence / faults), memcpy() of 2 MiB %.2f ms, ratio %.2f (GPU / memcpy time)\n",
 	       n, m[F_E2E] / 1e6, v[F_E2E][0] / 1e6, v[F_E2E][REPS - 1] / 1e6,
 	       m[F_MEMCPY] / 1e6, bench_median(ratio, REPS));
-	if (!B.have_stats)
+	if (!B.stats.ok)
 		return 0;
 	if (!split) {
 		printf("  service split not reported: the last run took %" PRId64 " faults of 2 MiB, %" PRId64 " of 64 KiB, %" PRId64 " of 4 KiB, not %zu of 2 MiB\n",
@@ -797,7 +754,7 @@ static void print_side(const char *who, struct side *s, bool gpu)
 	       gpu ? "OP_PREFETCH (the VM_BIND ioctl: migrate, VRAM allocation, copy-engine copy, GPU mapping)" :
 		     "HMM_DMIRROR_MIGRATE_TO_DEV (the ioctl: migrate 64 pages a call, CPU copy, then a read of it all through a vmalloc() bounce buffer and copy_to_user())",
 	       mib_s(m[M_TO_VRAM]), spread(s->v[M_TO_VRAM]), m[M_R_TO_VRAM]);
-	if (gpu && B.have_stats)
+	if (gpu && B.stats.ok)
 		printf("    last run: %" PRId64 " migrations of 2 MiB, %" PRId64 " of 64 KiB, %" PRId64 " of 4 KiB, %" PRId64 " pages; per 2 MiB: migration %.2f ms, of it VRAM allocation %.2f ms and copy %.2f ms\n",
 		       s->to_vram.v[S_TO_VRAM_2M], s->to_vram.v[S_TO_VRAM_64K],
 		       s->to_vram.v[S_TO_VRAM_4K],
@@ -811,7 +768,7 @@ static void print_side(const char *who, struct side *s, bool gpu)
 	       gpu ? "OP_PREFETCH with PREFETCH_SYSTEM (the ioctl)" :
 		     "HMM_DMIRROR_MIGRATE_TO_SYS (the ioctl: migrate 64 pages a call, CPU copy)",
 	       mib_s(m[M_TO_SYS]), spread(s->v[M_TO_SYS]), m[M_R_TO_SYS]);
-	if (gpu && B.have_stats)
+	if (gpu && B.stats.ok)
 		printf("    last run: %" PRId64 " migrations, %" PRId64 " pages; per 2 MiB: migration %.2f ms, of it copy %.2f ms\n",
 		       s->to_sys.v[S_TO_RAM], s->to_sys.v[S_TO_RAM_PAGES],
 		       per(s->to_sys.v[S_TO_RAM_NS], B.size / SZ_2M) / 1e6,
@@ -823,7 +780,7 @@ static void print_side(const char *who, struct side *s, bool gpu)
 		     "each CPU fault migrates one page back",
 	       mib_s(m[M_CPU_BACK]), spread(s->v[M_CPU_BACK]),
 	       m[M_R_CPU_BACK]);
-	if (gpu && B.have_stats)
+	if (gpu && B.stats.ok)
 		printf("    last run: %" PRId64 " CPU faults, %" PRId64 " migrations, %" PRId64 " pages (%.1f pages a migration); migration %.1f ms, of it copy %.1f ms, of %.1f ms\n",
 		       s->cpu_back.v[S_CPU_FAULTS], s->cpu_back.v[S_TO_RAM],
 		       s->cpu_back.v[S_TO_RAM_PAGES],
@@ -904,7 +861,8 @@ int main(int argc, char **argv)
 			NAME);
 		return 1;
 	}
-	stats_init();
+	bench_stats_init(&B.stats, svmgpu_device_fd(B.dev), stat_names,
+			 S_COUNT, "the driver's own figures are");
 	printf("%s: %zu MiB of malloc'd memory (posix_memalign(), 2 MiB aligned: %zu ranges of 2 MiB), VRAM %" PRIu64 " MiB; %d runs, medians; ratios against memcpy() of the same bytes between CPU-touched buffers, in the same run (throughput: above 1 is faster than memcpy())\n",
 	       NAME, B.size >> 20, B.size / SZ_2M, info.vram_size >> 20, REPS);
 

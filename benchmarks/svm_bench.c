@@ -177,8 +177,7 @@ struct gq {
 static struct {
 	struct svmgpu_device *dev;
 	struct svmgpu_device_info info;
-	char stats_path[96];
-	bool have_stats;
+	struct bench_stats stats;	/* bo_stats */
 	uint8_t *cmd_area;	/* CMD_AREA bytes, 2 MiB aligned */
 	uint64_t fence_value[CMD_AREA / SLOT_SIZE];
 	struct svmgpu_cs *cs;
@@ -194,54 +193,12 @@ static double per(double total, double n)
 
 static bool stats_read(struct stats *s)
 {
-	char line[128], name[64];
-	long long value;
-	FILE *f;
-	int i;
-
-	memset(s, 0, sizeof(*s));
-	if (!B.have_stats)
-		return false;
-	f = fopen(B.stats_path, "r");
-	if (!f)
-		return false;
-	while (fgets(line, sizeof(line), f)) {
-		if (sscanf(line, "%63[^:]: %lld", name, &value) != 2)
-			continue;
-		for (i = 0; i < S_COUNT; i++)
-			if (!strcmp(name, stat_names[i]))
-				s->v[i] = value;
-	}
-	fclose(f);
-	return true;
+	return bench_stats_read(&B.stats, s->v);
 }
 
 static void stats_delta(struct stats *d, const struct stats *before)
 {
-	struct stats now;
-	int i;
-
-	stats_read(&now);
-	for (i = 0; i < S_COUNT; i++)
-		d->v[i] = now.v[i] - before->v[i];
-}
-
-/* Find the bo_stats of the device: dri/<minor> of its render node. */
-static void stats_init(void)
-{
-	struct stats s;
-	struct stat st;
-
-	if (fstat(svmgpu_device_fd(B.dev), &st))
-		return;
-	snprintf(B.stats_path, sizeof(B.stats_path),
-		 "/sys/kernel/debug/dri/%u/bo_stats", minor(st.st_rdev));
-	B.have_stats = true;
-	if (!stats_read(&s)) {
-		B.have_stats = false;
-		printf("debugfs %s cannot be read: the driver's own fault times are not reported\n",
-		       B.stats_path);
-	}
+	bench_stats_delta(&B.stats, d->v, before->v);
 }
 
 /* ---- jobs ---- */
@@ -592,7 +549,7 @@ static int gpu_fault(struct gq *g, size_t block, unsigned int count,
 				return 1;
 		if (pass) {
 			v[V_WARM][rep] = t * 1e9 / count;
-			if (B.have_stats &&
+			if (B.stats.ok &&
 			    d.v[S_FAULTS_4K] + d.v[S_FAULTS_64K] +
 			    d.v[S_FAULTS_2M]) {
 				fprintf(stderr, "%s: %s: the second job, on valid ranges, took GPU faults\n",
@@ -608,7 +565,7 @@ static int gpu_fault(struct gq *g, size_t block, unsigned int count,
 		v[V_FINISH][rep] = (double)(g->done_raw - *slot_ts(g->slot, 1));
 		v[V_DRV][rep] = per(d.v[S_FAULT_NS_4K + sz], d.v[S_FAULTS_4K + sz]);
 		v[V_HMM][rep] = per(d.v[S_HMM_NS_4K + sz], d.v[S_FAULTS_4K + sz]);
-		if (B.have_stats &&
+		if (B.stats.ok &&
 		    (d.v[S_FAULTS_4K + sz] != count ||
 		     d.v[S_FAULTS_4K] + d.v[S_FAULTS_64K] + d.v[S_FAULTS_2M] !=
 		     count)) {
@@ -673,12 +630,12 @@ static void print_fault(const char *label, const struct fault_result *r,
 	printf("%s, %u ranges in one job: GPU end to end %.1f us/fault (EXEC to user fence / faults; %.1f to %.1f over %d runs), engine %.1f us/fault (TIMESTAMPs around the writes)",
 	       label, count, r->e2e / 1e3, r->e2e_min / 1e3, r->e2e_max / 1e3,
 	       REPS, r->engine / 1e3);
-	if (B.have_stats)
+	if (B.stats.ok)
 		printf(", driver service %.1f us/fault (svm_fault_ns / svm_faults; hmm_range_fault() %.1f of it)",
 		       r->drv / 1e3, r->hmm / 1e3);
 	printf("; CPU %s %.1f us/fault; ratios end to end %.2f",
 	       cpu_what, r->cpu / 1e3, r->ratio_e2e);
-	if (B.have_stats)
+	if (B.stats.ok)
 		printf(", driver %.2f", r->ratio_drv);
 	printf("\n  job launch %.0f us, completion to fence seen %.0f us; the same job on valid ranges %.1f us/command\n",
 	       r->launch / 1e3, r->finish / 1e3, r->warm / 1e3);
@@ -987,7 +944,7 @@ static int figure_read(struct gq *g, size_t size)
 		return 1;
 	printf("read %zu MiB, first touch: GPU COPY %.0f MiB/s (EXEC to user fence; source malloc'd and CPU-initialised, destination already GPU-faulted), memcpy %.0f MiB/s, ratio %.2f\n",
 	       size >> 20, mib / gpu.cold, mib / gpu.cpu, gpu.ratio_cold);
-	if (B.have_stats)
+	if (B.stats.ok)
 		printf("  its faults: %" PRId64 " of 2 MiB, %" PRId64 " of 64 KiB, %" PRId64 " of 4 KiB; driver service %.1f ms (hmm_range_fault() %.1f ms) of %.1f ms\n",
 		       gpu.faults[2], gpu.faults[1], gpu.faults[0],
 		       gpu.drv_ms, gpu.hmm_ms, gpu.cold * 1e3);
@@ -1072,7 +1029,7 @@ static int storm_run(struct storm *s, struct gq *gs, unsigned int n,
 				return 1;
 		munmap(s->mem[q], s->m * SZ_2M);
 	}
-	if (B.have_stats && d.v[S_FAULTS_2M] != (int64_t)(n * s->m)) {
+	if (B.stats.ok && d.v[S_FAULTS_2M] != (int64_t)(n * s->m)) {
 		fprintf(stderr, "%s: fault storm: %" PRId64 " 2 MiB faults (and %" PRId64 " 64 KiB, %" PRId64 " 4 KiB), not %u\n",
 			NAME, d.v[S_FAULTS_2M], d.v[S_FAULTS_64K],
 			d.v[S_FAULTS_4K], n * s->m);
@@ -1103,7 +1060,7 @@ static int storm_measure(struct storm *s, struct gq *gs, const char *label)
 	printf("fault storm, %s: %u queues x %u ranges of 2 MiB: %.0f faults/s, one queue alone %.0f faults/s, scaling %.2f (throughput(%u) / (%u x throughput(1)))",
 	       label, s->n, s->m, thrn, thr1, bench_median(sc, REPS), s->n,
 	       s->n);
-	if (B.have_stats)
+	if (B.stats.ok)
 		printf("; driver service %.0f us/fault with %u queues, %.0f us alone",
 		       bench_median(dn, REPS), s->n, bench_median(d1, REPS));
 	printf("\n");
@@ -1167,7 +1124,8 @@ int main(int argc, char **argv)
 			NAME);
 		return 1;
 	}
-	stats_init();
+	bench_stats_init(&B.stats, svmgpu_device_fd(B.dev), stat_names,
+			 S_COUNT, "the driver's own fault times are");
 
 	B.cmd_area = map_aligned(CMD_AREA);
 	if (B.cmd_area == MAP_FAILED)
