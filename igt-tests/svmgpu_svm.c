@@ -184,33 +184,6 @@ static uint8_t *pattern_alloc(size_t size, uint32_t seed)
 	return p;
 }
 
-/* A page-aligned malloc'd page: user fences, gates, counters. */
-static void *page_alloc(void)
-{
-	void *p = NULL;
-
-	igt_assert_eq(posix_memalign(&p, SZ_4K, SZ_4K), 0);
-	memset(p, 0, SZ_4K);
-
-	return p;
-}
-
-static void pipe_send(int fd, char c)
-{
-	igt_assert_eq(write(fd, &c, 1), 1);
-}
-
-static char pipe_recv(int fd)
-{
-	struct pollfd pfd = { .fd = fd, .events = POLLIN };
-	char c = 0;
-
-	igt_assert_f(poll(&pfd, 1, svmgpu_job_wait_ns() / 1000000) == 1,
-		     "no word from the other process\n");
-	igt_assert_eq(read(fd, &c, 1), 1);
-
-	return c;
-}
 
 /* Polls a 64-bit word until it is @want, for at most @timeout_ns. */
 static bool poll_u64(const volatile uint64_t *p, uint64_t want,
@@ -681,7 +654,7 @@ static void test_cmd_buffer(int fd, enum cmd_where where)
 	svmgpu_svm_init(&svm, fd, POOL);
 	src = pattern_alloc(SZ_64K, 0xc3d);
 	dst = canary_alloc(SZ_64K);
-	word = page_alloc();
+	word = svmgpu_page_alloc();
 
 	switch (where) {
 	case CMD_MALLOC:
@@ -807,7 +780,7 @@ static void test_write_readonly(int fd, enum ro_case c)
 	 * Another queue, with a job held at a gate while the fault happens
 	 * (not held on a single engine: it would hold the failing jobs too).
 	 */
-	gate = page_alloc();
+	gate = svmgpu_page_alloc();
 	fence = (volatile uint64_t *)(gate + 16);
 	other = svmgpu_svm_queue(&svm, 1 % svmgpu_num_engines(fd));
 	svmgpu_svm_cs(&svm, &cs, 256);
@@ -1403,9 +1376,9 @@ static void test_fork_cow(int fd)
 	igt_fork(child, 1) {
 		close(p2c[1]);
 		close(c2p[0]);
-		igt_assert_eq(pipe_recv(p2c[0]), 'c');
+		igt_assert_eq(svmgpu_pipe_recv(p2c[0]), 'c');
 		assert_bytes(p, at_fork, size, "the child's memory");
-		pipe_send(c2p[1], 'd');
+		svmgpu_pipe_send(c2p[1], 'd');
 	}
 	close(p2c[0]);
 	close(c2p[1]);
@@ -1423,8 +1396,8 @@ static void test_fork_cow(int fd)
 	memset(want + 2 * SZ_4K, 0x33, SZ_4K);
 	assert_bytes(p, want, size, "the parent's memory");
 
-	pipe_send(p2c[1], 'c');
-	igt_assert_eq(pipe_recv(c2p[0]), 'd');
+	svmgpu_pipe_send(p2c[1], 'c');
+	igt_assert_eq(svmgpu_pipe_recv(c2p[0]), 'd');
 	igt_waitchildren();
 	close(p2c[1]);
 	close(c2p[0]);
@@ -1460,22 +1433,22 @@ static void test_fork_shared(int fd)
 	igt_fork(child, 1) {
 		close(p2c[1]);
 		close(c2p[0]);
-		igt_assert_eq(pipe_recv(p2c[0]), 'g');
+		igt_assert_eq(svmgpu_pipe_recv(p2c[0]), 'g');
 		assert_words(p, SZ_4K, 0x600d, "the GPU's write, in the child");
 		svmgpu_fill_pattern(p + SZ_4K, SZ_4K, 0x5c);
-		pipe_send(c2p[1], 'c');
-		igt_assert_eq(pipe_recv(p2c[0]), 'q');
+		svmgpu_pipe_send(c2p[1], 'c');
+		igt_assert_eq(svmgpu_pipe_recv(p2c[0]), 'q');
 	}
 	close(p2c[0]);
 	close(c2p[1]);
 
 	igt_assert_eq(svmgpu_svm_fill(&svm, p, 0x600d, SZ_4K), 0);
-	pipe_send(p2c[1], 'g');
-	igt_assert_eq(pipe_recv(c2p[0]), 'c');
+	svmgpu_pipe_send(p2c[1], 'g');
+	igt_assert_eq(svmgpu_pipe_recv(c2p[0]), 'c');
 	svmgpu_fill_pattern(want + SZ_4K, SZ_4K, 0x5c);
 	assert_words(p, SZ_4K, 0x600d, "the GPU's write, in the parent");
 	gpu_read_check(&svm, p + SZ_4K, want + SZ_4K, size - SZ_4K);
-	pipe_send(p2c[1], 'q');
+	svmgpu_pipe_send(p2c[1], 'q');
 	igt_waitchildren();
 	close(p2c[1]);
 	close(c2p[0]);
@@ -1515,22 +1488,22 @@ static void test_fork_child_reads(int fd)
 		assert_words(heap, size, 0x1eaf, "malloc'd, in the child");
 		assert_words(fresh, size, 0xf7e5, "private, in the child");
 		assert_words(shared, size, 0x5a7e, "shared, in the child");
-		pipe_send(c2p[1], 'r');
-		igt_assert_eq(pipe_recv(p2c[0]), 'g');
+		svmgpu_pipe_send(c2p[1], 'r');
+		igt_assert_eq(svmgpu_pipe_recv(p2c[0]), 'g');
 		assert_words(heap, size, 0x1eaf, "malloc'd, in the child");
 		assert_words(fresh, size, 0xf7e5, "private, in the child");
 		assert_words(shared, size, 0x2222, "shared, in the child");
-		pipe_send(c2p[1], 'd');
+		svmgpu_pipe_send(c2p[1], 'd');
 	}
 	close(p2c[0]);
 	close(c2p[1]);
 
-	igt_assert_eq(pipe_recv(c2p[0]), 'r');
+	igt_assert_eq(svmgpu_pipe_recv(c2p[0]), 'r');
 	igt_assert_eq(svmgpu_svm_fill(&svm, heap, 0x2222, size), 0);
 	igt_assert_eq(svmgpu_svm_fill(&svm, fresh, 0x2222, size), 0);
 	igt_assert_eq(svmgpu_svm_fill(&svm, shared, 0x2222, size), 0);
-	pipe_send(p2c[1], 'g');
-	igt_assert_eq(pipe_recv(c2p[0]), 'd');
+	svmgpu_pipe_send(p2c[1], 'g');
+	igt_assert_eq(svmgpu_pipe_recv(c2p[0]), 'd');
 	igt_waitchildren();
 	close(p2c[1]);
 	close(c2p[0]);
@@ -1556,7 +1529,7 @@ static void test_fork_child_reads(int fd)
  */
 static void test_fence_same_page(int fd)
 {
-	uint8_t *page = page_alloc();
+	uint8_t *page = svmgpu_page_alloc();
 	volatile uint64_t *fence = (volatile uint64_t *)page;
 	volatile uint32_t *gate = (volatile uint32_t *)(page + 64);
 	volatile uint32_t *cpu_word = (volatile uint32_t *)(page + SZ_4K - 4);
@@ -1659,7 +1632,7 @@ static void test_atomics_cpu_gpu(int fd)
 	engines = svmgpu_num_engines(fd) >= 2 ? 2 : 1;
 	svmgpu_svm_init(&svm, fd, 2 * engines * ATOMIC_JOBS *
 			(ATOMIC_CMDS * SVMGPU_CS_LEN_ATOMIC * 4 + 128));
-	page = page_alloc();
+	page = svmgpu_page_alloc();
 	fences = (volatile uint64_t *)(page + 128);
 
 	for (e = 0; e < engines; e++) {
@@ -1746,7 +1719,7 @@ static void test_atomics_cpu_gpu(int fd)
  */
 static void test_ping_pong(int fd)
 {
-	uint8_t *page = page_alloc();
+	uint8_t *page = svmgpu_page_alloc();
 	volatile uint32_t *ping = (volatile uint32_t *)page;
 	volatile uint32_t *pong = (volatile uint32_t *)(page + 64);
 	struct svmgpu_svm svm;
@@ -2264,7 +2237,7 @@ static void test_close_stalled(int fd)
 	usage = usage_read(fd, &base);
 	cfd = drm_open_svmgpu(0);
 	svmgpu_svm_init(&svm, cfd, POOL);
-	page = page_alloc();
+	page = svmgpu_page_alloc();
 	arrived = (volatile uint32_t *)page;
 	gate = (volatile uint32_t *)(page + 64);
 	after = (volatile uint32_t *)(page + 128);
@@ -2778,7 +2751,7 @@ static void test_exec_bad(int fd)
 	require_svm(fd);
 	svmgpu_svm_init(&svm, fd, POOL);
 	queue = svmgpu_svm_queue(&svm, 0);
-	fence = page_alloc();
+	fence = svmgpu_page_alloc();
 	svmgpu_svm_cs(&svm, &cs, 64);
 	svmgpu_cs_end(&cs);
 	good = (struct drm_svmgpu_exec) {
@@ -2914,7 +2887,7 @@ static void test_wait_bad(int fd)
 	queue = svmgpu_svm_queue(&svm, 0);
 	dead = svmgpu_svm_queue(&svm, 0);
 	svmgpu_queue_destroy(fd, dead);
-	word = page_alloc();
+	word = svmgpu_page_alloc();
 	*word = 5;
 	none = svmgpu_map_anon(SZ_4K, PROT_NONE, MAP_PRIVATE);
 	gone = svmgpu_map_anon(SZ_4K, PROT_READ, MAP_PRIVATE);
@@ -3039,7 +3012,7 @@ static void test_wait_ops(int fd)
 	unsigned int i;
 
 	require_svm(fd);
-	word = page_alloc();
+	word = svmgpu_page_alloc();
 	for (i = 0; i < ARRAY_SIZE(wait_cases); i++) {
 		const struct wait_case *c = &wait_cases[i];
 		int ret;
@@ -3087,7 +3060,7 @@ static void test_wait_timeout(int fd)
 	int ret;
 
 	require_svm(fd);
-	word = page_alloc();
+	word = svmgpu_page_alloc();
 	*word = 5;
 	w = (struct drm_svmgpu_wait_user_fence) {
 		.addr = svmgpu_ptr(word),
@@ -3165,7 +3138,7 @@ static void *destroy_wait_thread(void *arg)
  */
 static void test_wait_queue_destroyed(int fd)
 {
-	uint8_t *page = page_alloc();
+	uint8_t *page = svmgpu_page_alloc();
 	volatile uint32_t *gate = (volatile uint32_t *)(page + 64);
 	struct destroy_wait w = {
 		.fd = fd,
@@ -3211,7 +3184,7 @@ static void test_wait_queue_destroyed(int fd)
  */
 static void test_wait_banned(int fd)
 {
-	uint8_t *page = page_alloc(), *gone;
+	uint8_t *page = svmgpu_page_alloc(), *gone;
 	volatile uint64_t *f0 = (volatile uint64_t *)page;
 	volatile uint64_t *f1 = (volatile uint64_t *)(page + 8);
 	struct timespec start = {};
@@ -3265,7 +3238,7 @@ static void test_wait_banned(int fd)
  */
 static void test_wait_hang(int fd)
 {
-	uint8_t *page = page_alloc();
+	uint8_t *page = svmgpu_page_alloc();
 	volatile uint64_t *fence = (volatile uint64_t *)page;
 	struct timespec start = {};
 	struct svmgpu_svm svm;
@@ -3360,7 +3333,7 @@ static void test_bad_address(int fd, enum bad_kind kind, bool write)
 		break;
 	}
 
-	page = page_alloc();
+	page = svmgpu_page_alloc();
 	gate = (volatile uint32_t *)page;
 	fence = (volatile uint64_t *)(page + 64);
 	src = pattern_alloc(SZ_64K, 0xbad);
@@ -3402,14 +3375,6 @@ static void test_bad_address(int fd, enum bad_kind kind, bool write)
 	svmgpu_svm_fini(&svm);
 }
 
-static struct drm_svmgpu_queue_status queue_status(int fd, uint32_t queue)
-{
-	struct drm_svmgpu_queue_status st = { .queue_id = queue };
-
-	igt_assert_eq(__svmgpu_ioctl(fd, DRM_IOCTL_SVMGPU_QUEUE_STATUS, &st),
-		      0);
-	return st;
-}
 
 /* Run @cs, which faults, on a new queue of @svm: its status says why. */
 static void expect_fault_status(struct svmgpu_svm *svm,
@@ -3420,7 +3385,7 @@ static void expect_fault_status(struct svmgpu_svm *svm,
 	struct drm_svmgpu_queue_status st;
 
 	igt_assert_eq(svmgpu_svm_run(svm, queue, cs), -ECANCELED);
-	st = queue_status(svm->fd, queue);
+	st = svmgpu_queue_status(svm->fd, queue);
 	igt_assert_eq_u32(st.banned, 1);
 	igt_assert_eq(st.error, -EFAULT);
 	igt_assert_eq_u64(st.fault_address, addr);
@@ -3451,7 +3416,7 @@ static void test_queue_status(int fd)
 	svmgpu_svm_cs(&svm, &cs, 64);
 	svmgpu_cs_end(&cs);
 	igt_assert_eq(svmgpu_svm_run(&svm, good, &cs), 0);
-	st = queue_status(fd, good);
+	st = svmgpu_queue_status(fd, good);
 	igt_assert_eq_u32(st.banned, 0);
 	igt_assert_eq(st.error, 0);
 	igt_assert_eq_u64(st.fault_address, 0);

@@ -361,42 +361,7 @@ static void gpu_write(struct svmgpu_svm *svm, volatile void *dst,
 		     (void *)dst);
 }
 
-/* A page-aligned malloc'd page: counters, flags, fences. */
-static void *page_alloc(void)
-{
-	void *p = NULL;
 
-	igt_assert_eq(posix_memalign(&p, SZ_4K, SZ_4K), 0);
-	memset(p, 0, SZ_4K);
-
-	return p;
-}
-
-static void pipe_send(int fd, char c)
-{
-	igt_assert_eq(write(fd, &c, 1), 1);
-}
-
-static char pipe_recv(int fd)
-{
-	struct pollfd pfd = { .fd = fd, .events = POLLIN };
-	char c = 0;
-
-	igt_assert_f(poll(&pfd, 1, svmgpu_job_wait_ns() / 1000000) == 1,
-		     "no word from the other process\n");
-	igt_assert_eq(read(fd, &c, 1), 1);
-
-	return c;
-}
-
-static struct drm_svmgpu_queue_status queue_status(int fd, uint32_t queue)
-{
-	struct drm_svmgpu_queue_status st = { .queue_id = queue };
-
-	igt_assert_eq(__svmgpu_ioctl(fd, DRM_IOCTL_SVMGPU_QUEUE_STATUS, &st),
-		      0);
-	return st;
-}
 
 /* @cs fails on a queue of its own: -EFAULT at @addr, access @access. */
 static void expect_fault(struct svmgpu_svm *svm, const struct svmgpu_cs *cs,
@@ -406,7 +371,7 @@ static void expect_fault(struct svmgpu_svm *svm, const struct svmgpu_cs *cs,
 	struct drm_svmgpu_queue_status st;
 
 	igt_assert_eq(svmgpu_svm_run(svm, queue, cs), -ECANCELED);
-	st = queue_status(svm->fd, queue);
+	st = svmgpu_queue_status(svm->fd, queue);
 	igt_assert_eq_u32(st.banned, 1);
 	igt_assert_eq(st.error, -EFAULT);
 	igt_assert_eq_u64(st.fault_address, svmgpu_ptr(addr));
@@ -996,13 +961,13 @@ static void test_fork_cow(int fd)
 
 		close(p2c[1]);
 		close(c2p[0]);
-		igt_assert_eq(pipe_recv(p2c[0]), 'g');
+		igt_assert_eq(svmgpu_pipe_recv(p2c[0]), 'g');
 		svmgpu_svm_init(&csvm, cfd, POOL);
 		gpu_check(&csvm, p, at_fork, size, "the child's GPU read");
 		assert_bytes(p, at_fork, size, "the child's CPU read");
 		memset(p, 0xcc, size);
-		pipe_send(c2p[1], 'c');
-		igt_assert_eq(pipe_recv(p2c[0]), 'q');
+		svmgpu_pipe_send(c2p[1], 'c');
+		igt_assert_eq(svmgpu_pipe_recv(p2c[0]), 'q');
 		igt_assert_eq_u64(svmgpu_check_byte(p, size, 0xcc), size);
 		svmgpu_svm_fini(&csvm);
 		close(cfd);
@@ -1012,11 +977,11 @@ static void test_fork_cow(int fd)
 
 	svmgpu_fill_pattern(want, half, 0xc0c1);
 	gpu_write(&svm, p, want, half);
-	pipe_send(p2c[1], 'g');
-	igt_assert_eq(pipe_recv(c2p[0]), 'c');
+	svmgpu_pipe_send(p2c[1], 'g');
+	igt_assert_eq(svmgpu_pipe_recv(c2p[0]), 'c');
 	gpu_check(&svm, p, want, size, "the parent's GPU read");
 	assert_bytes(p, want, size, "the parent's CPU read");
-	pipe_send(p2c[1], 'q');
+	svmgpu_pipe_send(p2c[1], 'q');
 	igt_waitchildren();
 	close(p2c[1]);
 	close(c2p[0]);
@@ -1198,17 +1163,17 @@ static void evict_processes(uint64_t vram)
 		svmgpu_svm_init(&csvm, cfd, POOL);
 		p = region_map(&r, size, SZ_2M, MAP_PRIVATE);
 		evict_fill(&csvm, p, size, (child + 1) << 24);
-		pipe_send(filled[1], 'f');
-		igt_assert_eq(pipe_recv(go[0]), 'g');
+		svmgpu_pipe_send(filled[1], 'f');
+		igt_assert_eq(svmgpu_pipe_recv(go[0]), 'g');
 		evict_check(p, size, (child + 1) << 24, "a process's memory");
 		region_unmap(&r);
 		svmgpu_svm_fini(&csvm);
 		close(cfd);
 	}
 	for (i = 0; i < NUM_EVICT_PROCS; i++)
-		igt_assert_eq(pipe_recv(filled[0]), 'f');
+		igt_assert_eq(svmgpu_pipe_recv(filled[0]), 'f');
 	for (i = 0; i < NUM_EVICT_PROCS; i++)
-		pipe_send(go[1], 'g');
+		svmgpu_pipe_send(go[1], 'g');
 	igt_waitchildren();
 	close(filled[0]);
 	close(filled[1]);
@@ -1326,8 +1291,8 @@ static void gup_process_vm(struct svmgpu_svm *svm, uint8_t *p, size_t size,
 	const size_t half = size / 2;
 
 	/* The child forked before p was populated: nothing is shared. */
-	pipe_send(p2c[1], 'g');
-	igt_assert_eq(pipe_recv(c2p[0]), 'd');
+	svmgpu_pipe_send(p2c[1], 'g');
+	igt_assert_eq(svmgpu_pipe_recv(c2p[0]), 'd');
 	igt_waitchildren();
 	close(p2c[1]);
 	close(c2p[0]);
@@ -1365,7 +1330,7 @@ static void test_gup(int fd, bool odirect)
 			struct iovec remote = { p, size };
 
 			igt_assert(buf);
-			igt_assert_eq(pipe_recv(p2c[0]), 'g');
+			igt_assert_eq(svmgpu_pipe_recv(p2c[0]), 'g');
 			igt_assert_eq(process_vm_readv(parent, &local, 1,
 						       &remote, 1, 0),
 				      (ssize_t)size);
@@ -1376,7 +1341,7 @@ static void test_gup(int fd, bool odirect)
 			igt_assert_eq(process_vm_writev(parent, &local, 1,
 							&remote, 1, 0),
 				      (ssize_t)half);
-			pipe_send(c2p[1], 'd');
+			svmgpu_pipe_send(c2p[1], 'd');
 			free(exp);
 			free(mine);
 			free(buf);
@@ -1474,8 +1439,8 @@ static void two_devices_handover(struct svmgpu_svm *a, struct svmgpu_svm *b)
  */
 static void two_devices_atomics(struct svmgpu_svm *s[2])
 {
-	volatile uint64_t *fences = page_alloc();
-	volatile uint32_t *go = page_alloc();
+	volatile uint64_t *fences = svmgpu_page_alloc();
+	volatile uint32_t *go = svmgpu_page_alloc();
 	uint32_t *counter, queues[2];
 	unsigned int dev, j, k;
 	struct region r;
@@ -1588,7 +1553,7 @@ static void *adder_thread(void *arg)
 /* GLOBAL: GPU atomics in system memory race CPU atomics; the count is exact. */
 static void atomics_global(struct svmgpu_svm *svm, uint32_t *counter)
 {
-	volatile uint32_t *go = page_alloc();
+	volatile uint32_t *go = svmgpu_page_alloc();
 	struct adder a = { counter, go };
 	uint32_t queue = svmgpu_svm_queue(svm, 0);
 	struct svmgpu_cs cs;
@@ -2068,8 +2033,8 @@ static void race_munmap(struct svmgpu_svm *svm)
  */
 static void race_two_queues(struct svmgpu_svm *svm, uint8_t *p)
 {
-	volatile uint32_t *go = page_alloc();
-	volatile uint64_t *fences = page_alloc();
+	volatile uint32_t *go = svmgpu_page_alloc();
+	volatile uint64_t *fences = svmgpu_page_alloc();
 	unsigned int round, q, engines = svmgpu_num_engines(svm->fd);
 
 	svmgpu_set_migrate_hold_ms(0);
@@ -2202,7 +2167,7 @@ static void race_kill(struct svmgpu_svm *svm)
 			migrating_child(pfd[1]);
 		}
 		close(pfd[1]);
-		c = pipe_recv(pfd[0]);
+		c = svmgpu_pipe_recv(pfd[0]);
 		igt_assert_eq(c, 'r');
 		usleep(5000 + round * 30000);
 		igt_assert_eq(kill(pid, SIGKILL), 0);

@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -582,4 +583,65 @@ bool svmgpu_thp_enabled(void)
 		return false;
 
 	return !strstr(buf, "[never]");
+}
+
+/**
+ * svmgpu_page_alloc() - A zeroed, page-aligned malloc'd page, for user
+ * fences, gates and counters the GPU and the CPU share.
+ *
+ * Return: The page; free() it.
+ */
+void *svmgpu_page_alloc(void)
+{
+	void *p = NULL;
+
+	igt_assert_eq(posix_memalign(&p, 4096, 4096), 0);
+	memset(p, 0, 4096);
+
+	return p;
+}
+
+/**
+ * svmgpu_pipe_send() - Send one byte to another process, asserting success.
+ * @fd: The pipe's write end.
+ * @c: The byte.
+ */
+void svmgpu_pipe_send(int fd, char c)
+{
+	igt_assert_eq(write(fd, &c, 1), 1);
+}
+
+/**
+ * svmgpu_pipe_recv() - Receive one byte from another process, waiting at
+ * most as long as a job may take.
+ * @fd: The pipe's read end.
+ *
+ * Return: The byte.
+ */
+char svmgpu_pipe_recv(int fd)
+{
+	struct pollfd pfd = { .fd = fd, .events = POLLIN };
+	char c = 0;
+
+	igt_assert_f(poll(&pfd, 1, svmgpu_job_wait_ns() / 1000000) == 1,
+		     "no word from the other process\n");
+	igt_assert_eq(read(fd, &c, 1), 1);
+
+	return c;
+}
+
+/**
+ * svmgpu_queue_status() - DRM_IOCTL_SVMGPU_QUEUE_STATUS, asserting success.
+ * @fd: The DRM file.
+ * @queue: The queue.
+ *
+ * Return: The queue's status.
+ */
+struct drm_svmgpu_queue_status svmgpu_queue_status(int fd, uint32_t queue)
+{
+	struct drm_svmgpu_queue_status st = { .queue_id = queue };
+
+	igt_assert_eq(__svmgpu_ioctl(fd, DRM_IOCTL_SVMGPU_QUEUE_STATUS, &st),
+		      0);
+	return st;
 }

@@ -109,4 +109,11 @@ int svmgpu_tmpfile(size_t size);
 uint64_t svmgpu_smaps_field(const void *addr, const char *field);
 bool svmgpu_thp_enabled(void);
 
+/* --- Small shared helpers ------------------------------------------------ */
+
+void *svmgpu_page_alloc(void);
+void svmgpu_pipe_send(int fd, char c);
+char svmgpu_pipe_recv(int fd);
+struct drm_svmgpu_queue_status svmgpu_queue_status(int fd, uint32_t queue);
+
 #endif /* SVMGPU_SVM_H */
