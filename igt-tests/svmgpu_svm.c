@@ -88,20 +88,6 @@ static uint8_t *canary_alloc(size_t size)
 	return p;
 }
 
-/* Asserts that @got holds @want, naming the first byte that differs. */
-static void assert_bytes(const volatile void *got, const void *want,
-			 size_t size, const char *what)
-{
-	const uint8_t *g = (const uint8_t *)got, *w = want;
-	size_t i;
-
-	if (!memcmp(g, w, size))
-		return;
-	for (i = 0; i < size && g[i] == w[i]; i++)
-		;
-	igt_assert_f(false, "%s: byte %zu of %zu is %#x, expected %#x\n",
-		     what, i, size, g[i], w[i]);
-}
 
 /* Asserts that @size bytes at @p are all @byte. */
 static void assert_all(const volatile void *p, size_t size, uint8_t byte,
@@ -139,7 +125,7 @@ static void gpu_read_check(struct svmgpu_svm *svm, const volatile void *src,
 	ret = svmgpu_svm_copy(svm, src, dst + 64, size);
 	igt_assert_f(ret == 0, "GPU read of %zu bytes at %p failed\n", size,
 		     (const void *)src);
-	assert_bytes(dst + 64, want, size, "GPU read");
+	svmgpu_assert_bytes(dst + 64, want, size, "GPU read");
 	assert_all(dst, 64, CANARY, "before the GPU read's destination");
 	assert_all(dst + 64 + size, 64, CANARY,
 		   "after the GPU read's destination");
@@ -517,15 +503,15 @@ static void test_mem_write(int fd, const struct mem_type *t)
 	igt_assert_eq(svmgpu_svm_fill(&svm, m.ptr + m.size - 4, fill, 4), 0);
 	memcpy(want, &fill, 4);
 	memcpy(want + m.size - 4, &fill, 4);
-	assert_bytes(m.ptr, want, m.size, "CPU read after GPU writes");
+	svmgpu_assert_bytes(m.ptr, want, m.size, "CPU read after GPU writes");
 
 	if (m.file >= 0) {
 		file = mem_file_read(&m);
 		if (mem_shares_file(&m))
-			assert_bytes(file, want, m.size,
+			svmgpu_assert_bytes(file, want, m.size,
 				     "file after GPU writes");
 		else
-			assert_bytes(file, m.init, m.size,
+			svmgpu_assert_bytes(file, m.init, m.size,
 				     "file behind a private mapping");
 		free(file);
 	}
@@ -586,7 +572,7 @@ static void test_size(int fd, const struct size_case *c)
 	igt_assert_eq(svmgpu_svm_copy(&svm, src + soff, dst + SZ_4K + doff,
 				      len), 0);
 	assert_all(dst, SZ_4K + doff, CANARY, "before the copy");
-	assert_bytes(dst + SZ_4K + doff, src + soff, len, "copy");
+	svmgpu_assert_bytes(dst + SZ_4K + doff, src + soff, len, "copy");
 	assert_all(dst + SZ_4K + doff + len, span - SZ_4K - doff - len,
 		   CANARY, "after the copy");
 
@@ -700,7 +686,7 @@ static void test_cmd_buffer(int fd, enum cmd_where where)
 	igt_assert_eq(svmgpu_svm_run(&svm, queue, &cs), 0);
 	igt_assert_eq_u32(*word, 0xc0ffee);
 	igt_assert_eq_u32(dst[0], CANARY);
-	assert_bytes(dst + 1, src, SZ_64K - 2, "copy");
+	svmgpu_assert_bytes(dst + 1, src, SZ_64K - 2, "copy");
 	igt_assert_eq_u32(dst[SZ_64K - 1], CANARY);
 	if (where == CMD_BO)
 		igt_assert_eq_u32(((volatile uint32_t *)bo.map)[SZ_4K / 4],
@@ -794,12 +780,12 @@ static void test_write_readonly(int fd, enum ro_case c)
 	igt_assert_eq(svmgpu_svm_fill(&svm, p, 0xbad, size), -ECANCELED);
 	igt_assert_eq(svmgpu_svm_write32(&svm, p + size - 4, 0xbad),
 		      -ECANCELED);
-	assert_bytes(p, want, size, "read-only memory after GPU writes");
+	svmgpu_assert_bytes(p, want, size, "read-only memory after GPU writes");
 	gpu_read_check(&svm, p, want, size);
 
 	__atomic_store_n(gate, 1, __ATOMIC_RELEASE);
 	igt_assert_eq(svmgpu_svm_wait(fd, other, fence, fence_value), 0);
-	assert_bytes(dst, src, size, "the other queue's copy");
+	svmgpu_assert_bytes(dst, src, size, "the other queue's copy");
 	igt_assert(!svmgpu_svm_banned(&svm, other));
 	svmgpu_queue_destroy(fd, other);
 
@@ -844,7 +830,7 @@ static void test_prot_none(int fd)
 	igt_assert_eq(svmgpu_svm_fill(&svm, p, 0xbad, size), -ECANCELED);
 
 	igt_assert_eq(mprotect(p, size, PROT_READ | PROT_WRITE), 0);
-	assert_bytes(p, want, size, "after mprotect");
+	svmgpu_assert_bytes(p, want, size, "after mprotect");
 	gpu_read_check(&svm, p, want, size);
 	igt_assert_eq(svmgpu_svm_fill(&svm, p, 0x600d, size), 0);
 	assert_words(p, size, 0x600d, "fill after mprotect");
@@ -894,7 +880,7 @@ static void test_bo_cpu_mapping(int fd, bool write)
 		gpu_read_fails(&svm, bo.map, size);
 		gpu_read_fails(&svm, (uint8_t *)bo.map + SZ_4K + 1, 3);
 	}
-	assert_bytes(bo.map, want, size, "BO after GPU access to its mmap");
+	svmgpu_assert_bytes(bo.map, want, size, "BO after GPU access to its mmap");
 
 	src = pattern_alloc(size, 0xb1);
 	dst = canary_alloc(size);
@@ -902,7 +888,7 @@ static void test_bo_cpu_mapping(int fd, bool write)
 	svmgpu_cs_copy(&cs, svmgpu_ptr(src), svmgpu_ptr(dst), size);
 	svmgpu_cs_end(&cs);
 	igt_assert_eq(svmgpu_svm_run(&svm, other, &cs), 0);
-	assert_bytes(dst, src, size, "the other queue's copy");
+	svmgpu_assert_bytes(dst, src, size, "the other queue's copy");
 	igt_assert(!svmgpu_svm_banned(&svm, other));
 
 	/* Bound, at a PROT_NONE place of the mirror, the GPU uses it. */
@@ -1117,7 +1103,7 @@ static void test_dontneed(int fd, bool shared)
 	if (!shared)
 		memset(want + half, 0, half);
 	gpu_read_check(&svm, p, want, size);
-	assert_bytes(p, want, size, "CPU read after MADV_DONTNEED");
+	svmgpu_assert_bytes(p, want, size, "CPU read after MADV_DONTNEED");
 
 	igt_assert_eq(svmgpu_svm_fill(&svm, p + half, 0xd1d, half), 0);
 	assert_words(p + half, half, 0xd1d, "GPU fill after MADV_DONTNEED");
@@ -1377,7 +1363,7 @@ static void test_fork_cow(int fd)
 		close(p2c[1]);
 		close(c2p[0]);
 		igt_assert_eq(svmgpu_pipe_recv(p2c[0]), 'c');
-		assert_bytes(p, at_fork, size, "the child's memory");
+		svmgpu_assert_bytes(p, at_fork, size, "the child's memory");
 		svmgpu_pipe_send(c2p[1], 'd');
 	}
 	close(p2c[0]);
@@ -1394,7 +1380,7 @@ static void test_fork_cow(int fd)
 	igt_assert_eq(svmgpu_svm_fill(&svm, p + 2 * SZ_4K, 0x33333333, SZ_4K),
 		      0);
 	memset(want + 2 * SZ_4K, 0x33, SZ_4K);
-	assert_bytes(p, want, size, "the parent's memory");
+	svmgpu_assert_bytes(p, want, size, "the parent's memory");
 
 	svmgpu_pipe_send(p2c[1], 'c');
 	igt_assert_eq(svmgpu_pipe_recv(c2p[0]), 'd');
@@ -1790,7 +1776,7 @@ static void *worker_thread(void *arg)
 		svmgpu_cs_end(&cs);
 		svmgpu_svm_submit(w->fd, w->queue, &cs, fence, j);
 		igt_assert_eq(svmgpu_svm_wait(w->fd, w->queue, fence, j), 0);
-		assert_bytes(dst, src, len, "a thread's copy");
+		svmgpu_assert_bytes(dst, src, len, "a thread's copy");
 		assert_all(dst + len, SZ_64K - 4 - len, 0, "after the copy");
 		igt_assert_eq_u32(*(uint32_t *)(dst + SZ_64K - 4), seed);
 	}
@@ -1862,7 +1848,7 @@ static void test_processes(int fd)
 
 			svmgpu_fill_pattern(src, SZ_1M, child << 16 | j);
 			igt_assert_eq(svmgpu_svm_copy(&svm, src, dst, len), 0);
-			assert_bytes(dst, src, len, "a process's copy");
+			svmgpu_assert_bytes(dst, src, len, "a process's copy");
 		}
 		svmgpu_svm_fini(&svm);
 		close(cfd);
@@ -2544,7 +2530,7 @@ static void test_bo_in_mirror(int fd, bool cpu_mapped)
 		want[i] = 0x10, want[i + 1] = 0xb;
 	gpu_read_check(&svm, area, want, size);
 	if (cpu_mapped)
-		assert_bytes(area, cpu_want, size, "the CPU's memory under "
+		svmgpu_assert_bytes(area, cpu_want, size, "the CPU's memory under "
 			     "the BO mapping");
 
 	svmgpu_vm_unmap(fd, svm.vm, svmgpu_ptr(area), size);
@@ -2717,7 +2703,7 @@ static void test_bo_over_touched(int fd)
 	gpu_read_check(&svm, area, want, size);
 	igt_assert_eq(svmgpu_svm_fill(&svm, area, 0x72, SZ_4K), 0);
 	assert_words(bo.map, SZ_4K, 0x72, "BO");
-	assert_bytes(area, cpu_want, size, "the CPU's memory under the BO");
+	svmgpu_assert_bytes(area, cpu_want, size, "the CPU's memory under the BO");
 
 	svmgpu_vm_unmap(fd, svm.vm, svmgpu_ptr(area), size);
 	svmgpu_buf_destroy(&bo);
@@ -3359,7 +3345,7 @@ static void test_bad_address(int fd, enum bad_kind kind, bool write)
 
 	__atomic_store_n(gate, 1, __ATOMIC_RELEASE);
 	igt_assert_eq(svmgpu_svm_wait(fd, good, fence, 1), 0);
-	assert_bytes(dst, src, SZ_64K, "the good queue's copy");
+	svmgpu_assert_bytes(dst, src, SZ_64K, "the good queue's copy");
 	igt_assert(!svmgpu_svm_banned(&svm, good));
 
 	svmgpu_svm_init(&other, fd, POOL);
@@ -3506,7 +3492,7 @@ static void test_mirror_partial(int fd)
 	} while (0)
 
 	RUN_COPY(src, SZ_1M, 0);
-	assert_bytes(dst, src, SZ_1M, "copy inside the mirror");
+	svmgpu_assert_bytes(dst, src, SZ_1M, "copy inside the mirror");
 
 	RUN_COPY(outside, SZ_64K, -ECANCELED);
 	svmgpu_queue_destroy(fd, queue);
@@ -3520,7 +3506,7 @@ static void test_mirror_partial(int fd)
 	svmgpu_fill_pattern(src, SZ_1M, 0x1b);
 	svmgpu_vm_mirror(fd, vm, svmgpu_ptr(src), SZ_1M);
 	RUN_COPY(src, SZ_1M, 0);
-	assert_bytes(dst, src, SZ_1M, "copy after mirroring again");
+	svmgpu_assert_bytes(dst, src, SZ_1M, "copy after mirroring again");
 #undef RUN_COPY
 
 	svmgpu_queue_destroy(fd, queue);

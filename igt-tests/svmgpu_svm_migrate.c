@@ -284,20 +284,6 @@ static uint8_t *pattern_alloc(size_t size, uint32_t seed)
 	return p;
 }
 
-/* Asserts that @got holds @want, naming the first byte that differs. */
-static void assert_bytes(const volatile void *got, const void *want,
-			 size_t size, const char *what)
-{
-	const uint8_t *g = (const uint8_t *)got, *w = want;
-	size_t i;
-
-	if (!memcmp(g, w, size))
-		return;
-	for (i = 0; i < size && g[i] == w[i]; i++)
-		;
-	igt_assert_f(false, "%s: byte %zu of %zu is %#x, expected %#x\n",
-		     what, i, size, g[i], w[i]);
-}
 
 static void assert_zero(const volatile void *p, size_t size, const char *what)
 {
@@ -339,7 +325,7 @@ static void gpu_check(struct svmgpu_svm *svm, const volatile void *src,
 {
 	uint8_t *got = gpu_read(svm, src, size);
 
-	assert_bytes(got, want, size, what);
+	svmgpu_assert_bytes(got, want, size, what);
 	free(got);
 }
 
@@ -457,7 +443,7 @@ static void test_round_trip(int fd, bool by_prefetch)
 		if (by_prefetch)
 			svmgpu_svm_prefetch(&svm, p, size, true);
 		else
-			assert_bytes(p, want, size, "CPU read of VRAM");
+			svmgpu_assert_bytes(p, want, size, "CPU read of VRAM");
 		d = ctrs_since(fd, &c);
 		assert_loc(&svm, p, size, LOC_SYSTEM, "moved back");
 		assert_ctr(d, TO_RAM, >=, 1);
@@ -470,7 +456,7 @@ static void test_round_trip(int fd, bool by_prefetch)
 
 		/* Nothing is left in VRAM for the CPU to fault on. */
 		c = ctrs_now(fd);
-		assert_bytes(p, want, size, "CPU read in system memory");
+		svmgpu_assert_bytes(p, want, size, "CPU read in system memory");
 		d = ctrs_since(fd, &c);
 		assert_ctr(d, CPU_FAULTS, ==, 0);
 		assert_ctr(d, TO_RAM, ==, 0);
@@ -545,7 +531,7 @@ static void test_migrate_on_fault(int fd, const struct fault_case *fc)
 		svmgpu_svm_prefetch(&svm, p, size, false);
 		assert_loc(&svm, p, size, LOC_DEVICE, "after a prefetch");
 	}
-	assert_bytes(p, want, size, "CPU read");
+	svmgpu_assert_bytes(p, want, size, "CPU read");
 	assert_loc(&svm, p, size, LOC_SYSTEM, "after the CPU read");
 
 	free(want);
@@ -576,7 +562,7 @@ static void test_migrate_hold(int fd)
 
 	gpu_check(&svm, p, want, size, "GPU read");
 	assert_loc(&svm, p, size, LOC_DEVICE, "after a GPU fault");
-	assert_bytes(p, want, size, "CPU read");
+	svmgpu_assert_bytes(p, want, size, "CPU read");
 	assert_loc(&svm, p, size, LOC_SYSTEM, "after a CPU fault");
 
 	c = ctrs_now(fd);
@@ -590,7 +576,7 @@ static void test_migrate_hold(int fd)
 	assert_loc(&svm, p, size, LOC_DEVICE, "after a prefetch in the hold");
 
 	svmgpu_set_migrate_hold_ms(0);
-	assert_bytes(p, want, size, "CPU read");
+	svmgpu_assert_bytes(p, want, size, "CPU read");
 	assert_loc(&svm, p, size, LOC_SYSTEM, "after a CPU fault");
 	c = ctrs_now(fd);
 	gpu_check(&svm, p, want, size, "GPU read without a hold");
@@ -642,7 +628,7 @@ static void test_prefetch_no_faults(int fd)
 
 	assert_loc(&svm, src, size, LOC_DEVICE, "source after the job");
 	assert_loc(&svm, dst, size, LOC_DEVICE, "destination after the job");
-	assert_bytes(dst, want, size, "copied data");
+	svmgpu_assert_bytes(dst, want, size, "copied data");
 	assert_words(src, size, 0x5a5a5a5a, "filled data");
 
 	free(want);
@@ -695,7 +681,7 @@ static void mixed_untouched(struct svmgpu_svm *svm, uint8_t *p, size_t size,
 	svmgpu_svm_prefetch(svm, p, size, false);
 	assert_loc(svm, p, size, LOC_DEVICE, "after the prefetch");
 	gpu_check(svm, p, want, size, "GPU read");
-	assert_bytes(p, want, size, "CPU read");
+	svmgpu_assert_bytes(p, want, size, "CPU read");
 }
 
 /* Read-only private memory: moved or not, reads right and stays read-only. */
@@ -715,7 +701,7 @@ static void mixed_readonly(struct svmgpu_svm *svm, uint8_t *p, size_t size,
 		 svmgpu_loc_name(loc));
 	gpu_check(svm, p, want, size, "GPU read");
 	gpu_write_fails(svm, p + SZ_4K);
-	assert_bytes(p, want, size, "CPU read");
+	svmgpu_assert_bytes(p, want, size, "CPU read");
 }
 
 /* Shared memory does not move; the GPU works on it in place. */
@@ -735,7 +721,7 @@ static void mixed_shared(struct svmgpu_svm *svm, uint8_t *p, size_t size,
 	d = ctrs_since(svm->fd, &c);
 	assert_ctr(d, TO_VRAM_PAGES, ==, 0);
 	assert_loc(svm, p, size, LOC_SYSTEM, "shared memory, GPU-written");
-	assert_bytes(p, want, size, "CPU read");
+	svmgpu_assert_bytes(p, want, size, "CPU read");
 }
 
 /*
@@ -757,8 +743,8 @@ static void mixed_hole(struct svmgpu_svm *svm, uint8_t *p, size_t size,
 					   svmgpu_ptr(p + hole), SZ_4K, 0),
 		      -EFAULT);
 	assert_loc(svm, p + hole, SZ_4K, LOC_NONE, "the hole");
-	assert_bytes(p, want, hole, "CPU read before the hole");
-	assert_bytes(p + hole + SZ_4K, want + hole + SZ_4K,
+	svmgpu_assert_bytes(p, want, hole, "CPU read before the hole");
+	svmgpu_assert_bytes(p + hole + SZ_4K, want + hole + SZ_4K,
 		     size - hole - SZ_4K, "CPU read after the hole");
 
 	svmgpu_svm_prefetch(svm, p, hole, false);
@@ -770,8 +756,8 @@ static void mixed_hole(struct svmgpu_svm *svm, uint8_t *p, size_t size,
 	gpu_check(svm, p, want, hole, "GPU read before the hole");
 	gpu_check(svm, p + hole + SZ_4K, want + hole + SZ_4K,
 		  size - hole - SZ_4K, "GPU read after the hole");
-	assert_bytes(p, want, hole, "CPU read before the hole");
-	assert_bytes(p + hole + SZ_4K, want + hole + SZ_4K,
+	svmgpu_assert_bytes(p, want, hole, "CPU read before the hole");
+	svmgpu_assert_bytes(p + hole + SZ_4K, want + hole + SZ_4K,
 		     size - hole - SZ_4K, "CPU read after the hole");
 }
 
@@ -811,7 +797,7 @@ static void mixed_combined(struct svmgpu_svm *svm, uint8_t *p, size_t size,
 				 LOC_DEVICE };
 	assert_runs(svm, p, 4 * part, 0, runs, loc == LOC_SYSTEM ? 2 : 3);
 	gpu_check(svm, p, want, 4 * part, "GPU read");
-	assert_bytes(p, want, 4 * part, "CPU read");
+	svmgpu_assert_bytes(p, want, 4 * part, "CPU read");
 }
 
 static void test_mixed(int fd, enum mixed_kind kind)
@@ -885,11 +871,11 @@ static void test_cpu_fault_half(int fd)
 
 	svmgpu_svm_prefetch(&svm, p, size, false);
 	assert_loc(&svm, p, size, LOC_DEVICE, "prefetched again");
-	assert_bytes(p, want, half, "CPU read of the first half");
+	svmgpu_assert_bytes(p, want, half, "CPU read of the first half");
 	gpu_check(&svm, p, want, size, "GPU read after the CPU read");
 	svmgpu_fill_pattern(want, size, 0x4a22);
 	gpu_write(&svm, p, want, size);
-	assert_bytes(p, want, size, "CPU read of the GPU's write");
+	svmgpu_assert_bytes(p, want, size, "CPU read of the GPU's write");
 
 	free(want);
 	region_unmap(&r);
@@ -964,7 +950,7 @@ static void test_fork_cow(int fd)
 		igt_assert_eq(svmgpu_pipe_recv(p2c[0]), 'g');
 		svmgpu_svm_init(&csvm, cfd, POOL);
 		gpu_check(&csvm, p, at_fork, size, "the child's GPU read");
-		assert_bytes(p, at_fork, size, "the child's CPU read");
+		svmgpu_assert_bytes(p, at_fork, size, "the child's CPU read");
 		memset(p, 0xcc, size);
 		svmgpu_pipe_send(c2p[1], 'c');
 		igt_assert_eq(svmgpu_pipe_recv(p2c[0]), 'q');
@@ -980,7 +966,7 @@ static void test_fork_cow(int fd)
 	svmgpu_pipe_send(p2c[1], 'g');
 	igt_assert_eq(svmgpu_pipe_recv(c2p[0]), 'c');
 	gpu_check(&svm, p, want, size, "the parent's GPU read");
-	assert_bytes(p, want, size, "the parent's CPU read");
+	svmgpu_assert_bytes(p, want, size, "the parent's CPU read");
 	svmgpu_pipe_send(p2c[1], 'q');
 	igt_waitchildren();
 	close(p2c[1]);
@@ -1019,7 +1005,7 @@ static void test_mremap_dontunmap(int fd)
 	assert_loc(&svm, p, size, LOC_NONE, "old range");
 	gpu_check(&svm, q, want, size, "GPU read of the moved range");
 	gpu_check_zero(&svm, p, size, "GPU read of the old range");
-	assert_bytes(q, want, size, "CPU read of the moved range");
+	svmgpu_assert_bytes(q, want, size, "CPU read of the moved range");
 	assert_zero(p, size, "CPU read of the old range");
 
 	svmgpu_unmap(q, size);
@@ -1266,7 +1252,7 @@ static void gup_odirect(struct svmgpu_svm *svm, uint8_t *p, size_t size,
 	assert_loc(svm, p, size, LOC_SYSTEM, "after an O_DIRECT write");
 	igt_assert_eq(posix_memalign((void **)&back, SZ_4K, size), 0);
 	igt_assert_eq(pread(f, back, size, 0), (ssize_t)size);
-	assert_bytes(back, want, size, "file written with O_DIRECT");
+	svmgpu_assert_bytes(back, want, size, "file written with O_DIRECT");
 	free(back);
 
 	q = region_map(&rq, size, SZ_2M, MAP_PRIVATE);
@@ -1275,7 +1261,7 @@ static void gup_odirect(struct svmgpu_svm *svm, uint8_t *p, size_t size,
 	assert_loc(svm, q, size, LOC_DEVICE, "prefetched");
 	igt_assert_eq(pread(f, q, size, 0), (ssize_t)size);
 	gpu_check(svm, q, want, size, "GPU read of an O_DIRECT read");
-	assert_bytes(q, want, size, "CPU read of an O_DIRECT read");
+	svmgpu_assert_bytes(q, want, size, "CPU read of an O_DIRECT read");
 	region_unmap(&rq);
 	close(f);
 }
@@ -1299,7 +1285,7 @@ static void gup_process_vm(struct svmgpu_svm *svm, uint8_t *p, size_t size,
 	assert_loc(svm, p, size, LOC_SYSTEM, "after process_vm_readv/writev");
 	svmgpu_fill_pattern(want + half, half, 0x9c0d);
 	gpu_check(svm, p, want, size, "GPU read after the child");
-	assert_bytes(p, want, size, "CPU read after the child");
+	svmgpu_assert_bytes(p, want, size, "CPU read after the child");
 }
 
 static void test_gup(int fd, bool odirect)
@@ -1334,7 +1320,7 @@ static void test_gup(int fd, bool odirect)
 			igt_assert_eq(process_vm_readv(parent, &local, 1,
 						       &remote, 1, 0),
 				      (ssize_t)size);
-			assert_bytes(buf, exp, size,
+			svmgpu_assert_bytes(buf, exp, size,
 				     "process_vm_readv() of VRAM");
 			local = (struct iovec) { mine, half };
 			remote = (struct iovec) { p + half, half };
@@ -1403,7 +1389,7 @@ static void two_devices_handover(struct svmgpu_svm *a, struct svmgpu_svm *b)
 	svmgpu_fill_pattern(want, size, 0x2de1);
 	gpu_write(b, p, want, size);
 	gpu_check(a, p, want, size, "device 0 reading device 1's write");
-	assert_bytes(p, want, size, "CPU read");
+	svmgpu_assert_bytes(p, want, size, "CPU read");
 
 	/* Preferring device 1, in device 0's VM. */
 	m = (struct drm_svmgpu_vm_madvise) {
@@ -1670,7 +1656,7 @@ static void test_madvise_readonly(int fd)
 	assert_loc(&svm, p, size, LOC_DEVICE, "prefetched read-only range");
 	gpu_write_fails(&svm, p + SZ_4K + 8);
 	gpu_check(&svm, p, want, size, "GPU read in VRAM");
-	assert_bytes(p, want, size, "CPU read");
+	svmgpu_assert_bytes(p, want, size, "CPU read");
 
 	svmgpu_fill_pattern(want, SZ_4K, 0x4e2);
 	memcpy(p, want, SZ_4K);
@@ -1678,7 +1664,7 @@ static void test_madvise_readonly(int fd)
 	svmgpu_svm_madvise(&svm, p, size, LOC_NONE, AT_DEVICE, 0);
 	svmgpu_fill_pattern(want, size, 0x4e3);
 	gpu_write(&svm, p, want, size);
-	assert_bytes(p, want, size, "CPU read of the GPU's write");
+	svmgpu_assert_bytes(p, want, size, "CPU read of the GPU's write");
 
 	free(want);
 	region_unmap(&r);
@@ -1961,7 +1947,7 @@ static void race_cpu_prefetch(struct svmgpu_svm *svm, uint8_t *p)
 	stop = true;
 	igt_assert_eq(pthread_join(thread, NULL), 0);
 	gpu_check(svm, p, want, RACE_SIZE, "GPU read after the race");
-	assert_bytes(p, want, RACE_SIZE, "CPU read after the race");
+	svmgpu_assert_bytes(p, want, RACE_SIZE, "CPU read after the race");
 	free(want);
 }
 
@@ -2250,7 +2236,7 @@ static void race_signals(struct svmgpu_svm *svm)
 	igt_info("%u prefetches restarted after a signal\n", restarts);
 	assert_loc(svm, p, size, LOC_DEVICE, "after interrupted prefetches");
 	gpu_check(svm, p, want, size, "GPU read after interrupted prefetches");
-	assert_bytes(p, want, size, "CPU read after interrupted prefetches");
+	svmgpu_assert_bytes(p, want, size, "CPU read after interrupted prefetches");
 	free(want);
 	region_unmap(&r);
 }
@@ -2716,7 +2702,7 @@ static void test_unload(void)
 		igt_assert_f(false, "modprobe -r %s: %d\n",
 			     SVMGPU_MODULE_NAME, ret);
 	}
-	assert_bytes(p, want, size, "memory that was in VRAM at unload");
+	svmgpu_assert_bytes(p, want, size, "memory that was in VRAM at unload");
 
 	ret = svmgpu_module_load(params);
 	igt_assert_f(ret == 0, "modprobe %s %s: %d\n", SVMGPU_MODULE_NAME,
@@ -2730,7 +2716,7 @@ static void test_unload(void)
 	svmgpu_svm_prefetch(&svm, p, size, false);
 	assert_loc(&svm, p, size, LOC_DEVICE, "prefetched after the reload");
 	gpu_check(&svm, p, want, size, "GPU read after the reload");
-	assert_bytes(p, want, size, "CPU read after the reload");
+	svmgpu_assert_bytes(p, want, size, "CPU read after the reload");
 	svmgpu_svm_fini(&svm);
 	free(want);
 	region_unmap(&r);

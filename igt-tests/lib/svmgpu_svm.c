@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <stdint.h>
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -644,4 +645,26 @@ struct drm_svmgpu_queue_status svmgpu_queue_status(int fd, uint32_t queue)
 	igt_assert_eq(__svmgpu_ioctl(fd, DRM_IOCTL_SVMGPU_QUEUE_STATUS, &st),
 		      0);
 	return st;
+}
+
+/**
+ * svmgpu_assert_bytes() - Assert that @got holds @want, naming the first
+ * byte that differs.
+ * @got: What the memory holds.
+ * @want: What it should.
+ * @size: Bytes to compare.
+ * @what: What the memory is, for the message.
+ */
+void svmgpu_assert_bytes(const volatile void *got, const void *want,
+			 size_t size, const char *what)
+{
+	const uint8_t *g = (const uint8_t *)got, *w = want;
+	size_t i;
+
+	if (!memcmp(g, w, size))
+		return;
+	for (i = 0; i < size && g[i] == w[i]; i++)
+		;
+	igt_assert_f(false, "%s: byte %zu of %zu is %#x, expected %#x\n",
+		     what, i, size, g[i], w[i]);
 }

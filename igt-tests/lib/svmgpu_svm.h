@@ -115,5 +115,7 @@ void *svmgpu_page_alloc(void);
 void svmgpu_pipe_send(int fd, char c);
 char svmgpu_pipe_recv(int fd);
 struct drm_svmgpu_queue_status svmgpu_queue_status(int fd, uint32_t queue);
+void svmgpu_assert_bytes(const volatile void *got, const void *want,
+			 size_t size, const char *what);
 
 #endif /* SVMGPU_SVM_H */
