@@ -802,22 +802,6 @@ static int gpu_read(struct gq *g, size_t size, struct read_result *r)
 	return 0;
 }
 
-/* Run a command; its exit status, or -1 if it could not run. */
-static int run_cmd(char *const argv[])
-{
-	pid_t pid = fork();
-	int status;
-
-	if (pid < 0)
-		return -1;
-	if (!pid) {
-		execvp(argv[0], argv);
-		_exit(127);
-	}
-	if (waitpid(pid, &status, 0) < 0)
-		return -1;
-	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-}
 
 /*
  * Open test_hmm's first device, loading the module if needed; *@loaded
@@ -833,7 +817,7 @@ static int dmirror_open(bool *loaded)
 	if (fd >= 0)
 		return fd;
 	if (access("/sys/module/test_hmm", F_OK)) {
-		rc = run_cmd(load);
+		rc = bench_run_cmd(load);
 		if (rc < 0) {
 			printf("hmm read: test_hmm figure missing: modprobe could not run\n");
 			return -1;
@@ -850,7 +834,7 @@ static int dmirror_open(bool *loaded)
 		printf("hmm read: test_hmm figure missing: %s: %s\n",
 		       HMM_DMIRROR_DEV, strerror(errno));
 		if (*loaded)
-			run_cmd(unload);
+			bench_run_cmd(unload);
 	}
 	return fd;
 }
@@ -860,7 +844,7 @@ static void dmirror_close(int fd, bool loaded)
 	static char *const unload[] = { "modprobe", "-r", "test_hmm", NULL };
 
 	close(fd);
-	if (loaded && run_cmd(unload))
+	if (loaded && bench_run_cmd(unload))
 		printf("note: \"modprobe -r test_hmm\" failed\n");
 }
 
