@@ -38,7 +38,9 @@ CHECK_OFFSET(drm_svmgpu_query_device_info, page_sizes, 16);
 CHECK_OFFSET(drm_svmgpu_query_device_info, features, 24);
 CHECK_OFFSET(drm_svmgpu_query_device_info, va_bits, 32);
 CHECK_OFFSET(drm_svmgpu_query_device_info, vram_bo_size, 40);
-CHECK_OFFSET(drm_svmgpu_query_device_info, reserved, 48);
+CHECK_OFFSET(drm_svmgpu_query_device_info, compute_threads, 48);
+CHECK_OFFSET(drm_svmgpu_query_device_info, pad2, 52);
+CHECK_OFFSET(drm_svmgpu_query_device_info, reserved, 56);
 
 CHECK_SIZE(drm_svmgpu_gem_create, 32);
 CHECK_OFFSET(drm_svmgpu_gem_create, size, 8);

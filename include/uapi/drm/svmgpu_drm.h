@@ -52,7 +52,7 @@ extern "C" {
  * them with the values it was built against.
  */
 #define DRM_SVMGPU_UAPI_MAJOR		1
-#define DRM_SVMGPU_UAPI_MINOR		4
+#define DRM_SVMGPU_UAPI_MINOR		5
 
 /*
  * Ioctl numbers, relative to DRM_COMMAND_BASE. Append only.
@@ -138,6 +138,11 @@ enum drm_svmgpu_query_id {
  * (uAPI 1.4): DRM_SVMGPU_VM_BIND_OP_PREFETCH, DRM_IOCTL_SVMGPU_VM_MADVISE
  * and DRM_IOCTL_SVMGPU_VM_QUERY_ATTRS (DOC: SVM migration). Without it,
  * those fail with -EOPNOTSUPP.
+ *
+ * DRM_SVMGPU_FEATURE_COMPUTE: the engines run programs (uAPI 1.5):
+ * DRM_SVMGPU_CMD_DISPATCH and the compute ISA (DOC: compute ISA). Without
+ * it, a DISPATCH command fails its job with -EINVAL, as any unknown
+ * command does.
  */
 #define DRM_SVMGPU_FEATURE_GEM		(1ull << 0)
 #define DRM_SVMGPU_FEATURE_VM		(1ull << 1)
@@ -145,6 +150,7 @@ enum drm_svmgpu_query_id {
 #define DRM_SVMGPU_FEATURE_GEM_MIGRATE	(1ull << 3)
 #define DRM_SVMGPU_FEATURE_SVM		(1ull << 4)
 #define DRM_SVMGPU_FEATURE_SVM_MIGRATE	(1ull << 5)
+#define DRM_SVMGPU_FEATURE_COMPUTE	(1ull << 6)
 
 /**
  * struct drm_svmgpu_query_device_info - What the emulated GPU is.
@@ -190,10 +196,20 @@ struct drm_svmgpu_query_device_info {
 	__u64 vram_bo_size;
 
 	/**
+	 * @compute_threads: How many work items of a DRM_SVMGPU_CMD_DISPATCH
+	 * each engine runs at once: its compute threads (uAPI 1.5; zero
+	 * before).
+	 */
+	__u32 compute_threads;
+
+	/** @pad2: Written as zero by the kernel. */
+	__u32 pad2;
+
+	/**
 	 * @reserved: Written as zero by the kernel. Room for later fields, so
 	 * that user space built against this header keeps working.
 	 */
-	__u64 reserved[3];
+	__u64 reserved[2];
 };
 
 /**
@@ -1286,6 +1302,16 @@ struct drm_svmgpu_wait_user_fence {
  *   job times out (-ETIME).
  * - TIMESTAMP (3): address. Writes the GPU clock, 64 bits, to an 8-byte
  *   aligned address: nanoseconds of the CPU's CLOCK_MONOTONIC_RAW.
+ * - DISPATCH (10, uAPI 1.5, DRM_SVMGPU_FEATURE_COMPUTE): program address,
+ *   program length, grid x, grid y, grid z, argument, one MBZ word. Runs
+ *   a compute program (DOC: compute ISA) once per work item of an
+ *   x * y * z grid. The program address is 8-byte aligned; the length
+ *   counts instructions, 1 to DRM_SVMGPU_PROGRAM_MAX_INSNS; each grid
+ *   dimension is one word, at least 1 (a 1-D grid has y = z = 1), and
+ *   x * y * z must fit in 64 bits. The argument is a 64-bit value, usually
+ *   a GPU pointer, that every work item receives. The command ends when
+ *   every work item has exited; work items run in no defined order, on
+ *   several compute threads at once.
  */
 #define DRM_SVMGPU_CMD_NOP		0x00
 #define DRM_SVMGPU_CMD_END		0x01
@@ -1295,6 +1321,7 @@ struct drm_svmgpu_wait_user_fence {
 #define DRM_SVMGPU_CMD_ATOMIC		0x05
 #define DRM_SVMGPU_CMD_WAIT_MEM		0x06
 #define DRM_SVMGPU_CMD_TIMESTAMP	0x07
+#define DRM_SVMGPU_CMD_DISPATCH		0x08
 
 /* Builds a header word. */
 #define DRM_SVMGPU_CMD_HEADER(opcode, flags, len) \
@@ -1320,6 +1347,173 @@ struct drm_svmgpu_wait_user_fence {
 #define DRM_SVMGPU_WAIT_LT		4
 #define DRM_SVMGPU_WAIT_LTE		5
 #define DRM_SVMGPU_WAIT_64		(1u << 3)
+
+/**
+ * DOC: compute ISA
+ *
+ * DRM_SVMGPU_CMD_DISPATCH runs a program of the compute ISA (uAPI 1.5,
+ * DRM_SVMGPU_FEATURE_COMPUTE). A program is an array of 64-bit
+ * little-endian instructions in GPU memory, 8-byte aligned, that the
+ * engine fetches through the GPU MMU and decodes once per dispatch,
+ * before any work item runs.
+ *
+ * Work items. Each work item has 16 64-bit registers, r0 to r15, and a
+ * program counter; it starts at the first instruction with:
+ *
+ * - r0: the work item's linear id, x + y * grid_x + z * grid_x * grid_y;
+ * - r1: the dispatch's argument;
+ * - r2, r3, r4: its x, y and z;
+ * - r5 to r15: zero.
+ *
+ * No register is special: each may be read and written. Work items share
+ * nothing but memory, and run in no defined order.
+ *
+ * Encoding. Bits of an instruction, low to high:
+ *
+ * - 0-7: opcode, DRM_SVMGPU_OP_*;
+ * - 8-12: rd, the destination register;
+ * - 13-17: ra, the first source register;
+ * - 18-22: rb, the second source register;
+ * - 23-27: rc, the third source register;
+ * - 28-30: MBZ;
+ * - 31: DRM_SVMGPU_INSN_IMM: the second operand is imm instead of rb,
+ *   for the ALU operations only;
+ * - 32-63: imm, a signed 32-bit immediate, sign-extended to 64 bits.
+ *
+ * Register fields hold 0 to 15. A field or immediate that an instruction
+ * does not use must be zero. DRM_SVMGPU_INSN() builds an instruction.
+ *
+ * Below, "b" is rb, or imm with DRM_SVMGPU_INSN_IMM; "addr" is ra + imm.
+ * Arithmetic is on 64 bits and wraps; "signed" compares take the
+ * registers as two's complement.
+ *
+ * ALU, rd = ...:
+ *
+ * - ADD: ra + b. SUB: ra - b. MUL: the low 64 bits of ra * b.
+ * - AND, OR, XOR: bitwise.
+ * - SHL: ra << b. SHR: ra >> b, shifting in zeros. SAR: ra >> b, shifting
+ *   in copies of bit 63. The shift count is b taken as unsigned: a count
+ *   of 64 or more gives 0 for SHL and SHR, and 0 or -1 (the sign) for SAR.
+ * - SEQ, SNE: 1 if ra == b (ra != b), else 0. SLT, SGE: 1 if ra < b
+ *   (ra >= b), signed, else 0. SLTU, SGEU: the same, unsigned.
+ * - MAD: ra * b + rc, low 64 bits.
+ * - LI: imm (sign-extended); ra and rb are zero. LIH: (rd & 0xffffffff) |
+ *   (imm << 32): with LI, builds any 64-bit constant.
+ *
+ * Memory, at addr, which must be naturally aligned to the access's size:
+ *
+ * - LD8, LD16, LD32, LD64: rd = the value, zero-extended.
+ * - LDS8, LDS16, LDS32: rd = the value, sign-extended.
+ * - ST8, ST16, ST32, ST64: store the low bits of rb; rd is zero.
+ * - Atomics, on 32 bits (AADD32 ... AMAXU32) or 64 (AADD64 ... AMAXU64):
+ *   rd = the old value, zero-extended; the new value is old + rb (AADD),
+ *   rb (AXCHG), rb if old == rc (ACMPXCHG), the signed minimum or maximum
+ *   of old and rb (AMIN, AMAX), or the unsigned ones (AMINU, AMAXU). Only
+ *   ACMPXCHG uses rc. An atomic is atomic against the CPU and every
+ *   engine.
+ *
+ * Control; branch offsets are imm, in instructions, relative to the
+ * branch itself:
+ *
+ * - BR: jump. BZ, BNZ: jump if ra == 0 (ra != 0).
+ * - BEQ, BNE, BLT, BGE, BLTU, BGEU: jump if ra compares so with rb,
+ *   signed or unsigned (U).
+ * - FENCE: a full memory barrier: the work item's earlier loads and
+ *   stores are ordered before its later ones, for every observer. There
+ *   is no barrier between work items.
+ * - EXIT: the work item ends.
+ *
+ * Validation. Decoding fails the job with -EINVAL, before any work item
+ * runs, for an unknown opcode, a register field above 15, a non-zero MBZ
+ * bit or unused field, DRM_SVMGPU_INSN_IMM on an instruction that is not
+ * ALU, a branch whose target is outside the program, or a last
+ * instruction that is neither EXIT nor BR (so no work item can run past
+ * the end).
+ *
+ * Execution. Every load, store and atomic goes through the GPU MMU. In a
+ * fault-mode VM, an access that faults stalls its work item until the
+ * fault is serviced, and the instruction is then run again; other work
+ * items carry on meanwhile. An access that cannot be translated, or that
+ * is misaligned, ends the job with -EFAULT at that address; the other
+ * work items stop soon after, and what they stored stays stored. Each
+ * work item may run at most the number of instructions that the
+ * compute_budget module parameter sets (0 for no limit); one that runs
+ * out ends the job with -ETIME, as a hang does. The job timeout also
+ * applies: a dispatch that runs too long is a hang, and its engine is
+ * reset.
+ */
+#define DRM_SVMGPU_PROGRAM_MAX_INSNS	4096
+
+#define DRM_SVMGPU_INSN_IMM		(1u << 31)
+
+/* Builds an instruction from its fields; imm is a signed 32-bit value. */
+#define DRM_SVMGPU_INSN(op, rd, ra, rb, rc, imm) \
+	((__u64)(((__u32)(op) & 0xff) | (((__u32)(rd) & 0x1f) << 8) | \
+		 (((__u32)(ra) & 0x1f) << 13) | (((__u32)(rb) & 0x1f) << 18) | \
+		 (((__u32)(rc) & 0x1f) << 23)) | \
+	 ((__u64)(__u32)(imm) << 32))
+
+/* ALU: rd = ra op b; with DRM_SVMGPU_INSN_IMM, b is imm. */
+#define DRM_SVMGPU_OP_ADD		0x01
+#define DRM_SVMGPU_OP_SUB		0x02
+#define DRM_SVMGPU_OP_MUL		0x03
+#define DRM_SVMGPU_OP_AND		0x04
+#define DRM_SVMGPU_OP_OR		0x05
+#define DRM_SVMGPU_OP_XOR		0x06
+#define DRM_SVMGPU_OP_SHL		0x07
+#define DRM_SVMGPU_OP_SHR		0x08
+#define DRM_SVMGPU_OP_SAR		0x09
+#define DRM_SVMGPU_OP_SEQ		0x0a
+#define DRM_SVMGPU_OP_SNE		0x0b
+#define DRM_SVMGPU_OP_SLT		0x0c
+#define DRM_SVMGPU_OP_SGE		0x0d
+#define DRM_SVMGPU_OP_SLTU		0x0e
+#define DRM_SVMGPU_OP_SGEU		0x0f
+#define DRM_SVMGPU_OP_MAD		0x10
+#define DRM_SVMGPU_OP_LI		0x11
+#define DRM_SVMGPU_OP_LIH		0x12
+
+/* Loads and stores at ra + imm. */
+#define DRM_SVMGPU_OP_LD8		0x20
+#define DRM_SVMGPU_OP_LD16		0x21
+#define DRM_SVMGPU_OP_LD32		0x22
+#define DRM_SVMGPU_OP_LD64		0x23
+#define DRM_SVMGPU_OP_LDS8		0x24
+#define DRM_SVMGPU_OP_LDS16		0x25
+#define DRM_SVMGPU_OP_LDS32		0x26
+#define DRM_SVMGPU_OP_ST8		0x28
+#define DRM_SVMGPU_OP_ST16		0x29
+#define DRM_SVMGPU_OP_ST32		0x2a
+#define DRM_SVMGPU_OP_ST64		0x2b
+
+/* Atomics at ra + imm: rd = old value. */
+#define DRM_SVMGPU_OP_AADD32		0x30
+#define DRM_SVMGPU_OP_AXCHG32		0x31
+#define DRM_SVMGPU_OP_ACMPXCHG32	0x32
+#define DRM_SVMGPU_OP_AMIN32		0x33
+#define DRM_SVMGPU_OP_AMAX32		0x34
+#define DRM_SVMGPU_OP_AMINU32		0x35
+#define DRM_SVMGPU_OP_AMAXU32		0x36
+#define DRM_SVMGPU_OP_AADD64		0x38
+#define DRM_SVMGPU_OP_AXCHG64		0x39
+#define DRM_SVMGPU_OP_ACMPXCHG64	0x3a
+#define DRM_SVMGPU_OP_AMIN64		0x3b
+#define DRM_SVMGPU_OP_AMAX64		0x3c
+#define DRM_SVMGPU_OP_AMINU64		0x3d
+#define DRM_SVMGPU_OP_AMAXU64		0x3e
+
+/* Control. */
+#define DRM_SVMGPU_OP_BR		0x40
+#define DRM_SVMGPU_OP_BZ		0x41
+#define DRM_SVMGPU_OP_BNZ		0x42
+#define DRM_SVMGPU_OP_BEQ		0x43
+#define DRM_SVMGPU_OP_BNE		0x44
+#define DRM_SVMGPU_OP_BLT		0x45
+#define DRM_SVMGPU_OP_BGE		0x46
+#define DRM_SVMGPU_OP_BLTU		0x47
+#define DRM_SVMGPU_OP_BGEU		0x48
+#define DRM_SVMGPU_OP_FENCE		0x50
+#define DRM_SVMGPU_OP_EXIT		0x51
 
 #define DRM_IOCTL_SVMGPU_DEVICE_QUERY \
 	DRM_IOWR(DRM_COMMAND_BASE + DRM_SVMGPU_DEVICE_QUERY, \
