@@ -235,6 +235,34 @@ module_param(migrate_hold_ms, uint, 0644);
 MODULE_PARM_DESC(migrate_hold_ms,
 		 "How long GPU faults leave in system memory a range the CPU moved back, in ms (default 10, at most 60000; writable at run time)");
 
+static unsigned int compute_threads;
+module_param(compute_threads, uint, 0444);
+MODULE_PARM_DESC(compute_threads,
+		 "Compute threads per engine, which run DISPATCH's work items (1-"
+		 __stringify(SVMGPU_HW_COMPUTE_THREADS_MAX)
+		 "; default 0: one per online CPU)");
+
+/* Instructions a work item may run; 0 for no limit. */
+static u64 compute_budget = 1ull << 28;
+
+/**
+ * svmgpu_param_compute_budget() - The compute_budget module parameter.
+ *
+ * Writable at run time, so read it once per use: each job reads it when
+ * it is submitted.
+ *
+ * Return: How many instructions each work item of a DISPATCH may run, or
+ * 0 for no limit.
+ */
+u64 svmgpu_param_compute_budget(void)
+{
+	return READ_ONCE(compute_budget);
+}
+
+module_param(compute_budget, ullong, 0644);
+MODULE_PARM_DESC(compute_budget,
+		 "Instructions each work item of a DISPATCH may run before its job fails with -ETIME (0: no limit, the job timeout only; default 268435456; writable at run time)");
+
 static struct platform_device *svmgpu_pdevs[SVMGPU_MAX_DEVICES];
 
 static const struct drm_ioctl_desc svmgpu_ioctls[] = {
@@ -331,6 +359,9 @@ static struct svmgpu_device_config svmgpu_config_from_params(void)
 		.hw = {
 			.vram_size = vram_size,
 			.num_engines = num_engines,
+			.compute_threads = compute_threads ?:
+				min(num_online_cpus(),
+				    SVMGPU_HW_COMPUTE_THREADS_MAX),
 		},
 		.job_timeout_ms = job_timeout_ms,
 	};
@@ -351,8 +382,9 @@ static int svmgpu_probe(struct platform_device *pdev)
 		return ret;
 
 	platform_set_drvdata(pdev, sdev);
-	drm_info(&sdev->drm, "%llu MiB VRAM, %u engines\n",
-		 cfg.hw.vram_size >> 20, cfg.hw.num_engines);
+	drm_info(&sdev->drm, "%llu MiB VRAM, %u engines, %u compute threads each\n",
+		 cfg.hw.vram_size >> 20, cfg.hw.num_engines,
+		 cfg.hw.compute_threads);
 	return 0;
 }
 
@@ -419,8 +451,8 @@ static int __init svmgpu_init(void)
 	}
 
 	if (svmgpu_hw_config_check(&cfg.hw)) {
-		pr_err("svmgpu: invalid vram_size=%llu or num_engines=%u\n",
-		       vram_size, num_engines);
+		pr_err("svmgpu: invalid vram_size=%llu, num_engines=%u or compute_threads=%u\n",
+		       vram_size, num_engines, compute_threads);
 		return -EINVAL;
 	}
 

@@ -33,5 +33,6 @@
 
 unsigned int svmgpu_param_fault_prefault(void);
 unsigned int svmgpu_param_migrate_hold_ms(void);
+u64 svmgpu_param_compute_budget(void);
 
 #endif /* __SVMGPU_DRV_H__ */

@@ -377,6 +377,7 @@ int svmgpu_exec_ioctl(struct drm_device *drm, void *data,
 	job->hw.fault_mode = job->vm->fault_mode;
 	job->hw.ufence_addr = args->ufence_addr;
 	job->hw.ufence_value = args->ufence_value;
+	job->hw.compute_budget = svmgpu_param_compute_budget();
 
 	/*
 	 * Keep the VM's mappings, and its teardown, away while we lock and

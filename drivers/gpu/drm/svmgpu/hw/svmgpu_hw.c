@@ -24,7 +24,8 @@
  * VRAM must be a multiple of 2 MiB, so that the MMU's largest leaf can map
  * it, and lie within [%SVMGPU_HW_VRAM_MIN, %SVMGPU_HW_VRAM_MAX]. There must
  * be between 1 and %SVMGPU_HW_ENGINES_MAX general-purpose engines; the copy
- * engine comes on top.
+ * engine comes on top. Each general-purpose engine has 1 to
+ * %SVMGPU_HW_COMPUTE_THREADS_MAX compute threads.
  *
  * Return: 0 if the configuration is valid, -EINVAL otherwise.
  */
@@ -36,6 +37,10 @@ int svmgpu_hw_config_check(const struct svmgpu_hw_config *cfg)
 		return -EINVAL;
 
 	if (cfg->num_engines < 1 || cfg->num_engines > SVMGPU_HW_ENGINES_MAX)
+		return -EINVAL;
+
+	if (cfg->compute_threads < 1 ||
+	    cfg->compute_threads > SVMGPU_HW_COMPUTE_THREADS_MAX)
 		return -EINVAL;
 
 	return 0;
@@ -131,6 +136,7 @@ struct svmgpu_hw *svmgpu_hw_create(struct device *dev,
 	spin_lock_init(&hw->fault_lock);
 	hw->caps.page_sizes = SZ_4K | SZ_64K | SZ_2M;
 	hw->caps.va_bits = SVMGPU_HW_VA_BITS;
+	hw->caps.compute_threads = cfg->compute_threads;
 
 	ret = svmgpu_hw_vram_alloc(hw);
 	if (ret)

@@ -50,6 +50,10 @@ struct svmgpu_hw;
  *   (&svmgpu_hw_caps.copy_engine), which the driver keeps for its own
  *   copies and clears, as real GPUs keep a copy engine from user space,
  *   so that they never wait behind a user job.
+ * - compute threads: each general-purpose engine has
+ *   &svmgpu_hw_caps.compute_threads of them, kernel threads that run the
+ *   work items of DISPATCH commands in parallel, each with a TLB of its
+ *   own (DOC: compute threads).
  *
  * DMA addresses in system-memory PTEs are resolved with dma_to_phys(), as
  * a device behind dma-direct would see them.
@@ -60,6 +64,7 @@ struct svmgpu_hw;
 #define SVMGPU_HW_VRAM_MIN		SZ_16M
 #define SVMGPU_HW_VRAM_MAX		(64ull * SZ_1G)
 #define SVMGPU_HW_ENGINES_MAX		8
+#define SVMGPU_HW_COMPUTE_THREADS_MAX	32
 
 /* The GPU MMU: four levels of 512 entries over 4 KiB pages. */
 #define SVMGPU_HW_VA_BITS		48
@@ -76,6 +81,12 @@ struct svmgpu_hw_config {
 
 	/** @num_engines: Number of engines. */
 	u32 num_engines;
+
+	/**
+	 * @compute_threads: Compute threads of each general-purpose engine,
+	 * which run DISPATCH's work items.
+	 */
+	u32 compute_threads;
 };
 
 /**
@@ -101,6 +112,9 @@ struct svmgpu_hw_caps {
 
 	/** @va_bits: Width of a GPU virtual address. */
 	u32 va_bits;
+
+	/** @compute_threads: Compute threads per general-purpose engine. */
+	u32 compute_threads;
 };
 
 struct svmgpu_hw_job;
@@ -200,6 +214,12 @@ struct svmgpu_hw_job {
 	/** @ufence_value: The user fence's value. */
 	u64 ufence_value;
 
+	/**
+	 * @compute_budget: Instructions each work item of a DISPATCH may
+	 * run, or 0 for no limit.
+	 */
+	u64 compute_budget;
+
 	/** @done: Completion interrupt. */
 	svmgpu_hw_done_fn done;
 
@@ -208,6 +228,12 @@ struct svmgpu_hw_job {
 	 * Written by the engine; read locklessly.
 	 */
 	bool stalled;
+
+	/** @compute_insns: Result: instructions its DISPATCHes ran. */
+	u64 compute_insns;
+
+	/** @compute_dispatches: Result: DISPATCHes it ran. */
+	u32 compute_dispatches;
 
 	/** @faults: Result: how many times the job stalled on a fault. */
 	u32 faults;

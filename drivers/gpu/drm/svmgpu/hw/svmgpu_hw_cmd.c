@@ -8,6 +8,7 @@
 #include <linux/err.h>
 #include <linux/kernel.h>
 #include <linux/minmax.h>
+#include <linux/overflow.h>
 #include <linux/sched.h>
 #include <linux/sizes.h>
 #include <linux/string.h>
@@ -24,6 +25,7 @@
 #endif
 
 #include "svmgpu_hw_cmd.h"
+#include "svmgpu_hw_isa.h"
 
 /**
  * DOC: command processor
@@ -50,8 +52,11 @@
 #define CMD_FLAGS(hdr)		(((hdr) >> 8) & 0xff)
 #define CMD_LEN(hdr)		((hdr) >> 16)
 
-/* The operands of the longest command, ATOMIC, after its header. */
-#define CMD_MAX_OPERANDS	8
+/* The operands of the longest command, DISPATCH, after its header. */
+#define CMD_MAX_OPERANDS	9
+
+/* Instructions DISPATCH fetches per bracketed section. */
+#define CMD_FETCH_INSNS		32
 
 /* Polling interval of WAIT_MEM. */
 #define WAIT_MEM_POLL_US	50
@@ -473,6 +478,59 @@ static int cmd_timestamp(struct svmgpu_hw_cmd_ctx *ctx, const struct cmd *cmd)
 	return cmd_write_value(ctx, op64(cmd, 0), ktime_get_raw_ns(), true);
 }
 
+/* Fetch and decode DISPATCH's program into ctx->program. */
+static int cmd_fetch_program(struct svmgpu_hw_cmd_ctx *ctx, u64 addr,
+			     u32 count)
+{
+	u32 words[2 * CMD_FETCH_INSNS];
+	u32 i, j, n;
+	int ret;
+
+	for (i = 0; i < count; i += n) {
+		n = min(count - i, CMD_FETCH_INSNS);
+		ret = cmd_read_words(ctx, addr + 8ull * i, words, 2 * n);
+		if (ret)
+			return ret;
+		for (j = 0; j < n; j++) {
+			u64 insn = words[2 * j] | (u64)words[2 * j + 1] << 32;
+
+			ret = svmgpu_hw_isa_decode_insn(insn, i + j, count,
+							&ctx->program[i + j]);
+			if (ret)
+				return ret;
+		}
+	}
+	return 0;
+}
+
+static int cmd_dispatch(struct svmgpu_hw_cmd_ctx *ctx, const struct cmd *cmd)
+{
+	struct svmgpu_hw_dispatch d = {
+		.insns = ctx->program,
+		.num_insns = cmd->op[2],
+		.grid = { cmd->op[3], cmd->op[4], cmd->op[5] },
+		.arg = op64(cmd, 6),
+		.budget = ctx->budget,
+	};
+	u64 program = op64(cmd, 0);
+	int ret;
+
+	if (!ctx->program || !ctx->dispatch)
+		return -EINVAL;	/* no compute: an unknown command */
+	if (cmd->len != 10 || cmd->flags || cmd->op[8] ||
+	    !IS_ALIGNED(program, 8) || !d.num_insns ||
+	    d.num_insns > DRM_SVMGPU_PROGRAM_MAX_INSNS ||
+	    !d.grid[0] || !d.grid[1] || !d.grid[2] ||
+	    check_mul_overflow((u64)d.grid[0] * d.grid[1], (u64)d.grid[2],
+			       &d.num_items))
+		return -EINVAL;
+
+	ret = cmd_fetch_program(ctx, program, d.num_insns);
+	if (ret)
+		return ret;
+	return ctx->dispatch(ctx, &d);
+}
+
 /**
  * svmgpu_hw_cmd_execute() - Execute a command buffer.
  * @ctx: Memory access and reset state of the engine.
@@ -543,6 +601,9 @@ int svmgpu_hw_cmd_execute(struct svmgpu_hw_cmd_ctx *ctx, u64 cs_address,
 			break;
 		case DRM_SVMGPU_CMD_TIMESTAMP:
 			ret = cmd_timestamp(ctx, &cmd);
+			break;
+		case DRM_SVMGPU_CMD_DISPATCH:
+			ret = cmd_dispatch(ctx, &cmd);
 			break;
 		default:
 			ret = -EINVAL;

@@ -9,6 +9,9 @@
 
 #include "svmgpu_hw.h"
 
+struct svmgpu_hw_dispatch;
+struct svmgpu_hw_insn;
+
 /**
  * struct svmgpu_hw_cmd_ctx - What the command executor runs against.
  *
@@ -44,6 +47,24 @@ struct svmgpu_hw_cmd_ctx {
 
 	/** @aborted: True once the engine is being reset. */
 	bool (*aborted)(struct svmgpu_hw_cmd_ctx *ctx);
+
+	/**
+	 * @program: Room for DRM_SVMGPU_PROGRAM_MAX_INSNS decoded
+	 * instructions, where DISPATCH decodes its program; NULL if the
+	 * engine has no compute (DISPATCH is then an unknown command).
+	 */
+	struct svmgpu_hw_insn *program;
+
+	/**
+	 * @dispatch: Run every work item of a decoded DISPATCH, and return
+	 * 0 or the error that ends the job (as svmgpu_hw_isa_run()). Called
+	 * without @lock; NULL if @program is.
+	 */
+	int (*dispatch)(struct svmgpu_hw_cmd_ctx *ctx,
+			const struct svmgpu_hw_dispatch *d);
+
+	/** @budget: Instructions a work item may run; 0 for no limit. */
+	u64 budget;
 
 	/** @fault_address: Out: the address of a fault. */
 	u64 fault_address;

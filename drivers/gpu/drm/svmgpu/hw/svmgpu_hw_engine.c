@@ -14,6 +14,7 @@
 #include "svmgpu_hw.h"
 #include "svmgpu_hw_priv.h"
 #include "svmgpu_hw_cmd.h"
+#include "svmgpu_hw_compute.h"
 #include "svmgpu_hw_mmu.h"
 
 /**
@@ -73,23 +74,43 @@ static void *svmgpu_hw_exec_access(struct svmgpu_hw_cmd_ctx *ctx, u64 va,
 {
 	struct svmgpu_hw_exec *x = to_exec(ctx);
 
-	return svmgpu_hw_mmu_access(x->engine, x->job, va, access, len);
+	return svmgpu_hw_mmu_access(x->engine->hw, &x->engine->tlb, x->job, va,
+				    access, len);
 }
 
 static void svmgpu_hw_exec_lock(struct svmgpu_hw_cmd_ctx *ctx)
 {
-	mutex_lock(&to_exec(ctx)->engine->xlat_lock);
+	mutex_lock(&to_exec(ctx)->engine->tlb.lock);
 }
 
 static void svmgpu_hw_exec_unlock(struct svmgpu_hw_cmd_ctx *ctx)
 {
-	mutex_unlock(&to_exec(ctx)->engine->xlat_lock);
+	mutex_unlock(&to_exec(ctx)->engine->tlb.lock);
+}
+
+/**
+ * svmgpu_hw_engine_aborted() - Whether the engine's job must stop.
+ * @e: The engine.
+ *
+ * Return: True once a reset or cancel stops the running job, or the
+ * calling executor's thread is being stopped.
+ */
+bool svmgpu_hw_engine_aborted(struct svmgpu_hw_engine *e)
+{
+	return READ_ONCE(e->abort) || kthread_should_stop();
 }
 
 static bool svmgpu_hw_exec_aborted(struct svmgpu_hw_cmd_ctx *ctx)
 {
-	return READ_ONCE(to_exec(ctx)->engine->abort) ||
-	       kthread_should_stop();
+	return svmgpu_hw_engine_aborted(to_exec(ctx)->engine);
+}
+
+static int svmgpu_hw_exec_dispatch(struct svmgpu_hw_cmd_ctx *ctx,
+				   const struct svmgpu_hw_dispatch *d)
+{
+	struct svmgpu_hw_exec *x = to_exec(ctx);
+
+	return svmgpu_hw_compute_dispatch(x->engine->compute, x->job, d, ctx);
 }
 
 /* Withdraw the record of stall @seqno of @engine, if still queued. */
@@ -116,23 +137,34 @@ static void svmgpu_hw_fault_withdraw(struct svmgpu_hw *hw,
 	spin_unlock(&hw->fault_lock);
 }
 
-/* &svmgpu_hw_cmd_ctx.fault: post a record and stall until answered. */
-static int svmgpu_hw_exec_fault(struct svmgpu_hw_cmd_ctx *ctx, u64 va,
-				enum svmgpu_hw_access access)
+/**
+ * svmgpu_hw_engine_stall() - Post a fault record and stall until answered.
+ * @e: The engine.
+ * @job: Its running job, whose access faulted.
+ * @va: The address that faulted.
+ * @access: How.
+ *
+ * The engine stalls on one fault at a time: the caller is its command
+ * processor, or one of its compute threads holding the compute fault lock.
+ *
+ * Return: 0 to replay the access, -EFAULT if it cannot be serviced, -ETIME
+ * if the engine is being reset.
+ */
+int svmgpu_hw_engine_stall(struct svmgpu_hw_engine *e,
+			   struct svmgpu_hw_job *job, u64 va,
+			   enum svmgpu_hw_access access)
 {
-	struct svmgpu_hw_exec *x = to_exec(ctx);
-	struct svmgpu_hw_engine *e = x->engine;
 	struct svmgpu_hw *hw = e->hw;
 	struct svmgpu_hw_fault fault = {
 		.address = va,
-		.asid = x->job->asid,
+		.asid = job->asid,
 		.access = access,
 		.engine = e->index,
 	};
 	bool posted = false;
 	int reply;
 
-	if (svmgpu_hw_exec_aborted(ctx))
+	if (svmgpu_hw_engine_aborted(e))
 		return -ETIME;
 
 	spin_lock(&e->lock);
@@ -161,10 +193,10 @@ static int svmgpu_hw_exec_fault(struct svmgpu_hw_cmd_ctx *ctx, u64 va,
 		return -EFAULT;
 	}
 
-	WRITE_ONCE(x->job->faults, x->job->faults + 1);
-	WRITE_ONCE(x->job->stall_start_ns, ktime_get_raw_ns());
+	WRITE_ONCE(job->faults, job->faults + 1);
+	WRITE_ONCE(job->stall_start_ns, ktime_get_raw_ns());
 	/* The job timeout reads the start once it sees the stall. */
-	smp_store_release(&x->job->stalled, true);
+	smp_store_release(&job->stalled, true);
 
 	/*
 	 * A stall may last as long as the driver takes: wait interruptibly,
@@ -175,12 +207,12 @@ static int svmgpu_hw_exec_fault(struct svmgpu_hw_cmd_ctx *ctx, u64 va,
 		reply = wait_event_interruptible(e->wq,
 						 READ_ONCE(e->fault_reply) !=
 						 -EINPROGRESS ||
-						 svmgpu_hw_exec_aborted(ctx));
+						 svmgpu_hw_engine_aborted(e));
 	} while (reply);
 
-	WRITE_ONCE(x->job->stall_ns, x->job->stall_ns + ktime_get_raw_ns() -
-		   x->job->stall_start_ns);
-	WRITE_ONCE(x->job->stalled, false);
+	WRITE_ONCE(job->stall_ns, job->stall_ns + ktime_get_raw_ns() -
+		   job->stall_start_ns);
+	WRITE_ONCE(job->stalled, false);
 
 	spin_lock(&e->lock);
 	reply = e->fault_reply;
@@ -188,11 +220,20 @@ static int svmgpu_hw_exec_fault(struct svmgpu_hw_cmd_ctx *ctx, u64 va,
 	spin_unlock(&e->lock);
 
 	/* A reset wins over an answer that raced with it. */
-	if (reply == -EINPROGRESS || svmgpu_hw_exec_aborted(ctx)) {
+	if (reply == -EINPROGRESS || svmgpu_hw_engine_aborted(e)) {
 		svmgpu_hw_fault_withdraw(hw, e->index, fault.seqno);
 		return -ETIME;
 	}
 	return reply;
+}
+
+/* &svmgpu_hw_cmd_ctx.fault of the command processor. */
+static int svmgpu_hw_exec_fault(struct svmgpu_hw_cmd_ctx *ctx, u64 va,
+				enum svmgpu_hw_access access)
+{
+	struct svmgpu_hw_exec *x = to_exec(ctx);
+
+	return svmgpu_hw_engine_stall(x->engine, x->job, va, access);
 }
 
 static void svmgpu_hw_engine_run(struct svmgpu_hw_engine *engine,
@@ -205,11 +246,18 @@ static void svmgpu_hw_engine_run(struct svmgpu_hw_engine *engine,
 			.unlock = svmgpu_hw_exec_unlock,
 			.aborted = svmgpu_hw_exec_aborted,
 			.fault = svmgpu_hw_exec_fault,
+			.budget = job->compute_budget,
 		},
 		.engine = engine,
 		.job = job,
 	};
 
+	if (engine->compute) {
+		x.ctx.program = svmgpu_hw_compute_program(engine->compute);
+		x.ctx.dispatch = svmgpu_hw_exec_dispatch;
+	}
+	job->compute_insns = 0;
+	job->compute_dispatches = 0;
 	job->start_ns = ktime_get_raw_ns();
 	job->status = svmgpu_hw_cmd_execute(&x.ctx, job->cs_address,
 					    job->cs_length, &job->cs_offset);
@@ -496,6 +544,28 @@ void svmgpu_hw_fault_reply(struct svmgpu_hw *hw,
 }
 EXPORT_SYMBOL_IF_KUNIT(svmgpu_hw_fault_reply);
 
+/* Gather every TLB of the GPU, for invalidation. */
+static int svmgpu_hw_engines_tlbs(struct svmgpu_hw *hw)
+{
+	unsigned int i, n = hw->num_hw_engines;
+
+	for (i = 0; i < hw->num_hw_engines; i++)
+		n += svmgpu_hw_compute_num_tlbs(hw->engines[i].compute);
+
+	hw->tlbs = kcalloc(n, sizeof(*hw->tlbs), GFP_KERNEL);
+	if (!hw->tlbs)
+		return -ENOMEM;
+
+	for (i = 0; i < hw->num_hw_engines; i++) {
+		struct svmgpu_hw_engine *e = &hw->engines[i];
+
+		hw->tlbs[hw->num_tlbs++] = &e->tlb;
+		hw->num_tlbs += svmgpu_hw_compute_get_tlbs(e->compute,
+							   &hw->tlbs[hw->num_tlbs]);
+	}
+	return 0;
+}
+
 /**
  * svmgpu_hw_engines_init() - Start the engines.
  * @hw: The GPU, with num_hw_engines set.
@@ -519,10 +589,22 @@ int svmgpu_hw_engines_init(struct svmgpu_hw *hw, const char *name)
 		e->hw = hw;
 		e->index = i;
 		spin_lock_init(&e->lock);
-		mutex_init(&e->xlat_lock);
+		svmgpu_hw_tlb_init(&e->tlb);
 		INIT_LIST_HEAD(&e->queue);
 		init_waitqueue_head(&e->wq);
 	}
+
+	/* Compute threads first: once an engine runs, it may dispatch. */
+	for (i = 0; i < hw->caps.num_engines; i++) {
+		ret = svmgpu_hw_compute_init(&hw->engines[i],
+					     hw->caps.compute_threads, name);
+		if (ret)
+			goto err_stop;
+	}
+
+	ret = svmgpu_hw_engines_tlbs(hw);
+	if (ret)
+		goto err_stop;
 
 	for (i = 0; i < hw->num_hw_engines; i++) {
 		struct svmgpu_hw_engine *e = &hw->engines[i];
@@ -557,8 +639,13 @@ void svmgpu_hw_engines_fini(struct svmgpu_hw *hw)
 		if (e->thread)
 			kthread_stop(e->thread);
 		WARN_ON(!list_empty(&e->queue));
-		mutex_destroy(&e->xlat_lock);
+		svmgpu_hw_compute_fini(e->compute);
+		e->compute = NULL;
+		svmgpu_hw_tlb_fini(&e->tlb);
 	}
+	kfree(hw->tlbs);
+	hw->tlbs = NULL;
+	hw->num_tlbs = 0;
 	kfree(hw->engines);
 	hw->engines = NULL;
 }

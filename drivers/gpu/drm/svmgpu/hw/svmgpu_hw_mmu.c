@@ -18,18 +18,18 @@
 /**
  * DOC: GPU MMU
  *
- * Each engine translates through its own TLB of %SVMGPU_HW_TLB_ENTRIES
- * entries, tagged by address-space id. A miss walks the page tables in
+ * Each engine, and each compute thread, translates through its own TLB of
+ * %SVMGPU_HW_TLB_ENTRIES entries, tagged by address-space id. A miss walks the page tables in
  * VRAM; a walk that meets an invalid entry, or a write through a read-only
  * leaf, is a translation fault.
  *
  * TLB entries are dropped only by svmgpu_hw_tlb_invalidate(), for a range
- * of one address-space id, on every engine. It is asynchronous: it
+ * of one address-space id, in every TLB. It is asynchronous: it
  * returns a sequence number, and svmgpu_hw_tlb_wait() waits until that
  * invalidation is complete, so that a caller can start invalidations on
  * several GPUs before it waits for any. Completion means no TLB holds an
  * entry of the range and no access through one is in flight, because the
- * invalidation takes each engine's xlat_lock, which the engine holds from
+ * invalidation takes each TLB's lock, which its executor holds from
  * translation to the end of the access.
  *
  * Requesting an invalidation, in process context, never allocates and
@@ -93,13 +93,32 @@ int svmgpu_hw_mmu_walk(struct svmgpu_hw *hw, u64 root, u64 va,
 }
 EXPORT_SYMBOL_IF_KUNIT(svmgpu_hw_mmu_walk);
 
+/**
+ * svmgpu_hw_tlb_init() - Set up an empty TLB.
+ * @tlb: The TLB.
+ */
+void svmgpu_hw_tlb_init(struct svmgpu_hw_tlb *tlb)
+{
+	memset(tlb, 0, sizeof(*tlb));
+	mutex_init(&tlb->lock);
+}
+
+/**
+ * svmgpu_hw_tlb_fini() - Tear down a TLB.
+ * @tlb: The TLB, from svmgpu_hw_tlb_init().
+ */
+void svmgpu_hw_tlb_fini(struct svmgpu_hw_tlb *tlb)
+{
+	mutex_destroy(&tlb->lock);
+}
+
 static struct svmgpu_hw_tlb_entry *
-svmgpu_hw_tlb_lookup(struct svmgpu_hw_engine *engine, u32 asid, u64 va)
+svmgpu_hw_tlb_lookup(struct svmgpu_hw_tlb *tlb, u32 asid, u64 va)
 {
 	unsigned int i;
 
 	for (i = 0; i < SVMGPU_HW_TLB_ENTRIES; i++) {
-		struct svmgpu_hw_tlb_entry *e = &engine->tlb[i];
+		struct svmgpu_hw_tlb_entry *e = &tlb->entries[i];
 
 		if (e->valid && e->asid == asid &&
 		    (va >> e->shift) == (e->va >> e->shift))
@@ -109,40 +128,40 @@ svmgpu_hw_tlb_lookup(struct svmgpu_hw_engine *engine, u32 asid, u64 va)
 }
 
 /**
- * svmgpu_hw_mmu_access() - Translate a GPU address for an engine.
- * @engine: The engine.
+ * svmgpu_hw_mmu_access() - Translate a GPU address for an executor.
+ * @hw: The GPU.
+ * @tlb: The TLB of the engine or compute thread that accesses @va.
  * @job: The job, for its page tables and address-space id.
  * @va: GPU virtual address.
  * @access: How the engine accesses @va: reads, writes or both (ATOMIC).
  * @len: Out: bytes from @va to the end of the page that maps it.
  *
- * Must be called with @engine->xlat_lock held; the pointer is valid until
- * it is released.
+ * Must be called with @tlb->lock held; the pointer is valid until it is
+ * released.
  *
  * Return: a kernel pointer to the memory at @va; ERR_PTR(-EAGAIN) for a
  * fault that a fault-mode job stalls on; or ERR_PTR(-EFAULT).
  */
-void *svmgpu_hw_mmu_access(struct svmgpu_hw_engine *engine,
+void *svmgpu_hw_mmu_access(struct svmgpu_hw *hw, struct svmgpu_hw_tlb *tlb,
 			   struct svmgpu_hw_job *job, u64 va,
 			   enum svmgpu_hw_access access, u64 *len)
 {
-	struct svmgpu_hw *hw = engine->hw;
 	struct svmgpu_hw_tlb_entry *e, walk;
 	u64 addr, size;
 
-	lockdep_assert_held(&engine->xlat_lock);
+	lockdep_assert_held(&tlb->lock);
 
 	if (va >= BIT_ULL(hw->caps.va_bits))
 		return ERR_PTR(-EFAULT);
 
-	e = svmgpu_hw_tlb_lookup(engine, job->asid, va);
+	e = svmgpu_hw_tlb_lookup(tlb, job->asid, va);
 	if (!e) {
 		/* A fault-mode address space stalls the access instead. */
 		if (svmgpu_hw_mmu_walk(hw, job->pt_root, va, &walk))
 			return ERR_PTR(job->fault_mode ? -EAGAIN : -EFAULT);
 		walk.asid = job->asid;
-		e = &engine->tlb[engine->tlb_next];
-		engine->tlb_next = (engine->tlb_next + 1) % SVMGPU_HW_TLB_ENTRIES;
+		e = &tlb->entries[tlb->next];
+		tlb->next = (tlb->next + 1) % SVMGPU_HW_TLB_ENTRIES;
 		*e = walk;
 	}
 
@@ -207,17 +226,17 @@ static void svmgpu_hw_tlb_work(struct work_struct *work)
 	hw->tlb_pending_all = false;
 	spin_unlock(&hw->tlb_done_wq.lock);
 
-	for (i = 0; i < hw->num_hw_engines; i++) {
-		struct svmgpu_hw_engine *engine = &hw->engines[i];
+	for (i = 0; i < hw->num_tlbs; i++) {
+		struct svmgpu_hw_tlb *tlb = hw->tlbs[i];
 
-		mutex_lock(&engine->xlat_lock);
+		mutex_lock(&tlb->lock);
 		for (j = 0; j < SVMGPU_HW_TLB_ENTRIES; j++) {
-			struct svmgpu_hw_tlb_entry *e = &engine->tlb[j];
+			struct svmgpu_hw_tlb_entry *e = &tlb->entries[j];
 
 			if (e->valid && (all || svmgpu_hw_tlb_hit(e, ranges, n)))
 				e->valid = false;
 		}
-		mutex_unlock(&engine->xlat_lock);
+		mutex_unlock(&tlb->lock);
 	}
 
 	spin_lock(&hw->tlb_done_wq.lock);

@@ -22,6 +22,7 @@
 
 struct device;
 struct page;
+struct svmgpu_hw_compute;
 struct task_struct;
 
 /* A TLB entry: one translation of an address-space id. */
@@ -40,6 +41,27 @@ struct svmgpu_hw_tlb_entry {
 
 /* Invalidations that may be pending at once before they merge into one. */
 #define SVMGPU_HW_TLB_PENDING	8
+
+/**
+ * struct svmgpu_hw_tlb - The TLB of one executor: an engine's command
+ * processor or a compute thread. Private to hw/.
+ */
+struct svmgpu_hw_tlb {
+	/**
+	 * @lock: Held by the executor across each translation and the
+	 * memory access that uses it (a compute thread holds it for a
+	 * quantum of accesses), and by TLB invalidation while it clears
+	 * @entries. So once an invalidation completes, no access through a
+	 * stale translation is in flight. Protects @entries and @next.
+	 */
+	struct mutex lock;
+
+	/** @entries: Cached translations. */
+	struct svmgpu_hw_tlb_entry entries[SVMGPU_HW_TLB_ENTRIES];
+
+	/** @next: Next entry to replace, round robin. */
+	unsigned int next;
+};
 
 /* A pending invalidation: [start, end) of one address-space id. */
 struct svmgpu_hw_tlb_range {
@@ -104,19 +126,14 @@ struct svmgpu_hw_engine {
 	/** @wq: Wakes the thread on submission; wakes resets on completion. */
 	wait_queue_head_t wq;
 
+	/** @tlb: The command processor's TLB. */
+	struct svmgpu_hw_tlb tlb;
+
 	/**
-	 * @xlat_lock: Held by the engine across each translation and the
-	 * memory access that uses it, and by TLB invalidation while it clears
-	 * @tlb. So once an invalidation completes, no access through a stale
-	 * translation is in flight. Protects @tlb and @tlb_next.
+	 * @compute: The compute threads, or NULL for the copy engine
+	 * (DOC: compute threads).
 	 */
-	struct mutex xlat_lock;
-
-	/** @tlb: Cached translations. */
-	struct svmgpu_hw_tlb_entry tlb[SVMGPU_HW_TLB_ENTRIES];
-
-	/** @tlb_next: Next entry to replace, round robin. */
-	unsigned int tlb_next;
+	struct svmgpu_hw_compute *compute;
 
 	/**
 	 * @fault_seqno: Number of the engine's latest stall on a fault.
@@ -158,6 +175,15 @@ struct svmgpu_hw {
 
 	/** @num_hw_engines: All of them, the copy engine included. */
 	unsigned int num_hw_engines;
+
+	/**
+	 * @tlbs: Every TLB of the GPU, engines' and compute threads', for
+	 * invalidation.
+	 */
+	struct svmgpu_hw_tlb **tlbs;
+
+	/** @num_tlbs: Entries of @tlbs. */
+	unsigned int num_tlbs;
 
 	/**
 	 * @fault_lock: Protects the fault queue and the interrupt handler.

@@ -73,6 +73,7 @@ static struct fault_test *fault_test_new(struct kunit *test, bool fault_mode)
 	const struct svmgpu_hw_config cfg = {
 		.vram_size = SVMGPU_HW_VRAM_MIN,
 		.num_engines = 1,
+		.compute_threads = 1,
 	};
 	struct fault_test *t = kunit_kzalloc(test, sizeof(*t), GFP_KERNEL);
 	struct device *dev = kunit_device_register(test, "svmgpu-fault");

@@ -26,6 +26,7 @@ static struct svmgpu_hw *tlb_hw_new(struct kunit *test)
 	const struct svmgpu_hw_config cfg = {
 		.vram_size = SVMGPU_HW_VRAM_MIN,
 		.num_engines = 2,
+		.compute_threads = 1,
 	};
 	struct device *dev = kunit_device_register(test, "svmgpu-tlb-test");
 	struct svmgpu_hw *hw;
@@ -44,14 +45,14 @@ static void tlb_put(struct svmgpu_hw *hw, unsigned int engine,
 {
 	struct svmgpu_hw_engine *e = &hw->engines[engine];
 
-	mutex_lock(&e->xlat_lock);
-	e->tlb[slot] = (struct svmgpu_hw_tlb_entry) {
+	mutex_lock(&e->tlb.lock);
+	e->tlb.entries[slot] = (struct svmgpu_hw_tlb_entry) {
 		.va = va,
 		.asid = asid,
 		.shift = shift,
 		.valid = true,
 	};
-	mutex_unlock(&e->xlat_lock);
+	mutex_unlock(&e->tlb.lock);
 }
 
 static bool tlb_valid(struct svmgpu_hw *hw, unsigned int engine,
@@ -60,9 +61,9 @@ static bool tlb_valid(struct svmgpu_hw *hw, unsigned int engine,
 	struct svmgpu_hw_engine *e = &hw->engines[engine];
 	bool valid;
 
-	mutex_lock(&e->xlat_lock);
-	valid = e->tlb[slot].valid;
-	mutex_unlock(&e->xlat_lock);
+	mutex_lock(&e->tlb.lock);
+	valid = e->tlb.entries[slot].valid;
+	mutex_unlock(&e->tlb.lock);
 	return valid;
 }
 
@@ -114,7 +115,7 @@ static void tlb_ranged_per_asid(struct kunit *test)
 static void tlb_pending_merge(struct kunit *test)
 {
 	struct svmgpu_hw *hw = tlb_hw_new(test);
-	struct mutex *xlat = &hw->engines[0].xlat_lock;
+	struct mutex *xlat = &hw->engines[0].tlb.lock;
 	unsigned int i, npending;
 	bool all;
 	u64 seqno;
@@ -143,7 +144,7 @@ static void tlb_pending_merge(struct kunit *test)
 static void tlb_pending_overflow(struct kunit *test)
 {
 	struct svmgpu_hw *hw = tlb_hw_new(test);
-	struct mutex *xlat = &hw->engines[0].xlat_lock;
+	struct mutex *xlat = &hw->engines[0].tlb.lock;
 	unsigned int i;
 	u64 seqno;
 
