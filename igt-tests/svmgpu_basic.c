@@ -54,7 +54,8 @@ IGT_TEST_DESCRIPTION("Basic svmgpu uAPI: render node, device query, module reloa
 #define IMPLEMENTED_FEATURES \
 	(DRM_SVMGPU_FEATURE_GEM | DRM_SVMGPU_FEATURE_VM | \
 	 DRM_SVMGPU_FEATURE_EXEC | DRM_SVMGPU_FEATURE_GEM_MIGRATE | \
-	 DRM_SVMGPU_FEATURE_SVM | DRM_SVMGPU_FEATURE_SVM_MIGRATE)
+	 DRM_SVMGPU_FEATURE_SVM | DRM_SVMGPU_FEATURE_SVM_MIGRATE | \
+	 DRM_SVMGPU_FEATURE_COMPUTE)
 
 /*
  * The last ioctl the header defines. Ioctl numbers are append-only, so
@@ -172,6 +173,17 @@ static void check_device_info(const struct drm_svmgpu_query_device_info *info)
 		igt_assert_eq_u64(info->vram_bo_size, 0);
 	}
 
+	/* uAPI 1.5: the compute threads of each engine; zero before. */
+	if (info->uapi_minor >= 5) {
+		igt_assert_lte_u32(1, info->compute_threads);
+		igt_assert_lte_u32(info->compute_threads, 32);
+		if (svmgpu_param_get_u64("compute_threads"))
+			igt_assert_eq_u64(info->compute_threads,
+					  svmgpu_param_get_u64("compute_threads"));
+	} else {
+		igt_assert_eq_u32(info->compute_threads, 0);
+	}
+
 	igt_assert_f(info->page_sizes & DRM_SVMGPU_PAGE_SIZE_4K,
 		     "page_sizes %#llx lacks 4K\n",
 		     (unsigned long long)info->page_sizes);
@@ -195,6 +207,7 @@ static void check_device_info(const struct drm_svmgpu_query_device_info *info)
 
 	if (strict) {
 		igt_assert_eq_u32(info->pad, 0);
+		igt_assert_eq_u32(info->pad2, 0);
 		for (i = 0; i < ARRAY_SIZE(info->reserved); i++)
 			igt_assert_eq_u64(info->reserved[i], 0);
 	}

@@ -1428,10 +1428,10 @@ struct malformed {
 	void (*emit)(struct svmgpu_cs *cs, uint64_t data);
 };
 
-static void bad_opcode_8(struct svmgpu_cs *cs, uint64_t data)
+static void bad_opcode_9(struct svmgpu_cs *cs, uint64_t data)
 {
 	(void)data;
-	svmgpu_cs_header(cs, DRM_SVMGPU_CMD_TIMESTAMP + 1, 0, 1);
+	svmgpu_cs_header(cs, DRM_SVMGPU_CMD_DISPATCH + 1, 0, 1);
 	svmgpu_cs_end(cs);
 }
 
@@ -1698,7 +1698,7 @@ static void mbz_atomic_result(struct svmgpu_cs *cs, uint64_t data)
 }
 
 static const struct malformed malformed_cases[] = {
-	{ "unknown-opcode", bad_opcode_8 },
+	{ "unknown-opcode", bad_opcode_9 },
 	{ "unknown-opcode-255", bad_opcode_255 },
 	{ "unknown-flags-nop", bad_flags_nop },
 	{ "unknown-flags-end", bad_flags_end },

@@ -75,7 +75,9 @@ void svmgpu_query_fill_device_info(const struct svmgpu_hw_caps *caps,
 			 DRM_SVMGPU_FEATURE_EXEC |
 			 DRM_SVMGPU_FEATURE_GEM_MIGRATE |
 			 DRM_SVMGPU_FEATURE_SVM |
-			 DRM_SVMGPU_FEATURE_SVM_MIGRATE;
+			 DRM_SVMGPU_FEATURE_SVM_MIGRATE |
+			 DRM_SVMGPU_FEATURE_COMPUTE;
+	info->compute_threads = caps->compute_threads;
 
 	/* The uAPI's page-size bits are the page sizes themselves. */
 	info->page_sizes = caps->page_sizes &

@@ -96,6 +96,14 @@ static void svmgpu_sched_job_done(struct svmgpu_hw_job *hw_job)
 	if (queue && hw_job->start_ns)
 		svmgpu_file_stats_add_busy(queue->stats, queue->engine,
 					   hw_job->end_ns - hw_job->start_ns);
+	if (hw_job->compute_dispatches) {
+		struct svmgpu_device *sdev = to_svmgpu_sched(job->base.sched)->sdev;
+
+		svmgpu_stats_add(&sdev->stats, SVMGPU_STAT_COMPUTE_DISPATCHES,
+				 hw_job->compute_dispatches);
+		svmgpu_stats_add(&sdev->stats, SVMGPU_STAT_COMPUTE_INSNS,
+				 hw_job->compute_insns);
+	}
 
 	if (hw_job->status) {
 		if (queue) {

@@ -64,6 +64,8 @@ static const char *const svmgpu_stat_names[SVMGPU_STAT_COUNT] = {
 	[SVMGPU_STAT_SVM_THRASH_HOLDS] = "svm_thrash_holds",
 	[SVMGPU_STAT_SVM_PREFETCHES] = "svm_prefetches",
 	[SVMGPU_STAT_SVM_COPY_FALLBACKS] = "svm_copy_fallbacks",
+	[SVMGPU_STAT_COMPUTE_DISPATCHES] = "compute_dispatches",
+	[SVMGPU_STAT_COMPUTE_INSNS] = "compute_insns",
 };
 
 /**

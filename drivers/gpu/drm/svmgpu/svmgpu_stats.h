@@ -77,6 +77,9 @@ struct drm_printer;
  * @SVMGPU_STAT_SVM_PREFETCHES: Ranges that OP_PREFETCH processed.
  * @SVMGPU_STAT_SVM_COPY_FALLBACKS: Migration copies the copy engine failed
  *	and the CPU did.
+ * @SVMGPU_STAT_COMPUTE_DISPATCHES: DISPATCH commands the engines ran,
+ *	failed ones included.
+ * @SVMGPU_STAT_COMPUTE_INSNS: Instructions their work items ran.
  * @SVMGPU_STAT_COUNT: Number of counters.
  */
 enum svmgpu_stat {
@@ -128,6 +131,8 @@ enum svmgpu_stat {
 	SVMGPU_STAT_SVM_THRASH_HOLDS,
 	SVMGPU_STAT_SVM_PREFETCHES,
 	SVMGPU_STAT_SVM_COPY_FALLBACKS,
+	SVMGPU_STAT_COMPUTE_DISPATCHES,
+	SVMGPU_STAT_COMPUTE_INSNS,
 	SVMGPU_STAT_COUNT,
 };
 

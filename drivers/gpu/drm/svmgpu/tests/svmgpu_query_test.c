@@ -110,6 +110,7 @@ static void query_device_info_from_caps(struct kunit *test)
 		.page_sizes = SZ_4K | SZ_64K | SZ_2M,
 		.num_engines = 3,
 		.va_bits = 48,
+		.compute_threads = 5,
 	};
 	struct drm_svmgpu_query_device_info info;
 	unsigned int i;
@@ -131,8 +132,11 @@ static void query_device_info_from_caps(struct kunit *test)
 			DRM_SVMGPU_FEATURE_EXEC |
 			DRM_SVMGPU_FEATURE_GEM_MIGRATE |
 			DRM_SVMGPU_FEATURE_SVM |
-			DRM_SVMGPU_FEATURE_SVM_MIGRATE);
+			DRM_SVMGPU_FEATURE_SVM_MIGRATE |
+			DRM_SVMGPU_FEATURE_COMPUTE);
+	KUNIT_EXPECT_EQ(test, info.compute_threads, 5);
 	KUNIT_EXPECT_EQ(test, info.pad, 0);
+	KUNIT_EXPECT_EQ(test, info.pad2, 0);
 	for (i = 0; i < ARRAY_SIZE(info.reserved); i++)
 		KUNIT_EXPECT_EQ(test, info.reserved[i], 0);
 }
@@ -170,16 +174,22 @@ static struct kunit_suite svmgpu_query_suite = {
 
 static void hw_config_accepts_valid(struct kunit *test)
 {
-	struct svmgpu_hw_config cfg = { .vram_size = SZ_256M, .num_engines = 2 };
+	struct svmgpu_hw_config cfg = {
+		.vram_size = SZ_256M,
+		.num_engines = 2,
+		.compute_threads = 2,
+	};
 
 	KUNIT_EXPECT_EQ(test, svmgpu_hw_config_check(&cfg), 0);
 
 	cfg.vram_size = SVMGPU_HW_VRAM_MIN;
 	cfg.num_engines = 1;
+	cfg.compute_threads = 1;
 	KUNIT_EXPECT_EQ(test, svmgpu_hw_config_check(&cfg), 0);
 
 	cfg.vram_size = SVMGPU_HW_VRAM_MAX;
 	cfg.num_engines = SVMGPU_HW_ENGINES_MAX;
+	cfg.compute_threads = SVMGPU_HW_COMPUTE_THREADS_MAX;
 	KUNIT_EXPECT_EQ(test, svmgpu_hw_config_check(&cfg), 0);
 }
 
@@ -189,7 +199,7 @@ static void hw_config_rejects_vram(struct kunit *test)
 		0, SZ_4K, SVMGPU_HW_VRAM_MIN - SZ_2M, SZ_256M + SZ_4K,
 		SZ_256M + SZ_1M, SVMGPU_HW_VRAM_MAX + SZ_2M, U64_MAX,
 	};
-	struct svmgpu_hw_config cfg = { .num_engines = 2 };
+	struct svmgpu_hw_config cfg = { .num_engines = 2, .compute_threads = 1 };
 	unsigned int i;
 
 	for (i = 0; i < ARRAY_SIZE(bad); i++) {
@@ -201,7 +211,10 @@ static void hw_config_rejects_vram(struct kunit *test)
 
 static void hw_config_rejects_engines(struct kunit *test)
 {
-	struct svmgpu_hw_config cfg = { .vram_size = SZ_256M };
+	struct svmgpu_hw_config cfg = {
+		.vram_size = SZ_256M,
+		.compute_threads = 1,
+	};
 
 	cfg.num_engines = 0;
 	KUNIT_EXPECT_EQ(test, svmgpu_hw_config_check(&cfg), -EINVAL);
@@ -211,8 +224,19 @@ static void hw_config_rejects_engines(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, svmgpu_hw_config_check(&cfg), -EINVAL);
 }
 
+static void hw_config_rejects_compute_threads(struct kunit *test)
+{
+	struct svmgpu_hw_config cfg = { .vram_size = SZ_256M, .num_engines = 2 };
+
+	cfg.compute_threads = 0;
+	KUNIT_EXPECT_EQ(test, svmgpu_hw_config_check(&cfg), -EINVAL);
+	cfg.compute_threads = SVMGPU_HW_COMPUTE_THREADS_MAX + 1;
+	KUNIT_EXPECT_EQ(test, svmgpu_hw_config_check(&cfg), -EINVAL);
+}
+
 static struct kunit_case svmgpu_hw_config_cases[] = {
 	KUNIT_CASE(hw_config_accepts_valid),
+	KUNIT_CASE(hw_config_rejects_compute_threads),
 	KUNIT_CASE(hw_config_rejects_vram),
 	KUNIT_CASE(hw_config_rejects_engines),
 	{}
