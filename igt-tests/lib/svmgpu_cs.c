@@ -184,3 +184,31 @@ void svmgpu_cs_timestamp(struct svmgpu_cs *cs, uint64_t addr)
 			 SVMGPU_CS_LEN_TIMESTAMP);
 	svmgpu_cs_qword(cs, addr);
 }
+
+/**
+ * svmgpu_cs_dispatch() - DISPATCH a compute program (uAPI 1.5).
+ * @cs: The stream.
+ * @program: GPU address of the program, 8-byte aligned.
+ * @length: Its length in instructions.
+ * @x: Grid width, at least 1.
+ * @y: Grid height, at least 1.
+ * @z: Grid depth, at least 1.
+ * @arg: What every work item finds in r1.
+ *
+ * Malformed DISPATCH commands (flags, an MBZ word, another length) are
+ * built with svmgpu_cs_header() and svmgpu_cs_dword().
+ */
+void svmgpu_cs_dispatch(struct svmgpu_cs *cs, uint64_t program,
+			uint32_t length, uint32_t x, uint32_t y, uint32_t z,
+			uint64_t arg)
+{
+	svmgpu_cs_header(cs, DRM_SVMGPU_CMD_DISPATCH, 0,
+			 SVMGPU_CS_LEN_DISPATCH);
+	svmgpu_cs_qword(cs, program);
+	svmgpu_cs_dword(cs, length);
+	svmgpu_cs_dword(cs, x);
+	svmgpu_cs_dword(cs, y);
+	svmgpu_cs_dword(cs, z);
+	svmgpu_cs_qword(cs, arg);
+	svmgpu_cs_dword(cs, 0);		/* MBZ */
+}

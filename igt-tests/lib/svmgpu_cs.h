@@ -33,6 +33,7 @@
 #define SVMGPU_CS_LEN_ATOMIC		9
 #define SVMGPU_CS_LEN_WAIT_MEM		7
 #define SVMGPU_CS_LEN_TIMESTAMP		3
+#define SVMGPU_CS_LEN_DISPATCH		10
 #define SVMGPU_CS_MAX_LEN		0xffff
 
 struct svmgpu_cs {
@@ -91,5 +92,8 @@ void svmgpu_cs_atomic(struct svmgpu_cs *cs, uint32_t flags, uint64_t addr,
 void svmgpu_cs_wait_mem(struct svmgpu_cs *cs, uint32_t flags, uint64_t addr,
 			uint64_t value, uint64_t mask);
 void svmgpu_cs_timestamp(struct svmgpu_cs *cs, uint64_t addr);
+void svmgpu_cs_dispatch(struct svmgpu_cs *cs, uint64_t program,
+			uint32_t length, uint32_t x, uint32_t y, uint32_t z,
+			uint64_t arg);
 
 #endif /* SVMGPU_CS_H */
