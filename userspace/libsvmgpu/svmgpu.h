@@ -237,6 +237,38 @@ bool svmgpu_device_has_system_svm(struct svmgpu_device *dev);
 bool svmgpu_device_has_svm_migrate(struct svmgpu_device *dev);
 
 /**
+ * svmgpu_device_has_compute() - Whether the GPU runs compute programs.
+ * @dev: The device.
+ *
+ * True only if the kernel reports DRM_SVMGPU_FEATURE_COMPUTE (uAPI 1.5) in
+ * its features mask, read when @dev was created: DRM_SVMGPU_CMD_DISPATCH
+ * then runs programs of the compute ISA ("DOC: compute ISA" in
+ * svmgpu_drm.h; see "DOC: compute programs" and svmgpu_cs_dispatch()).
+ * Without it, a DISPATCH fails its job with -EINVAL and bans its queue,
+ * and svmgpu_queue_dispatch_svm() fails with -EOPNOTSUPP.
+ *
+ * Return: true if the device runs compute programs, false otherwise or if
+ * @dev is NULL.
+ */
+bool svmgpu_device_has_compute(struct svmgpu_device *dev);
+
+/**
+ * svmgpu_device_compute_threads() - How many work items an engine runs at
+ * once.
+ * @dev: The device.
+ *
+ * &drm_svmgpu_query_device_info.compute_threads: the compute threads of
+ * each engine, among which the work items of a DISPATCH are spread. Read
+ * with the rest of the device information when @dev was created. It lives
+ * outside &struct svmgpu_device_info because the size of that struct is
+ * part of the ABI.
+ *
+ * Return: The number of threads; 0 if @dev is NULL or if the kernel does
+ * not report it (uAPI before 1.5).
+ */
+uint32_t svmgpu_device_compute_threads(const struct svmgpu_device *dev);
+
+/**
  * svmgpu_device_vram_bo_size() - How much VRAM buffer objects can use.
  * @dev: The device.
  *
@@ -1132,6 +1164,48 @@ int svmgpu_user_fence_wait(struct svmgpu_queue *q,
 			   int64_t timeout_ns, uint32_t flags);
 
 /**
+ * svmgpu_queue_dispatch_svm() - Run a compute program and wait for it.
+ * @q: The queue, of a VM that mirrors the process (svmgpu_vm_new_svm()).
+ * @p: The program; complete (svmgpu_prog_error() is 0) and not empty.
+ * @x: Work items along x, at least 1.
+ * @y: Work items along y, at least 1 (1 for a 1-D grid).
+ * @z: Work items along z, at least 1.
+ * @arg: The dispatch's argument, which every work item finds in r1:
+ *       typically svmgpu_ptr() of a structure of pointers.
+ * @timeout_ns: How long to wait, in nanoseconds from now, as for
+ *              svmgpu_user_fence_wait(): 0 only checks, and a negative
+ *              value waits for ever.
+ *
+ * The one-call way to run a program on the process's own memory. It
+ * copies the program into malloc'd memory, which the VM mirrors, builds a
+ * command buffer there with DISPATCH (svmgpu_cs_dispatch()) and END,
+ * submits it with svmgpu_queue_exec_svm() and a user fence of its own,
+ * and waits with svmgpu_user_fence_wait(). On success the program has run
+ * on every work item and everything it wrote is visible to the CPU.
+ *
+ * On -ETIME, or any other error of the wait but -ECANCELED, the job may
+ * still be running and reading the program and the command buffer: their
+ * memory (the program's size and a few dozen bytes) is then left allocated
+ * for good. Everything the program uses must stay allocated too, until the
+ * job ends or is reset.
+ *
+ * Return: 0 once the program has run; -EINVAL if @q or @p is NULL, @p is
+ * empty or incomplete, a grid dimension is 0 or their product does not
+ * fit in 64 bits; -EOPNOTSUPP if svmgpu_device_has_system_svm() or
+ * svmgpu_device_has_compute() is false; -ENOMEM; all of these without an
+ * ioctl. Otherwise the error of svmgpu_queue_exec_svm() or of
+ * svmgpu_user_fence_wait(): -ETIME if the program did not finish in time,
+ * -ECANCELED if it failed on the GPU (an access the VM does not allow, a
+ * misaligned address, an invalid program, an exhausted instruction budget)
+ * or an earlier job of @q did, which bans @q; the reason is reported by
+ * DRM_IOCTL_SVMGPU_QUEUE_STATUS.
+ */
+int svmgpu_queue_dispatch_svm(struct svmgpu_queue *q,
+			      const struct svmgpu_prog *p, uint32_t x,
+			      uint32_t y, uint32_t z, uint64_t arg,
+			      int64_t timeout_ns);
+
+/**
  * DOC: command streams
  *
  * A &struct svmgpu_cs builds a command buffer in the binary format of the
@@ -1371,6 +1445,31 @@ int svmgpu_cs_wait_mem(struct svmgpu_cs *cs, uint32_t cmp, uint32_t flags,
  * otherwise a latched error.
  */
 int svmgpu_cs_timestamp(struct svmgpu_cs *cs, uint64_t addr);
+
+/**
+ * svmgpu_cs_dispatch() - Emit DISPATCH, which runs a compute program.
+ * @cs: The stream.
+ * @prog_addr: GPU virtual address of the program, 8-byte aligned: where
+ *             svmgpu_prog_write() copied it, or svmgpu_ptr() of
+ *             svmgpu_prog_insns() in a mirroring VM.
+ * @num_insns: Its length in instructions, 1 to
+ *             DRM_SVMGPU_PROGRAM_MAX_INSNS; svmgpu_prog_count().
+ * @x: Work items along x, at least 1.
+ * @y: Work items along y, at least 1 (1 for a 1-D grid).
+ * @z: Work items along z, at least 1.
+ * @arg: The argument, which every work item finds in r1.
+ *
+ * The program runs once per work item of the @x * @y * @z grid, needing
+ * DRM_SVMGPU_FEATURE_COMPUTE (svmgpu_device_has_compute()). See "DOC:
+ * compute ISA" in svmgpu_drm.h.
+ *
+ * Return: 0 on success; -EINVAL if @cs is NULL, @prog_addr is misaligned,
+ * @num_insns is 0 or above DRM_SVMGPU_PROGRAM_MAX_INSNS, a grid dimension
+ * is 0, or @x * @y * @z does not fit in 64 bits; otherwise a latched error.
+ */
+int svmgpu_cs_dispatch(struct svmgpu_cs *cs, uint64_t prog_addr,
+		       uint32_t num_insns, uint32_t x, uint32_t y, uint32_t z,
+		       uint64_t arg);
 
 #if defined(__cplusplus)
 }

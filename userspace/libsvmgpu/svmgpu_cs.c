@@ -20,6 +20,7 @@
 #define CS_LEN_ATOMIC		9
 #define CS_LEN_WAIT_MEM		7
 #define CS_LEN_TIMESTAMP	3
+#define CS_LEN_DISPATCH		10
 /* The header's length field is 16 bits wide. */
 #define CS_LEN_MAX		0xffffu
 
@@ -376,4 +377,33 @@ SVMGPU_PUBLIC int svmgpu_cs_timestamp(struct svmgpu_cs *cs, uint64_t addr)
 	w[0] = cs_header(DRM_SVMGPU_CMD_TIMESTAMP, 0, CS_LEN_TIMESTAMP);
 	cs_put64(&w[1], addr);
 	return cs_commit(cs, CS_LEN_TIMESTAMP);
+}
+
+SVMGPU_PUBLIC int svmgpu_cs_dispatch(struct svmgpu_cs *cs, uint64_t prog_addr,
+				     uint32_t num_insns, uint32_t x,
+				     uint32_t y, uint32_t z, uint64_t arg)
+{
+	uint64_t items;
+	uint32_t *w;
+	int ret;
+
+	ret = cs_check(cs, prog_addr % 8 || !num_insns ||
+			   num_insns > DRM_SVMGPU_PROGRAM_MAX_INSNS ||
+			   !x || !y || !z ||
+			   __builtin_mul_overflow((uint64_t)x * y, z, &items));
+	if (ret)
+		return ret;
+
+	w = cs_begin(cs, CS_LEN_DISPATCH);
+	if (!w)
+		return cs->error;
+	w[0] = cs_header(DRM_SVMGPU_CMD_DISPATCH, 0, CS_LEN_DISPATCH);
+	cs_put64(&w[1], prog_addr);
+	w[3] = htole32(num_insns);
+	w[4] = htole32(x);
+	w[5] = htole32(y);
+	w[6] = htole32(z);
+	cs_put64(&w[7], arg);
+	w[9] = 0;	/* MBZ */
+	return cs_commit(cs, CS_LEN_DISPATCH);
 }

@@ -110,6 +110,9 @@ static int device_read_info(struct svmgpu_device *dev)
 	 */
 	if (!ret)
 		dev->vram_bo_size = k->vram_bo_size;
+	/* The same for compute_threads, before uAPI 1.5. */
+	if (!ret)
+		dev->compute_threads = k->compute_threads;
 
 	free(k);
 	return ret;
@@ -354,4 +357,16 @@ SVMGPU_PUBLIC bool svmgpu_device_has_svm_migrate(struct svmgpu_device *dev)
 {
 	/* Kernels before uAPI 1.4 never set the bit: it was not defined. */
 	return dev && (dev->info.features & DRM_SVMGPU_FEATURE_SVM_MIGRATE);
+}
+
+SVMGPU_PUBLIC bool svmgpu_device_has_compute(struct svmgpu_device *dev)
+{
+	/* Kernels before uAPI 1.5 never set the bit: it was not defined. */
+	return dev && (dev->info.features & DRM_SVMGPU_FEATURE_COMPUTE);
+}
+
+SVMGPU_PUBLIC uint32_t
+svmgpu_device_compute_threads(const struct svmgpu_device *dev)
+{
+	return dev ? dev->compute_threads : 0;
 }

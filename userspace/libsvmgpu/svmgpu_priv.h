@@ -57,6 +57,12 @@ struct svmgpu_device {
 	 * kept apart from @info, whose size is ABI. Immutable.
 	 */
 	uint64_t vram_bo_size;
+
+	/*
+	 * &drm_svmgpu_query_device_info.compute_threads (uAPI 1.5; 0
+	 * before), kept apart from @info for the same reason. Immutable.
+	 */
+	uint32_t compute_threads;
 };
 
 struct svmgpu_bo {

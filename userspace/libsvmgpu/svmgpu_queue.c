@@ -243,3 +243,65 @@ SVMGPU_PUBLIC int svmgpu_user_fence_wait(struct svmgpu_queue *q,
 		ret = 0;
 	return ret;
 }
+
+SVMGPU_PUBLIC int svmgpu_queue_dispatch_svm(struct svmgpu_queue *q,
+					    const struct svmgpu_prog *p,
+					    uint32_t x, uint32_t y, uint32_t z,
+					    uint64_t arg, int64_t timeout_ns)
+{
+	struct svmgpu_cs *cs = NULL;
+	volatile uint64_t *fence;
+	uint64_t *mem;
+	size_t size;
+	int ret;
+
+	if (!q || !p)
+		return -EINVAL;
+	ret = svmgpu_prog_error(p);
+	if (ret)
+		return ret;
+	if (!svmgpu_prog_count(p))
+		return -EINVAL;
+	if (!svmgpu_device_has_system_svm(q->vm->dev) ||
+	    !svmgpu_device_has_compute(q->vm->dev))
+		return -EOPNOTSUPP;
+
+	/*
+	 * One malloc'd block, which the VM mirrors: the user fence, then the
+	 * program, 8-byte aligned as DISPATCH wants it. The command buffer
+	 * is the builder's own malloc'd words.
+	 */
+	size = sizeof(uint64_t) + svmgpu_prog_size(p);
+	mem = malloc(size);
+	if (!mem)
+		return -ENOMEM;
+	fence = &mem[0];
+	*fence = 0;
+	ret = svmgpu_prog_write(p, &mem[1], size - sizeof(uint64_t));
+
+	if (!ret)
+		ret = svmgpu_cs_new(&cs);
+	if (!ret) {
+		svmgpu_cs_dispatch(cs, svmgpu_ptr(&mem[1]),
+				   svmgpu_prog_count(p), x, y, z, arg);
+		svmgpu_cs_end(cs);
+		ret = svmgpu_cs_error(cs);
+	}
+	if (!ret)
+		ret = svmgpu_queue_exec_svm(q, svmgpu_cs_words(cs),
+					    svmgpu_cs_size(cs), fence, 1);
+	if (!ret) {
+		ret = svmgpu_user_fence_wait(q, fence, 1, timeout_ns, 0);
+		/*
+		 * Unless the job is known to be over, done or failed, the GPU
+		 * may still read the program and the commands, and write
+		 * the fence: leave them allocated.
+		 */
+		if (ret && ret != -ECANCELED)
+			return ret;
+	}
+
+	svmgpu_cs_del(cs);
+	free(mem);
+	return ret;
+}

@@ -3,7 +3,7 @@
  * Copyright (c) 2026 The svmgpu authors
  *
  * Unit tests of libsvmgpu's compute-program builder, its assembler and
- * disassembler. Output is TAP.
+ * disassembler, and svmgpu_cs_dispatch(). Output is TAP.
  *
  * Expected instructions come from DRM_SVMGPU_INSN() of the uAPI header,
  * and a few are also written out by hand from "DOC: compute ISA", so that
@@ -983,6 +983,81 @@ static void test_round_trip(void)
 	free(text);
 }
 
+/* ---- svmgpu_cs_dispatch() ----------------------------------------------- */
+
+static void test_cs_dispatch(void)
+{
+	struct svmgpu_cs *cs = NULL;
+	const uint32_t *w;
+
+	REQUIRE(!svmgpu_cs_new(&cs));
+	EXPECT_EQ(svmgpu_cs_dispatch(cs, 0x0000123456789ab8ull, 4096,
+				     1000, 2, 3, 0xfedcba9876543210ull), 0);
+	EXPECT_EQ(svmgpu_cs_error(cs), 0);
+	REQUIRE(svmgpu_cs_size(cs) == 40);
+	w = svmgpu_cs_words(cs);
+	/* Written out from "DOC: command stream": opcode 8, length 10. */
+	EXPECT_EQ_HEX(le32toh(w[0]), 0x000a0008);
+	EXPECT_EQ_HEX(le32toh(w[1]), 0x56789ab8);
+	EXPECT_EQ_HEX(le32toh(w[2]), 0x00001234);
+	EXPECT_EQ_HEX(le32toh(w[3]), 4096);
+	EXPECT_EQ_HEX(le32toh(w[4]), 1000);
+	EXPECT_EQ_HEX(le32toh(w[5]), 2);
+	EXPECT_EQ_HEX(le32toh(w[6]), 3);
+	EXPECT_EQ_HEX(le32toh(w[7]), 0x76543210);
+	EXPECT_EQ_HEX(le32toh(w[8]), 0xfedcba98);
+	EXPECT_EQ_HEX(le32toh(w[9]), 0);
+
+	/* The largest grid whose size fits in 64 bits. */
+	svmgpu_cs_reset(cs);
+	EXPECT_EQ(svmgpu_cs_dispatch(cs, 8, 1, UINT32_MAX, UINT32_MAX, 1, 0),
+		  0);
+	svmgpu_cs_del(cs);
+}
+
+#define EXPECT_CS_REJECTED(...) do {					\
+	struct svmgpu_cs *cs = NULL;					\
+	if (!svmgpu_cs_new(&cs)) {					\
+		EXPECT_EQ(svmgpu_cs_dispatch(cs, __VA_ARGS__), -EINVAL);\
+		EXPECT_EQ(svmgpu_cs_error(cs), -EINVAL);		\
+		EXPECT_EQ(svmgpu_cs_size(cs), 0);			\
+		svmgpu_cs_del(cs);					\
+	}								\
+} while (0)
+
+static void test_cs_dispatch_rejects(void)
+{
+	EXPECT_EQ(svmgpu_cs_dispatch(NULL, 0x1000, 1, 1, 1, 1, 0), -EINVAL);
+	EXPECT_CS_REJECTED(0x1004, 1, 1, 1, 1, 0);	/* misaligned */
+	EXPECT_CS_REJECTED(0x1001, 1, 1, 1, 1, 0);
+	EXPECT_CS_REJECTED(0x1000, 0, 1, 1, 1, 0);	/* no instruction */
+	EXPECT_CS_REJECTED(0x1000, MAX_INSNS + 1, 1, 1, 1, 0);
+	EXPECT_CS_REJECTED(0x1000, 1, 0, 1, 1, 0);	/* empty grids */
+	EXPECT_CS_REJECTED(0x1000, 1, 1, 0, 1, 0);
+	EXPECT_CS_REJECTED(0x1000, 1, 1, 1, 0, 0);
+	/* 2^32 - 1 cubed does not fit in 64 bits. */
+	EXPECT_CS_REJECTED(0x1000, 1, UINT32_MAX, UINT32_MAX, 2, 0);
+}
+
+static void test_dispatch_svm_arguments(void)
+{
+	struct svmgpu_prog *p = prog_new();
+
+	REQUIRE(p);
+	/* All refused before the queue is looked at. */
+	EXPECT_EQ(svmgpu_queue_dispatch_svm(NULL, p, 1, 1, 1, 0, 0), -EINVAL);
+	EXPECT_EQ(svmgpu_queue_dispatch_svm((struct svmgpu_queue *)8, NULL, 1,
+					    1, 1, 0, 0), -EINVAL);
+	EXPECT_EQ(svmgpu_queue_dispatch_svm((struct svmgpu_queue *)8, p, 1,
+					    1, 1, 0, 0), -EINVAL);
+	svmgpu_prog_alu(p, 0, 0, 0, 0);
+	EXPECT_EQ(svmgpu_queue_dispatch_svm((struct svmgpu_queue *)8, p, 1,
+					    1, 1, 0, 0), -EINVAL);
+	svmgpu_prog_del(p);
+	EXPECT(!svmgpu_device_has_compute(NULL));
+	EXPECT_EQ(svmgpu_device_compute_threads(NULL), 0);
+}
+
 static const struct tap_test tests[] = {
 	{ "null-arguments", test_null_arguments },
 	{ "new-empty", test_new_empty },
@@ -1005,6 +1080,9 @@ static const struct tap_test tests[] = {
 	{ "asm-too-long", test_asm_too_long },
 	{ "disasm", test_disasm },
 	{ "round-trip", test_round_trip },
+	{ "cs-dispatch", test_cs_dispatch },
+	{ "cs-dispatch-rejects", test_cs_dispatch_rejects },
+	{ "dispatch-svm-arguments", test_dispatch_svm_arguments },
 };
 
 int main(void)
