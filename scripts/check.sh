@@ -134,6 +134,10 @@ vm_jobs() {
 		add_job "demo:svmgpu_bo_move 300 $BUILD_DIR/libsvmgpu/svmgpu_bo_move"
 		add_job "demo:svmgpu_histogram 300 $REPO/scripts/guest-demo-svm.sh $BUILD_DIR/libsvmgpu/svmgpu_histogram"
 		add_job "demo:svmgpu_migrate 300 $REPO/scripts/guest-demo-svm.sh $BUILD_DIR/libsvmgpu/svmgpu_migrate"
+		add_job "demo:svmgpu_vecadd 300 $REPO/scripts/guest-demo-svm.sh $BUILD_DIR/libsvmgpu/svmgpu_vecadd"
+		add_job "demo:svmgpu_list_walk 300 $REPO/scripts/guest-demo-svm.sh $BUILD_DIR/libsvmgpu/svmgpu_list_walk"
+		add_job "demo:svmgpu_histogram_compute 300 $REPO/scripts/guest-demo-svm.sh $BUILD_DIR/libsvmgpu/svmgpu_histogram_compute"
+		add_job "demo:svmgpu_tree_search 300 $REPO/scripts/guest-demo-svm.sh $BUILD_DIR/libsvmgpu/svmgpu_tree_search"
 	fi
 	job_wanted kunit@ && kunit_job
 	if job_wanted peer@; then

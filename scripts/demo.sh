@@ -9,7 +9,9 @@
 # svmgpu_histogram, where the GPU works on malloc'd arrays through raw
 # pointers, with the GPU fault and invalidation counters it caused, and
 # svmgpu_migrate, where malloc'd memory moves into VRAM and back, with the
-# migration counters.
+# migration counters, and the compute programs on malloc'd memory:
+# svmgpu_vecadd, svmgpu_list_walk (the GPU follows the CPU's pointers),
+# svmgpu_histogram_compute (atomics) and svmgpu_tree_search.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -25,6 +27,10 @@ demo:svmgpu_fill_copy 300 $BUILD_DIR/libsvmgpu/svmgpu_fill_copy
 demo:svmgpu_bo_move 300 $BUILD_DIR/libsvmgpu/svmgpu_bo_move
 demo:svmgpu_histogram 300 $REPO/scripts/guest-demo-svm.sh $BUILD_DIR/libsvmgpu/svmgpu_histogram
 demo:svmgpu_migrate 300 $REPO/scripts/guest-demo-svm.sh $BUILD_DIR/libsvmgpu/svmgpu_migrate
+demo:svmgpu_vecadd 300 $REPO/scripts/guest-demo-svm.sh $BUILD_DIR/libsvmgpu/svmgpu_vecadd
+demo:svmgpu_list_walk 300 $REPO/scripts/guest-demo-svm.sh $BUILD_DIR/libsvmgpu/svmgpu_list_walk
+demo:svmgpu_histogram_compute 300 $REPO/scripts/guest-demo-svm.sh $BUILD_DIR/libsvmgpu/svmgpu_histogram_compute
+demo:svmgpu_tree_search 300 $REPO/scripts/guest-demo-svm.sh $BUILD_DIR/libsvmgpu/svmgpu_tree_search
 EOF
 
 "$REPO/scripts/vm.sh" run "$RUN_DIR" || true
@@ -42,6 +48,11 @@ echo "=== guest: svmgpu_histogram"
 cat "$RUN_DIR/out/demo:svmgpu_histogram.log" 2>/dev/null || true
 echo "=== guest: svmgpu_migrate"
 cat "$RUN_DIR/out/demo:svmgpu_migrate.log" 2>/dev/null || true
+for prog in svmgpu_vecadd svmgpu_list_walk svmgpu_histogram_compute \
+	    svmgpu_tree_search; do
+	echo "=== guest: $prog"
+	cat "$RUN_DIR/out/demo:$prog.log" 2>/dev/null || true
+done
 echo "==="
 python3 "$REPO/scripts/results.py" --run "$RUN_DIR" \
 	--out "$RUN_DIR/results.json" | tail -1
