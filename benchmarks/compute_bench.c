@@ -16,7 +16,9 @@
  *    so it includes submission, the program's decode and the completion;
  *    the CPU reference is a plain C loop over the same arrays (compiled
  *    -O2, vectorised as the compiler sees fit). Ratios are CPU time / GPU
- *    time (above 1: the GPU is faster). Three ways to run it:
+ *    time (above 1: the GPU is faster). The same loop in N pthreads shows
+ *    how far the machine (the VM's vCPUs) lets N threads scale. Three
+ *    ways to run it on the GPU:
  *    - 1 thread: one work item loops over the elements, so that one
  *      compute thread is busy; as jobs must stay below the job timeout,
  *      the arrays are cut into SLICES jobs of one work item each, queued
@@ -53,6 +55,7 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <inttypes.h>
+#include <pthread.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -390,12 +393,56 @@ static void range(char *buf, size_t len, const double *v, const char *fmt)
 
 /* ---- the figures ---- */
 
-enum way { W_CPU, W_ONE, W_ALL, W_ITEM, W_COUNT };
+enum way { W_CPU, W_CPU_N, W_ONE, W_ALL, W_ITEM, W_COUNT };
+
+/* A share of the CPU's vector add, for one of N threads. */
+struct cpu_share {
+	pthread_t thread;
+	const uint64_t *a, *b;
+	uint64_t *c;
+	size_t n;
+};
+
+static void *cpu_share_fn(void *arg)
+{
+	struct cpu_share *s = arg;
+
+	cpu_add(s->a, s->b, s->c, s->n);
+	return NULL;
+}
+
+/* The vector add in @threads threads (at most 64); seconds. */
+static double cpu_add_threads(const uint64_t *a, const uint64_t *b,
+			      uint64_t *c, size_t n, unsigned int threads)
+{
+	struct cpu_share s[64];
+	size_t per = n / threads;
+	unsigned int i;
+	double t0;
+
+	t0 = bench_now();
+	for (i = 0; i < threads; i++) {
+		size_t off = i * per;
+
+		s[i] = (struct cpu_share) { .a = a + off, .b = b + off,
+					    .c = c + off,
+					    .n = i + 1 < threads ? per :
+						 n - off };
+		if (pthread_create(&s[i].thread, NULL, cpu_share_fn, &s[i])) {
+			fprintf(stderr, "%s: pthread_create failed\n", NAME);
+			exit(1);
+		}
+	}
+	for (i = 0; i < threads; i++)
+		pthread_join(s[i].thread, NULL);
+	return bench_now() - t0;
+}
 
 static int figure_vector(size_t size)
 {
 	static const char *const names[W_COUNT] = {
-		"CPU loop", "1 thread (1 work item looping)",
+		"CPU loop", "CPU loop, N threads",
+		"1 thread (1 work item looping)",
 		"N threads (N x 16 work items looping)",
 		"one element per work item",
 	};
@@ -455,6 +502,10 @@ static int figure_vector(size_t size)
 		t[W_CPU][rep] = bench_now() - t[W_CPU][rep];
 		if (!check(a, b, c, n, names[W_CPU]))
 			return 1;
+		memset(c, 0xff, size);
+		t[W_CPU_N][rep] = cpu_add_threads(a, b, c, n, B.threads);
+		if (!check(a, b, c, n, names[W_CPU_N]))
+			return 1;
 
 		memset(c, 0xff, size);
 		t[W_ONE][rep] = run(one, SLICES);
@@ -501,6 +552,12 @@ static int figure_vector(size_t size)
 		if (w == W_CPU) {
 			printf("  %-40s %9.1f ms %s, %.2f ns/element\n",
 			       names[w], med[w], buf, med[w] * 1e6 / n);
+			continue;
+		}
+		if (w == W_CPU_N) {
+			printf("  %-40s %9.1f ms %s, %.2f ns/element, %.2fx the CPU loop's speed (N = %u pthreads: how the machine scales)\n",
+			       names[w], med[w], buf, med[w] * 1e6 / n,
+			       med[W_CPU] / med[w], B.threads);
 			continue;
 		}
 		printf("  %-40s %9.1f ms %s, %.2f ns/element, ratio %.3f",
@@ -605,6 +662,8 @@ int main(int argc, char **argv)
 		fprintf(stderr, "usage: %s [MiB, a multiple of 2]\n", argv[0]);
 		return 2;
 	}
+	/* Each line as it is done, once, whatever forks or fails later. */
+	setvbuf(stdout, NULL, _IOLBF, 0);
 	ret = svmgpu_device_open(0, &B.dev);
 	if (ret)
 		return DIE("open", ret);
