@@ -56,7 +56,7 @@ IGT_TEST_DESCRIPTION("svmgpu compute: DISPATCH of programs of the compute "
 
 static int svmgpu_fd = -1;
 
-/* --- Programs --------------------------------------------------------------- */
+/* --- Programs ------------------------------------------------------------- */
 
 /*
  * A program being built: instructions encoded with DRM_SVMGPU_INSN(), so
@@ -153,7 +153,7 @@ static void k_patch(struct kprog *p, unsigned int at)
 		      ((uint64_t)(uint32_t)(p->n - at) << 32);
 }
 
-/* --- Where programs run: a BO in a VM, or process memory in a mirror ------- */
+/* --- Where programs run: a BO in a VM, or process memory in a mirror ------ */
 
 enum mem { MEM_BO, MEM_SVM };
 
@@ -444,7 +444,7 @@ static void set_budget(uint64_t insns)
 		     strerror(-ret));
 }
 
-/* --- Counters --------------------------------------------------------------- */
+/* --- Counters ------------------------------------------------------------- */
 
 enum ctr { C_DISPATCHES, C_INSNS, C_F4K, C_F64K, C_F2M, C_V4K, C_V64K,
 	   C_V2M, NUM_CTRS };
@@ -487,7 +487,7 @@ static uint64_t gpu_faults(const struct ctrs *d)
 	       d->v[C_V64K] + d->v[C_V2M];
 }
 
-/* --- ALU ---------------------------------------------------------------------- */
+/* --- ALU ------------------------------------------------------------------ */
 
 static const uint64_t alu_vals[] = {
 	0, 1, 2, 63, 64, 65, 0x7fffffffffffffffull, 0x8000000000000000ull,
@@ -810,7 +810,7 @@ static void test_load_store(int fd, enum mem mem)
 	free(p);
 }
 
-/* --- Atomics ---------------------------------------------------------------- */
+/* --- Atomics -------------------------------------------------------------- */
 
 struct atomic_case {
 	uint32_t op;
@@ -821,7 +821,7 @@ struct atomic_case {
 
 static const struct atomic_case atomic_cases[] = {
 	{ OP(AADD32), 5, 7, 0 },
-	{ OP(AADD32), 0xffffffff, 2, 0 },			/* wraps in 32 bits */
+	{ OP(AADD32), 0xffffffff, 2, 0 },	/* wraps in 32 bits */
 	{ OP(AADD32), 0x80000000, S32(-1), 0 },
 	{ OP(AXCHG32), 0xdeadbeef, 0x12345678, 0 },
 	{ OP(AXCHG32), 0, 0xffffffff, 0 },
@@ -1064,6 +1064,26 @@ static void test_branches(int fd, enum mem mem)
 
 #define FX_ITEMS	64
 
+/* B, C and D are the offsets of arrays b, c and d from a, at r1. */
+static const char fence_exit[] =
+	"	mad	r5, r0, 8, r1		# &a[id]\n"
+	"	st64	[r5], r0		# a[id] = id\n"
+	"	fence\n"
+	"	li	r6, 1\n"
+	"	st64	[r5 + B], r6		# b[id] = 1\n"
+	"	fence\n"
+	"	and	r7, r0, 1\n"
+	"	bnz	r7, odd\n"
+	"	st64	[r5 + C], r0		# c[id] = id, even\n"
+	"	br	even\n"
+	"odd:\n"
+	"	exit\n"
+	"even:\n"
+	"	li	r8, 7\n"
+	"	st64	[r5 + D], r8		# d[id] = 7, even\n"
+	"	fence\n"
+	"	br	odd			# the last instruction\n";
+
 /*
  * 64 work items: each stores its id, FENCEs, stores a flag; odd items EXIT
  * there, so that their later stores never happen; even ones store twice
@@ -1074,6 +1094,7 @@ static void test_fence_exit(int fd, enum mem mem)
 {
 	struct kprog *p = calloc(1, sizeof(*p));
 	unsigned int i;
+	char src[1024];
 	struct env e;
 
 	igt_assert(p);
@@ -1082,25 +1103,9 @@ static void test_fence_exit(int fd, enum mem mem)
 	memset(e.cpu, 0xcc, FX_ITEMS * 8 * 4);
 
 	/* a, b, c, d: arrays of FX_ITEMS words at arg. */
-	k_asm(p, ".equ B, 512\n.equ C, 1024\n.equ D, 1536\n"
-	      "	mad	r5, r0, 8, r1		# &a[id]\n"
-	      "	st64	[r5], r0		# a[id] = id\n"
-	      "	fence\n"
-	      "	li	r6, 1\n"
-	      "	st64	[r5 + B], r6		# b[id] = 1\n"
-	      "	fence\n"
-	      "	and	r7, r0, 1\n"
-	      "	bnz	r7, odd\n"
-	      "	st64	[r5 + C], r0		# c[id] = id, even only\n"
-	      "	br	even\n"
-	      "odd:\n"
-	      "	exit\n"
-	      "even:\n"
-	      "	li	r8, 7\n"
-	      "	st64	[r5 + D], r8		# d[id] = 7, even only\n"
-	      "	fence\n"
-	      "	br	odd			# the last instruction\n");
-	igt_assert_eq(FX_ITEMS * 8, 512);
+	snprintf(src, sizeof(src), ".equ B, %u\n.equ C, %u\n.equ D, %u\n%s",
+		 FX_ITEMS * 8, FX_ITEMS * 16, FX_ITEMS * 24, fence_exit);
+	k_asm(p, src);
 
 	igt_assert_eq(env_run(&e, p, FX_ITEMS, 1, 1, e.gpu, NULL), 0);
 	for (i = 0; i < FX_ITEMS; i++) {
@@ -1118,7 +1123,7 @@ static void test_fence_exit(int fd, enum mem mem)
 	free(p);
 }
 
-/* --- Faults in the middle of a kernel ------------------------------------ */
+/* --- Faults in the middle of a kernel ------------------------------------- */
 
 #define MID_ITEMS	2048
 #define MID_SIZE	(8 * SZ_1M)
@@ -1164,7 +1169,7 @@ static void test_fault_midway(int fd)
 	      "	add	r6, r6, r8\n"
 	      "	st64	[r6], r9		# faults\n"
 	      "	add	r9, r9, 1\n"
-	      "	st64	[r5 + 8], r9		# src[id * 512 + 1]\n"
+	      "	st64	[r5 + 8], r9		# src[.. + 1]\n"
 	      "	exit\n");
 	igt_assert_eq(env_run(&e, &p, MID_ITEMS, 1, 1, e.gpu, NULL), 0);
 
@@ -1189,7 +1194,7 @@ static void test_fault_midway(int fd)
 	env_fini(&e);
 }
 
-/* --- A linked list over every kind of memory ------------------------------- */
+/* --- A linked list over every kind of memory ------------------------------ */
 
 struct node {
 	uint64_t next;
@@ -1323,7 +1328,7 @@ static void test_linked_list(int fd)
 	env_fini(&e);
 }
 
-/* --- Atomics of work items and CPU threads at once -------------------------- */
+/* --- Atomics of work items and CPU threads at once ------------------------ */
 
 #define RACE_X		256
 #define RACE_Y		256
@@ -1496,17 +1501,19 @@ static void test_grid(int fd, enum mem mem)
 			for (r = 0; r < 15; r++)
 				igt_assert_f(rd64(s + r * 8) == want[r],
 					     "grid %ux%ux%u, item %" PRIu64
-					     ": r%u is %#" PRIx64 ", expected %#"
-					     PRIx64 "\n", x, y, z, id, r,
-					     rd64(s + r * 8), want[r]);
-			igt_assert_eq_u64(rd64(s + 120), 0xccccccccccccccccull);
+					     ": r%u is %#" PRIx64
+					     ", expected %#" PRIx64 "\n",
+					     x, y, z, id, r, rd64(s + r * 8),
+					     want[r]);
+			igt_assert_eq_u64(rd64(s + 120),
+					  0xccccccccccccccccull);
 		}
 	}
 
 	env_fini(&e);
 }
 
-/* --- Invalid programs ---------------------------------------------------------- */
+/* --- Invalid programs ----------------------------------------------------- */
 
 #define MARK	0x5a
 
@@ -1696,7 +1703,7 @@ static void test_invalid_programs(int fd, enum mem mem)
 	free(p);
 }
 
-/* --- Bad DISPATCH commands ------------------------------------------------- */
+/* --- Bad DISPATCH commands ------------------------------------------------ */
 
 /*
  * DISPATCH with a grid dimension of 0, x * y * z above 64 bits, a non-zero
@@ -1764,7 +1771,7 @@ static void test_bad_dispatch(int fd, enum mem mem)
 	env_fini(&e);
 }
 
-/* --- Bad accesses ----------------------------------------------------------- */
+/* --- Bad accesses --------------------------------------------------------- */
 
 #define BUSY_ITEMS	1024
 #define BUSY_LOOPS	200
@@ -1918,7 +1925,11 @@ static void test_bad_access(int fd, enum mem mem)
  */
 static void test_misaligned(int fd, enum mem mem)
 {
-	static const struct { uint32_t op; int off; uint32_t access; } cases[] = {
+	static const struct {
+		uint32_t op;
+		int off;
+		uint32_t access;
+	} cases[] = {
 		{ OP(LD16), 1, DRM_SVMGPU_ACCESS_READ },
 		{ OP(LDS16), 3, DRM_SVMGPU_ACCESS_READ },
 		{ OP(LD32), 2, DRM_SVMGPU_ACCESS_READ },
@@ -1969,7 +1980,7 @@ static void test_misaligned(int fd, enum mem mem)
 	env_fini(&e);
 }
 
-/* --- The instruction budget ------------------------------------------------- */
+/* --- The instruction budget ----------------------------------------------- */
 
 /* @pre LIs, then a loop of 3 instructions run @loops times, then EXIT. */
 static void count_prog(struct kprog *p, unsigned int pre, int32_t loops)
@@ -2108,7 +2119,7 @@ static void test_endless(int fd, enum mem mem)
 	env_fini(&e);
 }
 
-/* --- A large dispatch --------------------------------------------------------- */
+/* --- A large dispatch ----------------------------------------------------- */
 
 #define LARGE_X		1024
 #define LARGE_Y		1024
@@ -2170,8 +2181,8 @@ igt_main
 		  "signed and unsigned compares at the limits, wrapping, "
 		  "sign-extended immediates), checked against the CPU.",
 		  test_alu },
-		{ "load-store", "Loads of 8, 16, 32 and 64 bits at every aligned "
-		  "offset, zero- and sign-extended, with positive and "
+		{ "load-store", "Loads of 8, 16, 32 and 64 bits at every "
+		  "aligned offset, zero- and sign-extended, with positive and "
 		  "negative offsets; stores of every width touch only their "
 		  "bytes.", test_load_store },
 		{ "atomics", "Every atomic, signed and unsigned, 32 and 64 "
