@@ -1376,8 +1376,8 @@ struct drm_svmgpu_wait_user_fence {
  * - 18-22: rb, the second source register;
  * - 23-27: rc, the third source register;
  * - 28-30: MBZ;
- * - 31: DRM_SVMGPU_INSN_IMM: the second operand is imm instead of rb,
- *   for the ALU operations only;
+ * - 31: DRM_SVMGPU_INSN_IMM: the second operand is imm instead of rb;
+ *   allowed on ADD to SGEU and on MAD only;
  * - 32-63: imm, a signed 32-bit immediate, sign-extended to 64 bits.
  *
  * Register fields hold 0 to 15. A field or immediate that an instruction
@@ -1397,7 +1397,8 @@ struct drm_svmgpu_wait_user_fence {
  * - SEQ, SNE: 1 if ra == b (ra != b), else 0. SLT, SGE: 1 if ra < b
  *   (ra >= b), signed, else 0. SLTU, SGEU: the same, unsigned.
  * - MAD: ra * b + rc, low 64 bits.
- * - LI: imm (sign-extended); ra and rb are zero. LIH: (rd & 0xffffffff) |
+ * - LI: imm (sign-extended); ra, rb and rc are zero and
+ *   DRM_SVMGPU_INSN_IMM is clear, as for LIH. LIH: (rd & 0xffffffff) |
  *   (imm << 32): with LI, builds any 64-bit constant.
  *
  * Memory, at addr, which must be naturally aligned to the access's size:
@@ -1408,9 +1409,10 @@ struct drm_svmgpu_wait_user_fence {
  * - Atomics, on 32 bits (AADD32 ... AMAXU32) or 64 (AADD64 ... AMAXU64):
  *   rd = the old value, zero-extended; the new value is old + rb (AADD),
  *   rb (AXCHG), rb if old == rc (ACMPXCHG), the signed minimum or maximum
- *   of old and rb (AMIN, AMAX), or the unsigned ones (AMINU, AMAXU). Only
- *   ACMPXCHG uses rc. An atomic is atomic against the CPU and every
- *   engine.
+ *   of old and rb (AMIN, AMAX), or the unsigned ones (AMINU, AMAXU). The
+ *   32-bit atomics use the low 32 bits of rb and rc, and their signed
+ *   forms take those as 32-bit two's complement. Only ACMPXCHG uses rc.
+ *   An atomic is atomic against the CPU and every engine.
  *
  * Control; branch offsets are imm, in instructions, relative to the
  * branch itself:
@@ -1425,8 +1427,8 @@ struct drm_svmgpu_wait_user_fence {
  *
  * Validation. Decoding fails the job with -EINVAL, before any work item
  * runs, for an unknown opcode, a register field above 15, a non-zero MBZ
- * bit or unused field, DRM_SVMGPU_INSN_IMM on an instruction that is not
- * ALU, a branch whose target is outside the program, or a last
+ * bit or unused field, DRM_SVMGPU_INSN_IMM where it is not allowed, a
+ * branch whose target is outside the program, or a last
  * instruction that is neither EXIT nor BR (so no work item can run past
  * the end).
  *

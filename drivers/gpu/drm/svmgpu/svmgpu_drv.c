@@ -53,8 +53,9 @@
  * DOC: locking
  *
  * Module parameters are read-only once the module is loaded (0444), but
- * for fault_prefault and migrate_hold_ms, single words read with
- * READ_ONCE() by each use.
+ * for fault_prefault, migrate_hold_ms and compute_budget, single words
+ * read with READ_ONCE() by each use (a job reads compute_budget once, when
+ * it is submitted).
  * svmgpu_pdevs[] is written only by module init and exit, which the
  * module loader serialises.
  *

@@ -167,7 +167,13 @@ static int svmgpu_hw_cthread_fault(struct svmgpu_hw_cmd_ctx *ctx, u64 va,
 	struct svmgpu_hw_compute *c = to_cthread(ctx)->compute;
 	int ret;
 
-	mutex_lock(&c->fault_lock);
+	/*
+	 * Another thread's stall may last as long as the driver takes: wait
+	 * interruptibly, so that the hung task detector does not count it.
+	 * A kthread takes no signal, so this fails only if that changes.
+	 */
+	if (mutex_lock_interruptible(&c->fault_lock))
+		return -ETIME;
 	ret = svmgpu_hw_engine_stall(c->engine, c->job, va, access);
 	mutex_unlock(&c->fault_lock);
 	return ret;
