@@ -72,6 +72,11 @@ static int describe(unsigned int index, struct svmgpu_device *dev)
 	printf("  VA bits:      %" PRIu32 "\n", info.va_bits);
 	printf("  system SVM:   %s\n",
 	       svmgpu_device_has_system_svm(dev) ? "yes" : "no");
+	if (svmgpu_device_has_compute(dev))
+		printf("  compute:      %" PRIu32 " threads per engine\n",
+		       svmgpu_device_compute_threads(dev));
+	else
+		printf("  compute:      no\n");
 	return 0;
 }
 
