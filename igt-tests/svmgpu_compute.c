@@ -2051,13 +2051,14 @@ static void test_budget(int fd, enum mem mem)
 }
 
 /*
- * With no budget, every work item of a dispatch loops for ever (a program
- * of one BR to itself): the job timeout resets the engine, and the queue is
- * banned with -ETIME. A job of another VM, on another engine if there is
- * one, runs meanwhile (or after the reset) and completes; the VM of the
- * hang runs new jobs afterwards.
+ * A dispatch that never ends: with no budget, @src runs on an x * y grid.
+ * The job timeout resets the engine, and the queue is banned with -ETIME.
+ * A job of another VM, on another engine if there is one, runs meanwhile
+ * (or after the reset) and completes; the VM of the hang runs new jobs
+ * afterwards.
  */
-static void test_endless(int fd, enum mem mem)
+static void endless(int fd, enum mem mem, const char *src, uint32_t x,
+		    uint32_t y)
 {
 	struct drm_svmgpu_queue_status st;
 	struct timespec since = {};
@@ -2079,10 +2080,9 @@ static void test_endless(int fd, enum mem mem)
 	engine = svmgpu_num_engines(fd) > 1 ? 1 : 0;
 	busy_init(&other, &e2, (uint64_t *)e2.cpu, engine);
 
-	k_asm(&p, "self:	br	self\n");
+	k_asm(&p, src);
 	igt_assert_eq(p.n, 1);
-	env_dispatch_cs(&e, &cs, env_prog(&e, &p, 0), p.n,
-			4 * compute_threads(fd), 1, 1, e.gpu);
+	env_dispatch_cs(&e, &cs, env_prog(&e, &p, 0), p.n, x, y, 1, e.gpu);
 	queue = env_queue(&e, 0);
 	igt_nsec_elapsed(&since);
 	env_submit(&e, &j, queue, &cs);
@@ -2117,6 +2117,21 @@ static void test_endless(int fd, enum mem mem)
 
 	env_fini(&e2);
 	env_fini(&e);
+}
+
+/* Every work item loops for ever: a program of one BR to itself. */
+static void test_endless(int fd, enum mem mem)
+{
+	endless(fd, mem, "self:	br	self\n", 4 * compute_threads(fd), 1);
+}
+
+/*
+ * 2^62 work items that exit at once: the compute threads still yield the
+ * CPU and see the reset (no soft lockup), and the job timeout stops it.
+ */
+static void test_endless_grid(int fd, enum mem mem)
+{
+	endless(fd, mem, "	exit\n", 1u << 31, 1u << 31);
 }
 
 /* --- A large dispatch ----------------------------------------------------- */
@@ -2224,6 +2239,10 @@ igt_main
 		  "work item is reset at the job timeout (-ETIME); another "
 		  "VM's queue carries on, and the engine runs jobs after.",
 		  test_endless },
+		{ "endless-grid", "A grid of 2^62 work items that exit at once "
+		  "is reset at the job timeout (-ETIME), with no soft lockup; "
+		  "another VM's queue carries on, and the engine runs jobs "
+		  "after.", test_endless_grid },
 	};
 
 	igt_fixture {

@@ -195,23 +195,30 @@ static void svmgpu_hw_cthread_work(struct svmgpu_hw_cthread *t)
 {
 	struct svmgpu_hw_compute *c = t->compute;
 	const struct svmgpu_hw_dispatch *d = c->d;
-	u64 insns = 0, first;
+	u64 insns = 0, count;
+	s64 first;
 	int ret;
 
 	for (;;) {
 		if (svmgpu_hw_cthread_aborted(&t->ctx))
 			break;
-		first = atomic64_fetch_add(c->batch, &c->next);
-		if (first >= d->num_items)
+		/* Take a batch; never past the end, so @next cannot wrap. */
+		first = atomic64_read(&c->next);
+		do {
+			if ((u64)first >= d->num_items)
+				break;
+			count = min(c->batch, d->num_items - first);
+		} while (!atomic64_try_cmpxchg(&c->next, &first,
+					       first + count));
+		if ((u64)first >= d->num_items)
 			break;
 
-		ret = svmgpu_hw_isa_run(&t->ctx, d, first,
-					min(c->batch, d->num_items - first),
-					&insns);
+		ret = svmgpu_hw_isa_run(&t->ctx, d, first, count, &insns);
 		if (ret) {
 			svmgpu_hw_compute_fail(c, t, ret);
 			break;
 		}
+		cond_resched();
 	}
 	atomic64_add(insns, &c->insns);
 }
@@ -385,7 +392,7 @@ int svmgpu_hw_compute_init(struct svmgpu_hw_engine *engine,
 		svmgpu_hw_tlb_init(&t->tlb);
 		c->num_threads++;
 
-		t->task = kthread_run(svmgpu_hw_cthread_fn, t, "%s-e%u-c%u",
+		t->task = kthread_run(svmgpu_hw_cthread_fn, t, "%s-e%u.%u",
 				      name, engine->index, i);
 		if (IS_ERR(t->task)) {
 			ret = PTR_ERR(t->task);

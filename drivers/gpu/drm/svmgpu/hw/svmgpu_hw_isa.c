@@ -49,11 +49,18 @@
  * Limits. Work items are counted in instructions, checked at each taken
  * branch and at EXIT, and so at least once per %DRM_SVMGPU_PROGRAM_MAX_INSNS
  * instructions: a work item that ran more than its budget ends the run
- * with -ETIME, as a reset does.
+ * with -ETIME, as a reset does. Each work item also costs the quantum
+ * %ISA_ITEM_COST, so that a run of short items yields the CPU too.
  */
 
 /* Instructions between two releases of the translation lock. */
 #define ISA_QUANTUM		4096
+
+/*
+ * What starting a work item costs, in instructions of the quantum: so
+ * that items that exit at once still end quanta, and yield the CPU.
+ */
+#define ISA_ITEM_COST		16
 
 #define ISA_REGS		16
 
@@ -612,7 +619,7 @@ static int isa_run_item(struct isa_state *s, u64 id)
 			s->insns += n;
 			if (n > limit)
 				return -ETIME;
-			s->quantum -= min(n, s->quantum);
+			s->quantum -= min(n + ISA_ITEM_COST, s->quantum);
 			return 0;
 		}
 		pc++;

@@ -1435,6 +1435,48 @@ static void isa_abort(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, f->locked, 0);
 }
 
+/* A fake whose reset comes after a number of checks. */
+struct abort_counter {
+	struct fake f;
+	unsigned int checks, abort_after;
+};
+
+static bool counting_aborted(struct svmgpu_hw_cmd_ctx *ctx)
+{
+	struct abort_counter *a = container_of(ctx, struct abort_counter,
+					       f.ctx);
+
+	return ++a->checks > a->abort_after;
+}
+
+/*
+ * Work items that exit at once still end quanta: a run of many of them
+ * checks for a reset (and yields the CPU) along the way, so that a huge
+ * grid of them can be stopped.
+ */
+static void isa_abort_short_items(struct kunit *test)
+{
+	static const u64 exit_prog[] = { I_EXIT };
+	struct abort_counter *a = kunit_kzalloc(test, sizeof(*a), GFP_KERNEL);
+	struct fake *f;
+
+	KUNIT_ASSERT_NOT_NULL(test, a);
+	f = fake_new(test);
+	a->f = *f;
+	f = &a->f;
+	f->ctx.aborted = counting_aborted;
+	prepare(test, f, exit_prog, ARRAY_SIZE(exit_prog));
+	set_grid(f, 1u << 31, 1u << 31, 1);
+
+	a->abort_after = 3;
+	KUNIT_EXPECT_EQ(test, run(f), -ETIME);
+	KUNIT_EXPECT_EQ(test, a->checks, 4);
+	/* One check per quantum: the items it took, and no more. */
+	KUNIT_EXPECT_LE(test, f->insns, 4ull * 4096);
+	KUNIT_EXPECT_GT(test, f->insns, 0);
+	KUNIT_EXPECT_EQ(test, f->locked, 0);
+}
+
 /* DISPATCH through the command processor. */
 
 /* A command stream under construction, at the start of fake memory. */
@@ -1754,6 +1796,7 @@ static struct kunit_case svmgpu_compute_cases[] = {
 	KUNIT_CASE(isa_budget),
 	KUNIT_CASE(isa_budget_unlimited),
 	KUNIT_CASE(isa_abort),
+	KUNIT_CASE(isa_abort_short_items),
 	KUNIT_CASE(dispatch_runs),
 	KUNIT_CASE(dispatch_largest_grid),
 	KUNIT_CASE(dispatch_bad_fields),
