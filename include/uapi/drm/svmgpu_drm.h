@@ -1438,9 +1438,11 @@ struct drm_svmgpu_wait_user_fence {
  * items carry on meanwhile. An access that cannot be translated, or that
  * is misaligned, ends the job with -EFAULT at that address; the other
  * work items stop soon after, and what they stored stays stored. Each
- * work item may run at most the number of instructions that the
- * compute_budget module parameter sets (0 for no limit); one that runs
- * out ends the job with -ETIME, as a hang does. The job timeout also
+ * work item may run the number of instructions that the compute_budget
+ * module parameter sets (0 for no limit); one that runs more ends the job
+ * with -ETIME, as a hang does. The count is checked at taken branches and
+ * at EXIT, so a work item may run past its budget by up to its program's
+ * length before it stops. The job timeout also
  * applies: a dispatch that runs too long is a hang, and its engine is
  * reset.
  */

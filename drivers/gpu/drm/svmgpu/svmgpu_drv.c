@@ -241,7 +241,8 @@ module_param(compute_threads, uint, 0444);
 MODULE_PARM_DESC(compute_threads,
 		 "Compute threads per engine, which run DISPATCH's work items (1-"
 		 __stringify(SVMGPU_HW_COMPUTE_THREADS_MAX)
-		 "; default 0: one per online CPU)");
+		 "; default 0: one per online CPU, at most "
+		 __stringify(SVMGPU_HW_COMPUTE_THREADS_MAX) ")");
 
 /* Instructions a work item may run; 0 for no limit. */
 static u64 compute_budget = 1ull << 28;

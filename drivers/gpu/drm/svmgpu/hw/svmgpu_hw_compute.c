@@ -42,7 +42,9 @@
  * clears as it does the engines' (DOC: GPU MMU). The engine stalls on one
  * fault at a time (DOC: GPU page faults): a thread whose access faults
  * takes the engine's compute fault lock, stalls, and replays; other
- * threads go on running until they fault too.
+ * threads go on running until they fault too. The job counts as stalled,
+ * for its timeout, only while every thread still at work waits for a
+ * fault: a dispatch that makes progress is timed.
  *
  * Locking: &svmgpu_hw_compute.fault_lock is held across a stall, with no
  * TLB lock held; it nests nothing but hw/'s spinlocks. The dispatch fields
@@ -114,6 +116,9 @@ struct svmgpu_hw_compute {
 	/** @active: Threads not yet done with the dispatch. */
 	atomic_t active;
 
+	/** @faulting: Threads stalled on a fault or waiting to. */
+	atomic_t faulting;
+
 	/** @status: The dispatch's first error, or 0. */
 	atomic_t status;
 
@@ -172,10 +177,20 @@ static int svmgpu_hw_cthread_fault(struct svmgpu_hw_cmd_ctx *ctx, u64 va,
 	 * interruptibly, so that the hung task detector does not count it.
 	 * A kthread takes no signal, so this fails only if that changes.
 	 */
-	if (mutex_lock_interruptible(&c->fault_lock))
+	atomic_inc(&c->faulting);
+	if (mutex_lock_interruptible(&c->fault_lock)) {
+		atomic_dec(&c->faulting);
 		return -ETIME;
-	ret = svmgpu_hw_engine_stall(c->engine, c->job, va, access);
+	}
+	/*
+	 * The job is stalled, and its timeout stops counting, only while no
+	 * thread runs: while every thread left waits for this stall.
+	 */
+	ret = svmgpu_hw_engine_stall(c->engine, c->job, va, access,
+				     atomic_read(&c->faulting) ==
+				     atomic_read(&c->active));
 	mutex_unlock(&c->fault_lock);
+	atomic_dec(&c->faulting);
 	return ret;
 }
 
@@ -283,6 +298,7 @@ int svmgpu_hw_compute_dispatch(struct svmgpu_hw_compute *c,
 	atomic_set(&c->status, 0);
 	atomic64_set(&c->insns, 0);
 	atomic_set(&c->active, c->num_threads);
+	atomic_set(&c->faulting, 0);
 
 	spin_lock(&c->wq.lock);
 	c->gen++;

@@ -143,6 +143,9 @@ static void svmgpu_hw_fault_withdraw(struct svmgpu_hw *hw,
  * @job: Its running job, whose access faulted.
  * @va: The address that faulted.
  * @access: How.
+ * @stalls_job: The job makes no progress meanwhile: account the stall in
+ *	&svmgpu_hw_job.stalled and &svmgpu_hw_job.stall_ns, which its
+ *	timeout does not count.
  *
  * The engine stalls on one fault at a time: the caller is its command
  * processor, or one of its compute threads holding the compute fault lock.
@@ -152,7 +155,7 @@ static void svmgpu_hw_fault_withdraw(struct svmgpu_hw *hw,
  */
 int svmgpu_hw_engine_stall(struct svmgpu_hw_engine *e,
 			   struct svmgpu_hw_job *job, u64 va,
-			   enum svmgpu_hw_access access)
+			   enum svmgpu_hw_access access, bool stalls_job)
 {
 	struct svmgpu_hw *hw = e->hw;
 	struct svmgpu_hw_fault fault = {
@@ -194,9 +197,11 @@ int svmgpu_hw_engine_stall(struct svmgpu_hw_engine *e,
 	}
 
 	WRITE_ONCE(job->faults, job->faults + 1);
-	WRITE_ONCE(job->stall_start_ns, ktime_get_raw_ns());
-	/* The job timeout reads the start once it sees the stall. */
-	smp_store_release(&job->stalled, true);
+	if (stalls_job) {
+		WRITE_ONCE(job->stall_start_ns, ktime_get_raw_ns());
+		/* The job timeout reads the start once it sees the stall. */
+		smp_store_release(&job->stalled, true);
+	}
 
 	/*
 	 * A stall may last as long as the driver takes: wait interruptibly,
@@ -210,9 +215,11 @@ int svmgpu_hw_engine_stall(struct svmgpu_hw_engine *e,
 						 svmgpu_hw_engine_aborted(e));
 	} while (reply);
 
-	WRITE_ONCE(job->stall_ns, job->stall_ns + ktime_get_raw_ns() -
-		   job->stall_start_ns);
-	WRITE_ONCE(job->stalled, false);
+	if (stalls_job) {
+		WRITE_ONCE(job->stall_ns, job->stall_ns + ktime_get_raw_ns() -
+			   job->stall_start_ns);
+		WRITE_ONCE(job->stalled, false);
+	}
 
 	spin_lock(&e->lock);
 	reply = e->fault_reply;
@@ -233,7 +240,7 @@ static int svmgpu_hw_exec_fault(struct svmgpu_hw_cmd_ctx *ctx, u64 va,
 {
 	struct svmgpu_hw_exec *x = to_exec(ctx);
 
-	return svmgpu_hw_engine_stall(x->engine, x->job, va, access);
+	return svmgpu_hw_engine_stall(x->engine, x->job, va, access, true);
 }
 
 static void svmgpu_hw_engine_run(struct svmgpu_hw_engine *engine,

@@ -31,7 +31,7 @@ int svmgpu_hw_engines_init(struct svmgpu_hw *hw, const char *name);
 void svmgpu_hw_engines_fini(struct svmgpu_hw *hw);
 int svmgpu_hw_engine_stall(struct svmgpu_hw_engine *e,
 			   struct svmgpu_hw_job *job, u64 va,
-			   enum svmgpu_hw_access access);
+			   enum svmgpu_hw_access access, bool stalls_job);
 bool svmgpu_hw_engine_aborted(struct svmgpu_hw_engine *e);
 
 #endif /* __SVMGPU_HW_MMU_H__ */
