@@ -30,11 +30,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "svmgpu_drm.h"
-#include "svmgpu.h"
-
-#define EXIT_SKIP 77
-#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+#define EXAMPLE_NAME "svmgpu_bo_move"
+#include "example.h"
 
 #define VRAM		DRM_SVMGPU_GEM_PLACEMENT_VRAM
 #define SYSTEM		DRM_SVMGPU_GEM_PLACEMENT_SYSTEM
@@ -53,10 +50,7 @@
 /* The most pressure BOs step (c) creates; it needs nine. */
 #define MAX_PRESSURE	64
 
-static const struct {
-	uint64_t bit;
-	const char *name;
-} required[] = {
+static const struct example_feature required[] = {
 	{ DRM_SVMGPU_FEATURE_GEM, "GEM" },
 	{ DRM_SVMGPU_FEATURE_VM, "VM" },
 	{ DRM_SVMGPU_FEATURE_EXEC, "EXEC" },
@@ -76,36 +70,6 @@ struct demo {
 	uint64_t first_moves;
 	uint64_t moves;
 };
-
-/* Report a failed library call; return 1, the exit status. */
-static int fail(const char *what, int err)
-{
-	fprintf(stderr, "svmgpu_bo_move: %s: %s\n", what, strerror(-err));
-	return 1;
-}
-
-/* Print what the driver lacks and return 77, or return 0 if it has it all. */
-static int check_features(uint64_t features)
-{
-	const char *sep = "";
-	size_t i;
-
-	for (i = 0; i < ARRAY_SIZE(required); i++)
-		if (!(features & required[i].bit))
-			break;
-	if (i == ARRAY_SIZE(required))
-		return 0;
-
-	printf("skipped: the driver does not implement ");
-	for (i = 0; i < ARRAY_SIZE(required); i++) {
-		if (features & required[i].bit)
-			continue;
-		printf("%s%s", sep, required[i].name);
-		sep = ", ";
-	}
-	printf(" yet\n");
-	return EXIT_SKIP;
-}
 
 /* Word @i of the pattern of @seed: differs from word to word and seed. */
 static uint32_t pattern(uint32_t seed, size_t i)
@@ -385,22 +349,19 @@ int main(int argc, char **argv)
 	uint64_t vram;
 	int ret, status;
 
-	if (argc > 1) {
-		fprintf(stderr, "usage: %s\n", argv[0]);
-		fprintf(stderr, "Move a mapped BO between VRAM and system memory and check the data through one pointer.\n");
-		return 2;
-	}
-
-	ret = svmgpu_device_open(0, &dev);
-	if (ret)
-		return fail("open", ret);
+	status = example_open(argc, argv,
+			      "Move a mapped BO between VRAM and system memory and check the data through one pointer.",
+			      &dev);
+	if (status)
+		return status;
 	ret = svmgpu_device_get_info(dev, &info);
 	if (ret) {
 		svmgpu_device_del(dev);
 		return fail("device info", ret);
 	}
 
-	status = check_features(info.features);
+	status = example_check_features(info.features, required,
+					ARRAY_SIZE(required));
 	if (!status) {
 		/* Every kernel with GEM_MIGRATE reports it (uAPI 1.2). */
 		vram = svmgpu_device_vram_bo_size(dev);

@@ -20,11 +20,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "svmgpu_drm.h"
-#include "svmgpu.h"
-
-#define EXIT_SKIP 77
-#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+#define EXAMPLE_NAME "svmgpu_fill_copy"
+#include "example.h"
 
 /* The size of the fill and of the copy. */
 #define SIZE		(1u << 20)
@@ -37,44 +34,11 @@
 #define CMD_VA		0x600000ull
 #define CMD_SIZE	4096u
 
-static const struct {
-	uint64_t bit;
-	const char *name;
-} required[] = {
+static const struct example_feature required[] = {
 	{ DRM_SVMGPU_FEATURE_GEM, "GEM" },
 	{ DRM_SVMGPU_FEATURE_VM, "VM" },
 	{ DRM_SVMGPU_FEATURE_EXEC, "EXEC" },
 };
-
-/* Report a failed library call; return 1, the exit status. */
-static int fail(const char *what, int err)
-{
-	fprintf(stderr, "svmgpu_fill_copy: %s: %s\n", what, strerror(-err));
-	return 1;
-}
-
-/* Print what the driver lacks and return 77, or return 0 if it has it all. */
-static int check_features(uint64_t features)
-{
-	const char *sep = "";
-	size_t i;
-
-	for (i = 0; i < ARRAY_SIZE(required); i++)
-		if (!(features & required[i].bit))
-			break;
-	if (i == ARRAY_SIZE(required))
-		return 0;
-
-	printf("skipped: the driver does not implement ");
-	for (i = 0; i < ARRAY_SIZE(required); i++) {
-		if (features & required[i].bit)
-			continue;
-		printf("%s%s", sep, required[i].name);
-		sep = ", ";
-	}
-	printf(" yet\n");
-	return EXIT_SKIP;
-}
 
 /* The command buffer: FILL the source, COPY it to the destination, END. */
 static int build_commands(struct svmgpu_bo *cmd, uint32_t *length)
@@ -201,31 +165,22 @@ out:
 	return status;
 }
 
-int main(int argc, char **argv)
+/* Return 0 if the driver has every feature in @required, else 77 or 1. */
+static int require(struct svmgpu_device *dev)
 {
 	struct svmgpu_device_info info;
-	struct svmgpu_device *dev;
-	int ret, status;
+	int ret;
 
-	if (argc > 1) {
-		fprintf(stderr, "usage: %s\n", argv[0]);
-		fprintf(stderr, "Fill a VRAM BO on the GPU, copy it to a system BO and check the copy.\n");
-		return 2;
-	}
-
-	ret = svmgpu_device_open(0, &dev);
-	if (ret)
-		return fail("open", ret);
 	ret = svmgpu_device_get_info(dev, &info);
-	if (ret) {
-		svmgpu_device_del(dev);
+	if (ret)
 		return fail("device info", ret);
-	}
+	return example_check_features(info.features, required,
+				      ARRAY_SIZE(required));
+}
 
-	status = check_features(info.features);
-	if (!status)
-		status = run(dev);
-
-	svmgpu_device_del(dev);
-	return status;
+int main(int argc, char **argv)
+{
+	return example_main(argc, argv,
+			    "Fill a VRAM BO on the GPU, copy it to a system BO and check the copy.",
+			    require, run);
 }

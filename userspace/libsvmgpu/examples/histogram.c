@@ -32,10 +32,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "svmgpu_drm.h"
-#include "svmgpu.h"
-
-#define EXIT_SKIP 77
+#define EXAMPLE_NAME "svmgpu_histogram"
+#include "example.h"
 
 /*
  * One ATOMIC (36 bytes) per value: 16384 values make a 576 KiB command
@@ -58,13 +56,6 @@ struct histogram {
 	uint64_t *fence;	/* The user fence */
 	uint32_t expected[NUM_BINS];	/* The CPU's histogram */
 };
-
-/* Report a failed library call; return 1, the exit status. */
-static int fail(const char *what, int err)
-{
-	fprintf(stderr, "svmgpu_histogram: %s: %s\n", what, strerror(-err));
-	return 1;
-}
 
 /*
  * Values from a fixed xorshift32 sequence, as the sum of two uniform
@@ -159,17 +150,7 @@ static int run_job(struct svmgpu_device *dev, const struct histogram *h,
 	}
 
 	ret = svmgpu_user_fence_wait(queue, h->fence, 1, TIMEOUT_NS, 0);
-	if (ret == -ETIME) {
-		*running = true;
-		fprintf(stderr, "svmgpu_histogram: the job did not complete in %lld s\n",
-			TIMEOUT_NS / 1000000000);
-	} else if (ret == -ECANCELED) {
-		fprintf(stderr, "svmgpu_histogram: the job failed on the GPU, which banned its queue\n");
-	} else if (ret) {
-		status = fail("wait", ret);
-	} else {
-		status = 0;
-	}
+	status = example_job_failed(ret, "job", "wait", TIMEOUT_NS, running);
 
 out:
 	svmgpu_queue_del(queue);
@@ -226,28 +207,15 @@ out:
 	return status;
 }
 
+static int require(struct svmgpu_device *dev)
+{
+	return example_require(svmgpu_device_has_system_svm(dev),
+			       "implement system SVM yet");
+}
+
 int main(int argc, char **argv)
 {
-	struct svmgpu_device *dev;
-	int ret, status;
-
-	if (argc > 1) {
-		fprintf(stderr, "usage: %s\n", argv[0]);
-		fprintf(stderr, "Count a histogram of malloc'd values with GPU atomics on malloc'd bins, through system SVM, and check it.\n");
-		return 2;
-	}
-
-	ret = svmgpu_device_open(0, &dev);
-	if (ret)
-		return fail("open", ret);
-
-	if (svmgpu_device_has_system_svm(dev)) {
-		status = run(dev);
-	} else {
-		printf("skipped: the driver does not implement system SVM yet\n");
-		status = EXIT_SKIP;
-	}
-
-	svmgpu_device_del(dev);
-	return status;
+	return example_main(argc, argv,
+			    "Count a histogram of malloc'd values with GPU atomics on malloc'd bins, through system SVM, and check it.",
+			    require, run);
 }

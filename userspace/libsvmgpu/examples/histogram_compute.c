@@ -31,10 +31,8 @@
 #include <string.h>
 #include <time.h>
 
-#include "svmgpu_drm.h"
-#include "svmgpu.h"
-
-#define EXIT_SKIP 77
+#define EXAMPLE_NAME "svmgpu_histogram_compute"
+#include "example.h"
 
 #define NUM_VALUES	(1u << 20)
 #define NUM_BINS	256u
@@ -65,22 +63,6 @@ static const char histogram_program[] =
 	"	add    r5, r5, 4\n"
 	"	bltu   r5, r7, loop\n"
 	"	exit\n";
-
-/* Report a failed library call; return 1, the exit status. */
-static int fail(const char *what, int err)
-{
-	fprintf(stderr, "svmgpu_histogram_compute: %s: %s\n", what,
-		strerror(-err));
-	return 1;
-}
-
-static uint64_t now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000000000ull + ts.tv_nsec;
-}
 
 /*
  * Values from a fixed xorshift32 sequence, as the sum of two uniform
@@ -172,10 +154,7 @@ static int run(struct svmgpu_device *dev)
 	}
 	if (build_program(prog))
 		goto out;
-	ret = svmgpu_vm_new_svm(dev, &vm);
-	if (!ret)
-		ret = svmgpu_queue_new(vm, 0, DRM_SVMGPU_QUEUE_PRIORITY_NORMAL,
-				       &queue);
+	ret = example_svm_queue(dev, &vm, &queue);
 	if (ret) {
 		status = fail("setup", ret);
 		goto out;
@@ -185,18 +164,9 @@ static int run(struct svmgpu_device *dev)
 	ret = svmgpu_queue_dispatch_svm(queue, prog, NUM_ITEMS, 1, 1,
 					svmgpu_ptr(args), TIMEOUT_NS);
 	gpu_ns = now_ns() - t;
-	if (ret == -ETIME) {
-		running = true;
-		fprintf(stderr, "svmgpu_histogram_compute: the job did not complete in %lld s\n",
-			TIMEOUT_NS / 1000000000);
+	if (example_job_failed(ret, "job", "dispatch", TIMEOUT_NS,
+			       &running))
 		goto out;
-	} else if (ret == -ECANCELED) {
-		fprintf(stderr, "svmgpu_histogram_compute: the job failed on the GPU, which banned its queue\n");
-		goto out;
-	} else if (ret) {
-		status = fail("dispatch", ret);
-		goto out;
-	}
 
 	if (verify(bins, expected))
 		goto out;
@@ -221,29 +191,7 @@ out:
 
 int main(int argc, char **argv)
 {
-	struct svmgpu_device *dev;
-	int ret, status;
-
-	if (argc > 1) {
-		fprintf(stderr, "usage: %s\n", argv[0]);
-		fprintf(stderr, "Count a histogram of malloc'd values with a GPU program's atomics, through system SVM, and check it.\n");
-		return 2;
-	}
-
-	ret = svmgpu_device_open(0, &dev);
-	if (ret)
-		return fail("open", ret);
-
-	if (!svmgpu_device_has_system_svm(dev)) {
-		printf("skipped: the driver does not implement system SVM\n");
-		status = EXIT_SKIP;
-	} else if (!svmgpu_device_has_compute(dev)) {
-		printf("skipped: the driver does not run compute programs\n");
-		status = EXIT_SKIP;
-	} else {
-		status = run(dev);
-	}
-
-	svmgpu_device_del(dev);
-	return status;
+	return example_main(argc, argv,
+			    "Count a histogram of malloc'd values with a GPU program's atomics, through system SVM, and check it.",
+			    example_require_compute, run);
 }

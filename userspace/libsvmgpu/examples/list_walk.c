@@ -36,10 +36,8 @@
 #include <string.h>
 #include <time.h>
 
-#include "svmgpu_drm.h"
-#include "svmgpu.h"
-
-#define EXIT_SKIP 77
+#define EXAMPLE_NAME "svmgpu_list_walk"
+#include "example.h"
 
 #define NUM_NODES	100000u
 #define TIMEOUT_NS	(120 * 1000000000ll)
@@ -77,21 +75,6 @@ static const char walk_program[] =
 	"	st64  [r1 + ARG_SUM], r6\n"
 	"	st64  [r1 + ARG_COUNT], r7\n"
 	"	exit\n";
-
-/* Report a failed library call; return 1, the exit status. */
-static int fail(const char *what, int err)
-{
-	fprintf(stderr, "svmgpu_list_walk: %s: %s\n", what, strerror(-err));
-	return 1;
-}
-
-static uint64_t now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000000000ull + ts.tv_nsec;
-}
 
 static uint64_t xorshift64(uint64_t *x)
 {
@@ -183,10 +166,7 @@ static int run(struct svmgpu_device *dev)
 	}
 	if (build_program(prog))
 		goto out;
-	ret = svmgpu_vm_new_svm(dev, &vm);
-	if (!ret)
-		ret = svmgpu_queue_new(vm, 0, DRM_SVMGPU_QUEUE_PRIORITY_NORMAL,
-				       &queue);
+	ret = example_svm_queue(dev, &vm, &queue);
 	if (ret) {
 		status = fail("setup", ret);
 		goto out;
@@ -202,18 +182,13 @@ static int run(struct svmgpu_device *dev)
 	ret = svmgpu_queue_dispatch_svm(queue, prog, 1, 1, 1, svmgpu_ptr(args),
 					TIMEOUT_NS);
 	gpu_ns = now_ns() - t;
-	if (ret == -ETIME) {
-		running = true;
-		fprintf(stderr, "svmgpu_list_walk: the walk did not complete in %lld s\n",
-			TIMEOUT_NS / 1000000000);
-		goto out;
-	} else if (ret == -ECANCELED) {
+	if (ret == -ECANCELED) {
 		fprintf(stderr, "svmgpu_list_walk: the walk failed on the GPU, which banned its queue (is compute_budget too low?)\n");
 		goto out;
-	} else if (ret) {
-		status = fail("dispatch", ret);
-		goto out;
 	}
+	if (example_job_failed(ret, "walk", "dispatch", TIMEOUT_NS,
+			       &running))
+		goto out;
 
 	if (args->sum != cpu_sum || args->count != cpu_count) {
 		printf("mismatch: GPU sum 0x%016" PRIx64 " over %" PRIu64 " nodes, CPU sum 0x%016" PRIx64 " over %" PRIu64 "\n",
@@ -244,29 +219,7 @@ out:
 
 int main(int argc, char **argv)
 {
-	struct svmgpu_device *dev;
-	int ret, status;
-
-	if (argc > 1) {
-		fprintf(stderr, "usage: %s\n", argv[0]);
-		fprintf(stderr, "Sum a linked list of malloc'd nodes with one GPU work item, through system SVM, and check it.\n");
-		return 2;
-	}
-
-	ret = svmgpu_device_open(0, &dev);
-	if (ret)
-		return fail("open", ret);
-
-	if (!svmgpu_device_has_system_svm(dev)) {
-		printf("skipped: the driver does not implement system SVM\n");
-		status = EXIT_SKIP;
-	} else if (!svmgpu_device_has_compute(dev)) {
-		printf("skipped: the driver does not run compute programs\n");
-		status = EXIT_SKIP;
-	} else {
-		status = run(dev);
-	}
-
-	svmgpu_device_del(dev);
-	return status;
+	return example_main(argc, argv,
+			    "Sum a linked list of malloc'd nodes with one GPU work item, through system SVM, and check it.",
+			    example_require_compute, run);
 }

@@ -32,10 +32,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "svmgpu_drm.h"
-#include "svmgpu.h"
-
-#define EXIT_SKIP 77
+#define EXAMPLE_NAME "svmgpu_migrate"
+#include "example.h"
 
 #define SZ_2M		(2u << 20)
 #define BUF_SIZE	(2 * SZ_2M)
@@ -44,13 +42,6 @@
 #define PAGE_WORDS	(4096 / sizeof(uint32_t))
 #define POISON		0xddddddddu
 #define TIMEOUT_NS	(30 * 1000000000ll)
-
-/* Report a failed library call; return 1, the exit status. */
-static int fail(const char *what, int err)
-{
-	fprintf(stderr, "svmgpu_migrate: %s: %s\n", what, strerror(-err));
-	return 1;
-}
 
 /* What the CPU writes at word @i of the first half. */
 static uint32_t value(size_t i)
@@ -160,17 +151,7 @@ static int run_job(struct svmgpu_queue *q, const struct svmgpu_cs *cs,
 	if (ret)
 		return fail("exec", ret);
 	ret = svmgpu_user_fence_wait(q, fence, 1, TIMEOUT_NS, 0);
-	if (ret == -ETIME) {
-		*running = true;
-		fprintf(stderr, "svmgpu_migrate: the job did not complete in %lld s\n",
-			TIMEOUT_NS / 1000000000);
-		return 1;
-	}
-	if (ret == -ECANCELED) {
-		fprintf(stderr, "svmgpu_migrate: the job failed on the GPU, which banned its queue\n");
-		return 1;
-	}
-	return ret ? fail("wait", ret) : 0;
+	return example_job_failed(ret, "job", "wait", TIMEOUT_NS, running);
 }
 
 static int steps(struct svmgpu_vm *vm, struct svmgpu_queue *q,
@@ -269,28 +250,15 @@ out:
 	return status;
 }
 
+static int require(struct svmgpu_device *dev)
+{
+	return example_require(svmgpu_device_has_svm_migrate(dev),
+			       "implement SVM migration yet");
+}
+
 int main(int argc, char **argv)
 {
-	struct svmgpu_device *dev;
-	int ret, status;
-
-	if (argc > 1) {
-		fprintf(stderr, "usage: %s\n", argv[0]);
-		fprintf(stderr, "Move malloc'd memory into VRAM by GPU faults and prefetches, and back by CPU reads, checking every value and where it is.\n");
-		return 2;
-	}
-
-	ret = svmgpu_device_open(0, &dev);
-	if (ret)
-		return fail("open", ret);
-
-	if (svmgpu_device_has_svm_migrate(dev)) {
-		status = run(dev);
-	} else {
-		printf("skipped: the driver does not implement SVM migration yet\n");
-		status = EXIT_SKIP;
-	}
-
-	svmgpu_device_del(dev);
-	return status;
+	return example_main(argc, argv,
+			    "Move malloc'd memory into VRAM by GPU faults and prefetches, and back by CPU reads, checking every value and where it is.",
+			    require, run);
 }

@@ -34,10 +34,8 @@
 #include <string.h>
 #include <time.h>
 
-#include "svmgpu_drm.h"
-#include "svmgpu.h"
-
-#define EXIT_SKIP 77
+#define EXAMPLE_NAME "svmgpu_tree_search"
+#include "example.h"
 
 #define NUM_KEYS	100000u
 #define NUM_QUERIES	65536u
@@ -70,21 +68,6 @@ enum {
 	R_VALUE = 8,	/* What is stored there */
 	R_TMP = 9,	/* The current node's key */
 };
-
-/* Report a failed library call; return 1, the exit status. */
-static int fail(const char *what, int err)
-{
-	fprintf(stderr, "svmgpu_tree_search: %s: %s\n", what, strerror(-err));
-	return 1;
-}
-
-static uint64_t now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000000000ull + ts.tv_nsec;
-}
 
 static uint64_t xorshift64(uint64_t *x)
 {
@@ -280,10 +263,7 @@ static int run(struct svmgpu_device *dev)
 		status = fail("program", ret);
 		goto out;
 	}
-	ret = svmgpu_vm_new_svm(dev, &vm);
-	if (!ret)
-		ret = svmgpu_queue_new(vm, 0, DRM_SVMGPU_QUEUE_PRIORITY_NORMAL,
-				       &queue);
+	ret = example_svm_queue(dev, &vm, &queue);
 	if (ret) {
 		status = fail("setup", ret);
 		goto out;
@@ -300,18 +280,9 @@ static int run(struct svmgpu_device *dev)
 	ret = svmgpu_queue_dispatch_svm(queue, prog, NUM_QUERIES, 1, 1,
 					svmgpu_ptr(args), TIMEOUT_NS);
 	gpu_ns = now_ns() - t;
-	if (ret == -ETIME) {
-		running = true;
-		fprintf(stderr, "svmgpu_tree_search: the job did not complete in %lld s\n",
-			TIMEOUT_NS / 1000000000);
+	if (example_job_failed(ret, "job", "dispatch", TIMEOUT_NS,
+			       &running))
 		goto out;
-	} else if (ret == -ECANCELED) {
-		fprintf(stderr, "svmgpu_tree_search: the job failed on the GPU, which banned its queue\n");
-		goto out;
-	} else if (ret) {
-		status = fail("dispatch", ret);
-		goto out;
-	}
 
 	for (i = 0; i < NUM_QUERIES; i++) {
 		if (results[i] != expected[i]) {
@@ -347,29 +318,7 @@ out:
 
 int main(int argc, char **argv)
 {
-	struct svmgpu_device *dev;
-	int ret, status;
-
-	if (argc > 1) {
-		fprintf(stderr, "usage: %s\n", argv[0]);
-		fprintf(stderr, "Look keys up in a binary tree of malloc'd nodes with GPU work items, through system SVM, and check them.\n");
-		return 2;
-	}
-
-	ret = svmgpu_device_open(0, &dev);
-	if (ret)
-		return fail("open", ret);
-
-	if (!svmgpu_device_has_system_svm(dev)) {
-		printf("skipped: the driver does not implement system SVM\n");
-		status = EXIT_SKIP;
-	} else if (!svmgpu_device_has_compute(dev)) {
-		printf("skipped: the driver does not run compute programs\n");
-		status = EXIT_SKIP;
-	} else {
-		status = run(dev);
-	}
-
-	svmgpu_device_del(dev);
-	return status;
+	return example_main(argc, argv,
+			    "Look keys up in a binary tree of malloc'd nodes with GPU work items, through system SVM, and check them.",
+			    example_require_compute, run);
 }

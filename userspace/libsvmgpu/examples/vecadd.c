@@ -36,10 +36,8 @@
 #include <string.h>
 #include <time.h>
 
-#include "svmgpu_drm.h"
-#include "svmgpu.h"
-
-#define EXIT_SKIP 77
+#define EXAMPLE_NAME "svmgpu_vecadd"
+#include "example.h"
 
 #define NUM_ITEMS	(1u << 20)
 #define TIMEOUT_NS	(60 * 1000000000ll)
@@ -73,21 +71,6 @@ static const char vecadd_program[] =
 	"	add   r8, r8, r9	# 64-bit add; st32 keeps the low half\n"
 	"	st32  [r7], r8\n"
 	"	exit\n";
-
-/* Report a failed library call; return 1, the exit status. */
-static int fail(const char *what, int err)
-{
-	fprintf(stderr, "svmgpu_vecadd: %s: %s\n", what, strerror(-err));
-	return 1;
-}
-
-static uint64_t now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000000000ull + ts.tv_nsec;
-}
 
 /* The program text with its constants, assembled. */
 static int build_program(struct svmgpu_prog *p)
@@ -200,10 +183,7 @@ static int run(struct svmgpu_device *dev)
 		goto out;
 	ret = svmgpu_cs_new(&cs);
 	if (!ret)
-		ret = svmgpu_vm_new_svm(dev, &vm);
-	if (!ret)
-		ret = svmgpu_queue_new(vm, 0, DRM_SVMGPU_QUEUE_PRIORITY_NORMAL,
-				       &queue);
+		ret = example_svm_queue(dev, &vm, &queue);
 	if (ret) {
 		status = fail("setup", ret);
 		goto out;
@@ -218,18 +198,9 @@ static int run(struct svmgpu_device *dev)
 		t = now_ns();
 		ret = run_dispatch(queue, prog, cs, args, fence, pass + 1);
 		gpu_ns[pass] = now_ns() - t;
-		if (ret == -ETIME) {
-			running = true;
-			fprintf(stderr, "svmgpu_vecadd: the job did not complete in %lld s\n",
-				TIMEOUT_NS / 1000000000);
+		if (example_job_failed(ret, "job", "dispatch", TIMEOUT_NS,
+				       &running))
 			goto out;
-		} else if (ret == -ECANCELED) {
-			fprintf(stderr, "svmgpu_vecadd: the job failed on the GPU, which banned its queue\n");
-			goto out;
-		} else if (ret) {
-			status = fail("dispatch", ret);
-			goto out;
-		}
 		if (verify(c, cpu))
 			goto out;
 	}
@@ -267,29 +238,7 @@ out:
 
 int main(int argc, char **argv)
 {
-	struct svmgpu_device *dev;
-	int ret, status;
-
-	if (argc > 1) {
-		fprintf(stderr, "usage: %s\n", argv[0]);
-		fprintf(stderr, "Add two malloc'd arrays with a GPU program, through system SVM, and check the sum.\n");
-		return 2;
-	}
-
-	ret = svmgpu_device_open(0, &dev);
-	if (ret)
-		return fail("open", ret);
-
-	if (!svmgpu_device_has_system_svm(dev)) {
-		printf("skipped: the driver does not implement system SVM\n");
-		status = EXIT_SKIP;
-	} else if (!svmgpu_device_has_compute(dev)) {
-		printf("skipped: the driver does not run compute programs\n");
-		status = EXIT_SKIP;
-	} else {
-		status = run(dev);
-	}
-
-	svmgpu_device_del(dev);
-	return status;
+	return example_main(argc, argv,
+			    "Add two malloc'd arrays with a GPU program, through system SVM, and check the sum.",
+			    example_require_compute, run);
 }
