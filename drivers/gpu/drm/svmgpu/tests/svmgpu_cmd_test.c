@@ -2,10 +2,8 @@
 /*
  * Copyright (c) 2026 The svmgpu authors
  *
- * KUnit tests for the engines' command processor, run on fake memory: a
- * flat buffer at GPU address MEM_BASE, whose last page is read-only, with
- * nothing mapped around it. A test may make one page "lazy": it faults,
- * recoverably, until the fault handler maps it.
+ * KUnit tests for the engines' command processor, run on fake memory
+ * (svmgpu_fake_mem.h).
  */
 
 #include <linux/err.h>
@@ -17,89 +15,16 @@
 #include <kunit/test.h>
 
 #include "../hw/svmgpu_hw_cmd.h"
+#include "svmgpu_fake_mem.h"
 
-#define MEM_BASE	0x100000ull
-#define MEM_SIZE	(8 * SZ_4K)
-#define MEM_RO		(MEM_BASE + MEM_SIZE - SZ_4K)
 #define CS_ADDR		MEM_BASE
 
-struct fake {
-	struct svmgpu_hw_cmd_ctx ctx;
-	u8 *mem;
-	bool abort;
-	unsigned int locked;
-
-	/* The lazy page, or 0; mapped once a fault was answered with 0. */
-	u64 lazy;
-	bool lazy_mapped;
-	int fault_answer;
-	unsigned int faults;
-	u64 fault_va;
-	enum svmgpu_hw_access fault_access;
-};
-
-static void *fake_access(struct svmgpu_hw_cmd_ctx *ctx, u64 va,
-			 enum svmgpu_hw_access access, u64 *len)
+static struct svmgpu_fake_mem *fake_new(struct kunit *test)
 {
-	bool write = access != SVMGPU_HW_ACCESS_READ;
-
-	struct fake *f = container_of(ctx, struct fake, ctx);
-
-	if (!f->locked)
-		return ERR_PTR(-EIO);	/* access outside lock(): a bug */
-	if (va < MEM_BASE || va >= MEM_BASE + MEM_SIZE)
-		return ERR_PTR(-EFAULT);
-	if (write && va >= MEM_RO)
-		return ERR_PTR(-EFAULT);
-	if (f->lazy && !f->lazy_mapped && (va & ~(u64)(SZ_4K - 1)) == f->lazy)
-		return ERR_PTR(-EAGAIN);
-	/* Like the MMU: valid to the end of the 4 KiB page. */
-	*len = SZ_4K - (va & (SZ_4K - 1));
-	return f->mem + (va - MEM_BASE);
-}
-
-static void fake_lock(struct svmgpu_hw_cmd_ctx *ctx)
-{
-	container_of(ctx, struct fake, ctx)->locked++;
-}
-
-static void fake_unlock(struct svmgpu_hw_cmd_ctx *ctx)
-{
-	container_of(ctx, struct fake, ctx)->locked--;
-}
-
-static bool fake_aborted(struct svmgpu_hw_cmd_ctx *ctx)
-{
-	return container_of(ctx, struct fake, ctx)->abort;
-}
-
-static int fake_fault(struct svmgpu_hw_cmd_ctx *ctx, u64 va,
-		      enum svmgpu_hw_access access)
-{
-	struct fake *f = container_of(ctx, struct fake, ctx);
-
-	if (f->locked)
-		return -EIO;	/* a stall under lock(): a bug */
-	f->faults++;
-	f->fault_va = va;
-	f->fault_access = access;
-	if (!f->fault_answer)
-		f->lazy_mapped = true;
-	return f->fault_answer;
-}
-
-static struct fake *fake_new(struct kunit *test)
-{
-	struct fake *f = kunit_kzalloc(test, sizeof(*f), GFP_KERNEL);
+	struct svmgpu_fake_mem *f = kunit_kzalloc(test, sizeof(*f), GFP_KERNEL);
 
 	KUNIT_ASSERT_NOT_NULL(test, f);
-	f->mem = kunit_kzalloc(test, MEM_SIZE, GFP_KERNEL);
-	KUNIT_ASSERT_NOT_NULL(test, f->mem);
-	f->ctx.access = fake_access;
-	f->ctx.lock = fake_lock;
-	f->ctx.unlock = fake_unlock;
-	f->ctx.aborted = fake_aborted;
-	f->ctx.fault = fake_fault;
+	svmgpu_fake_mem_init(test, f);
 	return f;
 }
 
@@ -109,7 +34,7 @@ struct cs {
 	u32 n;
 };
 
-static struct cs cs_begin(struct fake *f)
+static struct cs cs_begin(struct svmgpu_fake_mem *f)
 {
 	return (struct cs){ .w = (u32 *)f->mem };
 }
@@ -135,7 +60,7 @@ static void cs_end(struct cs *cs)
 	cs_hdr(cs, DRM_SVMGPU_CMD_END, 0, 1);
 }
 
-static int run(struct fake *f, struct cs *cs, u32 *offset)
+static int run(struct svmgpu_fake_mem *f, struct cs *cs, u32 *offset)
 {
 	u32 off;
 	int ret = svmgpu_hw_cmd_execute(&f->ctx, CS_ADDR, cs->n * 4, &off);
@@ -151,7 +76,7 @@ static int run(struct fake *f, struct cs *cs, u32 *offset)
 
 static void cmd_nop_and_end(struct kunit *test)
 {
-	struct fake *f = fake_new(test);
+	struct svmgpu_fake_mem *f = fake_new(test);
 	struct cs cs = cs_begin(f);
 
 	cs_hdr(&cs, DRM_SVMGPU_CMD_NOP, 0, 3);
@@ -164,7 +89,7 @@ static void cmd_nop_and_end(struct kunit *test)
 
 static void cmd_write_imm(struct kunit *test)
 {
-	struct fake *f = fake_new(test);
+	struct svmgpu_fake_mem *f = fake_new(test);
 	struct cs cs = cs_begin(f);
 
 	cs_hdr(&cs, DRM_SVMGPU_CMD_WRITE_IMM, 0, 5);
@@ -183,7 +108,7 @@ static void cmd_write_imm(struct kunit *test)
 
 static void cmd_copy_across_pages(struct kunit *test)
 {
-	struct fake *f = fake_new(test);
+	struct svmgpu_fake_mem *f = fake_new(test);
 	struct cs cs = cs_begin(f);
 	u8 *src = DATA_PTR(f, 0);
 	unsigned int i;
@@ -203,7 +128,7 @@ static void cmd_copy_across_pages(struct kunit *test)
 
 static void cmd_fill(struct kunit *test)
 {
-	struct fake *f = fake_new(test);
+	struct svmgpu_fake_mem *f = fake_new(test);
 	struct cs cs = cs_begin(f);
 	u32 *d = (u32 *)DATA_PTR(f, 0);
 	unsigned int i;
@@ -234,7 +159,7 @@ static void emit_atomic(struct cs *cs, u32 flags, u64 addr, u64 operand,
 
 static void cmd_atomics(struct kunit *test)
 {
-	struct fake *f = fake_new(test);
+	struct svmgpu_fake_mem *f = fake_new(test);
 	struct cs cs = cs_begin(f);
 	u32 *v32 = (u32 *)DATA_PTR(f, 0), *r32 = (u32 *)DATA_PTR(f, 64);
 	u64 *v64 = (u64 *)DATA_PTR(f, 8), *r64 = (u64 *)DATA_PTR(f, 128);
@@ -267,7 +192,7 @@ static void cmd_atomics(struct kunit *test)
 
 static void cmd_wait_mem_and_timestamp(struct kunit *test)
 {
-	struct fake *f = fake_new(test);
+	struct svmgpu_fake_mem *f = fake_new(test);
 	struct cs cs = cs_begin(f);
 	u64 *ts = (u64 *)DATA_PTR(f, 16);
 
@@ -289,7 +214,7 @@ static void cmd_wait_mem_and_timestamp(struct kunit *test)
 
 static void cmd_wait_mem_reset(struct kunit *test)
 {
-	struct fake *f = fake_new(test);
+	struct svmgpu_fake_mem *f = fake_new(test);
 	struct cs cs = cs_begin(f);
 	u32 off;
 
@@ -306,7 +231,7 @@ static void cmd_wait_mem_reset(struct kunit *test)
 
 static void cmd_faults(struct kunit *test)
 {
-	struct fake *f = fake_new(test);
+	struct svmgpu_fake_mem *f = fake_new(test);
 	struct cs cs = cs_begin(f);
 	u32 off;
 
@@ -352,7 +277,7 @@ static void cmd_malformed(struct kunit *test)
 		{ "short WRITE_IMM", { DRM_SVMGPU_CMD_HEADER(2, 0, 3), 0, 0,
 				       DRM_SVMGPU_CMD_HEADER(1, 0, 1) }, 4 },
 	};
-	struct fake *f = fake_new(test);
+	struct svmgpu_fake_mem *f = fake_new(test);
 	unsigned int i;
 	u32 off;
 
@@ -407,7 +332,7 @@ static void cmd_malformed(struct kunit *test)
 
 static void cmd_fault_replays_write(struct kunit *test)
 {
-	struct fake *f = fake_new(test);
+	struct svmgpu_fake_mem *f = fake_new(test);
 	struct cs cs = cs_begin(f);
 
 	f->lazy = LAZY;
@@ -426,7 +351,7 @@ static void cmd_fault_replays_write(struct kunit *test)
 
 static void cmd_fault_atomic_applies_once(struct kunit *test)
 {
-	struct fake *f = fake_new(test);
+	struct svmgpu_fake_mem *f = fake_new(test);
 	struct cs cs = cs_begin(f);
 	u32 *v = (u32 *)DATA_PTR(f, 0);
 
@@ -457,7 +382,7 @@ static void cmd_fault_atomic_applies_once(struct kunit *test)
 
 static void cmd_fault_copy_resumes(struct kunit *test)
 {
-	struct fake *f = fake_new(test);
+	struct svmgpu_fake_mem *f = fake_new(test);
 	struct cs cs = cs_begin(f);
 	u8 *src = DATA_PTR(f, 0);
 	unsigned int i;
@@ -480,7 +405,7 @@ static void cmd_fault_copy_resumes(struct kunit *test)
 
 static void cmd_fault_fails(struct kunit *test)
 {
-	struct fake *f = fake_new(test);
+	struct svmgpu_fake_mem *f = fake_new(test);
 	struct cs cs = cs_begin(f);
 	u32 off;
 

@@ -4,10 +4,7 @@
  *
  * KUnit tests for the compute ISA (DOC: compute ISA in the uAPI header): the
  * decoder, the interpreter and the DISPATCH command. Like the command
- * processor's tests, they run on fake memory: a flat buffer at GPU address
- * MEM_BASE, whose last page is read-only, with nothing mapped around it. A
- * test may make one page "lazy": it faults, recoverably, until the fault
- * handler maps it.
+ * processor's tests, they run on fake memory (svmgpu_fake_mem.h).
  *
  * Programs are written as arrays of host-order instructions, built with the
  * I_*() macros below. Most tests decode one and run it with prepare() and
@@ -28,18 +25,16 @@
 
 #include "../hw/svmgpu_hw_cmd.h"
 #include "../hw/svmgpu_hw_isa.h"
+#include "svmgpu_fake_mem.h"
 
-#define MEM_BASE	0x100000ull
-#define MEM_SIZE	(8 * SZ_4K)
-#define MEM_END		(MEM_BASE + MEM_SIZE)
-#define MEM_RO		(MEM_END - SZ_4K)	/* page 7: read-only */
+/* The fake memory's pages; the last, 7, is MEM_RO. */
 #define CS_ADDR		MEM_BASE		/* page 0: command streams */
 #define DATA		(MEM_BASE + SZ_4K)	/* page 1: data */
 #define LAZY		(MEM_BASE + 3 * SZ_4K)	/* page 3: the lazy page */
 #define PROG		(MEM_BASE + 4 * SZ_4K)	/* pages 4-5: programs */
 #define UNMAPPED	0x10000ull
 
-#define MEM_PTR(f, va)	((f)->mem + ((va) - MEM_BASE))
+#define MEM_PTR(f, va)	((f)->base.mem + ((va) - MEM_BASE))
 #define MEM64(f, va)	(*(u64 *)MEM_PTR(f, va))
 #define MEM32(f, va)	(*(u32 *)MEM_PTR(f, va))
 
@@ -66,18 +61,7 @@
 #define SHORT_PROG_MAX	8
 
 struct fake {
-	struct svmgpu_hw_cmd_ctx ctx;
-	u8 *mem;
-	bool abort;
-	unsigned int locked;
-
-	/* The lazy page, or 0; mapped once a fault was answered with 0. */
-	u64 lazy;
-	bool lazy_mapped;
-	int fault_answer;
-	unsigned int faults;
-	u64 fault_va;
-	enum svmgpu_hw_access fault_access;
+	struct svmgpu_fake_mem base;
 
 	/* The dispatch that run() runs, set up by prepare(). */
 	struct svmgpu_hw_dispatch d;
@@ -92,64 +76,15 @@ struct fake {
 	bool dry;
 };
 
-static void *fake_access(struct svmgpu_hw_cmd_ctx *ctx, u64 va,
-			 enum svmgpu_hw_access access, u64 *len)
-{
-	bool write = access != SVMGPU_HW_ACCESS_READ;
-	struct fake *f = container_of(ctx, struct fake, ctx);
-
-	if (!f->locked)
-		return ERR_PTR(-EIO);	/* access outside lock(): a bug */
-	if (va < MEM_BASE || va >= MEM_END)
-		return ERR_PTR(-EFAULT);
-	if (write && va >= MEM_RO)
-		return ERR_PTR(-EFAULT);
-	if (f->lazy && !f->lazy_mapped && (va & ~(u64)(SZ_4K - 1)) == f->lazy)
-		return ERR_PTR(-EAGAIN);
-	/* Like the MMU: valid to the end of the 4 KiB page. */
-	*len = SZ_4K - (va & (SZ_4K - 1));
-	return MEM_PTR(f, va);
-}
-
-static void fake_lock(struct svmgpu_hw_cmd_ctx *ctx)
-{
-	container_of(ctx, struct fake, ctx)->locked++;
-}
-
-static void fake_unlock(struct svmgpu_hw_cmd_ctx *ctx)
-{
-	container_of(ctx, struct fake, ctx)->locked--;
-}
-
-static bool fake_aborted(struct svmgpu_hw_cmd_ctx *ctx)
-{
-	return container_of(ctx, struct fake, ctx)->abort;
-}
-
-static int fake_fault(struct svmgpu_hw_cmd_ctx *ctx, u64 va,
-		      enum svmgpu_hw_access access)
-{
-	struct fake *f = container_of(ctx, struct fake, ctx);
-
-	if (f->locked)
-		return -EIO;	/* a stall under lock(): a bug */
-	f->faults++;
-	f->fault_va = va;
-	f->fault_access = access;
-	if (!f->fault_answer)
-		f->lazy_mapped = true;
-	return f->fault_answer;
-}
-
 /* The engine's dispatch: every work item, on the calling thread. */
 static int fake_dispatch(struct svmgpu_hw_cmd_ctx *ctx,
 			 const struct svmgpu_hw_dispatch *d)
 {
-	struct fake *f = container_of(ctx, struct fake, ctx);
+	struct fake *f = container_of(ctx, struct fake, base.ctx);
 
 	f->dispatches++;
 	f->seen = *d;
-	f->seen_locked = f->locked;
+	f->seen_locked = f->base.locked;
 	if (f->dry)
 		return 0;
 	return svmgpu_hw_isa_run(ctx, d, 0, d->num_items, &f->insns);
@@ -160,17 +95,12 @@ static struct fake *fake_new(struct kunit *test)
 	struct fake *f = kunit_kzalloc(test, sizeof(*f), GFP_KERNEL);
 
 	KUNIT_ASSERT_NOT_NULL(test, f);
-	f->mem = kunit_kzalloc(test, MEM_SIZE, GFP_KERNEL);
-	KUNIT_ASSERT_NOT_NULL(test, f->mem);
-	f->ctx.program = kunit_kcalloc(test, DRM_SVMGPU_PROGRAM_MAX_INSNS,
-				       sizeof(*f->ctx.program), GFP_KERNEL);
-	KUNIT_ASSERT_NOT_NULL(test, f->ctx.program);
-	f->ctx.access = fake_access;
-	f->ctx.lock = fake_lock;
-	f->ctx.unlock = fake_unlock;
-	f->ctx.aborted = fake_aborted;
-	f->ctx.fault = fake_fault;
-	f->ctx.dispatch = fake_dispatch;
+	svmgpu_fake_mem_init(test, &f->base);
+	f->base.ctx.program = kunit_kcalloc(test, DRM_SVMGPU_PROGRAM_MAX_INSNS,
+					    sizeof(*f->base.ctx.program),
+					    GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, f->base.ctx.program);
+	f->base.ctx.dispatch = fake_dispatch;
 	return f;
 }
 
@@ -230,7 +160,7 @@ static void prepare(struct kunit *test, struct fake *f, const u64 *prog,
 /* Runs every work item of f->d. */
 static int run(struct fake *f)
 {
-	return svmgpu_hw_isa_run(&f->ctx, &f->d, 0, f->d.num_items,
+	return svmgpu_hw_isa_run(&f->base.ctx, &f->d, 0, f->d.num_items,
 				 &f->insns);
 }
 
@@ -364,7 +294,7 @@ static u64 alu_run(struct kunit *test, struct fake *f,
 	MEM64(f, DATA + 24) = 0xbad;
 	prepare(test, f, prog, ARRAY_SIZE(prog));
 	KUNIT_EXPECT_EQ(test, run(f), 0);
-	KUNIT_EXPECT_EQ(test, f->locked, 0);
+	KUNIT_EXPECT_EQ(test, f->base.locked, 0);
 	return MEM64(f, DATA + 24);
 }
 
@@ -844,7 +774,7 @@ static void isa_insn_count(struct kunit *test)
 	f->insns = 100;
 	KUNIT_ASSERT_EQ(test, run(f), 0);
 	KUNIT_EXPECT_EQ(test, f->insns, 100 + 4 * 3);
-	KUNIT_EXPECT_EQ(test, svmgpu_hw_isa_run(&f->ctx, &f->d, 1, 2,
+	KUNIT_EXPECT_EQ(test, svmgpu_hw_isa_run(&f->base.ctx, &f->d, 1, 2,
 						&f->insns), 0);
 	KUNIT_EXPECT_EQ(test, f->insns, 100 + 6 * 3);
 }
@@ -888,7 +818,7 @@ static void check_regs(struct kunit *test, u32 x, u32 y, u32 z, u64 first,
 	prepare(test, f, regs_prog, ARRAY_SIZE(regs_prog));
 	set_grid(f, x, y, z);
 	KUNIT_ASSERT_LE(test, f->d.num_items * 64, SZ_4K);
-	KUNIT_ASSERT_EQ(test, svmgpu_hw_isa_run(&f->ctx, &f->d, first, count,
+	KUNIT_ASSERT_EQ(test, svmgpu_hw_isa_run(&f->base.ctx, &f->d, first, count,
 						&f->insns), 0);
 	KUNIT_EXPECT_EQ(test, f->insns, count * ARRAY_SIZE(regs_prog));
 	for (id = 0; id < f->d.num_items; id++) {
@@ -1202,31 +1132,31 @@ static void isa_fault_unmapped(struct kunit *test)
 	prepare(test, f, load_prog, ARRAY_SIZE(load_prog));
 	f->d.arg = UNMAPPED;
 	KUNIT_EXPECT_EQ(test, run(f), -EFAULT);
-	KUNIT_EXPECT_EQ(test, f->ctx.fault_address, UNMAPPED + 8);
-	KUNIT_EXPECT_EQ(test, f->ctx.fault_access, SVMGPU_HW_ACCESS_READ);
-	KUNIT_EXPECT_EQ(test, f->locked, 0);
+	KUNIT_EXPECT_EQ(test, f->base.ctx.fault_address, UNMAPPED + 8);
+	KUNIT_EXPECT_EQ(test, f->base.ctx.fault_access, SVMGPU_HW_ACCESS_READ);
+	KUNIT_EXPECT_EQ(test, f->base.locked, 0);
 
 	prepare(test, f, store_prog, ARRAY_SIZE(store_prog));
 	f->d.arg = MEM_RO;
 	KUNIT_EXPECT_EQ(test, run(f), -EFAULT);
-	KUNIT_EXPECT_EQ(test, f->ctx.fault_address, MEM_RO + 8);
-	KUNIT_EXPECT_EQ(test, f->ctx.fault_access, SVMGPU_HW_ACCESS_WRITE);
+	KUNIT_EXPECT_EQ(test, f->base.ctx.fault_address, MEM_RO + 8);
+	KUNIT_EXPECT_EQ(test, f->base.ctx.fault_access, SVMGPU_HW_ACCESS_WRITE);
 	KUNIT_EXPECT_EQ(test, MEM64(f, DATA), 0x77);
 	KUNIT_EXPECT_EQ(test, MEM64(f, DATA + 8), 0);
-	KUNIT_EXPECT_EQ(test, f->locked, 0);
+	KUNIT_EXPECT_EQ(test, f->base.locked, 0);
 
 	prepare(test, f, atomic_prog, ARRAY_SIZE(atomic_prog));
 	f->d.arg = MEM_RO;
 	KUNIT_EXPECT_EQ(test, run(f), -EFAULT);
-	KUNIT_EXPECT_EQ(test, f->ctx.fault_address, MEM_RO + 4);
-	KUNIT_EXPECT_EQ(test, f->ctx.fault_access, SVMGPU_HW_ACCESS_ATOMIC);
-	KUNIT_EXPECT_EQ(test, f->locked, 0);
+	KUNIT_EXPECT_EQ(test, f->base.ctx.fault_address, MEM_RO + 4);
+	KUNIT_EXPECT_EQ(test, f->base.ctx.fault_access, SVMGPU_HW_ACCESS_ATOMIC);
+	KUNIT_EXPECT_EQ(test, f->base.locked, 0);
 
 	prepare(test, f, wrap_prog, ARRAY_SIZE(wrap_prog));
-	f->ctx.fault_address = 0xbad;
+	f->base.ctx.fault_address = 0xbad;
 	KUNIT_EXPECT_EQ(test, run(f), -EFAULT);
-	KUNIT_EXPECT_EQ(test, f->ctx.fault_address, 0);
-	KUNIT_EXPECT_EQ(test, f->locked, 0);
+	KUNIT_EXPECT_EQ(test, f->base.ctx.fault_address, 0);
+	KUNIT_EXPECT_EQ(test, f->base.locked, 0);
 }
 
 static const struct {
@@ -1267,13 +1197,13 @@ static void isa_fault_misaligned(struct kunit *test)
 		};
 
 		prepare(test, f, prog, ARRAY_SIZE(prog));
-		f->ctx.fault_address = 0;
+		f->base.ctx.fault_address = 0;
 		KUNIT_EXPECT_EQ_MSG(test, run(f), -EFAULT, "op %#x at +%u",
 				    op, misaligned_cases[i].off);
-		KUNIT_EXPECT_EQ_MSG(test, f->ctx.fault_address,
+		KUNIT_EXPECT_EQ_MSG(test, f->base.ctx.fault_address,
 				    DATA + misaligned_cases[i].off,
 				    "op %#x", op);
-		KUNIT_EXPECT_EQ(test, f->locked, 0);
+		KUNIT_EXPECT_EQ(test, f->base.locked, 0);
 	}
 }
 
@@ -1299,29 +1229,29 @@ static void isa_fault_replay(struct kunit *test)
 	};
 	struct fake *f = fake_new(test);
 
-	f->lazy = LAZY;
+	f->base.lazy = LAZY;
 	MEM64(f, LAZY) = 41;
 	prepare(test, f, prog, ARRAY_SIZE(prog));
 	f->d.arg = LAZY;
 	KUNIT_ASSERT_EQ(test, run(f), 0);
-	KUNIT_EXPECT_EQ(test, f->faults, 1);
-	KUNIT_EXPECT_EQ(test, f->fault_va, LAZY);
-	KUNIT_EXPECT_EQ(test, f->fault_access, SVMGPU_HW_ACCESS_ATOMIC);
+	KUNIT_EXPECT_EQ(test, f->base.faults, 1);
+	KUNIT_EXPECT_EQ(test, f->base.fault_va, LAZY);
+	KUNIT_EXPECT_EQ(test, f->base.fault_access, SVMGPU_HW_ACCESS_ATOMIC);
 	KUNIT_EXPECT_EQ(test, MEM64(f, LAZY), 42);
 	KUNIT_EXPECT_EQ(test, MEM64(f, LAZY + 8), 41);
 	KUNIT_EXPECT_EQ(test, MEM64(f, LAZY + 16), 1);
-	KUNIT_EXPECT_EQ(test, f->locked, 0);
+	KUNIT_EXPECT_EQ(test, f->base.locked, 0);
 
 	/* A load. */
 	f = fake_new(test);
-	f->lazy = LAZY;
+	f->base.lazy = LAZY;
 	MEM32(f, LAZY + 12) = 0xfeedf00d;
 	prepare(test, f, load_prog, ARRAY_SIZE(load_prog));
 	f->d.arg = LAZY;
 	KUNIT_ASSERT_EQ(test, run(f), 0);
-	KUNIT_EXPECT_EQ(test, f->faults, 1);
-	KUNIT_EXPECT_EQ(test, f->fault_va, LAZY + 12);
-	KUNIT_EXPECT_EQ(test, f->fault_access, SVMGPU_HW_ACCESS_READ);
+	KUNIT_EXPECT_EQ(test, f->base.faults, 1);
+	KUNIT_EXPECT_EQ(test, f->base.fault_va, LAZY + 12);
+	KUNIT_EXPECT_EQ(test, f->base.fault_access, SVMGPU_HW_ACCESS_READ);
 	KUNIT_EXPECT_EQ(test, MEM64(f, LAZY + 16), 0xfeedf00d);
 }
 
@@ -1335,12 +1265,12 @@ static void isa_fault_many_items(struct kunit *test)
 	};
 	struct fake *f = fake_new(test);
 
-	f->lazy = LAZY;
+	f->base.lazy = LAZY;
 	prepare(test, f, prog, ARRAY_SIZE(prog));
 	set_grid(f, 4, 2, 2);
 	f->d.arg = LAZY;
 	KUNIT_ASSERT_EQ(test, run(f), 0);
-	KUNIT_EXPECT_EQ(test, f->faults, 1);
+	KUNIT_EXPECT_EQ(test, f->base.faults, 1);
 	KUNIT_EXPECT_EQ(test, MEM64(f, LAZY), 16);
 	KUNIT_EXPECT_EQ(test, f->insns, 16 * 3);
 }
@@ -1354,34 +1284,34 @@ static void isa_fault_unserviced(struct kunit *test)
 	struct fake *f = fake_new(test);
 
 	/* The handler cannot service it. */
-	f->lazy = LAZY;
-	f->fault_answer = -EFAULT;
+	f->base.lazy = LAZY;
+	f->base.fault_answer = -EFAULT;
 	prepare(test, f, prog, ARRAY_SIZE(prog));
 	f->d.arg = LAZY;
 	KUNIT_EXPECT_EQ(test, run(f), -EFAULT);
-	KUNIT_EXPECT_EQ(test, f->faults, 1);
-	KUNIT_EXPECT_EQ(test, f->ctx.fault_address, LAZY + 8);
-	KUNIT_EXPECT_EQ(test, f->ctx.fault_access, SVMGPU_HW_ACCESS_READ);
-	KUNIT_EXPECT_EQ(test, f->locked, 0);
+	KUNIT_EXPECT_EQ(test, f->base.faults, 1);
+	KUNIT_EXPECT_EQ(test, f->base.ctx.fault_address, LAZY + 8);
+	KUNIT_EXPECT_EQ(test, f->base.ctx.fault_access, SVMGPU_HW_ACCESS_READ);
+	KUNIT_EXPECT_EQ(test, f->base.locked, 0);
 
 	/* The engine is reset during the stall. */
 	f = fake_new(test);
-	f->lazy = LAZY;
-	f->fault_answer = -ETIME;
+	f->base.lazy = LAZY;
+	f->base.fault_answer = -ETIME;
 	prepare(test, f, prog, ARRAY_SIZE(prog));
 	f->d.arg = LAZY;
 	KUNIT_EXPECT_EQ(test, run(f), -ETIME);
-	KUNIT_EXPECT_EQ(test, f->locked, 0);
+	KUNIT_EXPECT_EQ(test, f->base.locked, 0);
 
 	/* No handler: a recoverable fault is a plain one. */
 	f = fake_new(test);
-	f->lazy = LAZY;
-	f->ctx.fault = NULL;
+	f->base.lazy = LAZY;
+	f->base.ctx.fault = NULL;
 	prepare(test, f, prog, ARRAY_SIZE(prog));
 	f->d.arg = LAZY;
 	KUNIT_EXPECT_EQ(test, run(f), -EFAULT);
-	KUNIT_EXPECT_EQ(test, f->ctx.fault_address, LAZY + 8);
-	KUNIT_EXPECT_EQ(test, f->locked, 0);
+	KUNIT_EXPECT_EQ(test, f->base.ctx.fault_address, LAZY + 8);
+	KUNIT_EXPECT_EQ(test, f->base.locked, 0);
 }
 
 /* Budget and abort. */
@@ -1401,7 +1331,7 @@ static void isa_budget(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, f->insns, 3 * n);
 	f->d.budget = n - 1;
 	KUNIT_EXPECT_EQ(test, run(f), -ETIME);
-	KUNIT_EXPECT_EQ(test, f->locked, 0);
+	KUNIT_EXPECT_EQ(test, f->base.locked, 0);
 
 	/* A work item that never exits. */
 	f->insns = 0;
@@ -1410,7 +1340,7 @@ static void isa_budget(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, run(f), -ETIME);
 	KUNIT_EXPECT_GE(test, f->insns, 1000);
 	KUNIT_EXPECT_LE(test, f->insns, 1001);
-	KUNIT_EXPECT_EQ(test, f->locked, 0);
+	KUNIT_EXPECT_EQ(test, f->base.locked, 0);
 }
 
 static void isa_budget_unlimited(struct kunit *test)
@@ -1430,9 +1360,9 @@ static void isa_abort(struct kunit *test)
 	struct fake *f = fake_new(test);
 
 	prepare(test, f, spin_prog, ARRAY_SIZE(spin_prog));
-	f->abort = true;	/* as if the engine were being reset */
+	f->base.abort = true;	/* as if the engine were being reset */
 	KUNIT_EXPECT_EQ(test, run(f), -ETIME);
-	KUNIT_EXPECT_EQ(test, f->locked, 0);
+	KUNIT_EXPECT_EQ(test, f->base.locked, 0);
 }
 
 /* A fake whose reset comes after a number of checks. */
@@ -1444,7 +1374,7 @@ struct abort_counter {
 static bool counting_aborted(struct svmgpu_hw_cmd_ctx *ctx)
 {
 	struct abort_counter *a = container_of(ctx, struct abort_counter,
-					       f.ctx);
+					       f.base.ctx);
 
 	return ++a->checks > a->abort_after;
 }
@@ -1464,7 +1394,7 @@ static void isa_abort_short_items(struct kunit *test)
 	f = fake_new(test);
 	a->f = *f;
 	f = &a->f;
-	f->ctx.aborted = counting_aborted;
+	f->base.ctx.aborted = counting_aborted;
 	prepare(test, f, exit_prog, ARRAY_SIZE(exit_prog));
 	set_grid(f, 1u << 31, 1u << 31, 1);
 
@@ -1474,7 +1404,7 @@ static void isa_abort_short_items(struct kunit *test)
 	/* One check per quantum: the items it took, and no more. */
 	KUNIT_EXPECT_LE(test, f->insns, 4ull * 4096);
 	KUNIT_EXPECT_GT(test, f->insns, 0);
-	KUNIT_EXPECT_EQ(test, f->locked, 0);
+	KUNIT_EXPECT_EQ(test, f->base.locked, 0);
 }
 
 /* DISPATCH through the command processor. */
@@ -1487,7 +1417,7 @@ struct cs {
 
 static struct cs cs_begin(struct fake *f)
 {
-	return (struct cs){ .w = (u32 *)f->mem };
+	return (struct cs){ .w = (u32 *)f->base.mem };
 }
 
 static void cs_emit(struct cs *cs, u32 word)
@@ -1504,7 +1434,7 @@ static void cs_emit64(struct cs *cs, u64 v)
 static int cs_run(struct fake *f, struct cs *cs, u32 *offset)
 {
 	u32 off;
-	int ret = svmgpu_hw_cmd_execute(&f->ctx, CS_ADDR, cs->n * 4, &off);
+	int ret = svmgpu_hw_cmd_execute(&f->base.ctx, CS_ADDR, cs->n * 4, &off);
 
 	if (offset)
 		*offset = off;
@@ -1575,12 +1505,12 @@ static void dispatch_runs(struct kunit *test)
 	unsigned int i;
 
 	load_prog(f, c.prog, dispatch_prog, c.count);
-	f->ctx.budget = 1000;
+	f->base.ctx.budget = 1000;
 	KUNIT_ASSERT_EQ(test, run_dispatch(f, &c, NULL), 0);
 	KUNIT_EXPECT_EQ(test, f->dispatches, 1);
 	KUNIT_EXPECT_EQ(test, f->seen_locked, 0);
 	KUNIT_EXPECT_PTR_EQ(test, f->seen.insns,
-			    (const struct svmgpu_hw_insn *)f->ctx.program);
+			    (const struct svmgpu_hw_insn *)f->base.ctx.program);
 	KUNIT_EXPECT_EQ(test, f->seen.num_insns, c.count);
 	KUNIT_EXPECT_EQ(test, f->seen.grid[0], 4);
 	KUNIT_EXPECT_EQ(test, f->seen.grid[1], 3);
@@ -1588,12 +1518,12 @@ static void dispatch_runs(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, f->seen.num_items, 24);
 	KUNIT_EXPECT_EQ(test, f->seen.arg, DATA);
 	KUNIT_EXPECT_EQ(test, f->seen.budget, 1000);
-	KUNIT_EXPECT_EQ(test, f->ctx.program[4].op, OP(EXIT));
+	KUNIT_EXPECT_EQ(test, f->base.ctx.program[4].op, OP(EXIT));
 	for (i = 0; i < 24; i++)
 		KUNIT_EXPECT_EQ(test, MEM64(f, DATA + 8 * i), i + 1);
 	KUNIT_EXPECT_EQ(test, MEM64(f, DATA + 8 * 24), 0);
 	KUNIT_EXPECT_EQ(test, f->insns, 24 * c.count);
-	KUNIT_EXPECT_EQ(test, f->locked, 0);
+	KUNIT_EXPECT_EQ(test, f->base.locked, 0);
 }
 
 /* The largest grid: x * y * z is 2^64 - 2^33 + 1. Nothing is run. */
@@ -1666,7 +1596,7 @@ static void dispatch_bad_fields(struct kunit *test)
 	}
 	KUNIT_EXPECT_EQ(test, f->dispatches, 0);
 	KUNIT_EXPECT_EQ(test, MEM64(f, DATA), 0);
-	KUNIT_EXPECT_EQ(test, f->locked, 0);
+	KUNIT_EXPECT_EQ(test, f->base.locked, 0);
 }
 
 static void dispatch_bad_program(struct kunit *test)
@@ -1689,13 +1619,13 @@ static void dispatch_bad_program(struct kunit *test)
 	/* Cannot be fetched: unmapped, or running off the end of memory. */
 	c.prog = UNMAPPED;
 	KUNIT_EXPECT_EQ(test, run_dispatch(f, &c, NULL), -EFAULT);
-	KUNIT_EXPECT_EQ(test, f->ctx.fault_address, UNMAPPED);
+	KUNIT_EXPECT_EQ(test, f->base.ctx.fault_address, UNMAPPED);
 	c.prog = MEM_END - 8;
 	KUNIT_EXPECT_EQ(test, run_dispatch(f, &c, NULL), -EFAULT);
-	KUNIT_EXPECT_EQ(test, f->ctx.fault_address, MEM_END);
+	KUNIT_EXPECT_EQ(test, f->base.ctx.fault_address, MEM_END);
 
 	KUNIT_EXPECT_EQ(test, f->dispatches, 0);
-	KUNIT_EXPECT_EQ(test, f->locked, 0);
+	KUNIT_EXPECT_EQ(test, f->base.locked, 0);
 }
 
 /* The program is fetched through faults like any other access. */
@@ -1710,10 +1640,10 @@ static void dispatch_lazy_program(struct kunit *test)
 	struct fake *f = fake_new(test);
 
 	load_prog(f, c.prog, dispatch_prog, c.count);
-	f->lazy = LAZY;
+	f->base.lazy = LAZY;
 	KUNIT_ASSERT_EQ(test, run_dispatch(f, &c, NULL), 0);
-	KUNIT_EXPECT_EQ(test, f->faults, 1);
-	KUNIT_EXPECT_EQ(test, f->fault_access, SVMGPU_HW_ACCESS_READ);
+	KUNIT_EXPECT_EQ(test, f->base.faults, 1);
+	KUNIT_EXPECT_EQ(test, f->base.fault_access, SVMGPU_HW_ACCESS_READ);
 	KUNIT_EXPECT_EQ(test, MEM64(f, DATA + 16), 3);
 }
 
@@ -1738,15 +1668,15 @@ static void dispatch_errors(struct kunit *test)
 	load_prog(f, PROG, fault_prog, c.count);
 	KUNIT_EXPECT_EQ(test, run_dispatch(f, &c, &off), -EFAULT);
 	KUNIT_EXPECT_EQ(test, off, 4);
-	KUNIT_EXPECT_EQ(test, f->ctx.fault_address, UNMAPPED + 8);
+	KUNIT_EXPECT_EQ(test, f->base.ctx.fault_address, UNMAPPED + 8);
 
 	c.count = ARRAY_SIZE(spin_prog);
 	load_prog(f, PROG, spin_prog, c.count);
-	f->ctx.budget = 100;
+	f->base.ctx.budget = 100;
 	KUNIT_EXPECT_EQ(test, run_dispatch(f, &c, &off), -ETIME);
 	KUNIT_EXPECT_EQ(test, f->seen.budget, 100);
 	KUNIT_EXPECT_EQ(test, f->dispatches, 2);
-	KUNIT_EXPECT_EQ(test, f->locked, 0);
+	KUNIT_EXPECT_EQ(test, f->base.locked, 0);
 }
 
 /* Without compute, DISPATCH is an unknown command. */
@@ -1762,8 +1692,8 @@ static void dispatch_unsupported(struct kunit *test)
 	u32 off;
 
 	load_prog(f, PROG, dispatch_prog, c.count);
-	f->ctx.program = NULL;
-	f->ctx.dispatch = NULL;
+	f->base.ctx.program = NULL;
+	f->base.ctx.dispatch = NULL;
 	KUNIT_EXPECT_EQ(test, run_dispatch(f, &c, &off), -EINVAL);
 	KUNIT_EXPECT_EQ(test, off, 4);
 	KUNIT_EXPECT_EQ(test, MEM64(f, DATA), 0);
