@@ -455,33 +455,13 @@ static const char *const ctr_names[NUM_CTRS] = {
 	"svm_faults_valid_4k", "svm_faults_valid_64k", "svm_faults_valid_2m",
 };
 
-struct ctrs {
-	uint64_t v[NUM_CTRS];
-};
-
-static struct ctrs ctrs_now(int fd)
+/* The counters of ctr_names now, for svmgpu_ctrs_since(). */
+static struct svmgpu_ctrs ctrs_now(int fd)
 {
-	struct ctrs c;
-
-	svmgpu_bo_stats_named(fd, ctr_names, c.v, NUM_CTRS);
-	return c;
+	return svmgpu_ctrs_now(fd, ctr_names, NUM_CTRS);
 }
 
-static struct ctrs ctrs_since(int fd, const struct ctrs *before)
-{
-	struct ctrs now = ctrs_now(fd), d;
-	unsigned int i;
-
-	for (i = 0; i < NUM_CTRS; i++) {
-		igt_assert_f(now.v[i] >= before->v[i],
-			     "counter %s went from %" PRIu64 " to %" PRIu64
-			     "\n", ctr_names[i], before->v[i], now.v[i]);
-		d.v[i] = now.v[i] - before->v[i];
-	}
-	return d;
-}
-
-static uint64_t gpu_faults(const struct ctrs *d)
+static uint64_t gpu_faults(const struct svmgpu_ctrs *d)
 {
 	return d->v[C_F4K] + d->v[C_F64K] + d->v[C_F2M] + d->v[C_V4K] +
 	       d->v[C_V64K] + d->v[C_V2M];
@@ -1138,7 +1118,7 @@ static void test_fault_midway(int fd)
 {
 	struct kprog p = {};
 	uint64_t *src, *dst, *args, i;
-	struct ctrs before, d;
+	struct svmgpu_ctrs before, d;
 	struct env e;
 	bool stats;
 
@@ -1183,7 +1163,7 @@ static void test_fault_midway(int fd)
 		igt_assert_eq_u64(src[i * 512 + 1], want + 1);
 	}
 	if (stats) {
-		d = ctrs_since(fd, &before);
+		d = svmgpu_ctrs_since(fd, &before);
 		igt_info("%" PRIu64 " GPU faults serviced\n", gpu_faults(&d));
 		igt_assert_lt_u64(0, gpu_faults(&d));
 		igt_assert_eq_u64(d.v[C_DISPATCHES], 1);
@@ -2005,7 +1985,7 @@ static void count_prog(struct kprog *p, unsigned int pre, int32_t loops)
 static void test_budget(int fd, enum mem mem)
 {
 	struct drm_svmgpu_queue_status st;
-	struct ctrs before, d;
+	struct svmgpu_ctrs before, d;
 	struct kprog p = {};
 	uint64_t budget;
 	struct env e;
@@ -2026,7 +2006,7 @@ static void test_budget(int fd, enum mem mem)
 	igt_assert_eq(env_run(&e, &p, 1, 1, 1, e.gpu, NULL), 0);
 	igt_assert_eq_u64(rd64(e.cpu), 332);
 	if (stats) {
-		d = ctrs_since(fd, &before);
+		d = svmgpu_ctrs_since(fd, &before);
 		igt_assert_eq_u64(d.v[C_DISPATCHES], 1);
 		igt_assert_eq_u64(d.v[C_INSNS], 1000);
 	}
@@ -2148,7 +2128,7 @@ static void test_large(int fd)
 {
 	const uint64_t items = (uint64_t)LARGE_X * LARGE_Y;
 	struct timespec since = {};
-	struct ctrs before, d;
+	struct svmgpu_ctrs before, d;
 	struct kprog p = {};
 	uint64_t i, ms;
 	struct env e;
@@ -2175,7 +2155,7 @@ static void test_large(int fd)
 		igt_assert_f(e.cpu[i] == (uint8_t)(i ^ 0x5a),
 			     "item %" PRIu64 " stored %#x\n", i, e.cpu[i]);
 	if (stats) {
-		d = ctrs_since(fd, &before);
+		d = svmgpu_ctrs_since(fd, &before);
 		igt_assert_eq_u64(d.v[C_DISPATCHES], 1);
 		igt_assert_eq_u64(d.v[C_INSNS], items * p.n);
 	}

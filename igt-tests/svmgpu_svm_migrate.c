@@ -107,44 +107,20 @@ static const char *const ctr_names[NUM_CTRS] = {
 	"svm_invalidations",
 };
 
-/* The bo_stats counters of a device at one moment, or their growth. */
-struct ctrs {
-	uint64_t v[NUM_CTRS];
-};
-
-static struct ctrs ctrs_now(int fd)
+/* The counters of ctr_names now, for svmgpu_ctrs_since(). */
+static struct svmgpu_ctrs ctrs_now(int fd)
 {
-	struct ctrs c;
-
-	svmgpu_bo_stats_named(fd, ctr_names, c.v, NUM_CTRS);
-
-	return c;
-}
-
-/* How much each counter grew since @before; they never shrink. */
-static struct ctrs ctrs_since(int fd, const struct ctrs *before)
-{
-	struct ctrs now = ctrs_now(fd), d;
-	unsigned int i;
-
-	for (i = 0; i < NUM_CTRS; i++) {
-		igt_assert_f(now.v[i] >= before->v[i], "counter %s went from %"
-			     PRIu64 " to %" PRIu64 "\n", ctr_names[i],
-			     before->v[i], now.v[i]);
-		d.v[i] = now.v[i] - before->v[i];
-	}
-
-	return d;
+	return svmgpu_ctrs_now(fd, ctr_names, NUM_CTRS);
 }
 
 /* Ranges migrated to VRAM, of any size. */
-static uint64_t to_vram(const struct ctrs *d)
+static uint64_t to_vram(const struct svmgpu_ctrs *d)
 {
 	return d->v[TO_VRAM_4K] + d->v[TO_VRAM_64K] + d->v[TO_VRAM_2M];
 }
 
 /* GPU faults serviced, whether or not they found the range valid. */
-static uint64_t gpu_faults(const struct ctrs *d)
+static uint64_t gpu_faults(const struct svmgpu_ctrs *d)
 {
 	return d->v[FAULTS_4K] + d->v[FAULTS_64K] + d->v[FAULTS_2M] +
 	       d->v[VALID_4K] + d->v[VALID_64K] + d->v[VALID_2M];
@@ -377,11 +353,12 @@ static void prefetch_cs(struct svmgpu_svm *svm, const struct svmgpu_cs *cs)
  * (or NULL), all prefetched to system memory. Return: what the counters
  * did meanwhile; the job must succeed.
  */
-static struct ctrs run_counted(struct svmgpu_svm *svm, struct svmgpu_cs *cs,
-			       void *extra, size_t extra_size)
+static struct svmgpu_ctrs run_counted(struct svmgpu_svm *svm,
+				      struct svmgpu_cs *cs, void *extra,
+				      size_t extra_size)
 {
 	uint32_t queue = svmgpu_svm_queue(svm, 0);
-	struct ctrs c, d;
+	struct svmgpu_ctrs c, d;
 
 	prefetch_cs(svm, cs);
 	svmgpu_svm_prefetch(svm, svm->fence, 8, true);
@@ -389,7 +366,7 @@ static struct ctrs run_counted(struct svmgpu_svm *svm, struct svmgpu_cs *cs,
 		svmgpu_svm_prefetch(svm, extra, extra_size, true);
 	c = ctrs_now(svm->fd);
 	igt_assert_eq(svmgpu_svm_run(svm, queue, cs), 0);
-	d = ctrs_since(svm->fd, &c);
+	d = svmgpu_ctrs_since(svm->fd, &c);
 	svmgpu_queue_destroy(svm->fd, queue);
 
 	return d;
@@ -422,10 +399,10 @@ static void test_round_trip(int fd, bool by_prefetch)
 	base = svm_vram(fd);
 
 	for (unsigned int round = 0; round < ROUNDS; round++) {
-		struct ctrs c = ctrs_now(fd), d;
+		struct svmgpu_ctrs c = ctrs_now(fd), d;
 
 		svmgpu_svm_prefetch(&svm, p, size, false);
-		d = ctrs_since(fd, &c);
+		d = svmgpu_ctrs_since(fd, &c);
 		assert_loc(&svm, p, size, LOC_DEVICE, "after a prefetch");
 		assert_ctr(d, TO_VRAM_2M, >=, 1);
 		assert_ctr(d, TO_VRAM_64K, >=, 1);
@@ -444,7 +421,7 @@ static void test_round_trip(int fd, bool by_prefetch)
 			svmgpu_svm_prefetch(&svm, p, size, true);
 		else
 			svmgpu_assert_bytes(p, want, size, "CPU read of VRAM");
-		d = ctrs_since(fd, &c);
+		d = svmgpu_ctrs_since(fd, &c);
 		assert_loc(&svm, p, size, LOC_SYSTEM, "moved back");
 		assert_ctr(d, TO_RAM, >=, 1);
 		assert_ctr(d, TO_RAM_PAGES, ==, pages);
@@ -457,7 +434,7 @@ static void test_round_trip(int fd, bool by_prefetch)
 		/* Nothing is left in VRAM for the CPU to fault on. */
 		c = ctrs_now(fd);
 		svmgpu_assert_bytes(p, want, size, "CPU read in system memory");
-		d = ctrs_since(fd, &c);
+		d = svmgpu_ctrs_since(fd, &c);
 		assert_ctr(d, CPU_FAULTS, ==, 0);
 		assert_ctr(d, TO_RAM, ==, 0);
 	}
@@ -493,7 +470,7 @@ static void test_migrate_on_fault(int fd, const struct fault_case *fc)
 	uint32_t where = fc->migrates ? LOC_DEVICE : LOC_SYSTEM;
 	struct svmgpu_svm svm;
 	struct region r;
-	struct ctrs c, d;
+	struct svmgpu_ctrs c, d;
 	uint8_t *p, *want;
 
 	require_migrate(fd);
@@ -506,7 +483,7 @@ static void test_migrate_on_fault(int fd, const struct fault_case *fc)
 
 	c = ctrs_now(fd);
 	gpu_check(&svm, p, want, size, "GPU read");
-	d = ctrs_since(fd, &c);
+	d = svmgpu_ctrs_since(fd, &c);
 	igt_assert_lte_u64(1, gpu_faults(&d));
 	if (fc->migrates) {
 		assert_ctr(d, TO_VRAM_2M, >=, 1);
@@ -522,7 +499,7 @@ static void test_migrate_on_fault(int fd, const struct fault_case *fc)
 	svmgpu_fill_pattern(want, size, 0xfa01);
 	gpu_write(&svm, p, want, size);
 	assert_loc(&svm, p, size, where, "after the GPU write");
-	d = ctrs_since(fd, &c);
+	d = svmgpu_ctrs_since(fd, &c);
 	assert_ctr(d, TO_RAM_PAGES, ==, 0);
 	if (!fc->migrates)
 		igt_assert_eq_u64(to_vram(&d), 0);
@@ -549,7 +526,7 @@ static void test_migrate_hold(int fd)
 	const size_t size = SZ_2M;
 	struct svmgpu_svm svm;
 	struct region r;
-	struct ctrs c, d;
+	struct svmgpu_ctrs c, d;
 	uint8_t *p, *want;
 
 	require_migrate(fd);
@@ -567,7 +544,7 @@ static void test_migrate_hold(int fd)
 
 	c = ctrs_now(fd);
 	gpu_check(&svm, p, want, size, "GPU read during the hold");
-	d = ctrs_since(fd, &c);
+	d = svmgpu_ctrs_since(fd, &c);
 	assert_loc(&svm, p, size, LOC_SYSTEM, "after a GPU fault in the hold");
 	igt_assert_eq_u64(to_vram(&d), 0);
 	assert_ctr(d, THRASH_HOLDS, >=, 1);
@@ -580,7 +557,7 @@ static void test_migrate_hold(int fd)
 	assert_loc(&svm, p, size, LOC_SYSTEM, "after a CPU fault");
 	c = ctrs_now(fd);
 	gpu_check(&svm, p, want, size, "GPU read without a hold");
-	d = ctrs_since(fd, &c);
+	d = svmgpu_ctrs_since(fd, &c);
 	assert_loc(&svm, p, size, LOC_DEVICE, "after a GPU fault, no hold");
 	igt_assert_lte_u64(1, to_vram(&d));
 	svmgpu_restore_migrate_hold_ms();
@@ -602,7 +579,7 @@ static void test_prefetch_no_faults(int fd)
 	struct svmgpu_svm svm;
 	struct svmgpu_cs cs;
 	uint8_t *src, *dst, *want;
-	struct ctrs d;
+	struct svmgpu_ctrs d;
 
 	require_migrate(fd);
 	svmgpu_svm_init(&svm, fd, POOL);
@@ -708,7 +685,7 @@ static void mixed_readonly(struct svmgpu_svm *svm, uint8_t *p, size_t size,
 static void mixed_shared(struct svmgpu_svm *svm, uint8_t *p, size_t size,
 			 uint8_t *want)
 {
-	struct ctrs c, d;
+	struct svmgpu_ctrs c, d;
 
 	memcpy(p, want, size);
 	svmgpu_svm_madvise(svm, p, size, LOC_DEVICE, AT_DEVICE, 0);
@@ -718,7 +695,7 @@ static void mixed_shared(struct svmgpu_svm *svm, uint8_t *p, size_t size,
 	gpu_check(svm, p, want, size, "GPU read");
 	svmgpu_fill_pattern(want, size, 0x5ade);
 	gpu_write(svm, p, want, size);
-	d = ctrs_since(svm->fd, &c);
+	d = svmgpu_ctrs_since(svm->fd, &c);
 	assert_ctr(d, TO_VRAM_PAGES, ==, 0);
 	assert_loc(svm, p, size, LOC_SYSTEM, "shared memory, GPU-written");
 	svmgpu_assert_bytes(p, want, size, "CPU read");
@@ -1171,7 +1148,7 @@ static void test_evict(int fd, enum evict_kind kind)
 {
 	uint64_t vram = svmgpu_vram_size(fd), base;
 	struct svmgpu_svm svm;
-	struct ctrs c, d;
+	struct svmgpu_ctrs c, d;
 
 	require_migrate(fd);
 	svmgpu_svm_init(&svm, fd, POOL);
@@ -1188,7 +1165,7 @@ static void test_evict(int fd, enum evict_kind kind)
 		evict_processes(vram);
 		break;
 	}
-	d = ctrs_since(fd, &c);
+	d = svmgpu_ctrs_since(fd, &c);
 	assert_ctr(d, EVICTIONS, >=, 1);
 	assert_ctr(d, EVICTED_PAGES, >=, 1);
 	svm_vram_wait(fd, base);
@@ -1367,7 +1344,7 @@ static void two_devices_handover(struct svmgpu_svm *a, struct svmgpu_svm *b)
 	struct drm_svmgpu_vm_madvise m;
 	struct drm_svmgpu_vm_attr attr;
 	struct region r;
-	struct ctrs c, d;
+	struct svmgpu_ctrs c, d;
 	uint8_t *p, *want;
 
 	p = region_map(&r, size, SZ_2M, MAP_PRIVATE);
@@ -1379,7 +1356,7 @@ static void two_devices_handover(struct svmgpu_svm *a, struct svmgpu_svm *b)
 	assert_loc(b, p, size, LOC_NONE, "device 1, memory in device 0");
 	c = ctrs_now(a->fd);
 	gpu_check(b, p, want, size, "device 1 reading device 0's VRAM");
-	d = ctrs_since(a->fd, &c);
+	d = svmgpu_ctrs_since(a->fd, &c);
 	assert_ctr(d, TO_RAM_PAGES, >=, 1);
 	assert_loc(a, p, size, LOC_SYSTEM, "device 0 after device 1 read");
 
@@ -1405,7 +1382,7 @@ static void two_devices_handover(struct svmgpu_svm *a, struct svmgpu_svm *b)
 	svmgpu_svm_madvise(b, p, size, LOC_DEVICE, AT_DEVICE, 0);
 	c = ctrs_now(a->fd);
 	gpu_check(a, p, want, size, "device 0 reading, device 1 preferred");
-	d = ctrs_since(a->fd, &c);
+	d = svmgpu_ctrs_since(a->fd, &c);
 	igt_assert_eq_u64(to_vram(&d), 0);
 	assert_loc(a, p, size, LOC_SYSTEM, "device 0, device 1 preferred");
 	gpu_check(b, p, want, size, "device 1 reading, device 1 preferred");
@@ -1592,7 +1569,7 @@ static void test_atomics(int fd, enum atomic_case kind)
 	const size_t size = SZ_64K;
 	struct svmgpu_svm svm;
 	struct region r;
-	struct ctrs c, d;
+	struct svmgpu_ctrs c, d;
 	uint32_t *counter;
 	struct svmgpu_cs cs;
 
@@ -1607,7 +1584,7 @@ static void test_atomics(int fd, enum atomic_case kind)
 	case ATOMIC_DEVICE_MODE:
 		emit_incs(&svm, &cs, counter, NULL);
 		igt_assert_eq(svmgpu_svm_run_new_queue(&svm, &cs), 0);
-		d = ctrs_since(fd, &c);
+		d = svmgpu_ctrs_since(fd, &c);
 		igt_assert_lte_u64(1, to_vram(&d));
 		assert_loc(&svm, counter, size, LOC_DEVICE,
 			   "after GPU atomics, mode device");
@@ -1615,7 +1592,7 @@ static void test_atomics(int fd, enum atomic_case kind)
 		break;
 	case ATOMIC_GLOBAL_MODE:
 		atomics_global(&svm, counter);
-		d = ctrs_since(fd, &c);
+		d = svmgpu_ctrs_since(fd, &c);
 		igt_assert_eq_u64(to_vram(&d), 0);
 		assert_loc(&svm, counter, size, LOC_SYSTEM,
 			   "after GPU atomics, mode global");
@@ -1742,7 +1719,7 @@ static void attrs_same(struct svmgpu_svm *svm, uint8_t *p, size_t size)
 {
 	uint8_t *dst = malloc(size);
 	struct svmgpu_cs cs;
-	struct ctrs c, d;
+	struct svmgpu_ctrs c, d;
 
 	igt_assert(dst);
 	memset(dst, 0, size);
@@ -1755,7 +1732,7 @@ static void attrs_same(struct svmgpu_svm *svm, uint8_t *p, size_t size)
 
 	c = ctrs_now(svm->fd);
 	svmgpu_svm_madvise(svm, p, size, LOC_NONE, AT_DEVICE, 0);
-	d = ctrs_since(svm->fd, &c);
+	d = svmgpu_ctrs_since(svm->fd, &c);
 	assert_ctr(d, INVALIDATIONS, ==, 0);
 	d = run_counted(svm, &cs, dst, size);
 	igt_assert_eq_u64(gpu_faults(&d), 0);
@@ -1766,7 +1743,7 @@ static void attrs_same(struct svmgpu_svm *svm, uint8_t *p, size_t size)
 
 	c = ctrs_now(svm->fd);
 	svmgpu_svm_madvise(svm, p, size, LOC_NONE, AT_DEVICE, READONLY);
-	d = ctrs_since(svm->fd, &c);
+	d = svmgpu_ctrs_since(svm->fd, &c);
 	assert_ctr(d, INVALIDATIONS, ==, 0);
 	d = run_counted(svm, &cs, dst, size);
 	igt_assert_eq_u64(gpu_faults(&d), 0);
@@ -2028,7 +2005,7 @@ static void race_two_queues(struct svmgpu_svm *svm, uint8_t *p)
 	for (round = 0; round < 4; round++) {
 		uint8_t *dst[2];
 		uint32_t queues[2];
-		struct ctrs c, d;
+		struct svmgpu_ctrs c, d;
 
 		*go = 0;
 		svmgpu_fill_pattern(p, RACE_SIZE, 0x2a00 + round);
@@ -2059,7 +2036,7 @@ static void race_two_queues(struct svmgpu_svm *svm, uint8_t *p)
 				RACE_SIZE, 0x2a00 + round), RACE_SIZE);
 			free(dst[q]);
 		}
-		d = ctrs_since(svm->fd, &c);
+		d = svmgpu_ctrs_since(svm->fd, &c);
 		igt_assert_lte_u64(1, to_vram(&d));
 		assert_ctr(d, TO_VRAM_PAGES, <=, RACE_SIZE / SZ_4K);
 		assert_loc(svm, p, RACE_SIZE, LOC_DEVICE, "after both reads");
@@ -2425,7 +2402,7 @@ static void bad_query(struct bad_ctx *b)
 	uint8_t *gone = svmgpu_map_anon(SZ_4K, PROT_READ, MAP_PRIVATE);
 	struct svmgpu_svm view = { .fd = b->fd, .vm = b->fvm };
 	unsigned int bit;
-	struct ctrs c, d;
+	struct svmgpu_ctrs c, d;
 
 	igt_assert(attrs);
 	svmgpu_unmap(gone, SZ_4K);
@@ -2474,7 +2451,7 @@ static void bad_query(struct bad_ctx *b)
 			   "prefetched");
 		assert_loc(&view, b->p + SZ_64K, SZ_64K, LOC_DEVICE,
 			   "prefetched, queried");
-		d = ctrs_since(b->fd, &c);
+		d = svmgpu_ctrs_since(b->fd, &c);
 		assert_ctr(d, TO_RAM, ==, 0);
 	}
 	svmgpu_unmap(ro, SZ_4K);
@@ -2503,7 +2480,7 @@ static void bad_prefetch(struct bad_ctx *b)
 	uint8_t *gone = svmgpu_map_anon(2 * SZ_4K, PROT_READ | PROT_WRITE,
 					MAP_PRIVATE);
 	unsigned int bit;
-	struct ctrs c, d;
+	struct svmgpu_ctrs c, d;
 
 	/* A page mapped, and the one after it not. */
 	gone[0] = 1;
@@ -2546,7 +2523,7 @@ static void bad_prefetch(struct bad_ctx *b)
 	ops[0] = svmgpu_op_unmap(EVICT_BO_VA, SZ_64K);
 	igt_assert_eq(__svmgpu_vm_bind(b->fd, b->fvm, ops, 2, NULL, 0),
 		      -EINVAL);
-	d = ctrs_since(b->fd, &c);
+	d = svmgpu_ctrs_since(b->fd, &c);
 	igt_assert_eq_u64(to_vram(&d), 0);
 	assert_ctr(d, TO_VRAM_PAGES, ==, 0);
 	assert_loc(&view, b->p, 4 * SZ_64K, LOC_SYSTEM, "after bad prefetches");

@@ -956,6 +956,52 @@ void svmgpu_bo_stats_named(int fd, const char *const *names,
 		     strerror(-ret));
 }
 
+/**
+ * svmgpu_ctrs_now() - Counters of debugfs bo_stats, read at once.
+ * @fd: svmgpu file descriptor.
+ * @names: The counters' names.
+ * @n: How many, at most SVMGPU_CTRS_MAX.
+ *
+ * As svmgpu_bo_stats_named().
+ *
+ * Return: The counters, for svmgpu_ctrs_since().
+ */
+struct svmgpu_ctrs svmgpu_ctrs_now(int fd, const char *const *names,
+				   unsigned int n)
+{
+	struct svmgpu_ctrs c = { .names = names, .n = n };
+
+	igt_assert(n <= SVMGPU_CTRS_MAX);
+	svmgpu_bo_stats_named(fd, names, c.v, n);
+
+	return c;
+}
+
+/**
+ * svmgpu_ctrs_since() - How much counters of debugfs bo_stats grew.
+ * @fd: svmgpu file descriptor.
+ * @before: The counters, from svmgpu_ctrs_now().
+ *
+ * Fails if one of them went down: they never shrink.
+ *
+ * Return: The growth of each of @before's counters since.
+ */
+struct svmgpu_ctrs svmgpu_ctrs_since(int fd, const struct svmgpu_ctrs *before)
+{
+	struct svmgpu_ctrs now = svmgpu_ctrs_now(fd, before->names, before->n);
+	struct svmgpu_ctrs d = { .names = before->names, .n = before->n };
+	unsigned int i;
+
+	for (i = 0; i < before->n; i++) {
+		igt_assert_f(now.v[i] >= before->v[i],
+			     "counter %s went from %" PRIu64 " to %" PRIu64
+			     "\n", before->names[i], before->v[i], now.v[i]);
+		d.v[i] = now.v[i] - before->v[i];
+	}
+
+	return d;
+}
+
 /** svmgpu_has_vram_info() - Whether debugfs vram can be read. */
 bool svmgpu_has_vram_info(int fd)
 {

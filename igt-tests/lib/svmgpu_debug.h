@@ -122,6 +122,27 @@ uint64_t svmgpu_bo_stat(int fd, const char *name);
 void svmgpu_bo_stats_named(int fd, const char *const *names,
 			   uint64_t *values, unsigned int n);
 
+/* The most counters svmgpu_bo_stats_named() reads at once. */
+#define SVMGPU_CTRS_MAX 32
+
+/**
+ * struct svmgpu_ctrs - Named counters of debugfs bo_stats at one moment,
+ * or how much they grew since another.
+ */
+struct svmgpu_ctrs {
+	/** @names: The counters' names. */
+	const char *const *names;
+	/** @n: How many, at most SVMGPU_CTRS_MAX. */
+	unsigned int n;
+	/** @v: Their values, in the order of @names. */
+	uint64_t v[SVMGPU_CTRS_MAX];
+};
+
+struct svmgpu_ctrs svmgpu_ctrs_now(int fd, const char *const *names,
+				   unsigned int n);
+struct svmgpu_ctrs svmgpu_ctrs_since(int fd,
+				     const struct svmgpu_ctrs *before);
+
 bool svmgpu_has_vram_info(int fd);
 int __svmgpu_vram_info_read(int fd, struct svmgpu_vram_info *info);
 void svmgpu_vram_info_read(int fd, struct svmgpu_vram_info *info);
