@@ -3,7 +3,8 @@
  * Copyright (c) 2026 The svmgpu authors
  *
  * bench_util.h - what every benchmark needs: a clock, an error exit, a
- * median, and the driver's debugfs counters.
+ * median, the driver's debugfs counters, and a VM that mirrors the process
+ * with a queue on it.
  */
 #ifndef BENCH_UTIL_H
 #define BENCH_UTIL_H
@@ -19,6 +20,9 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "svmgpu_drm.h"
+#include "svmgpu.h"
+
 /* Seconds on CLOCK_MONOTONIC. */
 static inline double bench_now(void)
 {
@@ -33,6 +37,24 @@ static inline int bench_die(const char *name, const char *what, int err)
 {
 	fprintf(stderr, "%s: %s: %s\n", name, what, strerror(-err));
 	return 1;
+}
+
+/*
+ * A VM on @dev that mirrors this process (system SVM) into *@vm, and a
+ * queue of normal priority on its engine 0 into *@q. Returns 0 or a
+ * negative errno; on error the caller still deletes both (NULL if not made).
+ */
+static inline int bench_svm_queue(struct svmgpu_device *dev,
+				  struct svmgpu_vm **vm,
+				  struct svmgpu_queue **q)
+{
+	int ret;
+
+	ret = svmgpu_vm_new_svm(dev, vm);
+	if (!ret)
+		ret = svmgpu_queue_new(*vm, 0, DRM_SVMGPU_QUEUE_PRIORITY_NORMAL,
+				       q);
+	return ret;
 }
 
 static inline int bench_cmp_double(const void *a, const void *b)

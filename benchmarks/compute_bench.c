@@ -686,10 +686,7 @@ int main(int argc, char **argv)
 		return DIE("malloc", -ENOMEM);
 	memset(B.mem, 0, SZ_2M);
 	B.fence = carve(8);
-	ret = svmgpu_vm_new_svm(B.dev, &B.vm);
-	if (!ret)
-		ret = svmgpu_queue_new(B.vm, 0, DRM_SVMGPU_QUEUE_PRIORITY_NORMAL,
-				       &B.q);
+	ret = bench_svm_queue(B.dev, &B.vm, &B.q);
 	if (ret) {
 		DIE("mirroring VM and queue", ret);
 		goto out;

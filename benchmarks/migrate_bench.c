@@ -870,10 +870,7 @@ int main(int argc, char **argv)
 	memset(B.cmds, 0, SZ_2M);
 	ret = svmgpu_cs_new(&B.cs);
 	if (!ret)
-		ret = svmgpu_vm_new_svm(B.dev, &B.vm);
-	if (!ret)
-		ret = svmgpu_queue_new(B.vm, 0, DRM_SVMGPU_QUEUE_PRIORITY_NORMAL,
-				       &B.q);
+		ret = bench_svm_queue(B.dev, &B.vm, &B.q);
 	if (ret) {
 		DIE("mirroring VM and queue", ret);
 		goto out;
