@@ -6,7 +6,8 @@
  * only its interesting part: reporting a failed library call, the clock,
  * main() (the usage, opening the first device, checking what the driver
  * implements, exit status 77 to skip), a VM that mirrors the process with
- * a queue on it, and how a job that was waited for ended.
+ * a queue on it, a compute example's program and their deletion, and how
+ * a job that was waited for ended.
  *
  * Each example is still one program, its .c file and libsvmgpu. It defines
  * EXAMPLE_NAME, its program's name, before including this header; every
@@ -168,6 +169,48 @@ static inline int example_svm_queue(struct svmgpu_device *dev,
 		ret = svmgpu_queue_new(*vm, 0, DRM_SVMGPU_QUEUE_PRIORITY_NORMAL,
 				       queue);
 	return ret;
+}
+
+/*
+ * For a compute example: an empty program in *@prog that @build() then
+ * writes (reporting its own error and returning nonzero on one), and a
+ * queue on a mirroring VM (example_svm_queue()). Return 0, or 1 after
+ * saying what failed; the caller deletes all three with
+ * example_compute_del() either way (all start as NULL).
+ */
+static inline int example_compute_new(struct svmgpu_device *dev,
+				      int (*build)(struct svmgpu_prog *prog),
+				      struct svmgpu_prog **prog,
+				      struct svmgpu_vm **vm,
+				      struct svmgpu_queue **queue)
+{
+	int ret;
+
+	ret = svmgpu_prog_new(prog);
+	if (ret)
+		return fail("program", ret);
+	if (build(*prog))
+		return 1;
+	ret = example_svm_queue(dev, vm, queue);
+	return ret ? fail("setup", ret) : 0;
+}
+
+/*
+ * Delete what example_compute_new() made, except @prog if a job that may
+ * still be @running reads it. Return @running: the caller must then leave
+ * all the memory that job uses be too, as the process is about to exit.
+ */
+static inline bool example_compute_del(struct svmgpu_prog *prog,
+				       struct svmgpu_vm *vm,
+				       struct svmgpu_queue *queue,
+				       bool running)
+{
+	svmgpu_queue_del(queue);
+	svmgpu_vm_del(vm);
+	if (running)
+		return true;
+	svmgpu_prog_del(prog);
+	return false;
 }
 
 /*

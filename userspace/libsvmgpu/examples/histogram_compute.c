@@ -147,18 +147,8 @@ static int run(struct svmgpu_device *dev)
 		.bins = svmgpu_ptr(bins),
 	};
 
-	ret = svmgpu_prog_new(&prog);
-	if (ret) {
-		status = fail("program", ret);
+	if (example_compute_new(dev, build_program, &prog, &vm, &queue))
 		goto out;
-	}
-	if (build_program(prog))
-		goto out;
-	ret = example_svm_queue(dev, &vm, &queue);
-	if (ret) {
-		status = fail("setup", ret);
-		goto out;
-	}
 
 	t = now_ns();
 	ret = svmgpu_queue_dispatch_svm(queue, prog, NUM_ITEMS, 1, 1,
@@ -176,12 +166,9 @@ static int run(struct svmgpu_device *dev)
 	status = 0;
 
 out:
-	svmgpu_queue_del(queue);
-	svmgpu_vm_del(vm);
 	/* A job that may still run still writes the bins: leave them be. */
-	if (running)
+	if (example_compute_del(prog, vm, queue, running))
 		return status;
-	svmgpu_prog_del(prog);
 	free(args);
 	free(expected);
 	free(bins);

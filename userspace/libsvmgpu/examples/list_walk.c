@@ -159,18 +159,8 @@ static int run(struct svmgpu_device *dev)
 	}
 	cpu_ns = now_ns() - t;
 
-	ret = svmgpu_prog_new(&prog);
-	if (ret) {
-		status = fail("program", ret);
+	if (example_compute_new(dev, build_program, &prog, &vm, &queue))
 		goto out;
-	}
-	if (build_program(prog))
-		goto out;
-	ret = example_svm_queue(dev, &vm, &queue);
-	if (ret) {
-		status = fail("setup", ret);
-		goto out;
-	}
 
 	/* The GPU's walk: one work item, the argument pointing at @args. */
 	*args = (struct walk_args) {
@@ -204,12 +194,9 @@ static int run(struct svmgpu_device *dev)
 	status = 0;
 
 out:
-	svmgpu_queue_del(queue);
-	svmgpu_vm_del(vm);
 	/* A walk that may still run still reads the nodes: leave them be. */
-	if (running)
+	if (example_compute_del(prog, vm, queue, running))
 		return status;
-	svmgpu_prog_del(prog);
 	for (i = 0; nodes && i < NUM_NODES; i++)
 		free(nodes[i]);
 	free(nodes);

@@ -93,6 +93,7 @@ static uint64_t xorshift64(uint64_t *x)
 static int build_program(struct svmgpu_prog *p)
 {
 	uint32_t loop, left, found, store;
+	int ret;
 
 	/* Errors latch: build everything, then check once. */
 	svmgpu_prog_load(p, DRM_SVMGPU_OP_LD64, R_NODE, R_ARG,
@@ -134,7 +135,8 @@ static int build_program(struct svmgpu_prog *p)
 	svmgpu_prog_store(p, DRM_SVMGPU_OP_ST64, R_OUT, 0, R_VALUE);
 	svmgpu_prog_exit(p);
 
-	return svmgpu_prog_error(p);
+	ret = svmgpu_prog_error(p);
+	return ret ? fail("program", ret) : 0;
 }
 
 /* Insert @n under *@root; return the depth it landed at, from 1. */
@@ -256,18 +258,8 @@ static int run(struct svmgpu_device *dev)
 		expected[i] = tree_lookup(root, keys[i]);
 	cpu_ns = now_ns() - t;
 
-	ret = svmgpu_prog_new(&prog);
-	if (!ret)
-		ret = build_program(prog);
-	if (ret) {
-		status = fail("program", ret);
+	if (example_compute_new(dev, build_program, &prog, &vm, &queue))
 		goto out;
-	}
-	ret = example_svm_queue(dev, &vm, &queue);
-	if (ret) {
-		status = fail("setup", ret);
-		goto out;
-	}
 
 	for (i = 0; i < NUM_QUERIES; i++)
 		results[i] = RESULT_POISON;
@@ -302,12 +294,9 @@ static int run(struct svmgpu_device *dev)
 	status = 0;
 
 out:
-	svmgpu_queue_del(queue);
-	svmgpu_vm_del(vm);
 	/* A job that may still run still reads the tree: leave it be. */
-	if (running)
+	if (example_compute_del(prog, vm, queue, running))
 		return status;
-	svmgpu_prog_del(prog);
 	tree_free(root);
 	free(args);
 	free(expected);

@@ -174,16 +174,9 @@ static int run(struct svmgpu_device *dev)
 		cpu[i] = a[i] + b[i];
 	cpu_ns = now_ns() - t;
 
-	ret = svmgpu_prog_new(&prog);
-	if (ret) {
-		status = fail("program", ret);
-		goto out;
-	}
-	if (build_program(prog))
+	if (example_compute_new(dev, build_program, &prog, &vm, &queue))
 		goto out;
 	ret = svmgpu_cs_new(&cs);
-	if (!ret)
-		ret = example_svm_queue(dev, &vm, &queue);
 	if (ret) {
 		status = fail("setup", ret);
 		goto out;
@@ -217,16 +210,13 @@ static int run(struct svmgpu_device *dev)
 	status = 0;
 
 out:
-	svmgpu_queue_del(queue);
-	svmgpu_vm_del(vm);
 	/*
 	 * A job that may still run still reads the program and the commands
 	 * and writes c: leave them be, the process is about to exit.
 	 */
-	if (running)
+	if (example_compute_del(prog, vm, queue, running))
 		return status;
 	svmgpu_cs_del(cs);
-	svmgpu_prog_del(prog);
 	free(fence);
 	free(args);
 	free(cpu);
