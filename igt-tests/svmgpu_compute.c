@@ -38,7 +38,9 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
 #include <sys/mman.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "igt.h"
@@ -2114,6 +2116,73 @@ static void test_endless_grid(int fd, enum mem mem)
 	endless(fd, mem, "	exit\n", 1u << 31, 1u << 31);
 }
 
+/*
+ * A process killed while its dispatch runs: closing its file cancels the
+ * job, and the compute threads let go of it well before the job timeout;
+ * every engine then runs another process's dispatches.
+ */
+static void test_kill(int fd)
+{
+	struct timespec since = {};
+	int sync[2], timeout_ms, status;
+	uint32_t engine;
+	struct env e;
+	struct busy b;
+	uint64_t ms;
+	pid_t pid;
+	char c;
+
+	require_mem(fd, MEM_SVM);
+	timeout_ms = svmgpu_job_timeout_ms();
+	igt_require_f(timeout_ms >= 0, "svmgpu has no job_timeout_ms\n");
+	igt_assert_eq(pipe(sync), 0);
+
+	/* Not igt_fork(): the child is meant to die of SIGKILL. */
+	pid = fork();
+	igt_assert_lte(0, pid);
+	if (pid == 0) {
+		int cfd = drm_open_svmgpu(0);
+		struct kprog p = {};
+		struct svmgpu_cs cs;
+		struct env ce;
+		struct job j;
+
+		close(sync[0]);
+		env_init(&ce, cfd, MEM_SVM, SZ_4K);
+		k_asm(&p, "self:	br	self\n");
+		env_dispatch_cs(&ce, &cs, env_prog(&ce, &p, 0), p.n,
+				4 * compute_threads(cfd), 1, 1, ce.gpu);
+		env_submit(&ce, &j, env_queue(&ce, 0), &cs);
+		if (write(sync[1], "x", 1) != 1)
+			_exit(1);
+		for (;;)
+			pause();
+	}
+
+	close(sync[1]);
+	igt_assert_eq(read(sync[0], &c, 1), 1);
+	close(sync[0]);
+	/* Let the dispatch start on the compute threads. */
+	usleep(200 * 1000);
+	igt_nsec_elapsed(&since);
+	igt_assert_eq(kill(pid, SIGKILL), 0);
+	igt_assert_eq(waitpid(pid, &status, 0), pid);
+	igt_assert(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL);
+
+	env_init(&e, fd, MEM_SVM, BUSY_ITEMS * 8);
+	for (engine = 0; engine < svmgpu_num_engines(fd); engine++) {
+		busy_init(&b, &e, (uint64_t *)e.cpu, engine);
+		busy_submit(&b);
+		busy_check(&b);
+		busy_fini(&b);
+	}
+	ms = igt_nsec_elapsed(&since) / 1000000;
+	igt_info("killed with its dispatch running; every engine ran again "
+		 "after %" PRIu64 " ms (job timeout %d ms)\n", ms, timeout_ms);
+	igt_assert_lt_u64(ms, timeout_ms);
+	env_fini(&e);
+}
+
 /* --- A large dispatch ----------------------------------------------------- */
 
 #define LARGE_X		1024
@@ -2254,6 +2323,13 @@ igt_main
 		     "prefetched nodes stay in VRAM.");
 	igt_subtest("linked-list")
 		test_linked_list(svmgpu_fd);
+
+	igt_describe("A process killed while its endless dispatch runs: "
+		     "its file's close cancels the job at once, well before "
+		     "the job timeout, and every engine runs another "
+		     "process's dispatches after.");
+	igt_subtest("kill-during-dispatch")
+		test_kill(svmgpu_fd);
 
 	igt_describe("A dispatch of a million work items, for every compute "
 		     "thread: every item's store is there, and bo_stats counts "
