@@ -407,13 +407,14 @@ static unsigned long svmgpu_migrate_fill_ram(struct svmgpu_device *sdev,
 }
 
 static void svmgpu_migrate_count_to_ram(struct svmgpu_device *sdev,
-					unsigned long moved, u64 t0)
+					unsigned long moved, u64 t0, u64 mm_ns)
 {
 	svmgpu_stats_add(&sdev->stats, SVMGPU_STAT_SVM_MIGRATE_TO_RAM, 1);
 	svmgpu_stats_add(&sdev->stats, SVMGPU_STAT_SVM_MIGRATE_TO_RAM_PAGES,
 			 moved);
 	svmgpu_stats_add(&sdev->stats, SVMGPU_STAT_SVM_MIGRATE_TO_RAM_NS,
 			 ktime_get_ns() - t0);
+	svmgpu_stats_add(&sdev->stats, SVMGPU_STAT_SVM_MM_TO_RAM_NS, mm_ns);
 }
 
 /*
@@ -427,18 +428,22 @@ static void svmgpu_migrate_chunk_empty(struct svmgpu_migrate_chunk *chunk)
 			    (chunk->vram >> PAGE_SHIFT);
 	unsigned long npages = chunk->npages, moved = 0;
 	struct svmgpu_migrate_args *a;
-	u64 t0 = ktime_get_ns();
+	u64 t0 = ktime_get_ns(), mm_ns = 0, t;
 
 	a = kvmalloc(sizeof(*a), GFP_KERNEL | __GFP_NOFAIL);
 	while (atomic_read(&chunk->pages) > 0) {
 		unsigned long n = 0, i;
 
+		t = ktime_get_ns();
 		migrate_device_range(a->src, pfn, npages);
+		mm_ns += ktime_get_ns() - t;
 		svmgpu_migrate_fill_ram(sdev, a, npages, NULL, 0);
+		t = ktime_get_ns();
 		migrate_device_pages(a->src, a->dst, npages);
 		for (i = 0; i < npages; i++)
 			n += a->dst[i] && a->src[i] & MIGRATE_PFN_MIGRATE;
 		migrate_device_finalize(a->src, a->dst, npages);
+		mm_ns += ktime_get_ns() - t;
 		moved += n;
 		/*
 		 * What is left is busy: locked by a migration in progress, or
@@ -453,7 +458,7 @@ static void svmgpu_migrate_chunk_empty(struct svmgpu_migrate_chunk *chunk)
 	svmgpu_stats_add(&sdev->stats, SVMGPU_STAT_SVM_EVICTIONS, 1);
 	svmgpu_stats_add(&sdev->stats, SVMGPU_STAT_SVM_EVICTED_PAGES, moved);
 	if (moved)
-		svmgpu_migrate_count_to_ram(sdev, moved, t0);
+		svmgpu_migrate_count_to_ram(sdev, moved, t0, mm_ns);
 }
 
 /**
@@ -501,7 +506,7 @@ int svmgpu_migrate_to_vram(struct svmgpu_device *sdev, struct mm_struct *mm,
 	};
 	struct svmgpu_migrate_args *a;
 	struct page **pages;
-	u64 t0 = ktime_get_ns();
+	u64 t0 = ktime_get_ns(), mm_ns = 0, t;
 	int ret;
 
 	*moved = 0;
@@ -538,7 +543,9 @@ int svmgpu_migrate_to_vram(struct svmgpu_device *sdev, struct mm_struct *mm,
 		goto out_unlock;
 	}
 
+	t = ktime_get_ns();
 	ret = migrate_vma_setup(&m);
+	mm_ns = ktime_get_ns() - t;
 	if (ret)
 		goto out_chunk;
 
@@ -560,13 +567,16 @@ int svmgpu_migrate_to_vram(struct svmgpu_device *sdev, struct mm_struct *mm,
 			    (a->src[i] & MIGRATE_PFN_WRITE);
 		n++;
 	}
-	if (n) {
+	if (n)
 		svmgpu_migrate_copy(sdev, a, pages, npages, true);
+	t = ktime_get_ns();
+	if (n) {
 		migrate_vma_pages(&m);
 		for (i = 0; i < npages; i++)
 			*moved += !!(a->src[i] & MIGRATE_PFN_MIGRATE);
 	}
 	migrate_vma_finalize(&m);
+	mm_ns += ktime_get_ns() - t;
 
 out_chunk:
 	svmgpu_migrate_chunk_done(chunk);
@@ -585,6 +595,8 @@ out_free:
 		svmgpu_stats_add(&sdev->stats,
 				 SVMGPU_STAT_SVM_MIGRATE_TO_VRAM_NS,
 				 ktime_get_ns() - t0);
+		svmgpu_stats_add(&sdev->stats, SVMGPU_STAT_SVM_MM_TO_VRAM_NS,
+				 mm_ns);
 	}
 	return ret;
 }
@@ -617,7 +629,7 @@ static vm_fault_t svmgpu_migrate_range_to_ram(struct svmgpu_device *sdev,
 	};
 	struct svmgpu_migrate_args *a;
 	vm_fault_t ret = 0;
-	u64 t0 = ktime_get_ns();
+	u64 t0 = ktime_get_ns(), mm_ns = 0, t;
 
 	a = kvmalloc(sizeof(*a), GFP_KERNEL);
 	if (!a)
@@ -625,21 +637,25 @@ static vm_fault_t svmgpu_migrate_range_to_ram(struct svmgpu_device *sdev,
 	m.src = a->src;
 	m.dst = a->dst;
 
+	t = ktime_get_ns();
 	if (migrate_vma_setup(&m)) {
 		ret = VM_FAULT_SIGBUS;
 		goto out_free;
 	}
+	mm_ns = ktime_get_ns() - t;
 	n = svmgpu_migrate_fill_ram(sdev, a, npages, vma, start);
 	/* The faulting page got no memory: the fault cannot be resolved. */
 	for (i = 0; fault_page && i < npages; i++)
 		if (migrate_pfn_to_page(a->src[i]) == fault_page &&
 		    a->src[i] & MIGRATE_PFN_MIGRATE && !a->dst[i])
 			ret = VM_FAULT_OOM;
+	t = ktime_get_ns();
 	migrate_vma_pages(&m);
 	migrate_vma_finalize(&m);
+	mm_ns += ktime_get_ns() - t;
 	trace_svmgpu_svm_migrate(&sdev->drm, start, end - start, false, n, 0);
 	if (n)
-		svmgpu_migrate_count_to_ram(sdev, n, t0);
+		svmgpu_migrate_count_to_ram(sdev, n, t0, mm_ns);
 out_free:
 	kvfree(a);
 	return ret;

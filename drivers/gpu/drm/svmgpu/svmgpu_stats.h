@@ -63,11 +63,16 @@ struct drm_printer;
  * @SVMGPU_STAT_SVM_MIGRATE_ALLOC_NS: Of that, time allocating VRAM
  *	(evictions included), in ns.
  * @SVMGPU_STAT_SVM_COPY_TO_VRAM_NS: Of that, time copying, in ns.
+ * @SVMGPU_STAT_SVM_MM_TO_VRAM_NS: Of that, time in the core mm's
+ *	migrate_vma_setup(), migrate_vma_pages() and migrate_vma_finalize(),
+ *	in ns: what a migration costs however fast the copy is.
  * @SVMGPU_STAT_SVM_MIGRATE_TO_RAM: Migrations to system memory (CPU
  *	faults, prefetches, evictions) that moved pages.
  * @SVMGPU_STAT_SVM_MIGRATE_TO_RAM_PAGES: Pages they moved.
  * @SVMGPU_STAT_SVM_MIGRATE_TO_RAM_NS: Their time, in ns.
  * @SVMGPU_STAT_SVM_COPY_TO_RAM_NS: Of that, time copying, in ns.
+ * @SVMGPU_STAT_SVM_MM_TO_RAM_NS: Of that, time in the core mm's
+ *	migrate_vma_*() or migrate_device_*() calls, in ns.
  * @SVMGPU_STAT_SVM_CPU_FAULTS: CPU faults (and get_user_pages()) on
  *	device pages.
  * @SVMGPU_STAT_SVM_EVICTIONS: Chunks of VRAM that TTM or teardown emptied.
@@ -121,10 +126,12 @@ enum svmgpu_stat {
 	SVMGPU_STAT_SVM_MIGRATE_TO_VRAM_NS,
 	SVMGPU_STAT_SVM_MIGRATE_ALLOC_NS,
 	SVMGPU_STAT_SVM_COPY_TO_VRAM_NS,
+	SVMGPU_STAT_SVM_MM_TO_VRAM_NS,
 	SVMGPU_STAT_SVM_MIGRATE_TO_RAM,
 	SVMGPU_STAT_SVM_MIGRATE_TO_RAM_PAGES,
 	SVMGPU_STAT_SVM_MIGRATE_TO_RAM_NS,
 	SVMGPU_STAT_SVM_COPY_TO_RAM_NS,
+	SVMGPU_STAT_SVM_MM_TO_RAM_NS,
 	SVMGPU_STAT_SVM_CPU_FAULTS,
 	SVMGPU_STAT_SVM_EVICTIONS,
 	SVMGPU_STAT_SVM_EVICTED_PAGES,
