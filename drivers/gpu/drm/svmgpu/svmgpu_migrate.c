@@ -63,10 +63,13 @@
  *   are locked at that moment (a CPU fault in progress, say);
  * - device teardown, which evicts every chunk before memunmap_pages().
  *
- * Destination system pages are allocated zeroed, and a copy's error is
- * checked before migrate_vma_pages() hands them over: a copy the engine
- * failed is done again by the CPU, which can read the emulated VRAM, so
- * eviction and teardown never fail.
+ * Destination system pages are written in full before migrate_vma_pages()
+ * hands them over: a copy's error is checked first, and a copy the engine
+ * failed is done again by the CPU, which can read the emulated VRAM. So no
+ * page is handed over with stale contents (CVE-2024-50096 was an uncopied
+ * page handed over), and eviction and teardown never fail. That is also
+ * why they are not zeroed when allocated: every byte would be written
+ * twice, and clear_page() costs as much as the copy.
  *
  * Locking: a migration to VRAM takes mmap_lock, then the chunk's
  * reservation (held from its creation until it is filled, so that TTM
@@ -357,8 +360,10 @@ static bool svmgpu_migrate_in_transit(struct page *page)
 }
 
 /*
- * For the device pages in @a->src that are to migrate, allocate zeroed
- * system pages and copy. Pages that get no system page do not migrate.
+ * For the device pages in @a->src that are to migrate, allocate system
+ * pages and copy; each page is written in full (DOC: device-private
+ * memory), so none is zeroed. Pages that get no system page do not
+ * migrate.
  * @vma and @start place the allocations; @vma is NULL for eviction, which
  * must not fail. Return how many pages will migrate.
  */
@@ -379,12 +384,12 @@ static unsigned long svmgpu_migrate_fill_ram(struct svmgpu_device *sdev,
 		if (spage && a->src[i] & MIGRATE_PFN_MIGRATE &&
 		    !svmgpu_migrate_in_transit(spage)) {
 			if (vma)
-				dpage = alloc_page_vma(GFP_HIGHUSER_MOVABLE |
-						       __GFP_ZERO, vma,
+				dpage = alloc_page_vma(GFP_HIGHUSER_MOVABLE,
+						       vma,
 						       start + i * PAGE_SIZE);
 			else
 				dpage = alloc_page(GFP_HIGHUSER_MOVABLE |
-						   __GFP_ZERO | __GFP_NOFAIL);
+						   __GFP_NOFAIL);
 		}
 		pages[i] = dpage;
 		if (!dpage)
