@@ -811,6 +811,10 @@ struct drm_svmgpu_vm_create {
  *
  * Destroys a VM: its id is released at once. Queues created on it keep it
  * alive until they are destroyed; its mappings are removed when it dies.
+ * When a fault-mode VM dies (destroyed, or its file closed), the process
+ * memory that its migrations moved to VRAM moves back to system memory,
+ * intact, and that VRAM is free again: the process, and any fork() child
+ * that shares the pages, finds it in system memory.
  *
  * Errors: -ENOENT for an unknown @vm_id; -EINVAL for non-zero @extensions
  * or @pad.

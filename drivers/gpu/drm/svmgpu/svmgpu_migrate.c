@@ -61,6 +61,9 @@
  *   VRAM: migrate_device_range() over the chunk's pages, no mmap_lock
  *   needed, repeated until every page is gone, since it skips pages that
  *   are locked at that moment (a CPU fault in progress, say);
+ * - the end of the VM that migrated it (svmgpu_migrate_release()), on
+ *   VM_DESTROY or when its file closes: its chunks are evicted, so that
+ *   no VRAM stays held for memory nobody's GPU uses;
  * - device teardown, which evicts every chunk before memunmap_pages().
  *
  * Destination system pages are written in full before migrate_vma_pages()
@@ -95,6 +98,12 @@ struct svmgpu_migrate_chunk {
 
 	/** @npages: Size in pages. */
 	unsigned long npages;
+
+	/**
+	 * @owner: The mirror whose migration filled the chunk; only ever
+	 * compared, by svmgpu_migrate_release().
+	 */
+	const void *owner;
 
 	/**
 	 * @pages: Device pages in use, plus one while a migration fills
@@ -169,7 +178,7 @@ static void svmgpu_migrate_free_work(struct work_struct *work)
  */
 static struct svmgpu_migrate_chunk *
 svmgpu_migrate_chunk_create(struct svmgpu_device *sdev, u64 size,
-			    bool interruptible)
+			    const void *owner, bool interruptible)
 {
 	struct svmgpu_pagemap *pm = to_pagemap(sdev);
 	struct ttm_operation_ctx ctx = { .interruptible = interruptible };
@@ -188,6 +197,7 @@ svmgpu_migrate_chunk_create(struct svmgpu_device *sdev, u64 size,
 	drm_gem_private_object_init(&sdev->drm, &chunk->tbo.base, size);
 	chunk->sdev = sdev;
 	chunk->npages = size >> PAGE_SHIFT;
+	chunk->owner = owner;
 	atomic_set(&chunk->pages, 1);
 	INIT_LIST_HEAD(&chunk->link);
 
@@ -484,6 +494,8 @@ void svmgpu_migrate_chunk_evict(struct ttm_buffer_object *tbo)
  * svmgpu_migrate_to_vram() - Migrate a range of an mm to VRAM.
  * @sdev: The device.
  * @mm: The mm, referenced by the caller; its mmap_lock is not held.
+ * @owner: The mirror that migrates, which svmgpu_migrate_release() names
+ *	   when it goes.
  * @start: Start of the range, aligned to its size.
  * @end: End of the range, at most 2 MiB after @start, inside one VMA.
  * @interruptible: Waits for VRAM may be interrupted by signals.
@@ -498,8 +510,8 @@ void svmgpu_migrate_chunk_evict(struct ttm_buffer_object *tbo)
  * -ERESTARTSYS.
  */
 int svmgpu_migrate_to_vram(struct svmgpu_device *sdev, struct mm_struct *mm,
-			   u64 start, u64 end, bool interruptible,
-			   unsigned long *moved)
+			   const void *owner, u64 start, u64 end,
+			   bool interruptible, unsigned long *moved)
 {
 	unsigned long npages = (end - start) >> PAGE_SHIFT, i, n = 0;
 	struct svmgpu_migrate_chunk *chunk;
@@ -542,7 +554,8 @@ int svmgpu_migrate_to_vram(struct svmgpu_device *sdev, struct mm_struct *mm,
 	    userfaultfd_armed(m.vma))
 		goto out_unlock;
 
-	chunk = svmgpu_migrate_chunk_create(sdev, end - start, interruptible);
+	chunk = svmgpu_migrate_chunk_create(sdev, end - start, owner,
+					    interruptible);
 	if (IS_ERR(chunk)) {
 		ret = PTR_ERR(chunk);
 		goto out_unlock;
@@ -724,7 +737,11 @@ static const struct dev_pagemap_ops svmgpu_migrate_pagemap_ops = {
 };
 
 /* Evict every chunk; the device is going away, nothing migrates in. */
-static void svmgpu_migrate_evict_all(struct svmgpu_device *sdev)
+/*
+ * Empty every chunk of @owner, or every chunk if @owner is NULL, and
+ * release their VRAM. Cannot fail.
+ */
+static void svmgpu_migrate_evict(struct svmgpu_device *sdev, const void *owner)
 {
 	struct svmgpu_pagemap *pm = to_pagemap(sdev);
 	struct svmgpu_migrate_chunk *chunk;
@@ -734,7 +751,8 @@ static void svmgpu_migrate_evict_all(struct svmgpu_device *sdev)
 
 		spin_lock(&pm->lock);
 		list_for_each_entry(chunk, &pm->chunks, link) {
-			if (atomic_read(&chunk->pages) > 0) {
+			if (atomic_read(&chunk->pages) > 0 &&
+			    (!owner || chunk->owner == owner)) {
 				tbo = ttm_bo_get_unless_zero(&chunk->tbo);
 				if (tbo)
 					break;
@@ -745,11 +763,35 @@ static void svmgpu_migrate_evict_all(struct svmgpu_device *sdev)
 			break;
 		/* Without a ww context, an uninterruptible lock cannot fail. */
 		dma_resv_lock(tbo->base.resv, NULL);
-		svmgpu_migrate_chunk_empty(to_chunk(tbo));
+		/* TTM may have emptied it meanwhile. */
+		if (atomic_read(&to_chunk(tbo)->pages) > 0)
+			svmgpu_migrate_chunk_empty(to_chunk(tbo));
 		dma_resv_unlock(tbo->base.resv);
 		ttm_bo_put(tbo);
 	}
 	flush_work(&pm->free_work);
+}
+
+/**
+ * svmgpu_migrate_release() - Move a dying mirror's memory out of VRAM.
+ * @sdev: The device.
+ * @owner: The mirror, as given to svmgpu_migrate_to_vram(). None of its
+ *	   migrations is in progress, and none can start.
+ *
+ * Closing a VM, and so its file, returns the process's memory that the
+ * VM's migrations put in VRAM to system memory, intact, and frees that
+ * VRAM: the memory does not wait in VRAM for CPU faults or eviction
+ * pressure. Where the process (or a fork() child) maps it, it moves back
+ * by eviction (migrate_device_range(), no mmap_lock); what no process maps
+ * any more was freed already. Other VMs mirroring the same memory let go
+ * of it through their notifiers, as for any eviction. Takes chunk
+ * reservations, so the caller holds none, nor &svmgpu_vm.lock. Cannot
+ * fail.
+ */
+void svmgpu_migrate_release(struct svmgpu_device *sdev, const void *owner)
+{
+	if (!WARN_ON_ONCE(!owner))
+		svmgpu_migrate_evict(sdev, owner);
 }
 
 static void svmgpu_migrate_fini(struct drm_device *drm, void *arg)
@@ -758,7 +800,7 @@ static void svmgpu_migrate_fini(struct drm_device *drm, void *arg)
 	struct svmgpu_pagemap *pm = to_pagemap(sdev);
 
 	/* Every page back to system memory before the pagemap goes. */
-	svmgpu_migrate_evict_all(sdev);
+	svmgpu_migrate_evict(sdev, NULL);
 	memunmap_pages(&pm->pgmap);
 	flush_work(&pm->free_work);
 	release_mem_region(pm->res->start, resource_size(pm->res));

@@ -60,8 +60,9 @@ int svmgpu_migrate_init(struct svmgpu_device *sdev);
 bool svmgpu_migrate_is_chunk(struct ttm_buffer_object *tbo);
 void svmgpu_migrate_chunk_evict(struct ttm_buffer_object *tbo);
 int svmgpu_migrate_to_vram(struct svmgpu_device *sdev, struct mm_struct *mm,
-			   u64 start, u64 end, bool interruptible,
-			   unsigned long *moved);
+			   const void *owner, u64 start, u64 end,
+			   bool interruptible, unsigned long *moved);
+void svmgpu_migrate_release(struct svmgpu_device *sdev, const void *owner);
 int svmgpu_migrate_to_ram(struct svmgpu_device *sdev, struct mm_struct *mm,
 			  u64 start, u64 end);
 bool svmgpu_migrate_page_is_vram(struct svmgpu_device *sdev,

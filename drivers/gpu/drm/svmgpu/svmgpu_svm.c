@@ -903,7 +903,8 @@ static int svm_range_migrate(struct svmgpu_vm *vm,
 	if (READ_ONCE(range->vram_pages) == range_npages(range))
 		return 0;
 	WRITE_ONCE(vm->svm.migrating, range_start(range));
-	ret = svmgpu_migrate_to_vram(vm->sdev, vm->svm.mm, range_start(range),
+	ret = svmgpu_migrate_to_vram(vm->sdev, vm->svm.mm, vm,
+				     range_start(range),
 				     range_start(range) + range_size(range),
 				     interruptible, &moved);
 	WRITE_ONCE(vm->svm.migrating, 0);

@@ -22,6 +22,7 @@
 #include "svmgpu_drv.h"
 #include "svmgpu_fdinfo.h"
 #include "svmgpu_file.h"
+#include "svmgpu_migrate.h"
 #include "svmgpu_pt.h"
 #include "svmgpu_svm.h"
 #include "svmgpu_sync.h"
@@ -58,7 +59,9 @@
  * Teardown, when the VM's last user goes, cannot fail: it waits for the
  * VM's jobs without interruption, then removes the mappings one by one,
  * locking one BO at a time, with no memory allocation, and invalidates the
- * VM's TLB entries before the address-space id can be reused.
+ * VM's TLB entries before the address-space id can be reused. A fault-mode
+ * VM then moves the memory its migrations put in VRAM back to system
+ * memory (svmgpu_migrate_release()).
  *
  * The page tables always describe where each BO is now: when TTM moves a
  * BO, svmgpu_vm_bo_moved() rewrites every mapping of it before the move
@@ -723,6 +726,9 @@ static void svmgpu_vm_release(struct kref *kref)
 	if (vm->fault_mode)
 		svmgpu_svm_fini(vm);
 	mutex_unlock(&vm->lock);
+	/* What its migrations put in VRAM goes back to system memory. */
+	if (vm->fault_mode)
+		svmgpu_migrate_release(sdev, vm);
 
 	/*
 	 * Whatever the TLBs still hold for this address-space id goes
