@@ -2627,10 +2627,110 @@ static void log_drm_holders(void)
 	}
 }
 
+/* --- The end of a VM ------------------------------------------------------ */
+
+enum close_kind { CLOSE_VM, CLOSE_FILE, CLOSE_FORK };
+
+static const struct close_case {
+	const char *name;
+	enum close_kind kind;
+} close_cases[] = {
+	{ "vm-destroy", CLOSE_VM },
+	{ "file-close", CLOSE_FILE },
+	{ "fork-child", CLOSE_FORK },
+};
+
 /*
- * Unloading svmgpu while process memory is in its VRAM: the teardown
- * moves every page back to system memory, intact, and the module loads
- * again with its parameters; the memory then migrates as before.
+ * Memory in VRAM when the VM that moved it there dies goes back to system
+ * memory at once, intact: on VM_DESTROY, on close() of a file that still
+ * holds the VM, and for a fork() child that shares the pages as well. The
+ * VRAM is free again, another VM finds the memory in system memory, and
+ * the CPU reads it without a fault.
+ */
+static void test_close(const struct close_case *cc)
+{
+	const size_t size = 2 * SZ_2M + SZ_64K + SZ_4K, pages = size / SZ_4K;
+	struct svmgpu_svm svm, other;
+	struct svmgpu_ctrs c, d;
+	int fd, status, pfd[2];
+	pid_t child = -1;
+	struct region r;
+	uint8_t *p, *want;
+	uint64_t base;
+
+	require_migrate(svmgpu_fd);
+	base = svm_vram(svmgpu_fd);
+	fd = drm_open_svmgpu(0);
+	svmgpu_svm_init(&svm, fd, POOL);
+	p = region_map(&r, size, SZ_2M, MAP_PRIVATE);
+	want = pattern_alloc(size, 0xc105e);
+	memcpy(p, want, size);
+	svmgpu_svm_prefetch(&svm, p, size, false);
+	svmgpu_fill_pattern(want, size, 0xc105f);
+	gpu_write(&svm, p, want, size);
+	assert_loc(&svm, p, size, LOC_DEVICE, "before the VM's end");
+	igt_assert_lte_u64(base + size, svm_vram(svmgpu_fd));
+
+	if (cc->kind == CLOSE_FORK) {
+		/* The child shares the device pages until it reads them. */
+		igt_assert_eq(pipe(pfd), 0);
+		child = fork();
+		igt_assert(child >= 0);
+		if (!child) {
+			char go;
+
+			close(pfd[1]);
+			if (read(pfd[0], &go, 1) != 1)
+				_exit(2);
+			_exit(memcmp((const void *)p, want, size) ? 1 : 0);
+		}
+		close(pfd[0]);
+	}
+
+	c = ctrs_now(svmgpu_fd);
+	if (cc->kind == CLOSE_FILE) {
+		/* The VM dies with its file, never destroyed by ioctl. */
+		close(fd);
+		svm.vm = 0;
+		svmgpu_svm_fini(&svm);
+	} else {
+		svmgpu_svm_fini(&svm);
+	}
+	d = svmgpu_ctrs_since(svmgpu_fd, &c);
+	assert_ctr(d, EVICTIONS, >=, 1);
+	assert_ctr(d, EVICTED_PAGES, ==, pages);
+	assert_ctr(d, TO_RAM_PAGES, ==, pages);
+	assert_ctr(d, COPY_FALLBACKS, ==, 0);
+	svm_vram_wait(svmgpu_fd, base);
+
+	svmgpu_svm_init(&other, svmgpu_fd, POOL);
+	assert_loc(&other, p, size, LOC_SYSTEM, "after the VM's end");
+	c = ctrs_now(svmgpu_fd);
+	svmgpu_assert_bytes(p, want, size, "CPU read after the VM's end");
+	d = svmgpu_ctrs_since(svmgpu_fd, &c);
+	assert_ctr(d, CPU_FAULTS, ==, 0);
+	gpu_check(&other, p, want, size, "GPU read after the VM's end");
+
+	if (cc->kind == CLOSE_FORK) {
+		igt_assert_eq(write(pfd[1], "g", 1), 1);
+		close(pfd[1]);
+		igt_assert_eq(waitpid(child, &status, 0), child);
+		igt_assert_f(WIFEXITED(status) && !WEXITSTATUS(status),
+			     "the fork() child read wrong data (status %#x)\n",
+			     status);
+	}
+	if (cc->kind != CLOSE_FILE)
+		close(fd);
+	svmgpu_svm_fini(&other);
+	free(want);
+	region_unmap(&r);
+}
+
+/*
+ * Unloading svmgpu after process memory was in its VRAM (its VM's end
+ * moved it back already, see test_close()) leaves that memory intact, and
+ * the module loads again with its parameters; the memory then migrates as
+ * before.
  */
 static void test_unload(void)
 {
@@ -2855,9 +2955,22 @@ igt_main
 				test_bad_input(svmgpu_fd, bad_cases[i].kind);
 	}
 
-	igt_describe("Unloading svmgpu with process memory in VRAM moves it "
-		     "back intact; reloaded, the memory migrates again.");
-	igt_subtest("unload-with-vram")
+	igt_describe("When the VM that moved memory to VRAM dies (VM_DESTROY, "
+		     "close() of its file), the memory goes back to system "
+		     "memory intact, also for a fork() child sharing it, "
+		     "and the VRAM is free again.");
+	igt_subtest_with_dynamic("vm-end") {
+		require_migrate(svmgpu_fd);
+		for (volatile unsigned int i = 0; i < ARRAY_SIZE(close_cases);
+		     i++)
+			igt_dynamic(close_cases[i].name)
+				test_close(&close_cases[i]);
+	}
+
+	igt_describe("Unloading svmgpu after process memory was in its VRAM "
+		     "leaves the memory intact; reloaded, the memory migrates "
+		     "again.");
+	igt_subtest("unload-reload")
 		test_unload();
 
 	igt_fixture {
