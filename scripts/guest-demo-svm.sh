@@ -16,7 +16,7 @@ set -u
 (($# >= 1)) || { echo "usage: $0 PROGRAM [ARG...]"; exit 1; }
 
 FAULT_RE='^svm_(faults|retries|invalidations|tlb_invalidations|gc_ranges)'
-MIGRATE_RE='^svm_(migrate_|copy_|cpu_faults|evict|thrash_holds|prefetches)'
+MIGRATE_RE='^svm_(migrate_|copy_|mm_|cpu_faults|evict|thrash_holds|prefetches)'
 
 # The bo_stats of each device, once: each shows up under its primary and
 # its render minor (128 up).
@@ -48,7 +48,7 @@ print_delta() {
 		[[ $name =~ $re && $value =~ ^[0-9]+$ ]] || continue
 		delta=$((value - ${before[$stats:$name]:-0}))
 		((delta)) || continue
-		if [[ $name == *_ns ]]; then
+		if [[ $name == *_ns || $name == *_ns_* ]]; then
 			lines+=("  $name: $delta ($((delta / 1000000)).$((delta / 100000 % 10)) ms)")
 		else
 			lines+=("  $name: $delta")

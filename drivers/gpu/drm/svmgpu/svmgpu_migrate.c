@@ -421,15 +421,69 @@ static unsigned long svmgpu_migrate_fill_ram(struct svmgpu_device *sdev,
 	return n;
 }
 
-static void svmgpu_migrate_count_to_ram(struct svmgpu_device *sdev,
-					unsigned long moved, u64 t0, u64 mm_ns)
+/*
+ * The size class of a migration of a block of @npages, for the counters
+ * that come in 4K, 64K and 2M: 0, 1 or 2.
+ */
+static unsigned int svmgpu_migrate_size_class(unsigned long npages)
 {
-	svmgpu_stats_add(&sdev->stats, SVMGPU_STAT_SVM_MIGRATE_TO_RAM, 1);
-	svmgpu_stats_add(&sdev->stats, SVMGPU_STAT_SVM_MIGRATE_TO_RAM_PAGES,
-			 moved);
-	svmgpu_stats_add(&sdev->stats, SVMGPU_STAT_SVM_MIGRATE_TO_RAM_NS,
-			 ktime_get_ns() - t0);
-	svmgpu_stats_add(&sdev->stats, SVMGPU_STAT_SVM_MM_TO_RAM_NS, mm_ns);
+	if (npages >= SZ_2M >> PAGE_SHIFT)
+		return 2;
+	return npages >= SZ_64K >> PAGE_SHIFT ? 1 : 0;
+}
+
+/*
+ * The counters of one direction: the totals (@count is SVMGPU_STAT_COUNT
+ * where there is none), then the first of each 4K, 64K, 2M triple.
+ */
+struct svmgpu_migrate_stats {
+	enum svmgpu_stat count, pages, ns, mm_ns, count_4k, bytes_4k, ns_4k;
+};
+
+static const struct svmgpu_migrate_stats svmgpu_migrate_to_ram_stats = {
+	.count = SVMGPU_STAT_SVM_MIGRATE_TO_RAM,
+	.pages = SVMGPU_STAT_SVM_MIGRATE_TO_RAM_PAGES,
+	.ns = SVMGPU_STAT_SVM_MIGRATE_TO_RAM_NS,
+	.mm_ns = SVMGPU_STAT_SVM_MM_TO_RAM_NS,
+	.count_4k = SVMGPU_STAT_SVM_MIGRATE_TO_RAM_4K,
+	.bytes_4k = SVMGPU_STAT_SVM_MIGRATE_TO_RAM_BYTES_4K,
+	.ns_4k = SVMGPU_STAT_SVM_MIGRATE_TO_RAM_NS_4K,
+};
+
+static const struct svmgpu_migrate_stats svmgpu_migrate_to_vram_stats = {
+	.count = SVMGPU_STAT_COUNT,
+	.pages = SVMGPU_STAT_SVM_MIGRATE_TO_VRAM_PAGES,
+	.ns = SVMGPU_STAT_SVM_MIGRATE_TO_VRAM_NS,
+	.mm_ns = SVMGPU_STAT_SVM_MM_TO_VRAM_NS,
+	.count_4k = SVMGPU_STAT_SVM_MIGRATE_TO_VRAM_4K,
+	.bytes_4k = SVMGPU_STAT_SVM_MIGRATE_TO_VRAM_BYTES_4K,
+	.ns_4k = SVMGPU_STAT_SVM_MIGRATE_TO_VRAM_NS_4K,
+};
+
+/*
+ * Count a migration of a block of @npages that moved @moved pages; it
+ * started at @t0 and spent @mm_ns in the core mm.
+ */
+static void svmgpu_migrate_count(struct svmgpu_device *sdev, bool to_vram,
+				 unsigned long npages, unsigned long moved,
+				 u64 t0, u64 mm_ns)
+{
+	const struct svmgpu_migrate_stats *which =
+		to_vram ? &svmgpu_migrate_to_vram_stats :
+			  &svmgpu_migrate_to_ram_stats;
+	unsigned int size = svmgpu_migrate_size_class(npages);
+	struct svmgpu_stats *stats = &sdev->stats;
+	u64 ns = ktime_get_ns() - t0;
+
+	if (which->count != SVMGPU_STAT_COUNT)
+		svmgpu_stats_add(stats, which->count, 1);
+	svmgpu_stats_add(stats, which->pages, moved);
+	svmgpu_stats_add(stats, which->ns, ns);
+	svmgpu_stats_add(stats, which->mm_ns, mm_ns);
+	svmgpu_stats_add(stats, which->count_4k + size, 1);
+	svmgpu_stats_add(stats, which->bytes_4k + size,
+			 (u64)moved << PAGE_SHIFT);
+	svmgpu_stats_add(stats, which->ns_4k + size, ns);
 }
 
 /*
@@ -473,7 +527,7 @@ static void svmgpu_migrate_chunk_empty(struct svmgpu_migrate_chunk *chunk)
 	svmgpu_stats_add(&sdev->stats, SVMGPU_STAT_SVM_EVICTIONS, 1);
 	svmgpu_stats_add(&sdev->stats, SVMGPU_STAT_SVM_EVICTED_PAGES, moved);
 	if (moved)
-		svmgpu_migrate_count_to_ram(sdev, moved, t0, mm_ns);
+		svmgpu_migrate_count(sdev, false, npages, moved, t0, mm_ns);
 }
 
 /**
@@ -605,17 +659,9 @@ out_free:
 	kvfree(a);
 	trace_svmgpu_svm_migrate(&sdev->drm, start, end - start, true, *moved,
 				 ret);
-	if (*moved) {
-		svmgpu_stats_add(&sdev->stats, SVMGPU_STAT_SVM_MIGRATE_TO_VRAM_4K +
-				 (npages == 512 ? 2 : npages == 16 ? 1 : 0), 1);
-		svmgpu_stats_add(&sdev->stats,
-				 SVMGPU_STAT_SVM_MIGRATE_TO_VRAM_PAGES, *moved);
-		svmgpu_stats_add(&sdev->stats,
-				 SVMGPU_STAT_SVM_MIGRATE_TO_VRAM_NS,
-				 ktime_get_ns() - t0);
-		svmgpu_stats_add(&sdev->stats, SVMGPU_STAT_SVM_MM_TO_VRAM_NS,
-				 mm_ns);
-	}
+	if (*moved)
+		svmgpu_migrate_count(sdev, true, npages, *moved, t0,
+				     mm_ns);
 	return ret;
 }
 
@@ -673,7 +719,7 @@ static vm_fault_t svmgpu_migrate_range_to_ram(struct svmgpu_device *sdev,
 	mm_ns += ktime_get_ns() - t;
 	trace_svmgpu_svm_migrate(&sdev->drm, start, end - start, false, n, 0);
 	if (n)
-		svmgpu_migrate_count_to_ram(sdev, n, t0, mm_ns);
+		svmgpu_migrate_count(sdev, false, npages, n, t0, mm_ns);
 out_free:
 	kvfree(a);
 	return ret;
