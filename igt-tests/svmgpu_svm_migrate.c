@@ -90,7 +90,13 @@ enum ctr {
 	ALLOC_NS, COPY_TO_VRAM_NS, TO_RAM, TO_RAM_PAGES, TO_RAM_NS,
 	COPY_TO_RAM_NS, CPU_FAULTS, EVICTIONS, EVICTED_PAGES, THRASH_HOLDS,
 	PREFETCHES, COPY_FALLBACKS, FAULTS_4K, FAULTS_64K, FAULTS_2M, VALID_4K,
-	VALID_64K, VALID_2M, INVALIDATIONS, NUM_CTRS
+	VALID_64K, VALID_2M, INVALIDATIONS,
+	/* Per size class: 4K, 64K and 2M in a row. */
+	TO_VRAM_BYTES_4K, TO_VRAM_BYTES_64K, TO_VRAM_BYTES_2M,
+	TO_VRAM_NS_4K, TO_VRAM_NS_64K, TO_VRAM_NS_2M,
+	TO_RAM_4K, TO_RAM_64K, TO_RAM_2M,
+	TO_RAM_BYTES_4K, TO_RAM_BYTES_64K, TO_RAM_BYTES_2M,
+	TO_RAM_NS_4K, TO_RAM_NS_64K, TO_RAM_NS_2M, NUM_CTRS
 };
 
 static const char *const ctr_names[NUM_CTRS] = {
@@ -105,6 +111,16 @@ static const char *const ctr_names[NUM_CTRS] = {
 	"svm_faults_4k", "svm_faults_64k", "svm_faults_2m",
 	"svm_faults_valid_4k", "svm_faults_valid_64k", "svm_faults_valid_2m",
 	"svm_invalidations",
+	"svm_migrate_to_vram_bytes_4k", "svm_migrate_to_vram_bytes_64k",
+	"svm_migrate_to_vram_bytes_2m",
+	"svm_migrate_to_vram_ns_4k", "svm_migrate_to_vram_ns_64k",
+	"svm_migrate_to_vram_ns_2m",
+	"svm_migrate_to_ram_4k", "svm_migrate_to_ram_64k",
+	"svm_migrate_to_ram_2m",
+	"svm_migrate_to_ram_bytes_4k", "svm_migrate_to_ram_bytes_64k",
+	"svm_migrate_to_ram_bytes_2m",
+	"svm_migrate_to_ram_ns_4k", "svm_migrate_to_ram_ns_64k",
+	"svm_migrate_to_ram_ns_2m",
 };
 
 /* The counters of ctr_names now, for svmgpu_ctrs_since(). */
@@ -130,6 +146,27 @@ static uint64_t gpu_faults(const struct svmgpu_ctrs *d)
 	igt_assert_f((d).v[ctr] cmp (want), "counter %s grew by %" PRIu64 \
 		     ", expected " #cmp " %" PRIu64 "\n", ctr_names[ctr], \
 		     (d).v[ctr], (uint64_t)(want))
+
+/*
+ * The per-size counters from @first (4K, then 64K and 2M) grew by exactly
+ * @b4k, @b64k and @b2m, and the time counters from @ns (0 for none) are
+ * non-zero exactly where those are.
+ */
+static void assert_sizes(const struct svmgpu_ctrs *d, enum ctr first,
+			 enum ctr ns, uint64_t b4k, uint64_t b64k, uint64_t b2m)
+{
+	const uint64_t want[3] = { b4k, b64k, b2m };
+
+	for (unsigned int i = 0; i < 3; i++) {
+		assert_ctr(*d, first + i, ==, want[i]);
+		if (ns)
+			igt_assert_f(!d->v[ns + i] == !want[i],
+				     "counter %s grew by %" PRIu64 " with %s "
+				     "%" PRIu64 "\n", ctr_names[ns + i],
+				     d->v[ns + i], ctr_names[first + i],
+				     want[i]);
+	}
+}
 
 /* --- VRAM held by migrated memory ----------------------------------------- */
 
@@ -323,6 +360,26 @@ static void gpu_write(struct svmgpu_svm *svm, volatile void *dst,
 		     (void *)dst);
 }
 
+/*
+ * @size bytes of private anonymous memory at a 2 MiB boundary (@r), which
+ * the CPU wrote a pattern of @seed into, a prefetch moved to VRAM, and the
+ * GPU then overwrote with a pattern of @seed + 1; checked to be all in
+ * VRAM. Return the memory; *@want is a malloc'd copy of its contents.
+ */
+static uint8_t *vram_region(struct svmgpu_svm *svm, struct region *r,
+			    size_t size, uint32_t seed, uint8_t **want)
+{
+	uint8_t *p = region_map(r, size, SZ_2M, MAP_PRIVATE);
+
+	*want = pattern_alloc(size, seed);
+	memcpy(p, *want, size);
+	svmgpu_svm_prefetch(svm, p, size, false);
+	svmgpu_fill_pattern(*want, size, seed + 1);
+	gpu_write(svm, p, *want, size);
+	assert_loc(svm, p, size, LOC_DEVICE, "GPU-written memory");
+	return p;
+}
+
 
 
 /* @cs fails on a queue of its own: -EFAULT at @addr, access @access. */
@@ -410,6 +467,8 @@ static void test_round_trip(int fd, bool by_prefetch)
 		assert_ctr(d, TO_VRAM_PAGES, ==, pages);
 		assert_ctr(d, TO_VRAM_NS, >, 0);
 		assert_ctr(d, PREFETCHES, >=, 1);
+		assert_sizes(&d, TO_VRAM_BYTES_4K, TO_VRAM_NS_4K, SZ_4K,
+			     SZ_64K, SZ_2M);
 		igt_assert_lte_u64(size, svm_vram(fd));
 
 		svmgpu_fill_pattern(want, size, 0x7701 + round);
@@ -426,6 +485,10 @@ static void test_round_trip(int fd, bool by_prefetch)
 		assert_ctr(d, TO_RAM, >=, 1);
 		assert_ctr(d, TO_RAM_PAGES, ==, pages);
 		assert_ctr(d, TO_RAM_NS, >, 0);
+		/* One block each: the ranges, or the chunks CPU faults hit. */
+		assert_sizes(&d, TO_RAM_4K, 0, 1, 1, 1);
+		assert_sizes(&d, TO_RAM_BYTES_4K, TO_RAM_NS_4K, SZ_4K, SZ_64K,
+			     SZ_2M);
 		if (!by_prefetch)
 			assert_ctr(d, CPU_FAULTS, >=, 1);
 		assert_ctr(d, COPY_FALLBACKS, ==, 0);
@@ -833,13 +896,7 @@ static void test_cpu_fault_half(int fd)
 
 	require_migrate(fd);
 	svmgpu_svm_init(&svm, fd, POOL);
-	p = region_map(&r, size, SZ_2M, MAP_PRIVATE);
-	want = pattern_alloc(size, 0x4a1f);
-	memcpy(p, want, size);
-	svmgpu_svm_prefetch(&svm, p, size, false);
-	svmgpu_fill_pattern(want, size, 0x4a20);
-	gpu_write(&svm, p, want, size);
-	assert_loc(&svm, p, size, LOC_DEVICE, "GPU-written range");
+	p = vram_region(&svm, &r, size, 0x4a1f, &want);
 
 	svmgpu_fill_pattern(want + half, half, 0x4a21);
 	memcpy(p + half, want + half, half);
@@ -968,12 +1025,7 @@ static void test_mremap_dontunmap(int fd)
 
 	require_migrate(fd);
 	svmgpu_svm_init(&svm, fd, POOL);
-	p = region_map(&r, size, SZ_2M, MAP_PRIVATE);
-	want = pattern_alloc(size, 0x3e3a);
-	memcpy(p, want, size);
-	svmgpu_svm_prefetch(&svm, p, size, false);
-	svmgpu_fill_pattern(want, size, 0x3e3b);
-	gpu_write(&svm, p, want, size);
+	p = vram_region(&svm, &r, size, 0x3e3a, &want);
 
 	q = mremap(p, size, size, MREMAP_MAYMOVE | MREMAP_DONTUNMAP, NULL);
 	igt_require_f(q != MAP_FAILED, "mremap(MREMAP_DONTUNMAP): %s\n",
@@ -2662,13 +2714,7 @@ static void test_close(const struct close_case *cc)
 	base = svm_vram(svmgpu_fd);
 	fd = drm_open_svmgpu(0);
 	svmgpu_svm_init(&svm, fd, POOL);
-	p = region_map(&r, size, SZ_2M, MAP_PRIVATE);
-	want = pattern_alloc(size, 0xc105e);
-	memcpy(p, want, size);
-	svmgpu_svm_prefetch(&svm, p, size, false);
-	svmgpu_fill_pattern(want, size, 0xc105f);
-	gpu_write(&svm, p, want, size);
-	assert_loc(&svm, p, size, LOC_DEVICE, "before the VM's end");
+	p = vram_region(&svm, &r, size, 0xc105e, &want);
 	igt_assert_lte_u64(base + size, svm_vram(svmgpu_fd));
 
 	if (cc->kind == CLOSE_FORK) {
@@ -2747,13 +2793,7 @@ static void test_unload(void)
 	igt_assert_eq(svmgpu_module_params(params, sizeof(params)), 0);
 
 	svmgpu_svm_init(&svm, svmgpu_fd, POOL);
-	p = region_map(&r, size, SZ_2M, MAP_PRIVATE);
-	want = pattern_alloc(size, 0x0dead);
-	memcpy(p, want, size);
-	svmgpu_svm_prefetch(&svm, p, size, false);
-	svmgpu_fill_pattern(want, size, 0x0deae);
-	gpu_write(&svm, p, want, size);
-	assert_loc(&svm, p, size, LOC_DEVICE, "before the unload");
+	p = vram_region(&svm, &r, size, 0x0dead, &want);
 	svmgpu_svm_fini(&svm);
 
 	/* A devcoredump of a failed job holds the module until dismissed. */

@@ -685,19 +685,19 @@ static bool parse_value(const char *s, uint64_t *value)
 
 /*
  * Finds the first line "<keys[i]>: <value>" for each of the @n keys (at
- * most 32) and stores the value in @values[i]. Other lines, such as TTM's
+ * most 64) and stores the value in @values[i]. Other lines, such as TTM's
  * range-manager dump after the lines of the vram file, are skipped.
  */
 static int parse_keys(FILE *f, const char *const *keys, uint64_t *values,
 		      unsigned int n)
 {
-	uint32_t found = 0, all = n >= 32 ? ~0u : (1u << n) - 1;
+	uint64_t found = 0, all = n >= 64 ? ~0ull : (1ull << n) - 1;
 	char *line = NULL;
 	size_t len = 0;
 	unsigned int i;
 	int ret = 0;
 
-	igt_assert(n <= 32);
+	igt_assert(n <= 64);
 
 	while (found != all && getline(&line, &len, f) > 0) {
 		const char *colon;
@@ -710,7 +710,7 @@ static int parse_keys(FILE *f, const char *const *keys, uint64_t *values,
 		klen = colon - line;
 
 		for (i = 0; i < n; i++) {
-			if (found & (1u << i))
+			if (found & (1ull << i))
 				continue;
 			if (strlen(keys[i]) != klen ||
 			    strncmp(line, keys[i], klen))
@@ -720,7 +720,7 @@ static int parse_keys(FILE *f, const char *const *keys, uint64_t *values,
 				ret = -EPROTO;
 				goto out;
 			}
-			found |= 1u << i;
+			found |= 1ull << i;
 		}
 	}
 	if (found != all)
@@ -927,7 +927,7 @@ uint64_t svmgpu_bo_stat(int fd, const char *name)
  * @fd: svmgpu file descriptor.
  * @names: The counters' names.
  * @values: Their values.
- * @n: How many, at most 32.
+ * @n: How many, at most 64.
  *
  * One read of the file, so that the values are of one moment. Skips if the
  * file is absent; fails if one of the counters is missing.

@@ -123,7 +123,7 @@ void svmgpu_bo_stats_named(int fd, const char *const *names,
 			   uint64_t *values, unsigned int n);
 
 /* The most counters svmgpu_bo_stats_named() reads at once. */
-#define SVMGPU_CTRS_MAX 32
+#define SVMGPU_CTRS_MAX 64
 
 /**
  * struct svmgpu_ctrs - Named counters of debugfs bo_stats at one moment,
