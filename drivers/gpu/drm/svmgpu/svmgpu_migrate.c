@@ -63,7 +63,8 @@
  *   are locked at that moment (a CPU fault in progress, say);
  * - the end of the VM that migrated it (svmgpu_migrate_release()), on
  *   VM_DESTROY or when its file closes: its chunks are evicted, so that
- *   no VRAM stays held for memory nobody's GPU uses;
+ *   no VRAM stays held for memory nobody's GPU uses; unless another VM of
+ *   the device mirrors the same process, which then inherits them;
  * - device teardown, which evicts every chunk before memunmap_pages().
  *
  * Destination system pages are written in full before migrate_vma_pages()
@@ -100,10 +101,14 @@ struct svmgpu_migrate_chunk {
 	unsigned long npages;
 
 	/**
-	 * @owner: The mirror whose migration filled the chunk; only ever
-	 * compared, by svmgpu_migrate_release().
+	 * @owner: The mirror whose migration filled the chunk, or that
+	 * inherited it (svmgpu_migrate_reown()); only ever compared. Under
+	 * &svmgpu_pagemap.lock once the chunk is listed.
 	 */
 	const void *owner;
+
+	/** @victim: In the list of an eviction walk, svmgpu_migrate_evict(). */
+	struct list_head victim;
 
 	/**
 	 * @pages: Device pages in use, plus one while a migration fills
@@ -200,6 +205,7 @@ svmgpu_migrate_chunk_create(struct svmgpu_device *sdev, u64 size,
 	chunk->owner = owner;
 	atomic_set(&chunk->pages, 1);
 	INIT_LIST_HEAD(&chunk->link);
+	INIT_LIST_HEAD(&chunk->victim);
 
 	/* On failure, TTM calls svmgpu_migrate_chunk_destroy(). */
 	ret = ttm_bo_init_reserved(&sdev->ttm, &chunk->tbo, ttm_bo_type_kernel,
@@ -295,10 +301,11 @@ static void svmgpu_migrate_unmap_dma(struct svmgpu_device *sdev,
 				     struct svmgpu_migrate_args *a,
 				     unsigned long npages)
 {
+	struct svmgpu_pagemap *pm = to_pagemap(sdev);
 	unsigned long i;
 
 	for (i = 0; i < npages; i++)
-		if (a->dma[i] != to_pagemap(sdev)->zero_dma)
+		if (a->dma[i] != pm->zero_dma && a->dma[i] != pm->scratch_dma)
 			dma_unmap_page(sdev->drm.dev, a->dma[i], PAGE_SIZE,
 				       DMA_BIDIRECTIONAL);
 }
@@ -321,13 +328,14 @@ static void svmgpu_migrate_copy(struct svmgpu_device *sdev,
 	int ret = 0;
 
 	for (i = 0; i < npages; i++) {
-		a->dma[i] = pm->zero_dma;
+		/* Pages not copied: never written, whatever the window maps. */
+		a->dma[i] = to_vram ? pm->zero_dma : pm->scratch_dma;
 		if (a->vram[i] == SVMGPU_MOVE_SKIP || !pages[i])
 			continue;
 		a->dma[i] = dma_map_page(dev, pages[i], 0, PAGE_SIZE,
 					 DMA_BIDIRECTIONAL);
 		if (dma_mapping_error(dev, a->dma[i])) {
-			a->dma[i] = pm->zero_dma;
+			a->dma[i] = pm->scratch_dma;
 			ret = -ENOMEM;
 		}
 	}
@@ -785,37 +793,60 @@ static const struct dev_pagemap_ops svmgpu_migrate_pagemap_ops = {
 /* Evict every chunk; the device is going away, nothing migrates in. */
 /*
  * Empty every chunk of @owner, or every chunk if @owner is NULL, and
- * release their VRAM. Cannot fail.
+ * release their VRAM. Cannot fail. One pass: no chunk of @owner appears
+ * meanwhile, as @owner is dead (or the device is). Walks of different
+ * owners take disjoint chunks, so they may run at once.
  */
 static void svmgpu_migrate_evict(struct svmgpu_device *sdev, const void *owner)
 {
 	struct svmgpu_pagemap *pm = to_pagemap(sdev);
-	struct svmgpu_migrate_chunk *chunk;
+	struct svmgpu_migrate_chunk *chunk, *next;
+	LIST_HEAD(victims);
 
-	for (;;) {
-		struct ttm_buffer_object *tbo = NULL;
+	spin_lock(&pm->lock);
+	list_for_each_entry(chunk, &pm->chunks, link) {
+		if (atomic_read(&chunk->pages) > 0 &&
+		    (!owner || chunk->owner == owner) &&
+		    ttm_bo_get_unless_zero(&chunk->tbo))
+			list_add_tail(&chunk->victim, &victims);
+	}
+	spin_unlock(&pm->lock);
 
-		spin_lock(&pm->lock);
-		list_for_each_entry(chunk, &pm->chunks, link) {
-			if (atomic_read(&chunk->pages) > 0 &&
-			    (!owner || chunk->owner == owner)) {
-				tbo = ttm_bo_get_unless_zero(&chunk->tbo);
-				if (tbo)
-					break;
-			}
-		}
-		spin_unlock(&pm->lock);
-		if (!tbo)
-			break;
+	list_for_each_entry_safe(chunk, next, &victims, victim) {
+		struct ttm_buffer_object *tbo = &chunk->tbo;
+
+		list_del(&chunk->victim);
 		/* Without a ww context, an uninterruptible lock cannot fail. */
 		dma_resv_lock(tbo->base.resv, NULL);
 		/* TTM may have emptied it meanwhile. */
-		if (atomic_read(&to_chunk(tbo)->pages) > 0)
-			svmgpu_migrate_chunk_empty(to_chunk(tbo));
+		if (atomic_read(&chunk->pages) > 0)
+			svmgpu_migrate_chunk_empty(chunk);
 		dma_resv_unlock(tbo->base.resv);
 		ttm_bo_put(tbo);
 	}
 	flush_work(&pm->free_work);
+}
+
+/**
+ * svmgpu_migrate_reown() - Hand a dying mirror's VRAM to another.
+ * @sdev: The device.
+ * @owner: The dying mirror, as given to svmgpu_migrate_to_vram().
+ * @heir: A live mirror of the same process on @sdev, which will empty the
+ *	  chunks when it goes (svmgpu_migrate_release()).
+ *
+ * For when another VM may be using the memory: it stays in VRAM.
+ */
+void svmgpu_migrate_reown(struct svmgpu_device *sdev, const void *owner,
+			  const void *heir)
+{
+	struct svmgpu_pagemap *pm = to_pagemap(sdev);
+	struct svmgpu_migrate_chunk *chunk;
+
+	spin_lock(&pm->lock);
+	list_for_each_entry(chunk, &pm->chunks, link)
+		if (chunk->owner == owner)
+			chunk->owner = heir;
+	spin_unlock(&pm->lock);
 }
 
 /**
@@ -825,12 +856,15 @@ static void svmgpu_migrate_evict(struct svmgpu_device *sdev, const void *owner)
  *	   migrations is in progress, and none can start.
  *
  * Closing a VM, and so its file, returns the process's memory that the
- * VM's migrations put in VRAM to system memory, intact, and frees that
- * VRAM: the memory does not wait in VRAM for CPU faults or eviction
- * pressure. Where the process (or a fork() child) maps it, it moves back
- * by eviction (migrate_device_range(), no mmap_lock); what no process maps
- * any more was freed already. Other VMs mirroring the same memory let go
- * of it through their notifiers, as for any eviction. Takes chunk
+ * VM's migrations put in VRAM (or that it inherited) to system memory,
+ * intact, and frees that VRAM: the memory does not wait in VRAM for CPU
+ * faults or eviction pressure. The caller hands the memory to another VM
+ * of the same process instead (svmgpu_migrate_reown()) if there is one.
+ * Where the process (or a fork() child) maps it, it moves back by eviction
+ * (migrate_device_range(), no mmap_lock); what no process maps any more
+ * was freed already. Other VMs mirroring the same memory (other devices',
+ * or a child's) let go of it through their notifiers, as for any
+ * eviction. Takes chunk
  * reservations, so the caller holds none, nor &svmgpu_vm.lock. Cannot
  * fail.
  */
@@ -838,6 +872,29 @@ void svmgpu_migrate_release(struct svmgpu_device *sdev, const void *owner)
 {
 	if (!WARN_ON_ONCE(!owner))
 		svmgpu_migrate_evict(sdev, owner);
+}
+
+/* A zeroed page of our own, DMA-mapped. */
+static int svmgpu_migrate_page_alloc(struct device *dev, struct page **page,
+				     dma_addr_t *dma)
+{
+	int ret;
+
+	*page = alloc_page(GFP_KERNEL | __GFP_ZERO);
+	if (!*page)
+		return -ENOMEM;
+	*dma = dma_map_page(dev, *page, 0, PAGE_SIZE, DMA_BIDIRECTIONAL);
+	ret = dma_mapping_error(dev, *dma);
+	if (ret)
+		__free_page(*page);
+	return ret;
+}
+
+static void svmgpu_migrate_page_free_dma(struct device *dev, struct page *page,
+					 dma_addr_t dma)
+{
+	dma_unmap_page(dev, dma, PAGE_SIZE, DMA_BIDIRECTIONAL);
+	__free_page(page);
 }
 
 static void svmgpu_migrate_fini(struct drm_device *drm, void *arg)
@@ -850,8 +907,9 @@ static void svmgpu_migrate_fini(struct drm_device *drm, void *arg)
 	memunmap_pages(&pm->pgmap);
 	flush_work(&pm->free_work);
 	release_mem_region(pm->res->start, resource_size(pm->res));
-	dma_unmap_page(drm->dev, pm->zero_dma, PAGE_SIZE, DMA_BIDIRECTIONAL);
-	__free_page(pm->zero_page);
+	svmgpu_migrate_page_free_dma(drm->dev, pm->scratch_page,
+				     pm->scratch_dma);
+	svmgpu_migrate_page_free_dma(drm->dev, pm->zero_page, pm->zero_dma);
 }
 
 /**
@@ -875,14 +933,13 @@ int svmgpu_migrate_init(struct svmgpu_device *sdev)
 	init_llist_head(&pm->free);
 	INIT_WORK(&pm->free_work, svmgpu_migrate_free_work);
 
-	pm->zero_page = alloc_page(GFP_KERNEL | __GFP_ZERO);
-	if (!pm->zero_page)
-		return -ENOMEM;
-	pm->zero_dma = dma_map_page(dev, pm->zero_page, 0, PAGE_SIZE,
-				    DMA_BIDIRECTIONAL);
-	ret = dma_mapping_error(dev, pm->zero_dma);
+	ret = svmgpu_migrate_page_alloc(dev, &pm->zero_page, &pm->zero_dma);
 	if (ret)
-		goto err_page;
+		return ret;
+	ret = svmgpu_migrate_page_alloc(dev, &pm->scratch_page,
+					&pm->scratch_dma);
+	if (ret)
+		goto err_zero;
 
 	pm->res = request_free_mem_region(&iomem_resource, size,
 					  "svmgpu device-private");
@@ -909,8 +966,8 @@ int svmgpu_migrate_init(struct svmgpu_device *sdev)
 err_region:
 	release_mem_region(pm->res->start, resource_size(pm->res));
 err_dma:
-	dma_unmap_page(dev, pm->zero_dma, PAGE_SIZE, DMA_BIDIRECTIONAL);
-err_page:
-	__free_page(pm->zero_page);
+	svmgpu_migrate_page_free_dma(dev, pm->scratch_page, pm->scratch_dma);
+err_zero:
+	svmgpu_migrate_page_free_dma(dev, pm->zero_page, pm->zero_dma);
 	return ret;
 }

@@ -40,6 +40,16 @@ struct svmgpu_pagemap {
 	/** @zero_dma: DMA address of @zero_page. */
 	dma_addr_t zero_dma;
 
+	/**
+	 * @scratch_page: Where a migration to system memory points the
+	 * window entries of pages it does not copy, so that no bug can
+	 * write into @zero_page.
+	 */
+	struct page *scratch_page;
+
+	/** @scratch_dma: DMA address of @scratch_page. */
+	dma_addr_t scratch_dma;
+
 	/** @lock: Protects @chunks. */
 	spinlock_t lock;
 
@@ -63,6 +73,8 @@ int svmgpu_migrate_to_vram(struct svmgpu_device *sdev, struct mm_struct *mm,
 			   const void *owner, u64 start, u64 end,
 			   bool interruptible, unsigned long *moved);
 void svmgpu_migrate_release(struct svmgpu_device *sdev, const void *owner);
+void svmgpu_migrate_reown(struct svmgpu_device *sdev, const void *owner,
+			  const void *heir);
 int svmgpu_migrate_to_ram(struct svmgpu_device *sdev, struct mm_struct *mm,
 			  u64 start, u64 end);
 bool svmgpu_migrate_page_is_vram(struct svmgpu_device *sdev,

@@ -341,10 +341,13 @@ static unsigned long svmgpu_move_pages_slot(struct svmgpu_mover *mover,
 	*cs++ = DRM_SVMGPU_CMD_HEADER(DRM_SVMGPU_CMD_END, 0, 1);
 	job->hw.cs_length = (cs - slot->cs) * sizeof(u32);
 
-	/* Reserved at init: this allocates nothing. */
+	/*
+	 * Reserved at init: this allocates nothing. The engine only reads
+	 * the system pages of a copy to VRAM, which may be the zero page.
+	 */
 	svmgpu_pt_unmap(&mover->pt, slot->window, SVMGPU_MOVE_CHUNK);
 	svmgpu_pt_map(&mover->pt, slot->window, (i - first) * SZ_4K, &backing,
-		      true);
+		      !to_vram);
 	return i;
 }
 

@@ -61,7 +61,8 @@
  * locking one BO at a time, with no memory allocation, and invalidates the
  * VM's TLB entries before the address-space id can be reused. A fault-mode
  * VM then moves the memory its migrations put in VRAM back to system
- * memory (svmgpu_migrate_release()).
+ * memory (svmgpu_migrate_release()), or hands it to another VM of the
+ * device that mirrors the same process (svmgpu_migrate_reown()).
  *
  * The page tables always describe where each BO is now: when TTM moves a
  * BO, svmgpu_vm_bo_moved() rewrites every mapping of it before the move
@@ -693,11 +694,39 @@ static void svmgpu_vm_teardown_va(struct svmgpu_vm *vm, struct drm_gpuva *va)
 	kfree(to_svmgpu_va(va));
 }
 
+/*
+ * The memory that the migrations of @vm, a dying fault-mode VM of @mm,
+ * put in VRAM goes to another VM of the device mirroring @mm, which may
+ * be using it, or else back to system memory. A VM still listed under
+ * vms_lock has not begun its own release, whose eviction then covers what
+ * it inherits. Takes chunk reservations: call with no lock held.
+ */
+static void svmgpu_vm_release_vram(struct svmgpu_vm *vm,
+				   struct mm_struct *mm)
+{
+	struct svmgpu_device *sdev = vm->sdev;
+	struct svmgpu_vm *heir = NULL, *other;
+
+	mutex_lock(&sdev->vms_lock);
+	list_for_each_entry(other, &sdev->vms, link) {
+		if (other->fault_mode && other->svm.mm == mm) {
+			heir = other;
+			break;
+		}
+	}
+	if (heir)
+		svmgpu_migrate_reown(sdev, vm, heir);
+	mutex_unlock(&sdev->vms_lock);
+	if (!heir)
+		svmgpu_migrate_release(sdev, vm);
+}
+
 /* Remove every mapping; the VM has no user left. Cannot fail. */
 static void svmgpu_vm_release(struct kref *kref)
 {
 	struct svmgpu_vm *vm = container_of(kref, struct svmgpu_vm, users);
 	struct svmgpu_device *sdev = vm->sdev;
+	struct mm_struct *mm = NULL;
 	struct drm_gpuva *va, *next;
 
 	mutex_lock(&sdev->vms_lock);
@@ -723,12 +752,17 @@ static void svmgpu_vm_release(struct kref *kref)
 		if (va != &vm->gpuvm.kernel_alloc_node)
 			svmgpu_vm_teardown_va(vm, va);
 	}
-	if (vm->fault_mode)
+	if (vm->fault_mode) {
+		/* Its mm is only compared, but not reused meanwhile. */
+		mm = vm->svm.mm;
+		mmgrab(mm);
 		svmgpu_svm_fini(vm);
+	}
 	mutex_unlock(&vm->lock);
-	/* What its migrations put in VRAM goes back to system memory. */
-	if (vm->fault_mode)
-		svmgpu_migrate_release(sdev, vm);
+	if (vm->fault_mode) {
+		svmgpu_vm_release_vram(vm, mm);
+		mmdrop(mm);
+	}
 
 	/*
 	 * Whatever the TLBs still hold for this address-space id goes
