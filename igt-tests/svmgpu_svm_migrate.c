@@ -168,34 +168,6 @@ static void assert_sizes(const struct svmgpu_ctrs *d, enum ctr first,
 	}
 }
 
-/* --- VRAM held by migrated memory ----------------------------------------- */
-
-static uint64_t svm_vram(int fd)
-{
-	struct svmgpu_vram_info info;
-
-	svmgpu_vram_info_read(fd, &info);
-	igt_assert_f(info.has_svm, "debugfs vram has no \"svm:\" line\n");
-
-	return info.svm;
-}
-
-/* Waits until migrated memory holds at most @base of VRAM (a worker frees). */
-static void svm_vram_wait(int fd, uint64_t base)
-{
-	uint64_t now = 0;
-	unsigned int i;
-
-	for (i = 0; i < 200; i++) {
-		now = svm_vram(fd);
-		if (now <= base)
-			return;
-		usleep(50 * 1000);
-	}
-	igt_assert_f(false, "migrated memory holds %" PRIu64 " bytes of VRAM, "
-		     "%" PRIu64 " before\n", now, base);
-}
-
 /* --- Locations ------------------------------------------------------------ */
 
 #define assert_loc(svm, p, size, want, what) \
@@ -251,41 +223,6 @@ static void assert_runs(struct svmgpu_svm *svm, const volatile void *p,
 }
 
 /* --- Memory --------------------------------------------------------------- */
-
-/*
- * An anonymous mapping at an @align-ed address, between PROT_NONE guard
- * pages, so that it merges with no neighbour: the mirror's ranges in it
- * are then the largest aligned blocks of it (2 MiB, 64 KiB, 4 KiB).
- */
-struct region {
-	uint8_t *ptr;
-	size_t size;
-	void *raw;
-	size_t raw_size;
-};
-
-static uint8_t *region_map(struct region *r, size_t size, size_t align,
-			   int flags)
-{
-	uintptr_t start;
-
-	r->size = size;
-	r->raw_size = size + align + 2 * SZ_4K;
-	r->raw = svmgpu_map_anon(r->raw_size, PROT_NONE, MAP_PRIVATE);
-	start = ((uintptr_t)r->raw + SZ_4K + align - 1) &
-		~(uintptr_t)(align - 1);
-	r->ptr = mmap((void *)start, size, PROT_READ | PROT_WRITE,
-		      flags | MAP_ANONYMOUS | MAP_FIXED, -1, 0);
-	igt_assert(r->ptr == (void *)start);
-
-	return r->ptr;
-}
-
-static void region_unmap(struct region *r)
-{
-	svmgpu_unmap(r->raw, r->raw_size);
-	memset(r, 0, sizeof(*r));
-}
 
 static uint8_t *pattern_alloc(size_t size, uint32_t seed)
 {
@@ -366,10 +303,10 @@ static void gpu_write(struct svmgpu_svm *svm, volatile void *dst,
  * GPU then overwrote with a pattern of @seed + 1; checked to be all in
  * VRAM. Return the memory; *@want is a malloc'd copy of its contents.
  */
-static uint8_t *vram_region(struct svmgpu_svm *svm, struct region *r,
+static uint8_t *vram_region(struct svmgpu_svm *svm, struct svmgpu_region *r,
 			    size_t size, uint32_t seed, uint8_t **want)
 {
-	uint8_t *p = region_map(r, size, SZ_2M, MAP_PRIVATE);
+	uint8_t *p = svmgpu_region_map(r, size, SZ_2M, MAP_PRIVATE);
 
 	*want = pattern_alloc(size, seed);
 	memcpy(p, *want, size);
@@ -443,17 +380,17 @@ static void test_round_trip(int fd, bool by_prefetch)
 {
 	const size_t size = SZ_2M + SZ_64K + SZ_4K, pages = size / SZ_4K;
 	struct svmgpu_svm svm;
-	struct region r;
+	struct svmgpu_region r;
 	uint64_t base;
 	uint8_t *p, *want;
 
 	require_migrate(fd);
 	svmgpu_svm_init(&svm, fd, POOL);
-	p = region_map(&r, size, SZ_2M, MAP_PRIVATE);
+	p = svmgpu_region_map(&r, size, SZ_2M, MAP_PRIVATE);
 	want = pattern_alloc(size, 0x7700);
 	memcpy(p, want, size);
 	assert_loc(&svm, p, size, LOC_SYSTEM, "CPU-written memory");
-	base = svm_vram(fd);
+	base = svmgpu_svm_vram(fd);
 
 	for (unsigned int round = 0; round < ROUNDS; round++) {
 		struct svmgpu_ctrs c = ctrs_now(fd), d;
@@ -469,7 +406,7 @@ static void test_round_trip(int fd, bool by_prefetch)
 		assert_ctr(d, PREFETCHES, >=, 1);
 		assert_sizes(&d, TO_VRAM_BYTES_4K, TO_VRAM_NS_4K, SZ_4K,
 			     SZ_64K, SZ_2M);
-		igt_assert_lte_u64(size, svm_vram(fd));
+		igt_assert_lte_u64(size, svmgpu_svm_vram(fd));
 
 		svmgpu_fill_pattern(want, size, 0x7701 + round);
 		gpu_write(&svm, p, want, size);
@@ -492,7 +429,7 @@ static void test_round_trip(int fd, bool by_prefetch)
 		if (!by_prefetch)
 			assert_ctr(d, CPU_FAULTS, >=, 1);
 		assert_ctr(d, COPY_FALLBACKS, ==, 0);
-		svm_vram_wait(fd, base);
+		svmgpu_svm_vram_wait(fd, base);
 
 		/* Nothing is left in VRAM for the CPU to fault on. */
 		c = ctrs_now(fd);
@@ -504,7 +441,7 @@ static void test_round_trip(int fd, bool by_prefetch)
 	gpu_check(&svm, p, want, size, "GPU read in system memory");
 
 	free(want);
-	region_unmap(&r);
+	svmgpu_region_unmap(&r);
 	svmgpu_svm_fini(&svm);
 }
 
@@ -532,13 +469,13 @@ static void test_migrate_on_fault(int fd, const struct fault_case *fc)
 	const size_t size = SZ_2M + SZ_64K, pages = size / SZ_4K;
 	uint32_t where = fc->migrates ? LOC_DEVICE : LOC_SYSTEM;
 	struct svmgpu_svm svm;
-	struct region r;
+	struct svmgpu_region r;
 	struct svmgpu_ctrs c, d;
 	uint8_t *p, *want;
 
 	require_migrate(fd);
 	svmgpu_svm_init(&svm, fd, POOL);
-	p = region_map(&r, size, SZ_2M, MAP_PRIVATE);
+	p = svmgpu_region_map(&r, size, SZ_2M, MAP_PRIVATE);
 	want = pattern_alloc(size, 0xfa00);
 	memcpy(p, want, size);
 	svmgpu_svm_madvise(&svm, p, size, fc->preferred_loc, AT_DEVICE,
@@ -575,7 +512,7 @@ static void test_migrate_on_fault(int fd, const struct fault_case *fc)
 	assert_loc(&svm, p, size, LOC_SYSTEM, "after the CPU read");
 
 	free(want);
-	region_unmap(&r);
+	svmgpu_region_unmap(&r);
 	svmgpu_svm_fini(&svm);
 }
 
@@ -588,14 +525,14 @@ static void test_migrate_hold(int fd)
 {
 	const size_t size = SZ_2M;
 	struct svmgpu_svm svm;
-	struct region r;
+	struct svmgpu_region r;
 	struct svmgpu_ctrs c, d;
 	uint8_t *p, *want;
 
 	require_migrate(fd);
 	svmgpu_set_migrate_hold_ms(60000);
 	svmgpu_svm_init(&svm, fd, POOL);
-	p = region_map(&r, size, SZ_2M, MAP_PRIVATE);
+	p = svmgpu_region_map(&r, size, SZ_2M, MAP_PRIVATE);
 	want = pattern_alloc(size, 0x401d);
 	memcpy(p, want, size);
 	svmgpu_svm_madvise(&svm, p, size, LOC_DEVICE, AT_DEVICE, 0);
@@ -626,7 +563,7 @@ static void test_migrate_hold(int fd)
 	svmgpu_restore_migrate_hold_ms();
 
 	free(want);
-	region_unmap(&r);
+	svmgpu_region_unmap(&r);
 	svmgpu_svm_fini(&svm);
 }
 
@@ -638,7 +575,7 @@ static void test_migrate_hold(int fd)
 static void test_prefetch_no_faults(int fd)
 {
 	const size_t size = SZ_2M + SZ_64K;
-	struct region rs, rd;
+	struct svmgpu_region rs, rd;
 	struct svmgpu_svm svm;
 	struct svmgpu_cs cs;
 	uint8_t *src, *dst, *want;
@@ -646,8 +583,8 @@ static void test_prefetch_no_faults(int fd)
 
 	require_migrate(fd);
 	svmgpu_svm_init(&svm, fd, POOL);
-	src = region_map(&rs, size, SZ_2M, MAP_PRIVATE);
-	dst = region_map(&rd, size, SZ_2M, MAP_PRIVATE);
+	src = svmgpu_region_map(&rs, size, SZ_2M, MAP_PRIVATE);
+	dst = svmgpu_region_map(&rd, size, SZ_2M, MAP_PRIVATE);
 	want = pattern_alloc(size, 0x9f00);
 	memcpy(src, want, size);
 
@@ -672,8 +609,8 @@ static void test_prefetch_no_faults(int fd)
 	assert_words(src, size, 0x5a5a5a5a, "filled data");
 
 	free(want);
-	region_unmap(&rd);
-	region_unmap(&rs);
+	svmgpu_region_unmap(&rd);
+	svmgpu_region_unmap(&rs);
 	svmgpu_svm_fini(&svm);
 }
 
@@ -844,14 +781,14 @@ static void test_mixed(int fd, enum mixed_kind kind)
 {
 	const size_t size = SZ_2M;
 	struct svmgpu_svm svm;
-	struct region r;
+	struct svmgpu_region r;
 	uint8_t *p, *want;
 	uint64_t base;
 
 	require_migrate(fd);
 	svmgpu_svm_init(&svm, fd, POOL);
-	base = svm_vram(fd);
-	p = region_map(&r, size, SZ_2M,
+	base = svmgpu_svm_vram(fd);
+	p = svmgpu_region_map(&r, size, SZ_2M,
 		       kind == MIXED_SHARED ? MAP_SHARED : MAP_PRIVATE);
 	want = pattern_alloc(size, 0x313d + kind);
 
@@ -874,8 +811,8 @@ static void test_mixed(int fd, enum mixed_kind kind)
 	}
 
 	free(want);
-	region_unmap(&r);
-	svm_vram_wait(fd, base);
+	svmgpu_region_unmap(&r);
+	svmgpu_svm_vram_wait(fd, base);
 	svmgpu_svm_fini(&svm);
 }
 
@@ -891,7 +828,7 @@ static void test_cpu_fault_half(int fd)
 {
 	const size_t size = SZ_2M, half = size / 2;
 	struct svmgpu_svm svm;
-	struct region r;
+	struct svmgpu_region r;
 	uint8_t *p, *want;
 
 	require_migrate(fd);
@@ -912,7 +849,7 @@ static void test_cpu_fault_half(int fd)
 	svmgpu_assert_bytes(p, want, size, "CPU read of the GPU's write");
 
 	free(want);
-	region_unmap(&r);
+	svmgpu_region_unmap(&r);
 	svmgpu_svm_fini(&svm);
 }
 
@@ -924,14 +861,14 @@ static void test_dontneed(int fd)
 {
 	const size_t size = SZ_2M + SZ_64K;
 	struct svmgpu_svm svm;
-	struct region r;
+	struct svmgpu_region r;
 	uint64_t base;
 	uint8_t *p, *want;
 
 	require_migrate(fd);
 	svmgpu_svm_init(&svm, fd, POOL);
-	base = svm_vram(fd);
-	p = region_map(&r, size, SZ_2M, MAP_PRIVATE);
+	base = svmgpu_svm_vram(fd);
+	p = svmgpu_region_map(&r, size, SZ_2M, MAP_PRIVATE);
 	want = pattern_alloc(size, 0xd0);
 	memcpy(p, want, size);
 	svmgpu_svm_prefetch(&svm, p, size, false);
@@ -939,12 +876,12 @@ static void test_dontneed(int fd)
 
 	igt_assert_eq(madvise(p, size, MADV_DONTNEED), 0);
 	assert_loc(&svm, p, size, LOC_NONE, "after MADV_DONTNEED");
-	svm_vram_wait(fd, base);
+	svmgpu_svm_vram_wait(fd, base);
 	gpu_check_zero(&svm, p, size, "GPU read after MADV_DONTNEED");
 	assert_zero(p, size, "CPU read after MADV_DONTNEED");
 
 	free(want);
-	region_unmap(&r);
+	svmgpu_region_unmap(&r);
 	svmgpu_svm_fini(&svm);
 }
 
@@ -958,13 +895,13 @@ static void test_fork_cow(int fd)
 {
 	const size_t size = SZ_2M, half = size / 2;
 	struct svmgpu_svm svm;
-	struct region r;
+	struct svmgpu_region r;
 	uint8_t *p, *at_fork, *want;
 	int p2c[2], c2p[2];
 
 	require_migrate(fd);
 	svmgpu_svm_init(&svm, fd, POOL);
-	p = region_map(&r, size, SZ_2M, MAP_PRIVATE);
+	p = svmgpu_region_map(&r, size, SZ_2M, MAP_PRIVATE);
 	at_fork = pattern_alloc(size, 0xc0c0);
 	memcpy(p, at_fork, size);
 	svmgpu_svm_prefetch(&svm, p, size, false);
@@ -1008,7 +945,7 @@ static void test_fork_cow(int fd)
 
 	free(want);
 	free(at_fork);
-	region_unmap(&r);
+	svmgpu_region_unmap(&r);
 	svmgpu_svm_fini(&svm);
 }
 
@@ -1020,7 +957,7 @@ static void test_mremap_dontunmap(int fd)
 {
 	const size_t size = SZ_2M;
 	struct svmgpu_svm svm;
-	struct region r;
+	struct svmgpu_region r;
 	uint8_t *p, *q, *want;
 
 	require_migrate(fd);
@@ -1039,7 +976,7 @@ static void test_mremap_dontunmap(int fd)
 
 	svmgpu_unmap(q, size);
 	free(want);
-	region_unmap(&r);
+	svmgpu_region_unmap(&r);
 	svmgpu_svm_fini(&svm);
 }
 
@@ -1108,12 +1045,12 @@ static void evict_svm_and_bos(struct svmgpu_svm *svm, uint64_t vram)
 {
 	unsigned int n = vram / EVICT_CHUNK, i;
 	struct svmgpu_buf *bos = calloc(n, sizeof(*bos));
-	struct region *rs = calloc(n, sizeof(*rs));
+	struct svmgpu_region *rs = calloc(n, sizeof(*rs));
 	uint32_t evicted = 0;
 
 	igt_assert(bos && rs);
 	for (i = 0; i < n; i++) {
-		uint8_t *p = region_map(&rs[i], EVICT_CHUNK, SZ_2M,
+		uint8_t *p = svmgpu_region_map(&rs[i], EVICT_CHUNK, SZ_2M,
 					MAP_PRIVATE);
 		uint64_t va = EVICT_BO_VA + i * EVICT_CHUNK;
 
@@ -1137,7 +1074,7 @@ static void evict_svm_and_bos(struct svmgpu_svm *svm, uint64_t vram)
 		svmgpu_vm_unmap(svm->fd, svm->vm,
 				EVICT_BO_VA + i * EVICT_CHUNK, EVICT_CHUNK);
 		svmgpu_buf_destroy(&bos[i]);
-		region_unmap(&rs[i]);
+		svmgpu_region_unmap(&rs[i]);
 	}
 	free(rs);
 	free(bos);
@@ -1172,16 +1109,16 @@ static void evict_processes(uint64_t vram)
 		struct svmgpu_svm csvm;
 		int cfd = drm_open_svmgpu(0);
 		size_t size = vram / NUM_EVICT_PROCS + EVICT_CHUNK / 2;
-		struct region r;
+		struct svmgpu_region r;
 		uint8_t *p;
 
 		svmgpu_svm_init(&csvm, cfd, POOL);
-		p = region_map(&r, size, SZ_2M, MAP_PRIVATE);
+		p = svmgpu_region_map(&r, size, SZ_2M, MAP_PRIVATE);
 		evict_fill(&csvm, p, size, (child + 1) << 24);
 		svmgpu_pipe_send(filled[1], 'f');
 		igt_assert_eq(svmgpu_pipe_recv(go[0]), 'g');
 		evict_check(p, size, (child + 1) << 24, "a process's memory");
-		region_unmap(&r);
+		svmgpu_region_unmap(&r);
 		svmgpu_svm_fini(&csvm);
 		close(cfd);
 	}
@@ -1204,7 +1141,7 @@ static void test_evict(int fd, enum evict_kind kind)
 
 	require_migrate(fd);
 	svmgpu_svm_init(&svm, fd, POOL);
-	base = svm_vram(fd);
+	base = svmgpu_svm_vram(fd);
 	c = ctrs_now(fd);
 	switch (kind) {
 	case EVICT_SVM_AND_BOS:
@@ -1220,7 +1157,7 @@ static void test_evict(int fd, enum evict_kind kind)
 	d = svmgpu_ctrs_since(fd, &c);
 	assert_ctr(d, EVICTIONS, >=, 1);
 	assert_ctr(d, EVICTED_PAGES, >=, 1);
-	svm_vram_wait(fd, base);
+	svmgpu_svm_vram_wait(fd, base);
 	svmgpu_svm_fini(&svm);
 }
 
@@ -1274,7 +1211,7 @@ static void gup_odirect(struct svmgpu_svm *svm, uint8_t *p, size_t size,
 			uint8_t *want)
 {
 	int f = odirect_file();
-	struct region rq;
+	struct svmgpu_region rq;
 	uint8_t *q, *back;
 
 	igt_assert_eq(pwrite(f, p, size, 0), (ssize_t)size);
@@ -1284,14 +1221,14 @@ static void gup_odirect(struct svmgpu_svm *svm, uint8_t *p, size_t size,
 	svmgpu_assert_bytes(back, want, size, "file written with O_DIRECT");
 	free(back);
 
-	q = region_map(&rq, size, SZ_2M, MAP_PRIVATE);
+	q = svmgpu_region_map(&rq, size, SZ_2M, MAP_PRIVATE);
 	memset(q, 0x11, size);
 	svmgpu_svm_prefetch(svm, q, size, false);
 	assert_loc(svm, q, size, LOC_DEVICE, "prefetched");
 	igt_assert_eq(pread(f, q, size, 0), (ssize_t)size);
 	gpu_check(svm, q, want, size, "GPU read of an O_DIRECT read");
 	svmgpu_assert_bytes(q, want, size, "CPU read of an O_DIRECT read");
-	region_unmap(&rq);
+	svmgpu_region_unmap(&rq);
 	close(f);
 }
 
@@ -1322,12 +1259,12 @@ static void test_gup(int fd, bool odirect)
 	const size_t size = SZ_1M, half = size / 2;
 	struct svmgpu_svm svm;
 	int p2c[2], c2p[2];
-	struct region r;
+	struct svmgpu_region r;
 	uint8_t *p, *want;
 
 	require_migrate(fd);
 	svmgpu_svm_init(&svm, fd, POOL);
-	p = region_map(&r, size, SZ_2M, MAP_PRIVATE);
+	p = svmgpu_region_map(&r, size, SZ_2M, MAP_PRIVATE);
 	want = pattern_alloc(size, 0x9c0b);
 
 	if (!odirect) {
@@ -1377,7 +1314,7 @@ static void test_gup(int fd, bool odirect)
 		gup_process_vm(&svm, p, size, want, p2c, c2p);
 
 	free(want);
-	region_unmap(&r);
+	svmgpu_region_unmap(&r);
 	svmgpu_svm_fini(&svm);
 }
 
@@ -1395,11 +1332,11 @@ static void two_devices_handover(struct svmgpu_svm *a, struct svmgpu_svm *b)
 	const size_t size = SZ_2M;
 	struct drm_svmgpu_vm_madvise m;
 	struct drm_svmgpu_vm_attr attr;
-	struct region r;
+	struct svmgpu_region r;
 	struct svmgpu_ctrs c, d;
 	uint8_t *p, *want;
 
-	p = region_map(&r, size, SZ_2M, MAP_PRIVATE);
+	p = svmgpu_region_map(&r, size, SZ_2M, MAP_PRIVATE);
 	want = pattern_alloc(size, 0x2de0);
 	memcpy(p, want, size);
 
@@ -1441,7 +1378,7 @@ static void two_devices_handover(struct svmgpu_svm *a, struct svmgpu_svm *b)
 	assert_loc(b, p, size, LOC_DEVICE, "device 1, device 1 preferred");
 
 	free(want);
-	region_unmap(&r);
+	svmgpu_region_unmap(&r);
 }
 
 #define DEV_ATOMIC_JOBS	4
@@ -1458,9 +1395,9 @@ static void two_devices_atomics(struct svmgpu_svm *s[2])
 	volatile uint32_t *go = svmgpu_page_alloc();
 	uint32_t *counter, queues[2];
 	unsigned int dev, j, k;
-	struct region r;
+	struct svmgpu_region r;
 
-	counter = (uint32_t *)region_map(&r, SZ_4K, SZ_4K, MAP_PRIVATE);
+	counter = (uint32_t *)svmgpu_region_map(&r, SZ_4K, SZ_4K, MAP_PRIVATE);
 	*counter = 0;
 
 	svmgpu_svm_prefetch(s[0], counter, SZ_4K, false);
@@ -1493,7 +1430,7 @@ static void two_devices_atomics(struct svmgpu_svm *s[2])
 	igt_assert_eq_u32(*(volatile uint32_t *)counter,
 			  2 * DEV_ATOMIC_JOBS * DEV_ATOMIC_OPS);
 
-	region_unmap(&r);
+	svmgpu_region_unmap(&r);
 	free((void *)go);
 	free((void *)fences);
 }
@@ -1620,14 +1557,14 @@ static void test_atomics(int fd, enum atomic_case kind)
 	static const uint32_t modes[] = { AT_DEVICE, AT_GLOBAL, AT_CPU };
 	const size_t size = SZ_64K;
 	struct svmgpu_svm svm;
-	struct region r;
+	struct svmgpu_region r;
 	struct svmgpu_ctrs c, d;
 	uint32_t *counter;
 	struct svmgpu_cs cs;
 
 	require_migrate(fd);
 	svmgpu_svm_init(&svm, fd, POOL);
-	counter = (uint32_t *)region_map(&r, size, SZ_64K, MAP_PRIVATE);
+	counter = (uint32_t *)svmgpu_region_map(&r, size, SZ_64K, MAP_PRIVATE);
 	memset(counter, 0, size);
 	svmgpu_svm_madvise(&svm, counter, size, LOC_NONE, modes[kind], 0);
 
@@ -1654,7 +1591,7 @@ static void test_atomics(int fd, enum atomic_case kind)
 		break;
 	}
 
-	region_unmap(&r);
+	svmgpu_region_unmap(&r);
 	svmgpu_svm_fini(&svm);
 }
 
@@ -1667,12 +1604,12 @@ static void test_madvise_readonly(int fd)
 {
 	const size_t size = SZ_64K;
 	struct svmgpu_svm svm;
-	struct region r;
+	struct svmgpu_region r;
 	uint8_t *p, *want;
 
 	require_migrate(fd);
 	svmgpu_svm_init(&svm, fd, POOL);
-	p = region_map(&r, size, SZ_64K, MAP_PRIVATE);
+	p = svmgpu_region_map(&r, size, SZ_64K, MAP_PRIVATE);
 	want = pattern_alloc(size, 0x4e0);
 	memcpy(p, want, size);
 	svmgpu_fill_pattern(want, SZ_4K, 0x4e1);
@@ -1696,7 +1633,7 @@ static void test_madvise_readonly(int fd)
 	svmgpu_assert_bytes(p, want, size, "CPU read of the GPU's write");
 
 	free(want);
-	region_unmap(&r);
+	svmgpu_region_unmap(&r);
 	svmgpu_svm_fini(&svm);
 }
 
@@ -1884,12 +1821,12 @@ static void test_attributes(int fd, enum attr_case kind)
 	static const size_t sizes[] = { SZ_1M, SZ_2M, 2 * SZ_64K, 64 * SZ_4K };
 	static const size_t aligns[] = { SZ_2M, SZ_2M, SZ_64K, SZ_64K };
 	struct svmgpu_svm svm;
-	struct region r;
+	struct svmgpu_region r;
 	uint8_t *p;
 
 	require_migrate(fd);
 	svmgpu_svm_init(&svm, fd, POOL);
-	p = region_map(&r, sizes[kind], aligns[kind], MAP_PRIVATE);
+	p = svmgpu_region_map(&r, sizes[kind], aligns[kind], MAP_PRIVATE);
 	switch (kind) {
 	case ATTR_SPLIT:
 		attrs_split(&svm, p, sizes[kind]);
@@ -1904,7 +1841,7 @@ static void test_attributes(int fd, enum attr_case kind)
 		attrs_paging(&svm, p, sizes[kind]);
 		break;
 	}
-	region_unmap(&r);
+	svmgpu_region_unmap(&r);
 	svmgpu_svm_fini(&svm);
 }
 
@@ -2006,8 +1943,8 @@ static void race_munmap(struct svmgpu_svm *svm)
 	unsigned int round, failed = 0;
 
 	for (round = 0; round < 16; round++) {
-		struct region r;
-		uint8_t *p = region_map(&r, RACE_SIZE, SZ_2M, MAP_PRIVATE);
+		struct svmgpu_region r;
+		uint8_t *p = svmgpu_region_map(&r, RACE_SIZE, SZ_2M, MAP_PRIVATE);
 		struct unmapper u = { p, RACE_SIZE, round * 20000 };
 		uint8_t *dst = malloc(RACE_SIZE);
 		pthread_t thread;
@@ -2036,7 +1973,7 @@ static void race_munmap(struct svmgpu_svm *svm)
 		failed += ret != 0;
 		igt_assert_eq(pthread_join(thread, NULL), 0);
 		free(dst);
-		region_unmap(&r);
+		svmgpu_region_unmap(&r);
 	}
 	igt_info("%u of 16 migrations lost the race\n", failed);
 }
@@ -2165,7 +2102,7 @@ static void __attribute__((noreturn)) migrating_child(int pipe_fd)
  */
 static void race_kill(struct svmgpu_svm *svm)
 {
-	uint64_t base = svm_vram(svm->fd);
+	uint64_t base = svmgpu_svm_vram(svm->fd);
 	unsigned int round;
 
 	svmgpu_mirror_range(svm->fd, &child_mirror_start, &child_mirror_end);
@@ -2192,7 +2129,7 @@ static void race_kill(struct svmgpu_svm *svm)
 			     status);
 		close(pfd[0]);
 	}
-	svm_vram_wait(svm->fd, base);
+	svmgpu_svm_vram_wait(svm->fd, base);
 }
 
 static void alarm_handler(int sig)
@@ -2239,11 +2176,11 @@ static void race_signals(struct svmgpu_svm *svm)
 	unsigned int i, restarts = 0;
 	struct itimerval timer = {};
 	struct timespec start = {};
-	struct region r;
+	struct svmgpu_region r;
 	uint8_t *p, *want;
 	uint64_t ns;
 
-	p = region_map(&r, size, SZ_2M, MAP_PRIVATE);
+	p = svmgpu_region_map(&r, size, SZ_2M, MAP_PRIVATE);
 	want = pattern_alloc(size, 0x51a);
 	memcpy(p, want, size);
 	igt_nsec_elapsed(&start);
@@ -2267,28 +2204,28 @@ static void race_signals(struct svmgpu_svm *svm)
 	gpu_check(svm, p, want, size, "GPU read after interrupted prefetches");
 	svmgpu_assert_bytes(p, want, size, "CPU read after interrupted prefetches");
 	free(want);
-	region_unmap(&r);
+	svmgpu_region_unmap(&r);
 }
 
 static void test_race(int fd, enum race_case kind)
 {
 	struct svmgpu_svm svm;
-	struct region r;
+	struct svmgpu_region r;
 	uint64_t base;
 	uint8_t *p;
 
 	require_migrate(fd);
 	svmgpu_svm_init(&svm, fd, POOL);
-	base = svm_vram(fd);
+	base = svmgpu_svm_vram(fd);
 	switch (kind) {
 	case RACE_CPU_PREFETCH:
 	case RACE_TWO_QUEUES:
-		p = region_map(&r, RACE_SIZE, SZ_2M, MAP_PRIVATE);
+		p = svmgpu_region_map(&r, RACE_SIZE, SZ_2M, MAP_PRIVATE);
 		if (kind == RACE_CPU_PREFETCH)
 			race_cpu_prefetch(&svm, p);
 		else
 			race_two_queues(&svm, p);
-		region_unmap(&r);
+		svmgpu_region_unmap(&r);
 		break;
 	case RACE_MUNMAP:
 		race_munmap(&svm);
@@ -2300,14 +2237,14 @@ static void test_race(int fd, enum race_case kind)
 		race_signals(&svm);
 		break;
 	}
-	svm_vram_wait(fd, base);
+	svmgpu_svm_vram_wait(fd, base);
 
 	/* The VM still migrates and computes. */
-	p = region_map(&r, SZ_64K, SZ_64K, MAP_PRIVATE);
+	p = svmgpu_region_map(&r, SZ_64K, SZ_64K, MAP_PRIVATE);
 	svmgpu_svm_prefetch(&svm, p, SZ_64K, false);
 	igt_assert_eq(svmgpu_svm_fill(&svm, p, 0x600d, SZ_64K), 0);
 	assert_words(p, SZ_64K, 0x600d, "after the race");
-	region_unmap(&r);
+	svmgpu_region_unmap(&r);
 	svmgpu_svm_fini(&svm);
 }
 
@@ -2625,7 +2562,7 @@ static void test_bad_input(int fd, enum bad_case kind)
 {
 	struct bad_ctx b = { .fd = fd };
 	uint32_t va_bits;
-	struct region r;
+	struct svmgpu_region r;
 
 	require_migrate(fd);
 	va_bits = svmgpu_va_bits(fd);
@@ -2633,7 +2570,7 @@ static void test_bad_input(int fd, enum bad_case kind)
 	b.fvm = svmgpu_vm_create_fault(fd);
 	svmgpu_vm_mirror_all(fd, b.fvm);
 	b.nvm = svmgpu_vm_create(fd);
-	b.p = region_map(&r, 4 * SZ_64K, SZ_64K, MAP_PRIVATE);
+	b.p = svmgpu_region_map(&r, 4 * SZ_64K, SZ_64K, MAP_PRIVATE);
 
 	switch (kind) {
 	case BAD_MADVISE:
@@ -2648,7 +2585,7 @@ static void test_bad_input(int fd, enum bad_case kind)
 	}
 	bad_other_process(&b);
 
-	region_unmap(&r);
+	svmgpu_region_unmap(&r);
 	svmgpu_vm_destroy(fd, b.nvm);
 	svmgpu_vm_destroy(fd, b.fvm);
 }
@@ -2681,7 +2618,7 @@ static void log_drm_holders(void)
 
 /* --- The end of a VM ------------------------------------------------------ */
 
-enum close_kind { CLOSE_VM, CLOSE_FILE, CLOSE_FORK };
+enum close_kind { CLOSE_VM, CLOSE_FILE, CLOSE_FORK, CLOSE_HEIR };
 
 static const struct close_case {
 	const char *name;
@@ -2690,14 +2627,17 @@ static const struct close_case {
 	{ "vm-destroy", CLOSE_VM },
 	{ "file-close", CLOSE_FILE },
 	{ "fork-child", CLOSE_FORK },
+	{ "other-vm", CLOSE_HEIR },
 };
 
 /*
  * Memory in VRAM when the VM that moved it there dies goes back to system
  * memory at once, intact: on VM_DESTROY, on close() of a file that still
  * holds the VM, and for a fork() child that shares the pages as well. The
- * VRAM is free again, another VM finds the memory in system memory, and
- * the CPU reads it without a fault.
+ * VRAM is free again by the time the call returns, another VM finds the
+ * memory in system memory, and the CPU reads it without a fault. If
+ * another VM of the process is using the memory (other-vm), it inherits
+ * it: the memory stays in VRAM until that VM dies too.
  */
 static void test_close(const struct close_case *cc)
 {
@@ -2706,16 +2646,16 @@ static void test_close(const struct close_case *cc)
 	struct svmgpu_ctrs c, d;
 	int fd, status, pfd[2];
 	pid_t child = -1;
-	struct region r;
+	struct svmgpu_region r;
 	uint8_t *p, *want;
 	uint64_t base;
 
 	require_migrate(svmgpu_fd);
-	base = svm_vram(svmgpu_fd);
+	base = svmgpu_svm_vram(svmgpu_fd);
 	fd = drm_open_svmgpu(0);
 	svmgpu_svm_init(&svm, fd, POOL);
 	p = vram_region(&svm, &r, size, 0xc105e, &want);
-	igt_assert_lte_u64(base + size, svm_vram(svmgpu_fd));
+	igt_assert_lte_u64(base + size, svmgpu_svm_vram(svmgpu_fd));
 
 	if (cc->kind == CLOSE_FORK) {
 		/* The child shares the device pages until it reads them. */
@@ -2733,6 +2673,13 @@ static void test_close(const struct close_case *cc)
 		close(pfd[0]);
 	}
 
+	if (cc->kind == CLOSE_HEIR) {
+		/* Another VM of the process maps the same VRAM pages. */
+		svmgpu_svm_init(&other, svmgpu_fd, POOL);
+		gpu_check(&other, p, want, size, "GPU read by another VM");
+		assert_loc(&other, p, size, LOC_DEVICE, "seen by another VM");
+	}
+
 	c = ctrs_now(svmgpu_fd);
 	if (cc->kind == CLOSE_FILE) {
 		/* The VM dies with its file, never destroyed by ioctl. */
@@ -2743,11 +2690,24 @@ static void test_close(const struct close_case *cc)
 		svmgpu_svm_fini(&svm);
 	}
 	d = svmgpu_ctrs_since(svmgpu_fd, &c);
+
+	if (cc->kind == CLOSE_HEIR) {
+		assert_ctr(d, EVICTIONS, ==, 0);
+		assert_ctr(d, TO_RAM_PAGES, ==, 0);
+		assert_loc(&other, p, size, LOC_DEVICE, "inherited");
+		gpu_check(&other, p, want, size, "GPU read of inherited memory");
+		igt_assert_lte_u64(base + size, svmgpu_svm_vram(svmgpu_fd));
+		/* The heir's end moves it back. */
+		c = ctrs_now(svmgpu_fd);
+		svmgpu_svm_fini(&other);
+		d = svmgpu_ctrs_since(svmgpu_fd, &c);
+	}
 	assert_ctr(d, EVICTIONS, >=, 1);
 	assert_ctr(d, EVICTED_PAGES, ==, pages);
 	assert_ctr(d, TO_RAM_PAGES, ==, pages);
 	assert_ctr(d, COPY_FALLBACKS, ==, 0);
-	svm_vram_wait(svmgpu_fd, base);
+	/* Released before the VM's end returned, not by a worker later. */
+	igt_assert_lte_u64(svmgpu_svm_vram(svmgpu_fd), base);
 
 	svmgpu_svm_init(&other, svmgpu_fd, POOL);
 	assert_loc(&other, p, size, LOC_SYSTEM, "after the VM's end");
@@ -2769,7 +2729,7 @@ static void test_close(const struct close_case *cc)
 		close(fd);
 	svmgpu_svm_fini(&other);
 	free(want);
-	region_unmap(&r);
+	svmgpu_region_unmap(&r);
 }
 
 /*
@@ -2783,7 +2743,7 @@ static void test_unload(void)
 	const size_t size = 2 * SZ_2M + SZ_64K;
 	struct svmgpu_svm svm;
 	char params[1024];
-	struct region r;
+	struct svmgpu_region r;
 	uint8_t *p, *want;
 	int i, ret, refcnt;
 
@@ -2836,7 +2796,7 @@ static void test_unload(void)
 	svmgpu_assert_bytes(p, want, size, "CPU read after the reload");
 	svmgpu_svm_fini(&svm);
 	free(want);
-	region_unmap(&r);
+	svmgpu_region_unmap(&r);
 }
 
 igt_main

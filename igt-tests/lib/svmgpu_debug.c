@@ -1046,6 +1046,43 @@ void svmgpu_vram_info_read(int fd, struct svmgpu_vram_info *info)
 		     strerror(-ret));
 }
 
+/**
+ * svmgpu_svm_vram() - VRAM that migrated SVM memory holds.
+ * @fd: svmgpu file descriptor.
+ *
+ * Return: The "svm:" line of debugfs vram, in bytes; fails without it.
+ */
+uint64_t svmgpu_svm_vram(int fd)
+{
+	struct svmgpu_vram_info info;
+
+	svmgpu_vram_info_read(fd, &info);
+	igt_assert_f(info.has_svm, "debugfs vram has no \"svm:\" line\n");
+
+	return info.svm;
+}
+
+/**
+ * svmgpu_svm_vram_wait() - Wait until migrated memory holds at most @base
+ * of VRAM, as a worker frees it; fail after 10 s.
+ * @fd: svmgpu file descriptor.
+ * @base: Bytes.
+ */
+void svmgpu_svm_vram_wait(int fd, uint64_t base)
+{
+	uint64_t now = 0;
+	unsigned int i;
+
+	for (i = 0; i < 200; i++) {
+		now = svmgpu_svm_vram(fd);
+		if (now <= base)
+			return;
+		usleep(50 * 1000);
+	}
+	igt_assert_f(false, "migrated memory holds %" PRIu64 " bytes of VRAM, "
+		     "%" PRIu64 " before\n", now, base);
+}
+
 /* --- tracefs -------------------------------------------------------------- */
 
 #define TRACEFS_MOUNT		"/sys/kernel/tracing"

@@ -146,6 +146,8 @@ struct svmgpu_ctrs svmgpu_ctrs_since(int fd,
 bool svmgpu_has_vram_info(int fd);
 int __svmgpu_vram_info_read(int fd, struct svmgpu_vram_info *info);
 void svmgpu_vram_info_read(int fd, struct svmgpu_vram_info *info);
+uint64_t svmgpu_svm_vram(int fd);
+void svmgpu_svm_vram_wait(int fd, uint64_t base);
 
 /* --- tracefs -------------------------------------------------------------- */
 

@@ -479,6 +479,39 @@ void *svmgpu_map_anon(size_t size, int prot, int flags)
 }
 
 /**
+ * svmgpu_region_map() - Map a &struct svmgpu_region.
+ * @r: Filled in.
+ * @size: Bytes of read-write memory.
+ * @align: Their alignment, a power of two of at least 4 KiB.
+ * @flags: MAP_PRIVATE or MAP_SHARED.
+ *
+ * Return: @r->ptr, the memory.
+ */
+uint8_t *svmgpu_region_map(struct svmgpu_region *r, size_t size,
+			   size_t align, int flags)
+{
+	uintptr_t start;
+
+	r->size = size;
+	r->raw_size = size + align + 2 * 4096;
+	r->raw = svmgpu_map_anon(r->raw_size, PROT_NONE, MAP_PRIVATE);
+	start = ((uintptr_t)r->raw + 4096 + align - 1) &
+		~(uintptr_t)(align - 1);
+	r->ptr = mmap((void *)start, size, PROT_READ | PROT_WRITE,
+		      flags | MAP_ANONYMOUS | MAP_FIXED, -1, 0);
+	igt_assert(r->ptr == (void *)start);
+
+	return r->ptr;
+}
+
+/** svmgpu_region_unmap() - Unmap what svmgpu_region_map() mapped. */
+void svmgpu_region_unmap(struct svmgpu_region *r)
+{
+	svmgpu_unmap(r->raw, r->raw_size);
+	memset(r, 0, sizeof(*r));
+}
+
+/**
  * svmgpu_map_aligned() - A private anonymous read-write mapping of @size
  * bytes at an address aligned to @align (a power of two), for THP.
  */

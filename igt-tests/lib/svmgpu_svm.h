@@ -104,6 +104,27 @@ void svmgpu_restore_migrate_hold_ms(void);
 
 void *svmgpu_map_anon(size_t size, int prot, int flags);
 void *svmgpu_map_aligned(size_t size, size_t align);
+
+/**
+ * struct svmgpu_region - Anonymous memory at an aligned address, between
+ * PROT_NONE guard pages so that it merges with no neighbour: the SVM
+ * mirror's ranges in it are then the largest aligned blocks of it (2 MiB,
+ * 64 KiB, 4 KiB).
+ */
+struct svmgpu_region {
+	/** @ptr: The memory. */
+	uint8_t *ptr;
+	/** @size: Its size. */
+	size_t size;
+	/** @raw: The whole mapping, guards included. */
+	void *raw;
+	/** @raw_size: Its size. */
+	size_t raw_size;
+};
+
+uint8_t *svmgpu_region_map(struct svmgpu_region *r, size_t size,
+			   size_t align, int flags);
+void svmgpu_region_unmap(struct svmgpu_region *r);
 void svmgpu_unmap(void *ptr, size_t size);
 int svmgpu_tmpfile(size_t size);
 uint64_t svmgpu_smaps_field(const void *addr, const char *field);
