@@ -21,11 +21,12 @@
  * - walk-* subtests use /proc/thread-self/fail-nth. For each call on a
  *   path (GEM_CREATE, mmap and the CPU faults of a fresh mapping,
  *   GEM_MIGRATE both ways, VM_CREATE, VM_BIND map/split/remap/unmap,
- *   QUEUE_CREATE, EXEC, the destroys, and moves that evict under VRAM
- *   pressure), the test fails the 1st svmgpu allocation of the call, then
- *   the 2nd, and so on (every one of the first 48, then every 1.25th),
- *   until a run of the call completes without an injected failure. Only
- *   the test's own task is affected: fail-nth is per task.
+ *   QUEUE_CREATE, EXEC, the destroys, moves that evict under VRAM
+ *   pressure, and OP_PREFETCH of SVM memory to VRAM and back), the test
+ *   fails the 1st svmgpu allocation of the call, then the 2nd, and so on
+ *   (every one of the first 48, then every 1.25th), until a run of the
+ *   call completes without an injected failure. Only the test's own task
+ *   is affected: fail-nth is per task.
  * - random runs a whole workload with task-filter=Y and
  *   /proc/thread-self/make-it-fail=1 (only this task fails), with
  *   probability/interval/times set to fail every Nth allocation for a few
@@ -35,17 +36,32 @@
  * GEM_MIGRATE to VRAM retry once on -ENOMEM, after an exclusive eviction;
  * the random subtest fails several allocations in one call.
  *
+ * walk-svm-migrate prefetches 2 MiB + 64 KiB + 4 KiB of private anonymous
+ * memory (a range of each size) to VRAM, then back to system memory,
+ * twice. A migration to system memory allocates its destination pages,
+ * 512 for the 2 MiB range, before the copy engine's job, whose failure
+ * makes the CPU copy instead (debugfs bo_stats svm_copy_fallbacks); a
+ * walk over all of them would run out of time first. So the first walk
+ * back keeps those pages out of fail_page_alloc (ignore-gfp-highmem=Y:
+ * they are GFP_HIGHUSER) and goes on past its time limit until the CPU
+ * has copied at least once, and the second fails them too.
+ *
  * Every call either succeeds or fails with -ENOMEM, -ENOSPC or -EAGAIN
- * (-EINTR and -ERESTARTSYS must not appear: no signal is ever sent). A
- * CPU fault must not raise SIGBUS. After each failed run, what the call
- * was about must still be consistent: a BO keeps its data wherever
- * GEM_INFO says it is, a job that was submitted signals its fence without
- * error and wrote what it had to. At the end of each subtest, injection is
- * off and the same file must still create, bind and run a job that the CPU
- * checks; once everything is closed, the file's fdinfo totals are zero
- * and debugfs "vram" is back to where it was. The VM harness then checks
- * the kernel log (no splat, no unannounced svmgpu error line), kmemleak
- * and the module unload.
+ * (an OP_PREFETCH with -ENOMEM or -ENOSPC, as VM_BIND documents; -EINTR
+ * and -ERESTARTSYS must not appear: no signal is ever sent). A CPU fault
+ * must not raise SIGBUS. After each failed run, what the call was about
+ * must still be consistent: a BO keeps its data wherever GEM_INFO says it
+ * is, a job that was submitted signals its fence without error and wrote
+ * what it had to, and every page of SVM memory is in system memory or in
+ * VRAM (all where a prefetch that succeeded sent it, but that a prefetch
+ * to VRAM that got no VRAM leaves memory where it is), holding what it
+ * held for the GPU and then for the CPU. At the end of each subtest,
+ * injection is off and the same file must still create, bind and run a
+ * job that the CPU checks; once everything is closed, the file's fdinfo
+ * totals are zero and debugfs "vram" is back to where it was, its "svm:"
+ * line too once the VM that moved memory to VRAM is destroyed. The VM
+ * harness then checks the kernel log (no splat, no unannounced svmgpu
+ * error line), kmemleak and the module unload.
  *
  * SVMGPU_FI_VERBOSE=1 makes the kernel log each injected failure, =2 with
  * its stack; the VM harness fails the run on a stack in the log, so this
@@ -93,6 +109,8 @@ IGT_TEST_DESCRIPTION("svmgpu under fault injection: failslab and "
 #define VA_CMD		(2ull << 32)
 #define VA_SRC		(3ull << 32)
 #define VA_DST		(4ull << 32)
+/* SVM memory: one range of each size of the mirror, 2 MiB-aligned. */
+#define SVM_SIZE	(SZ_2M + SZ_64K + SZ_4K)
 
 /* fail-nth: every one of the first WALK_DENSE, then sparser, up to this. */
 #define WALK_DENSE	48
@@ -104,6 +122,8 @@ IGT_TEST_DESCRIPTION("svmgpu under fault injection: failslab and "
  */
 #define WALK_SECONDS	3
 #define SUBTEST_SECONDS	6
+/* walk-svm-migrate: three walks of WALK_SECONDS. */
+#define SVM_SECONDS	(3 * WALK_SECONDS)
 
 #define FI_DEBUGFS	"/sys/kernel/debug"
 
@@ -562,7 +582,11 @@ struct fi_state {
 	int fd;
 	uint64_t vram_base;
 	struct timespec start;
+	/* Seconds the subtest may inject for: SUBTEST_SECONDS unless set. */
+	unsigned int seconds;
 	bool injecting;
+	/* Set by walk() for check(): the run had an allocation failed. */
+	bool hit;
 
 	/* The BO of the bo-* and migrate paths. */
 	uint32_t placement;
@@ -584,6 +608,18 @@ struct fi_state {
 	unsigned int nvictims;
 	unsigned int pick;
 	unsigned int evicted;
+
+	/* SVM migration: a mirror, memory it moves, what that holds. */
+	struct svmgpu_svm svm;
+	struct svmgpu_region region;
+	uint8_t *want;
+	/* A buffer the GPU reads the memory into. */
+	uint8_t *got;
+	uint32_t seed;
+	/* Runs with a failure, by where they left the memory (LOC_*). */
+	unsigned int svm_locs[4];
+	/* svm_copy_fallbacks when the walk started. */
+	uint64_t svm_fallbacks;
 };
 
 /* What one walk goes through. */
@@ -597,16 +633,27 @@ struct path {
 	void (*undo)(struct fi_state *s);
 	/* Without injection: check the state after a run that gave @ret. */
 	void (*check)(struct fi_state *s, int ret);
+	/*
+	 * Or NULL. Without injection: whether the walk has not yet reached
+	 * what it is for; it then goes on past the time limits.
+	 */
+	bool (*unreached)(struct fi_state *s);
 };
 
 static bool time_left(struct fi_state *s)
 {
-	return igt_seconds_elapsed(&s->start) < SUBTEST_SECONDS;
+	return igt_seconds_elapsed(&s->start) < s->seconds;
 }
 
 static bool walk_time_left(struct fi_state *s, struct timespec *start)
 {
 	return time_left(s) && igt_seconds_elapsed(start) < WALK_SECONDS;
+}
+
+static bool walk_goes_on(struct fi_state *s, const struct path *p,
+			 struct timespec *start)
+{
+	return (p->unreached && p->unreached(s)) || walk_time_left(s, start);
 }
 
 static unsigned int next_nth(unsigned int n)
@@ -633,7 +680,7 @@ static void walk(struct fi_state *s, const struct path *p)
 		if (p->prep)
 			p->prep(s);
 		if (n <= WALK_MAX_NTH && !timed_out &&
-		    !(timed_out = !walk_time_left(s, &start))) {
+		    !(timed_out = !walk_goes_on(s, p, &start))) {
 			igt_debug("%s: failing svmgpu allocation #%u\n",
 				  p->name, n);
 			fi_nth_arm(n);
@@ -642,6 +689,7 @@ static void walk(struct fi_state *s, const struct path *p)
 		} else {
 			ret = p->run(s);
 		}
+		s->hit = hit;
 		if (!hit) {
 			igt_assert_f(ret == 0,
 				     "%s: failed with %s although no allocation was failed (after %u failed in turn)\n",
@@ -691,6 +739,7 @@ static void state_init(struct fi_state *s)
 	svmgpu_require_features(s->fd, ALL);
 	fi_setup();
 	s->vram_base = vram_used(s->fd);
+	s->seconds = SUBTEST_SECONDS;
 	/* A zeroed start is set by the first igt_nsec_elapsed(). */
 	igt_nsec_elapsed(&s->start);
 }
@@ -1392,6 +1441,259 @@ static void test_evict(void)
 	state_fini(&s);
 }
 
+/* --- SVM migration: OP_PREFETCH to VRAM and back ------------------------- */
+
+#define LOC_SYSTEM	DRM_SVMGPU_LOC_SYSTEM
+#define LOC_DEVICE	DRM_SVMGPU_LOC_DEVICE
+#define LOC_MIXED	DRM_SVMGPU_LOC_MIXED
+
+static const char *svm_to(bool system)
+{
+	return system ? "system memory" : "VRAM";
+}
+
+/* The whole region is at @loc (a DRM_SVMGPU_LOC_*). */
+static void svm_assert_loc(struct fi_state *s, uint32_t loc, const char *what)
+{
+	uint32_t got = svmgpu_svm_location(&s->svm, s->region.ptr, SVM_SIZE);
+
+	igt_assert_f(got == loc, "%s: the memory is in %s, not in %s\n", what,
+		     svmgpu_loc_name(got), svmgpu_loc_name(loc));
+}
+
+/*
+ * Where the region's pages are, from VM_QUERY_ATTRS: each is in system
+ * memory or in VRAM, never missing. Return the location of all of them,
+ * DRM_SVMGPU_LOC_MIXED if they are in both.
+ */
+static uint32_t svm_where(struct fi_state *s, uint64_t *vram_pages)
+{
+	uint64_t base = svmgpu_ptr(s->region.ptr), vram = 0;
+	struct drm_svmgpu_vm_attr *a;
+	uint32_t n, i;
+
+	n = svmgpu_svm_attrs(s->fd, s->svm.vm, base, SVM_SIZE, 0, 64, &a);
+	for (i = 0; i < n; i++) {
+		igt_assert_f(a[i].location == LOC_SYSTEM ||
+			     a[i].location == LOC_DEVICE,
+			     "[+%#llx, +%#llx) of the memory is %s\n",
+			     (unsigned long long)(a[i].addr - base),
+			     (unsigned long long)(a[i].addr - base + a[i].range),
+			     svmgpu_loc_name(a[i].location));
+		if (a[i].location == LOC_DEVICE)
+			vram += a[i].range / SZ_4K;
+	}
+	free(a);
+	*vram_pages = vram;
+	if (!vram)
+		return LOC_SYSTEM;
+	return vram == SVM_SIZE / SZ_4K ? LOC_DEVICE : LOC_MIXED;
+}
+
+/* New data for the memory, different every time. */
+static void svm_new_data(struct fi_state *s)
+{
+	svmgpu_fill_pattern(s->want, SVM_SIZE, ++s->seed);
+}
+
+static int svm_prefetch(struct fi_state *s, bool system)
+{
+	return __svmgpu_vm_prefetch(s->fd, s->svm.vm,
+				    svmgpu_ptr(s->region.ptr), SVM_SIZE,
+				    system ? DRM_SVMGPU_VM_BIND_PREFETCH_SYSTEM :
+				    0);
+}
+
+/*
+ * After an OP_PREFETCH to @system that gave @ret: an errno VM_BIND
+ * documents for it, every page in a legal place (all where it was sent
+ * if the call succeeded, but that a prefetch to VRAM that failed to get
+ * VRAM maps memory where it is), and the data intact for the GPU, which
+ * reads it where it is, then for the CPU, whose read moves it all back
+ * to system memory.
+ */
+static void check_svm(struct fi_state *s, int ret, bool system)
+{
+	uint8_t *p = s->region.ptr;
+	char what[128], where[160];
+	uint64_t vram_pages;
+	uint32_t loc;
+	int job;
+
+	snprintf(what, sizeof(what), "OP_PREFETCH to %s (%s)", svm_to(system),
+		 err_name(ret));
+	igt_assert_f(ret == 0 || ret == -ENOMEM || ret == -ENOSPC,
+		     "%s: VM_BIND documents -ENOMEM and -ENOSPC only\n", what);
+	loc = svm_where(s, &vram_pages);
+	if (!ret && (system || !s->hit))
+		igt_assert_f(loc == (system ? LOC_SYSTEM : LOC_DEVICE),
+			     "%s: %llu of %llu pages in VRAM\n", what,
+			     (unsigned long long)vram_pages,
+			     (unsigned long long)(SVM_SIZE / SZ_4K));
+	if (s->hit)
+		s->svm_locs[loc]++;
+	igt_debug("%s: %llu pages in VRAM\n", what,
+		  (unsigned long long)vram_pages);
+
+	memset(s->got, 0xa5, SVM_SIZE);
+	job = svmgpu_svm_copy(&s->svm, p, s->got, SVM_SIZE);
+	igt_assert_f(job == 0, "%s: a GPU read of the memory failed\n", what);
+	snprintf(where, sizeof(where), "%s, GPU read", what);
+	svmgpu_assert_bytes(s->got, s->want, SVM_SIZE, where);
+	snprintf(where, sizeof(where), "%s, CPU read", what);
+	svmgpu_assert_bytes(p, s->want, SVM_SIZE, where);
+}
+
+/* In system memory, with new data the CPU wrote. */
+static void prep_svm_to_vram(struct fi_state *s)
+{
+	svm_new_data(s);
+	memcpy(s->region.ptr, s->want, SVM_SIZE);
+	svm_assert_loc(s, LOC_SYSTEM, "written by the CPU");
+}
+
+static int run_svm_to_vram(struct fi_state *s)
+{
+	return svm_prefetch(s, false);
+}
+
+static void check_svm_to_vram(struct fi_state *s, int ret)
+{
+	check_svm(s, ret, false);
+}
+
+/* Back to system memory, all of it. */
+static void undo_svm_to_vram(struct fi_state *s)
+{
+	svmgpu_svm_prefetch(&s->svm, s->region.ptr, SVM_SIZE, true);
+	svm_assert_loc(s, LOC_SYSTEM, "OP_PREFETCH back to system memory");
+}
+
+/*
+ * In VRAM, with new data the GPU wrote there: the system pages it left
+ * hold the old data, so a destination page that missed its copy shows.
+ */
+static void prep_svm_to_system(struct fi_state *s)
+{
+	svmgpu_svm_prefetch(&s->svm, s->region.ptr, SVM_SIZE, false);
+	svm_assert_loc(s, LOC_DEVICE, "OP_PREFETCH to VRAM");
+	svm_new_data(s);
+	igt_assert_eq(svmgpu_svm_copy(&s->svm, s->want, s->region.ptr,
+				      SVM_SIZE), 0);
+	svm_assert_loc(s, LOC_DEVICE, "written by the GPU in VRAM");
+}
+
+static int run_svm_to_system(struct fi_state *s)
+{
+	return svm_prefetch(s, true);
+}
+
+static void check_svm_to_system(struct fi_state *s, int ret)
+{
+	check_svm(s, ret, true);
+}
+
+/* Back to VRAM, all of it. */
+static void undo_svm_to_system(struct fi_state *s)
+{
+	svmgpu_svm_prefetch(&s->svm, s->region.ptr, SVM_SIZE, false);
+	svm_assert_loc(s, LOC_DEVICE, "OP_PREFETCH back to VRAM");
+}
+
+static const char *const svm_ctr_names[] = { "svm_copy_fallbacks" };
+
+/* The CPU has not had to redo a copy of the copy engine's yet. */
+static bool svm_no_fallback(struct fi_state *s)
+{
+	return svmgpu_bo_stat(s->fd, svm_ctr_names[0]) == s->svm_fallbacks;
+}
+
+/*
+ * walk() over @p, counting the copies the CPU redid for the copy engine
+ * meanwhile, and where the runs that had an allocation failed left the
+ * memory.
+ */
+static uint64_t walk_svm(struct fi_state *s, const struct path *p)
+{
+	struct svmgpu_ctrs c, d;
+
+	memset(s->svm_locs, 0, sizeof(s->svm_locs));
+	c = svmgpu_ctrs_now(s->fd, svm_ctr_names, ARRAY_SIZE(svm_ctr_names));
+	s->svm_fallbacks = c.v[0];
+	walk(s, p);
+	d = svmgpu_ctrs_since(s->fd, &c);
+	igt_info("%s: the failed runs left the memory in VRAM %u times, in system memory %u, in both %u; the CPU redid %llu copies\n",
+		 p->name, s->svm_locs[LOC_DEVICE], s->svm_locs[LOC_SYSTEM],
+		 s->svm_locs[LOC_MIXED], (unsigned long long)d.v[0]);
+	return d.v[0];
+}
+
+static void test_svm_migrate(void)
+{
+	const struct path to_vram = {
+		.name = "OP_PREFETCH system->VRAM", .prep = prep_svm_to_vram,
+		.run = run_svm_to_vram, .undo = undo_svm_to_vram,
+		.check = check_svm_to_vram,
+	};
+	const struct path to_system_kernel = {
+		.name = "OP_PREFETCH VRAM->system, its destination pages never failed",
+		.prep = prep_svm_to_system, .run = run_svm_to_system,
+		.undo = undo_svm_to_system, .check = check_svm_to_system,
+		.unreached = svm_no_fallback,
+	};
+	const struct path to_system = {
+		.name = "OP_PREFETCH VRAM->system", .prep = prep_svm_to_system,
+		.run = run_svm_to_system, .undo = undo_svm_to_system,
+		.check = check_svm_to_system,
+	};
+	uint64_t base, fallbacks;
+	struct fi_state s;
+
+	state_init(&s);
+	igt_require_f(svmgpu_has_svm_migrate(s.fd),
+		      "svmgpu lacks DRM_SVMGPU_FEATURE_SVM_MIGRATE (uAPI 1.4)\n");
+	igt_require_f(svmgpu_has_bo_stats(s.fd), "no debugfs bo_stats\n");
+	igt_require_f(svmgpu_has_vram_info(s.fd), "no debugfs vram\n");
+	s.seconds = SVM_SECONDS;
+	base = svmgpu_svm_vram(s.fd);
+	svmgpu_svm_init(&s.svm, s.fd, SZ_1M);
+	svmgpu_region_map(&s.region, SVM_SIZE, SZ_2M, MAP_PRIVATE);
+	s.want = malloc(SVM_SIZE);
+	s.got = malloc(SVM_SIZE);
+	igt_assert(s.want && s.got);
+
+	walk_svm(&s, &to_vram);
+	/*
+	 * A migration to system memory allocates the destination pages, 512
+	 * for the 2 MiB range, before its copy engine job: a walk failing
+	 * each allocation in turn would run out of time before it reached
+	 * the job, whose failure makes the CPU copy instead. So the first
+	 * walk keeps the destination pages out (they are GFP_HIGHUSER,
+	 * fail_page_alloc's ignore-gfp-highmem), and goes on until the CPU
+	 * has copied once at least; the second fails them too.
+	 */
+	fi_set(1, "ignore-gfp-highmem", "Y");
+	fallbacks = walk_svm(&s, &to_system_kernel);
+	fi_set(1, "ignore-gfp-highmem", "N");
+	igt_assert_f(fallbacks > 0,
+		     "no failed copy engine job made the CPU copy to system memory (svm_copy_fallbacks did not grow)\n");
+	walk_svm(&s, &to_system);
+
+	/* Memory in VRAM when its VM ends goes back; so does the VRAM. */
+	svmgpu_svm_prefetch(&s.svm, s.region.ptr, SVM_SIZE, false);
+	svm_assert_loc(&s, LOC_DEVICE, "OP_PREFETCH to VRAM before VM_DESTROY");
+	igt_assert_lte_u64(base + SVM_SIZE, svmgpu_svm_vram(s.fd));
+	svmgpu_svm_fini(&s.svm);
+	svmgpu_svm_vram_wait(s.fd, base);
+	svmgpu_assert_bytes(s.region.ptr, s.want, SVM_SIZE,
+			    "CPU read once the VM is destroyed");
+
+	free(s.got);
+	free(s.want);
+	svmgpu_region_unmap(&s.region);
+	state_fini(&s);
+}
+
 /* --- Random: a whole workload, failing every Nth allocation -------------- */
 
 struct tally {
@@ -1604,6 +1906,15 @@ igt_main
 		     "each allocation failed in turn; no BO loses data.");
 	igt_subtest("walk-evict")
 		test_evict();
+
+	igt_describe("OP_PREFETCH of 2 MiB + 64 KiB + 4 KiB of private "
+		     "anonymous memory to VRAM and back to system memory, "
+		     "with each allocation failed in turn, the copy engine's "
+		     "included: every call succeeds or fails cleanly, the "
+		     "memory is where it may be, the GPU and the CPU read it "
+		     "intact, and its VRAM is free once the VM is destroyed.");
+	igt_subtest("walk-svm-migrate")
+		test_svm_migrate();
 
 	igt_describe("A workload over every path, failing every Nth svmgpu "
 		     "allocation of this task for several N (task-filter, "
