@@ -17,6 +17,7 @@
 #define SVMGPU_EXAMPLE_H
 
 #include <errno.h>
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -193,6 +194,37 @@ static inline int example_compute_new(struct svmgpu_device *dev,
 		return 1;
 	ret = example_svm_queue(dev, vm, queue);
 	return ret ? fail("setup", ret) : 0;
+}
+
+/*
+ * Assemble @text into @p, after the .equ lines that @equs (a printf()
+ * format, with its arguments) writes: how an example hands its structure
+ * offsets to its program. Return 0, or 1 after printing the assembler's
+ * error.
+ */
+static inline int example_asm(struct svmgpu_prog *p, const char *text,
+			      const char *equs, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static inline int example_asm(struct svmgpu_prog *p, const char *text,
+			      const char *equs, ...)
+{
+	char src[4096], err[256];
+	va_list ap;
+	int n;
+
+	va_start(ap, equs);
+	n = vsnprintf(src, sizeof(src), equs, ap);
+	va_end(ap);
+	if (n < 0 || (size_t)n + strlen(text) >= sizeof(src)) {
+		fprintf(stderr, "%s: program: source too long\n", EXAMPLE_NAME);
+		return 1;
+	}
+	strcpy(src + n, text);
+	if (!svmgpu_asm(p, src, err, sizeof(err)))
+		return 0;
+	fprintf(stderr, "%s: program: %s\n", EXAMPLE_NAME, err);
+	return 1;
 }
 
 /*

@@ -84,19 +84,12 @@ static void make_values(uint32_t *values, uint32_t *expected)
 
 static int build_program(struct svmgpu_prog *p)
 {
-	char src[2048], err[256];
-	int ret;
-
-	snprintf(src, sizeof(src),
-		 ".equ ARG_VALUES, %zu\n.equ ARG_BINS, %zu\n"
-		 ".equ CHUNK_BYTES, %zu\n%s",
-		 offsetof(struct histogram_args, values),
-		 offsetof(struct histogram_args, bins),
-		 PER_ITEM * sizeof(uint32_t), histogram_program);
-	ret = svmgpu_asm(p, src, err, sizeof(err));
-	if (ret)
-		fprintf(stderr, "svmgpu_histogram_compute: program: %s\n", err);
-	return ret;
+	return example_asm(p, histogram_program,
+			   ".equ ARG_VALUES, %zu\n.equ ARG_BINS, %zu\n"
+			   ".equ CHUNK_BYTES, %zu\n",
+			   offsetof(struct histogram_args, values),
+			   offsetof(struct histogram_args, bins),
+			   PER_ITEM * sizeof(uint32_t));
 }
 
 /* Check every bin; return 0 or 1, the exit status. */

@@ -114,21 +114,15 @@ static struct node *build_list(struct node **nodes)
 
 static int build_program(struct svmgpu_prog *p)
 {
-	char src[2048], err[256];
-	int ret;
-
-	snprintf(src, sizeof(src),
-		 ".equ ARG_HEAD, %zu\n.equ ARG_SUM, %zu\n.equ ARG_COUNT, %zu\n"
-		 ".equ NODE_NEXT, %zu\n.equ NODE_VALUE, %zu\n%s",
-		 offsetof(struct walk_args, head),
-		 offsetof(struct walk_args, sum),
-		 offsetof(struct walk_args, count),
-		 offsetof(struct node, next), offsetof(struct node, value),
-		 walk_program);
-	ret = svmgpu_asm(p, src, err, sizeof(err));
-	if (ret)
-		fprintf(stderr, "svmgpu_list_walk: program: %s\n", err);
-	return ret;
+	return example_asm(p, walk_program,
+			   ".equ ARG_HEAD, %zu\n.equ ARG_SUM, %zu\n"
+			   ".equ ARG_COUNT, %zu\n.equ NODE_NEXT, %zu\n"
+			   ".equ NODE_VALUE, %zu\n",
+			   offsetof(struct walk_args, head),
+			   offsetof(struct walk_args, sum),
+			   offsetof(struct walk_args, count),
+			   offsetof(struct node, next),
+			   offsetof(struct node, value));
 }
 
 static int run(struct svmgpu_device *dev)

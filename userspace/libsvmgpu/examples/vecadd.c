@@ -75,18 +75,11 @@ static const char vecadd_program[] =
 /* The program text with its constants, assembled. */
 static int build_program(struct svmgpu_prog *p)
 {
-	char src[2048], err[256];
-	int ret;
-
-	snprintf(src, sizeof(src),
-		 ".equ ARG_A, %zu\n.equ ARG_B, %zu\n.equ ARG_C, %zu\n%s",
-		 offsetof(struct vecadd_args, a),
-		 offsetof(struct vecadd_args, b),
-		 offsetof(struct vecadd_args, c), vecadd_program);
-	ret = svmgpu_asm(p, src, err, sizeof(err));
-	if (ret)
-		fprintf(stderr, "svmgpu_vecadd: program: %s\n", err);
-	return ret;
+	return example_asm(p, vecadd_program,
+			   ".equ ARG_A, %zu\n.equ ARG_B, %zu\n.equ ARG_C, %zu\n",
+			   offsetof(struct vecadd_args, a),
+			   offsetof(struct vecadd_args, b),
+			   offsetof(struct vecadd_args, c));
 }
 
 /*
