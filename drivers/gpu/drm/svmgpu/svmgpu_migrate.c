@@ -834,13 +834,17 @@ static void svmgpu_migrate_evict(struct svmgpu_device *sdev, const void *owner)
  * @heir: A live mirror of the same process on @sdev, which will empty the
  *	  chunks when it goes (svmgpu_migrate_release()).
  *
- * For when another VM may be using the memory: it stays in VRAM.
+ * For when another VM may be using the memory: it stays in VRAM. The
+ * caller holds &svmgpu_device.vms_lock, under which it found @heir listed:
+ * @heir's own release, which evicts what it owns, has not begun.
  */
 void svmgpu_migrate_reown(struct svmgpu_device *sdev, const void *owner,
 			  const void *heir)
 {
 	struct svmgpu_pagemap *pm = to_pagemap(sdev);
 	struct svmgpu_migrate_chunk *chunk;
+
+	lockdep_assert_held(&sdev->vms_lock);
 
 	spin_lock(&pm->lock);
 	list_for_each_entry(chunk, &pm->chunks, link)
@@ -870,6 +874,7 @@ void svmgpu_migrate_reown(struct svmgpu_device *sdev, const void *owner,
  */
 void svmgpu_migrate_release(struct svmgpu_device *sdev, const void *owner)
 {
+	might_sleep();
 	if (!WARN_ON_ONCE(!owner))
 		svmgpu_migrate_evict(sdev, owner);
 }

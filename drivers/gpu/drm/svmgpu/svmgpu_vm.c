@@ -707,6 +707,7 @@ static void svmgpu_vm_release_vram(struct svmgpu_vm *vm,
 	struct svmgpu_device *sdev = vm->sdev;
 	struct svmgpu_vm *heir = NULL, *other;
 
+	lockdep_assert_not_held(&vm->lock);
 	mutex_lock(&sdev->vms_lock);
 	list_for_each_entry(other, &sdev->vms, link) {
 		if (other->fault_mode && other->svm.mm == mm) {
